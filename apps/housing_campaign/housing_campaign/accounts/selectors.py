@@ -1,0 +1,114 @@
+"""Who a user is to the product: roles, territories and delegations, and the one scoping function
+every selector uses (Frappe's User Permission, checked on the server for every read and write)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Delegation, Role, UserTerritory
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Roles and territory held by someone (the user, or a delegator for a delegate)."""
+
+    user_id: int
+    roles: frozenset[str]
+    paths: tuple[str, ...]
+    everywhere: bool = False
+
+    def covers(self, *paths: str) -> bool:
+        if self.everywhere:
+            return True
+        return any(p and p.startswith(own) for p in paths for own in self.paths)
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object
+    own: Authority
+    delegated: tuple[Authority, ...] = field(default=())
+    read_only: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.user.pk
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.own.roles
+
+    @property
+    def all_authorities(self) -> tuple[Authority, ...]:
+        return (self.own, *self.delegated)
+
+    def authority_for(self, roles: set[str] | list[str], *paths: str) -> Authority | None:
+        """The first authority (own first, then delegations) that has one of ``roles`` over ``paths``."""
+        wanted = set(roles)
+        for authority in self.all_authorities:
+            if authority.roles & wanted and authority.covers(*paths):
+                return authority
+        return None
+
+
+def _authority(user_id: int, *, is_superuser: bool = False) -> tuple[Authority, bool]:
+    roles = list(Role.objects.filter(group__user__id=user_id, is_active=True).values_list("code", "read_only"))
+    role_codes = frozenset(code for code, _ in roles)
+    read_only = bool(roles) and all(ro for _, ro in roles)
+    paths = tuple(UserTerritory.objects.filter(user_id=user_id).values_list("unit__path", flat=True))
+    return Authority(user_id=user_id, roles=role_codes, paths=paths, everywhere=is_superuser), read_only
+
+
+def actor_for(user, *, on: dt.date | None = None) -> Actor:
+    """Build the actor once per request (cached on the user object)."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        raise PermissionError("not authenticated")
+    cached = getattr(user, "_hc_actor", None)
+    if cached is not None and on is None:
+        return cached
+    own, read_only = _authority(user.pk, is_superuser=user.is_superuser)
+    today = on or timezone.localdate()
+    delegated = []
+    for delegation in Delegation.objects.filter(delegate_id=user.pk, is_active=True, starts_on__lte=today,
+                                                ends_on__gte=today).select_related("delegator"):
+        authority, _ = _authority(delegation.delegator_id, is_superuser=delegation.delegator.is_superuser)
+        delegated.append(authority)
+    actor = Actor(user=user, own=own, delegated=tuple(delegated), read_only=read_only and not user.is_superuser)
+    if on is None:
+        user._hc_actor = actor
+    return actor
+
+
+def territory_q(actor: Actor, *, legacy_field: str = "unit_path", current_field: str = "unit_2025_path") -> Q:
+    """The filter that limits any query to what the actor (with their delegations) may see."""
+    if any(a.everywhere for a in actor.all_authorities):
+        return Q()
+    q = Q(pk__in=[])
+    for authority in actor.all_authorities:
+        for path in authority.paths:
+            column = legacy_field if path.startswith("L.") else current_field
+            q |= Q(**{f"{column}__startswith": path})
+    return q
+
+
+def scope(queryset: QuerySet, actor: Actor, **fields: str) -> QuerySet:
+    return queryset.filter(territory_q(actor, **fields))
+
+
+def users_with_role_over(role_codes: list[str] | set[str], *paths: str) -> list[int]:
+    """Users holding one of ``role_codes`` whose territory contains any of ``paths``."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = set()
+    users = get_user_model().objects.filter(is_active=True, groups__role__code__in=list(role_codes)).distinct()
+    territories: dict[int, list[str]] = {}
+    for user_id, unit_path in UserTerritory.objects.filter(user__in=users).values_list("user_id", "unit__path"):
+        territories.setdefault(user_id, []).append(unit_path)
+    for user_id, own_paths in territories.items():
+        if any(p and p.startswith(own) for p in paths for own in own_paths):
+            user_ids.add(user_id)
+    return sorted(user_ids)

@@ -1,0 +1,186 @@
+"""The housing case: one household's house in one campaign, from survey to handover."""
+from django.conf import settings
+from django.db import models
+
+from housing_campaign.campaigns.models import FundingSource, SupportType
+from housing_campaign.workflow.models import WorkflowDocument
+
+
+class PartCondition(models.TextChoices):
+    STABLE = "stable", "Bền vững"
+    UNSTABLE = "unstable", "Không bền vững"
+
+
+class Priority(models.IntegerChoices):
+    ETHNIC_MINORITY = 1, "Hộ dân tộc thiểu số"
+    MERITORIOUS = 2, "Hộ người có công"
+    SOCIAL_ASSISTANCE = 3, "Hộ bảo trợ xã hội"
+    OTHER = 4, "Hộ khác"
+
+
+class HousingCase(WorkflowDocument):
+    DOCTYPE = "housing_case"
+    WORKFLOW_SELECT_RELATED = ("household",)
+
+    code = models.CharField("mã hồ sơ", max_length=30, unique=True)
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="cases",
+                                 verbose_name="chương trình")
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="cases",
+                                  verbose_name="hộ gia đình")
+    survey_round = models.ForeignKey("campaigns.SurveyRound", on_delete=models.PROTECT, related_name="cases",
+                                     verbose_name="đợt rà soát")
+    strand = models.ForeignKey("campaigns.Strand", on_delete=models.PROTECT, related_name="cases",
+                               verbose_name="nguồn hỗ trợ")
+    support_type = models.CharField("hình thức hỗ trợ", max_length=20, choices=SupportType.choices)
+    support_amount = models.BigIntegerField("mức hỗ trợ (đồng)", default=0)
+    priority = models.PositiveSmallIntegerField("nhóm ưu tiên", choices=Priority.choices, default=Priority.OTHER)
+    # Where the case was created, and today's unit after the 2025 reorganisation.
+    commune = models.ForeignKey("geography.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                                verbose_name="xã (khi lập hồ sơ)")
+    commune_2025 = models.ForeignKey("geography.AdminUnit", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="xã (từ 01/07/2025)")
+    unit_path = models.CharField(max_length=80, db_index=True)
+    unit_2025_path = models.CharField(max_length=80, blank=True, db_index=True)
+    village = models.ForeignKey("geography.Village", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name="thôn")
+    # Current house (survey).
+    floor_area = models.DecimalField("diện tích nhà hiện tại (m²)", max_digits=7, decimal_places=2)
+    persons = models.PositiveSmallIntegerField("số người đang ở")
+    foundation = models.CharField("nền, móng", max_length=10, choices=PartCondition.choices)
+    frame_walls = models.CharField("khung, tường", max_length=10, choices=PartCondition.choices)
+    roof = models.CharField("mái", max_length=10, choices=PartCondition.choices)
+    remaining_lifespan_years = models.PositiveSmallIntegerField("niên hạn sử dụng còn lại (năm)", null=True,
+                                                                blank=True)
+    survey_note = models.TextField("ghi chú rà soát", blank=True)
+    surveyed_on = models.DateField("ngày rà soát")
+    # Village meeting and commune list.
+    village_meeting_on = models.DateField("ngày họp bình xét", null=True, blank=True)
+    village_meeting_agree = models.PositiveSmallIntegerField("số phiếu đồng ý", null=True, blank=True)
+    village_meeting_total = models.PositiveSmallIntegerField("số người dự họp", null=True, blank=True)
+    commune_list_number = models.CharField("số danh sách của xã", max_length=60, blank=True)
+    # Eligibility (computed by the rules, shown with reasons).
+    eligibility = models.JSONField("kết quả kiểm tra điều kiện", default=list, blank=True)
+    is_eligible = models.BooleanField("đủ điều kiện", null=True, blank=True)
+    # Funding decision.
+    approval_decision_number = models.CharField("số quyết định phê duyệt", max_length=60, blank=True)
+    approval_decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    # Construction and handover.
+    construction_started_on = models.DateField("ngày khởi công", null=True, blank=True)
+    progress_percent = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
+    handed_over_on = models.DateField("ngày bàn giao", null=True, blank=True)
+    extra = models.JSONField("trường bổ sung", default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "household"], name="case_one_per_household"),
+            models.CheckConstraint(condition=models.Q(floor_area__gte=0), name="case_floor_area_nonneg"),
+            models.CheckConstraint(condition=models.Q(persons__gte=1), name="case_persons_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "state_since"], name="case_state_age"),
+            models.Index(fields=["unit_path", "state", "state_since"], name="case_unit_state_age"),
+            models.Index(fields=["unit_2025_path", "state"], name="case_unit2025_state"),
+            models.Index(fields=["campaign", "stage"], name="case_campaign_stage"),
+        ]
+        verbose_name = "hồ sơ hỗ trợ nhà ở"
+        verbose_name_plural = "hồ sơ hỗ trợ nhà ở"
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.household.head_name}"
+
+    @property
+    def unstable_parts(self) -> int:
+        return sum(1 for part in (self.foundation, self.frame_walls, self.roof) if part == PartCondition.UNSTABLE)
+
+    @property
+    def funded_total(self) -> int:
+        return sum(line.amount for line in self.funding_lines.all())
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Ảnh"
+        FILE = "file", "Tệp"
+
+    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="attachments")
+    stage = models.CharField("giai đoạn", max_length=20)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    caption = models.CharField("chú thích", max_length=300, blank=True)
+    taken_at = models.DateTimeField("chụp lúc", null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    progress = models.ForeignKey("ProgressEntry", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="photos")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = "tệp đính kèm"
+        verbose_name_plural = "tệp đính kèm"
+
+
+class FundingLine(models.Model):
+    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="funding_lines")
+    source = models.CharField("nguồn", max_length=20, choices=FundingSource.choices)
+    amount = models.BigIntegerField("số tiền (đồng)")
+    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funding_amount_positive")]
+        verbose_name = "dòng kinh phí"
+        verbose_name_plural = "kinh phí phân bổ"
+
+
+class ProgressEntry(models.Model):
+    class Stage(models.TextChoices):
+        FOUNDATION = "foundation", "Móng"
+        FRAME = "frame", "Khung, tường"
+        ROOF = "roof", "Mái"
+        FINISHING = "finishing", "Hoàn thiện"
+
+    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="progress_entries")
+    date = models.DateField("ngày")
+    stage = models.CharField("hạng mục", max_length=20, choices=Stage.choices)
+    percent = models.PositiveSmallIntegerField("tiến độ (%)")
+    note = models.CharField("ghi chú", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_max")]
+        verbose_name = "tiến độ thi công"
+        verbose_name_plural = "tiến độ thi công"
+
+
+class Acceptance(models.Model):
+    class Result(models.TextChoices):
+        PASSED = "passed", "Đạt"
+        FAILED = "failed", "Không đạt"
+
+    case = models.OneToOneField(HousingCase, on_delete=models.CASCADE, related_name="acceptance")
+    usable_area = models.DecimalField("diện tích sử dụng (m²)", max_digits=7, decimal_places=2)
+    hard_foundation = models.BooleanField("nền cứng")
+    hard_frame = models.BooleanField("khung, tường cứng")
+    hard_roof = models.BooleanField("mái cứng")
+    lifespan_years = models.PositiveSmallIntegerField("niên hạn sử dụng (năm)")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="người nghiệm thu")
+    accepted_on = models.DateField("ngày nghiệm thu")
+    result = models.CharField("kết quả", max_length=10, choices=Result.choices)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "nghiệm thu"
+        verbose_name_plural = "nghiệm thu"

@@ -1,0 +1,565 @@
+"""Every write on households and housing cases: validated, atomic, recorded on the timeline."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from housing_campaign.accounts.selectors import Actor
+from housing_campaign.campaigns.models import Campaign, FundingSource, SupportNorm, SupportType
+from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
+from housing_campaign.core.models import DocumentEvent
+from housing_campaign.core.services import event_record, sequence_next
+from housing_campaign.extrafields.services import extra_values_clean
+from housing_campaign.geography.models import AdminUnit
+from housing_campaign.households.models import Household
+from housing_campaign.workflow import engine
+
+from . import eligibility
+from .models import Acceptance, Attachment, FundingLine, HousingCase, PartCondition, Priority, ProgressEntry
+from .selectors import case_get_for_actor
+
+DOCTYPE = HousingCase.DOCTYPE
+NATIONAL_ID_RE = re.compile(r"\d{12}")
+
+# Which stage each form belongs to: a form is open only while the case is in that stage.
+FORM_STAGES = {
+    "survey": "survey",
+    "confirmation": "confirmation",
+    "funding": "funding",
+    "progress": "construction",
+    "acceptance": "acceptance",
+    "handover": "handover",
+}
+SURVEY_FIELDS = ("strand", "support_type", "floor_area", "persons", "foundation", "frame_walls", "roof",
+                 "remaining_lifespan_years", "surveyed_on", "survey_note", "village")
+CONFIRMATION_FIELDS = ("village_meeting_on", "village_meeting_agree", "village_meeting_total", "commune_list_number")
+
+
+# ---------------------------------------------------------------------------- validation helpers
+def national_id_error(value: str) -> str | None:
+    if not value:
+        return None
+    if not NATIONAL_ID_RE.fullmatch(value):
+        return f"Số CCCD phải gồm đúng 12 chữ số (đang nhập “{value}”, {len(value)} ký tự)."
+    return None
+
+
+def _decimal(value, label: str, errors: dict, key: str, *, positive: bool = True) -> Decimal | None:
+    try:
+        number = Decimal(str(value).replace(",", ".")) if value not in (None, "") else None
+    except InvalidOperation:
+        errors[key] = [f"{label} phải là số."]
+        return None
+    if number is None:
+        errors[key] = [f"Chưa nhập {label.lower()}."]
+    elif positive and number <= 0:
+        errors[key] = [f"{label} phải lớn hơn 0 (đang nhập {value})."]
+    elif number > Decimal("10000"):
+        errors[key] = [f"{label} quá lớn ({value})."]
+    return number
+
+
+def _int(value, label: str, errors: dict, key: str, *, minimum: int | None = None, maximum: int | None = None,
+         required: bool = True) -> int | None:
+    if value in (None, ""):
+        if required:
+            errors[key] = [f"Chưa nhập {label.lower()}."]
+        return None
+    try:
+        number = int(str(value))
+    except ValueError:
+        errors[key] = [f"{label} phải là số nguyên."]
+        return None
+    if minimum is not None and number < minimum:
+        errors[key] = [f"{label} phải từ {minimum} trở lên (đang nhập {number})."]
+    elif maximum is not None and number > maximum:
+        errors[key] = [f"{label} không được quá {maximum} (đang nhập {number})."]
+    return number
+
+
+def commune_in_campaign(campaign: Campaign, commune: AdminUnit) -> bool:
+    if commune.level != AdminUnit.Level.COMMUNE:
+        return False
+    if commune.path.startswith(campaign.province.path):
+        return True
+    return bool(campaign.province_2025_id and commune.path.startswith(campaign.province_2025.path))
+
+
+def priority_of(household: Household) -> int:
+    if household.is_ethnic_minority:
+        return Priority.ETHNIC_MINORITY
+    if household.category == "meritorious":
+        return Priority.MERITORIOUS
+    if household.social_assistance:
+        return Priority.SOCIAL_ASSISTANCE
+    return Priority.OTHER
+
+
+def support_norm_amount(*, case: HousingCase, on: dt.date | None = None) -> int:
+    """The latest norm of the case's strand and support type valid on ``on``."""
+    on = on or timezone.localdate()
+    norm = (SupportNorm.objects.filter(strand_id=case.strand_id, support_type=case.support_type, valid_from__lte=on)
+            .order_by("-valid_from").first())
+    return norm.amount if norm else 0
+
+
+# ---------------------------------------------------------------------------- households
+def household_errors(data: dict, *, campaign: Campaign | None = None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not (data.get("head_name") or "").strip():
+        errors["head_name"] = ["Chưa nhập họ tên chủ hộ."]
+    nid = (data.get("national_id") or "").strip()
+    if message := national_id_error(nid):
+        errors["national_id"] = [message]
+    commune = data.get("commune")
+    if commune is None:
+        errors["commune"] = ["Chưa chọn xã."]
+    elif campaign and not commune_in_campaign(campaign, commune):
+        errors["commune"] = [f"{commune.name} không thuộc địa bàn của chương trình {campaign.name}."]
+    village = data.get("village")
+    if village is not None and commune is not None and village.commune_id != commune.id:
+        errors["village"] = [f"Thôn {village.name} không thuộc {commune.name}."]
+    split_on = data.get("split_on")
+    if split_on and split_on > timezone.localdate():
+        errors["split_on"] = ["Ngày tách hộ không được sau ngày hôm nay."]
+    return errors
+
+
+@transaction.atomic
+def household_create(*, actor: Actor, data: dict, campaign: Campaign | None = None) -> Household:
+    errors = household_errors(data, campaign=campaign)
+    commune = data.get("commune")
+    if commune is not None and "commune" not in errors and actor.authority_for(
+            actor.own.roles | {r for a in actor.delegated for r in a.roles}, commune.path) is None:
+        errors["commune"] = [f"{commune.name} nằm ngoài địa bàn bạn phụ trách."]
+    if errors:
+        raise validation_error(errors)
+    code = data.get("code") or f"H{commune.code}-{sequence_next(key=f'household:{commune.code}'):05d}"
+    fields = {k: data[k] for k in ("head_name", "national_id", "category", "ethnicity", "is_ethnic_minority",
+                                   "social_assistance", "split_on", "earlier_support", "land_status", "village",
+                                   "address", "phone") if k in data}
+    fields["head_name"] = fields["head_name"].strip()
+    return Household.objects.create(code=code, commune=commune, **fields)
+
+
+# ---------------------------------------------------------------------------- cases
+def _survey_errors(campaign: Campaign, data: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    _decimal(data.get("floor_area"), "Diện tích nhà hiện tại", errors, "floor_area")
+    _int(data.get("persons"), "Số người đang ở", errors, "persons", minimum=1, maximum=50)
+    _int(data.get("remaining_lifespan_years"), "Niên hạn còn lại", errors, "remaining_lifespan_years",
+         minimum=0, maximum=100, required=False)
+    for key, label in (("foundation", "Nền, móng"), ("frame_walls", "Khung, tường"), ("roof", "Mái")):
+        if data.get(key) not in PartCondition.values:
+            errors[key] = [f"Chưa chọn tình trạng {label.lower()}."]
+    if data.get("support_type") not in SupportType.values:
+        errors["support_type"] = ["Chưa chọn hình thức hỗ trợ (xây mới hoặc sửa chữa)."]
+    strand = data.get("strand")
+    if strand is None:
+        errors["strand"] = ["Chưa chọn nguồn hỗ trợ."]
+    elif strand.campaign_id != campaign.id:
+        errors["strand"] = ["Nguồn hỗ trợ không thuộc chương trình này."]
+    surveyed_on = data.get("surveyed_on")
+    if surveyed_on is None:
+        errors["surveyed_on"] = ["Chưa nhập ngày rà soát."]
+    elif surveyed_on > timezone.localdate():
+        errors["surveyed_on"] = ["Ngày rà soát không được sau ngày hôm nay."]
+    return errors
+
+
+def _eligibility_for(case: HousingCase) -> tuple[list[dict], bool]:
+    results = eligibility.evaluate_case(
+        campaign=case.campaign, household=case.household, floor_area=case.floor_area, persons=case.persons,
+        foundation=case.foundation, frame_walls=case.frame_walls, roof=case.roof,
+        remaining_lifespan_years=case.remaining_lifespan_years, on=case.surveyed_on or timezone.localdate())
+    return results, eligibility.overall(results)
+
+
+@transaction.atomic
+def case_create(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
+                extra: dict | None = None) -> HousingCase:
+    """Open a case for a surveyed household. Refuses with every field's error, saving nothing."""
+    errors = _survey_errors(campaign, data)
+    if not commune_in_campaign(campaign, household.commune):
+        errors["commune"] = [f"{household.commune.name} không thuộc địa bàn của chương trình {campaign.name}."]
+    if survey_round is None or survey_round.campaign_id != campaign.id:
+        errors["survey_round"] = ["Đợt rà soát không thuộc chương trình này."]
+    if HousingCase.objects.filter(campaign=campaign, household=household).exists():
+        errors["household"] = [f"Hộ {household.head_name} ({household.code}) đã có hồ sơ trong chương trình này."]
+    try:
+        extra_clean = extra_values_clean(doctype=DOCTYPE, values=extra or {})
+    except ServiceError as exc:
+        errors.update(exc.errors)
+        extra_clean = {}
+    commune = household.commune
+    successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
+    workflow_fields = engine.initial_workflow_fields(DOCTYPE)
+    initial = engine.compiled(workflow_fields["workflow"].id).states[workflow_fields["state"]]
+    if "commune" not in errors and actor.authority_for(initial.edit_roles, commune.path,
+                                                       successor.path if successor else "") is None:
+        errors["commune"] = [f"Bạn không có quyền lập hồ sơ tại {commune.name}."]
+    if errors:
+        raise validation_error(errors)
+    case = HousingCase(
+        code=f"{campaign.code.upper()}-{sequence_next(key=f'case:{campaign.code}'):06d}",
+        campaign=campaign, household=household, survey_round=survey_round, commune=commune,
+        commune_2025=successor, unit_path=commune.path if commune.system == AdminUnit.System.LEGACY else "",
+        unit_2025_path=successor.path if successor else "", village=data.get("village") or household.village,
+        priority=priority_of(household), extra=extra_clean, created_by=actor.user, **workflow_fields,
+        **{k: data.get(k) for k in SURVEY_FIELDS if k != "village"})
+    if case.remaining_lifespan_years == "":
+        case.remaining_lifespan_years = None
+    case.floor_area = Decimal(str(case.floor_area).replace(",", "."))
+    case.persons = int(case.persons)
+    case.eligibility, case.is_eligible = _eligibility_for(case)
+    case.support_amount = support_norm_amount(case=case)
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        raise validation_error({"household": ["Hộ này đã có hồ sơ trong chương trình."]}) from None
+    event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.CREATED, actor=actor.user,
+                 to_state=case.state, workflow_version=engine.compiled(case.workflow_id).version)
+    return case
+
+
+def _serialise(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def _require_form_open(actor: Actor, case: HousingCase, form: str) -> None:
+    allowed, reason = engine.can_edit(actor=actor, document=case)
+    if not allowed:
+        raise ServiceError(reason, code=ErrorCode.FIELD_LOCKED)
+    if case.stage != FORM_STAGES[form]:
+        state_label = engine.compiled(case.workflow_id).state_label(case.state)
+        raise ServiceError(f"Hồ sơ đang ở trạng thái “{state_label}”, phần này không được sửa.",
+                           code=ErrorCode.FIELD_LOCKED)
+
+
+def _check_version(case: HousingCase, expected_lock_version: int | None) -> None:
+    if expected_lock_version is not None and int(expected_lock_version) != case.lock_version:
+        raise ServiceError("Hồ sơ vừa được người khác thay đổi; hãy tải lại trang và nhập lại phần thay đổi.",
+                           code=ErrorCode.STALE_STATE)
+
+
+def _record_changes(actor: Actor, case: HousingCase, before: dict, fields: list[str], comment: str = "") -> dict:
+    changes = {f: [_serialise(before[f]), _serialise(getattr(case, f))] for f in fields
+               if before[f] != getattr(case, f)}
+    if changes:
+        case.lock_version += 1
+        case.save()
+        event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.EDITED, actor=actor.user,
+                     changes=changes, comment=comment)
+    return changes
+
+
+@transaction.atomic
+def case_update_survey(*, actor: Actor, case_id: int, data: dict, extra: dict | None = None,
+                       expected_lock_version: int | None = None) -> HousingCase:
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    _check_version(case, expected_lock_version)
+    _require_form_open(actor, case, "survey")
+    errors = _survey_errors(case.campaign, data)
+    village = data.get("village")
+    if village is not None and village.commune_id != case.commune_id:
+        errors["village"] = [f"Thôn {village.name} không thuộc {case.commune.name}."]
+    try:
+        extra_clean = extra_values_clean(doctype=DOCTYPE, values=extra or {}, existing=case.extra)
+    except ServiceError as exc:
+        errors.update(exc.errors)
+        extra_clean = case.extra
+    if errors:
+        raise validation_error(errors)
+    fields = [*SURVEY_FIELDS, "extra", "eligibility", "is_eligible", "support_amount"]
+    before = {f: getattr(case, f) for f in fields}
+    for key in SURVEY_FIELDS:
+        if key in data:
+            setattr(case, key, data[key])
+    case.floor_area = Decimal(str(case.floor_area).replace(",", ".")).quantize(Decimal("0.01"))
+    case.persons = int(case.persons)
+    case.remaining_lifespan_years = (int(case.remaining_lifespan_years)
+                                     if case.remaining_lifespan_years not in (None, "") else None)
+    case.extra = extra_clean
+    case.eligibility, case.is_eligible = _eligibility_for(case)
+    case.support_amount = support_norm_amount(case=case)
+    _record_changes(actor, case, before, [f for f in fields if f not in ("eligibility",)])
+    return case
+
+
+@transaction.atomic
+def case_update_confirmation(*, actor: Actor, case_id: int, data: dict,
+                             expected_lock_version: int | None = None) -> HousingCase:
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    _check_version(case, expected_lock_version)
+    _require_form_open(actor, case, "confirmation")
+    errors: dict[str, list[str]] = {}
+    meeting_on = data.get("village_meeting_on")
+    if meeting_on is None:
+        errors["village_meeting_on"] = ["Chưa nhập ngày họp bình xét."]
+    elif meeting_on > timezone.localdate():
+        errors["village_meeting_on"] = ["Ngày họp bình xét không được sau ngày hôm nay."]
+    elif case.surveyed_on and meeting_on < case.surveyed_on:
+        errors["village_meeting_on"] = ["Ngày họp bình xét không được trước ngày rà soát."]
+    total = _int(data.get("village_meeting_total"), "Số người dự họp", errors, "village_meeting_total", minimum=1)
+    agree = _int(data.get("village_meeting_agree"), "Số phiếu đồng ý", errors, "village_meeting_agree", minimum=0)
+    if total is not None and agree is not None and agree > total:
+        errors["village_meeting_agree"] = [f"Số phiếu đồng ý ({agree}) không được lớn hơn số người dự họp ({total})."]
+    if errors:
+        raise validation_error(errors)
+    before = {f: getattr(case, f) for f in CONFIRMATION_FIELDS}
+    case.village_meeting_on, case.village_meeting_total, case.village_meeting_agree = meeting_on, total, agree
+    case.commune_list_number = (data.get("commune_list_number") or "").strip()
+    _record_changes(actor, case, before, list(CONFIRMATION_FIELDS))
+    return case
+
+
+@transaction.atomic
+def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decision_number: str = "",
+                     decision_date: dt.date | None = None) -> FundingLine:
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    _require_form_open(actor, case, "funding")
+    errors: dict[str, list[str]] = {}
+    if source not in FundingSource.values:
+        errors["source"] = ["Chưa chọn nguồn kinh phí."]
+    value = _int(amount, "Số tiền", errors, "amount", minimum=1)
+    if value is not None and "amount" not in errors:
+        remaining = case.support_amount - case.funded_total
+        if value > remaining:
+            errors["amount"] = [f"Số tiền vượt mức hỗ trợ còn lại ({remaining:,} đ)".replace(",", ".") + "."]
+    if decision_date and decision_date > timezone.localdate():
+        errors["decision_date"] = ["Ngày quyết định không được sau ngày hôm nay."]
+    if errors:
+        raise validation_error(errors)
+    line = FundingLine.objects.create(case=case, source=source, amount=value, decision_number=decision_number.strip(),
+                                      decision_date=decision_date, created_by=actor.user)
+    if decision_number and not case.approval_decision_number:
+        case.approval_decision_number, case.approval_decision_date = decision_number.strip(), decision_date
+    case.lock_version += 1
+    case.save()
+    event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.EDITED, actor=actor.user,
+                 changes={"funding": [None, f"{FundingSource(source).label}: {value}"]},
+                 data={"funding_line": line.pk})
+    return line
+
+
+@transaction.atomic
+def progress_add(*, actor: Actor, case_id: int, date: dt.date | None, stage: str, percent, note: str = "",
+                 photos: list[UploadedFile] | None = None) -> ProgressEntry:
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    _require_form_open(actor, case, "progress")
+    errors: dict[str, list[str]] = {}
+    if date is None:
+        errors["date"] = ["Chưa nhập ngày."]
+    elif date > timezone.localdate():
+        errors["date"] = ["Ngày ghi tiến độ không được sau ngày hôm nay."]
+    if stage not in ProgressEntry.Stage.values:
+        errors["stage"] = ["Chưa chọn hạng mục."]
+    value = _int(percent, "Tiến độ (%)", errors, "percent", minimum=0, maximum=100)
+    if value is not None and "percent" not in errors and value < case.progress_percent:
+        errors["percent"] = [f"Tiến độ không được thấp hơn lần ghi trước ({case.progress_percent}%)."]
+    checked = []
+    for upload in photos or []:
+        try:
+            checked.append((upload, inspect_upload(upload, photo_only=True)))
+        except ServiceError as exc:
+            errors.setdefault("photos", []).append(exc.message)
+    if errors:
+        raise validation_error(errors)
+    entry = ProgressEntry.objects.create(case=case, date=date, stage=stage, percent=value, note=note,
+                                         recorded_by=actor.user)
+    for upload, info in checked:
+        _attachment_save(actor, case, upload, info, stage="construction", caption=note, progress=entry)
+    before = {"progress_percent": case.progress_percent, "construction_started_on": case.construction_started_on}
+    case.progress_percent = value
+    if case.construction_started_on is None:
+        case.construction_started_on = date
+    _record_changes(actor, case, before, ["progress_percent", "construction_started_on"],
+                    comment=f"{ProgressEntry.Stage(stage).label}: {value}%")
+    return entry
+
+
+@transaction.atomic
+def acceptance_record(*, actor: Actor, case_id: int, data: dict) -> Acceptance:
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    _require_form_open(actor, case, "acceptance")
+    errors: dict[str, list[str]] = {}
+    area = _decimal(data.get("usable_area"), "Diện tích sử dụng", errors, "usable_area")
+    lifespan = _int(data.get("lifespan_years"), "Niên hạn sử dụng", errors, "lifespan_years", minimum=1, maximum=100)
+    accepted_on = data.get("accepted_on")
+    if accepted_on is None:
+        errors["accepted_on"] = ["Chưa nhập ngày nghiệm thu."]
+    elif accepted_on > timezone.localdate():
+        errors["accepted_on"] = ["Ngày nghiệm thu không được sau ngày hôm nay."]
+    if errors:
+        raise validation_error(errors)
+    campaign = case.campaign
+    hard = all(bool(data.get(k)) for k in ("hard_foundation", "hard_frame", "hard_roof"))
+    passed = hard and area >= campaign.finished_min_area and lifespan >= campaign.finished_min_lifespan
+    acceptance, _ = Acceptance.objects.update_or_create(case=case, defaults=dict(
+        usable_area=area, hard_foundation=bool(data.get("hard_foundation")), hard_frame=bool(data.get("hard_frame")),
+        hard_roof=bool(data.get("hard_roof")), lifespan_years=lifespan, inspector=actor.user, accepted_on=accepted_on,
+        result=Acceptance.Result.PASSED if passed else Acceptance.Result.FAILED, note=data.get("note", "")))
+    reasons = acceptance_reasons(acceptance, campaign)
+    case.lock_version += 1
+    case.save(update_fields=["lock_version"])
+    event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.EDITED, actor=actor.user,
+                 changes={"acceptance": [None, acceptance.get_result_display()]}, comment="; ".join(reasons))
+    return acceptance
+
+
+def acceptance_reasons(acceptance: Acceptance, campaign: Campaign) -> list[str]:
+    """The checklist against the standard: at least 30 m², “3 cứng”, lifespan of 20 years or more."""
+    def mark(ok):
+        return "đạt" if ok else "không đạt"
+    area_ok = acceptance.usable_area >= campaign.finished_min_area
+    life_ok = acceptance.lifespan_years >= campaign.finished_min_lifespan
+    return [
+        f"Diện tích sử dụng {eligibility._num(acceptance.usable_area)} m² "
+        f"{'≥' if area_ok else '<'} {eligibility._num(campaign.finished_min_area)} m²: {mark(area_ok)}",
+        f"Nền cứng: {mark(acceptance.hard_foundation)}",
+        f"Khung, tường cứng: {mark(acceptance.hard_frame)}",
+        f"Mái cứng: {mark(acceptance.hard_roof)}",
+        f"Niên hạn {acceptance.lifespan_years} năm {'≥' if life_ok else '<'} {campaign.finished_min_lifespan} năm: "
+        f"{mark(life_ok)}",
+    ]
+
+
+@transaction.atomic
+def handover_record(*, actor: Actor, case_id: int, handed_over_on: dt.date | None) -> HousingCase:
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    _require_form_open(actor, case, "handover")
+    acceptance = Acceptance.objects.filter(case=case).first()
+    if handed_over_on is None:
+        raise validation_error({"handed_over_on": ["Chưa nhập ngày bàn giao."]})
+    if handed_over_on > timezone.localdate():
+        raise validation_error({"handed_over_on": ["Ngày bàn giao không được sau ngày hôm nay."]})
+    if acceptance and handed_over_on < acceptance.accepted_on:
+        raise validation_error({"handed_over_on": ["Ngày bàn giao không được trước ngày nghiệm thu."]})
+    before = {"handed_over_on": case.handed_over_on}
+    case.handed_over_on = handed_over_on
+    _record_changes(actor, case, before, ["handed_over_on"])
+    return case
+
+
+# ---------------------------------------------------------------------------- uploads
+ALLOWED_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+ALLOWED_FILE_TYPES = {"application/pdf": b"%PDF-"}
+
+
+def _exif_info(image) -> dict:
+    """Capture time and GPS from EXIF, kept with the photo as field evidence."""
+    info: dict = {}
+    try:
+        exif = image.getexif()
+    except Exception:  # noqa: BLE001 - a photo without readable EXIF is still a photo
+        return info
+    sub = exif.get_ifd(0x8769) if exif else {}
+    raw_time = sub.get(0x9003) or exif.get(0x0132)
+    if raw_time:
+        try:
+            naive = dt.datetime.strptime(str(raw_time).strip("\x00"), "%Y:%m:%d %H:%M:%S")
+            info["taken_at"] = timezone.make_aware(naive)
+        except ValueError:
+            pass
+    gps = exif.get_ifd(0x8825) if exif else {}
+    if gps and 2 in gps and 4 in gps:
+        def to_deg(values, ref):
+            d, m, s = (float(v) for v in values)
+            deg = d + m / 60 + s / 3600
+            return -deg if ref in ("S", "W") else deg
+        try:
+            info["latitude"] = to_deg(gps[2], gps.get(1, "N"))
+            info["longitude"] = to_deg(gps[4], gps.get(3, "E"))
+        except (TypeError, ValueError, ZeroDivisionError):
+            pass
+    return info
+
+
+def inspect_upload(upload: UploadedFile, *, photo_only: bool = False) -> dict:
+    """Check size and type, and that an image really decodes. Returns what was learnt of it."""
+    from PIL import Image, UnidentifiedImageError
+
+    name = upload.name or "tệp"
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ServiceError(f"Tệp “{name}” quá lớn ({upload.size // 1024 // 1024} MB); tối đa "
+                           f"{settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB.", code=ErrorCode.UPLOAD_REJECTED)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            fmt = image.format
+            if fmt not in ALLOWED_IMAGE_TYPES:
+                raise UnidentifiedImageError(fmt)
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            info = {"kind": Attachment.Kind.PHOTO, "content_type": ALLOWED_IMAGE_TYPES[fmt], **_exif_info(image)}
+        return info
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        pass
+    if not photo_only and data.startswith(ALLOWED_FILE_TYPES["application/pdf"]):
+        return {"kind": Attachment.Kind.FILE, "content_type": "application/pdf"}
+    expected = "ảnh JPEG, PNG hoặc WEBP" if photo_only else "ảnh JPEG, PNG, WEBP hoặc tệp PDF"
+    raise ServiceError(f"Tệp “{name}” không phải {expected} hợp lệ.", code=ErrorCode.UPLOAD_REJECTED)
+
+
+def _attachment_save(actor: Actor, case: HousingCase, upload: UploadedFile, info: dict, *, stage: str,
+                     caption: str = "", progress: ProgressEntry | None = None) -> Attachment:
+    attachment = Attachment(case=case, stage=stage, kind=info["kind"], original_name=(upload.name or "")[:200],
+                            content_type=info["content_type"], size=upload.size, caption=caption[:300],
+                            taken_at=info.get("taken_at"), latitude=info.get("latitude"),
+                            longitude=info.get("longitude"), progress=progress, uploaded_by=actor.user)
+    attachment.file.save(upload.name or "upload", upload, save=False)
+    attachment.save()
+    event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.ATTACHMENT, actor=actor.user,
+                 comment=caption, data={"attachment": attachment.pk, "name": attachment.original_name,
+                                        "kind": attachment.kind})
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, actor: Actor, case_id: int, upload: UploadedFile, caption: str = "") -> Attachment:
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    allowed, reason = engine.can_edit(actor=actor, document=case)
+    if not allowed:
+        raise ServiceError(reason, code=ErrorCode.FIELD_LOCKED)
+    info = inspect_upload(upload)
+    return _attachment_save(actor, case, upload, info, stage=case.stage, caption=caption)
+
+
+# ---------------------------------------------------------------------------- side effects (hooks.py)
+def case_side_effect_evaluate_eligibility(*, doctype: str, ids: list[int], actor_id: int) -> None:
+    cases = list(HousingCase.objects.filter(pk__in=ids).select_related("campaign", "household"))
+    for case in cases:
+        case.eligibility, case.is_eligible = _eligibility_for(case)
+    HousingCase.objects.bulk_update(cases, ["eligibility", "is_eligible"], batch_size=500)
+
+
+def case_side_effect_apply_norm(*, doctype: str, ids: list[int], actor_id: int) -> None:
+    """Set the support level from the campaign's norms (the latest valid today) for each case."""
+    today = timezone.localdate()
+    norms = {}
+    for norm in SupportNorm.objects.filter(valid_from__lte=today).order_by("valid_from"):
+        norms[(norm.strand_id, norm.support_type)] = norm.amount
+    cases = list(HousingCase.objects.filter(pk__in=ids).only("id", "strand_id", "support_type", "support_amount"))
+    changed = []
+    for case in cases:
+        amount = norms.get((case.strand_id, case.support_type), 0)
+        if amount and amount != case.support_amount:
+            case.support_amount = amount
+            changed.append(case)
+    HousingCase.objects.bulk_update(changed, ["support_amount"], batch_size=500)

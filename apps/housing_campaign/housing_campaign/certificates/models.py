@@ -1,0 +1,36 @@
+"""Handover certificates with a public code; the QR carries a signed token, never a database id."""
+from django.conf import settings
+from django.db import models
+
+
+class Certificate(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", "Có hiệu lực"
+        REVOKED = "revoked", "Đã thu hồi"
+        SUPERSEDED = "superseded", "Đã được thay thế"
+
+    case = models.ForeignKey("cases.HousingCase", on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField("mã công khai", max_length=20, unique=True)
+    number_text = models.CharField("số giấy chứng nhận", max_length=60)
+    status = models.CharField("tình trạng", max_length=12, choices=Status.choices, default=Status.VALID)
+    issued_at = models.DateTimeField("cấp lúc")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    document = models.ForeignKey("printing.IssuedDocument", null=True, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField("lý do thu hồi", max_length=300, blank=True)
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Public snapshot: exactly what the verification page may show (PRODUCT.md personal-data rule).
+    public_commune = models.CharField(max_length=160)
+    public_village = models.CharField(max_length=120, blank=True)
+    public_support_type = models.CharField(max_length=60)
+    public_head_masked = models.CharField(max_length=120)
+    public_handover_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case"], condition=models.Q(status="valid"),
+                                               name="certificate_one_valid_per_case")]
+        verbose_name = "giấy chứng nhận bàn giao"
+        verbose_name_plural = "giấy chứng nhận bàn giao"
+
+    def __str__(self) -> str:
+        return f"{self.number_text} ({self.code})"

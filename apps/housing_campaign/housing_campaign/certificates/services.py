@@ -1,0 +1,165 @@
+"""Handover certificates: issue at handover, revoke, reissue, and public verification.
+
+The QR holds ``<base URL>/verify/<code>?t=<token>``: the code is random (no database id), the
+token is an HMAC of the code (django.core.signing, compared in constant time, as Oscar does)."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from housing_campaign.accounts.selectors import Actor
+from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.formatting import mask_name
+from housing_campaign.core.models import DocumentEvent
+from housing_campaign.core.services import event_record
+
+from .models import Certificate
+
+SALT = "housing_campaign.certificate.verify"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone safely
+FORMAT_CODE = "handover_certificate"
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=SALT)
+
+
+def token_for(code: str) -> str:
+    return _signer().signature(code)
+
+
+def verify_url(certificate: Certificate) -> str:
+    return f"{settings.SITE_BASE_URL}/verify/{certificate.code}?t={token_for(certificate.code)}"
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+        if not Certificate.objects.filter(code=code).exists():
+            return code
+
+
+@transaction.atomic
+def certificate_issue(*, case, actor_user=None) -> Certificate:
+    from housing_campaign.printing import contexts
+    from housing_campaign.printing.services import document_issue
+
+    if case.handed_over_on is None:
+        raise ServiceError("Chưa có ngày bàn giao nên chưa cấp được giấy chứng nhận.", code=ErrorCode.VALIDATION)
+    existing = Certificate.objects.select_for_update().filter(case=case, status=Certificate.Status.VALID).first()
+    if existing:
+        return existing
+    commune = case.commune
+    cert = Certificate(case=case, code=_new_code(), issued_at=timezone.now(), issued_by=actor_user,
+                       public_commune=(case.commune_2025.name if case.commune_2025_id else commune.name),
+                       public_village=case.village.name if case.village else "",
+                       public_support_type=case.get_support_type_display(),
+                       public_head_masked=mask_name(case.household.head_name),
+                       public_handover_on=case.handed_over_on)
+    context = contexts.case_context(case)
+    document = document_issue(actor_user=actor_user, format_code=FORMAT_CODE, doctype="housing_case",
+                              object_id=case.pk, context={}, issuer_key=f"commune:{commune.code}",
+                              issuer_symbol="UBND", issued_at=cert.issued_at)
+    cert.number_text = document.number_text
+    cert.document = document
+    cert.save()
+    context["certificate"] = contexts.case_context(case, certificate=cert)["certificate"]
+    document.context = _snapshot({**context, "document_number": document.number_text})
+    document.save(update_fields=["context"])
+    event_record(doctype="housing_case", object_id=case.pk, kind=DocumentEvent.Kind.DOCUMENT, actor=actor_user,
+                 comment=f"Cấp giấy chứng nhận bàn giao số {cert.number_text}",
+                 data={"certificate": cert.code, "document": document.pk})
+    return cert
+
+
+def _snapshot(context: dict) -> dict:
+    from housing_campaign.printing.services import _jsonable
+
+    return _jsonable(context)
+
+
+@transaction.atomic
+def certificate_revoke(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
+    if not reason.strip():
+        raise ServiceError("Phải ghi lý do thu hồi.", code=ErrorCode.COMMENT_REQUIRED, field="reason")
+    cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if cert.status != Certificate.Status.VALID:
+        raise ServiceError("Giấy chứng nhận này không còn hiệu lực.", code=ErrorCode.STALE_STATE)
+    _require_authority(actor, cert)
+    cert.status = Certificate.Status.REVOKED
+    cert.revoked_at = timezone.now()
+    cert.revoke_reason = reason.strip()
+    cert.save()
+    event_record(doctype="housing_case", object_id=cert.case_id, kind=DocumentEvent.Kind.DOCUMENT, actor=actor.user,
+                 comment=f"Thu hồi giấy chứng nhận {cert.number_text}: {reason.strip()}")
+    return cert
+
+
+@transaction.atomic
+def certificate_reissue(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
+    """A new certificate replaces the old one, which then verifies as superseded."""
+    if not reason.strip():
+        raise ServiceError("Phải ghi lý do cấp lại.", code=ErrorCode.COMMENT_REQUIRED, field="reason")
+    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if old.status != Certificate.Status.VALID:
+        raise ServiceError("Chỉ cấp lại được giấy chứng nhận đang có hiệu lực.", code=ErrorCode.STALE_STATE)
+    _require_authority(actor, old)
+    old.status = Certificate.Status.SUPERSEDED
+    old.revoke_reason = reason.strip()
+    old.revoked_at = timezone.now()
+    old.save()
+    new = certificate_issue(case=old.case, actor_user=actor.user)
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by"])
+    return new
+
+
+def _require_authority(actor: Actor, cert: Certificate) -> None:
+    from housing_campaign.workflow.engine import document_paths
+
+    if actor.read_only or actor.authority_for({"commune_chairman", "reviewer", "administrator"},
+                                              *document_paths(cert.case)) is None:
+        raise ServiceError("Bạn không có quyền thu hồi hoặc cấp lại giấy chứng nhận này.",
+                           code=ErrorCode.PERMISSION_DENIED)
+
+
+@dataclass
+class Verification:
+    status: str  # genuine | not_genuine | revoked | superseded
+    certificate: Certificate | None = None
+
+
+def certificate_verify(*, code: str, token: str) -> Verification:
+    code = (code or "").strip().upper()
+    if not code or len(code) > 20 or not token:
+        return Verification("not_genuine")
+    if not constant_time_compare(token_for(code), token):
+        return Verification("not_genuine")
+    cert = Certificate.objects.filter(code=code).only(
+        "code", "status", "public_commune", "public_village", "public_support_type", "public_head_masked",
+        "public_handover_on", "number_text", "revoked_at").first()
+    if cert is None:
+        return Verification("not_genuine")
+    if cert.status == Certificate.Status.REVOKED:
+        return Verification("revoked", cert)
+    if cert.status == Certificate.Status.SUPERSEDED:
+        return Verification("superseded", cert)
+    return Verification("genuine", cert)
+
+
+def certificate_side_effect_issue(*, doctype: str, ids: list[int], actor_id: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    from housing_campaign.cases.models import HousingCase
+
+    user = get_user_model().objects.filter(pk=actor_id).first()
+    for case in HousingCase.objects.filter(pk__in=ids).select_related(
+            "household", "commune__parent__parent", "commune_2025", "village", "strand", "campaign"):
+        if case.handed_over_on:
+            certificate_issue(case=case, actor_user=user)

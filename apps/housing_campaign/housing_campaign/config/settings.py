@@ -1,0 +1,132 @@
+"""Settings, read from the chosen site's ``site_config.toml`` and the environment."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from .site import load_site
+
+SITE_CONFIG = load_site()
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = SITE_CONFIG.root
+
+SECRET_KEY = SITE_CONFIG.secret_key
+DEBUG = SITE_CONFIG.debug
+ALLOWED_HOSTS = SITE_CONFIG.allowed_hosts
+SITE_BASE_URL = SITE_CONFIG.base_url
+CSRF_TRUSTED_ORIGINS = [SITE_BASE_URL] if SITE_BASE_URL.startswith("http") else []
+
+DOMAIN_APPS = [
+    "housing_campaign.core",
+    "housing_campaign.geography",
+    "housing_campaign.accounts",
+    "housing_campaign.extrafields",
+    "housing_campaign.workflow",
+    "housing_campaign.campaigns",
+    "housing_campaign.households",
+    "housing_campaign.cases",
+    "housing_campaign.contributions",
+    "housing_campaign.commendations",
+    "housing_campaign.printing",
+    "housing_campaign.certificates",
+    "housing_campaign.desk",
+    "housing_campaign.public",
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    *DOMAIN_APPS,
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "housing_campaign.config.urls"
+WSGI_APPLICATION = "housing_campaign.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": SITE_CONFIG.database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "desk:queue"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = SITE_CONFIG.language
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = SITE_CONFIG.time_zone
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["housing_campaign.config.formats"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = SITE_CONFIG.folder / "static"
+MEDIA_URL = "/files/"
+MEDIA_ROOT = SITE_CONFIG.files_dir
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hc"},
+}
+if SITE_CONFIG.storage.get("cache_url"):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                         "LOCATION": SITE_CONFIG.storage["cache_url"]}
+
+# Background jobs run in-process unless a broker is configured (then Celery workers and beat).
+CELERY_BROKER_URL = SITE_CONFIG.broker_url or None
+CELERY_TASK_ALWAYS_EAGER = not SITE_CONFIG.broker_url
+CELERY_TIMEZONE = TIME_ZONE
+
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# Public verification page: requests per client per minute.
+VERIFY_RATE_LIMIT_PER_MINUTE = 60
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"housing_campaign": {"level": "INFO"}},
+}

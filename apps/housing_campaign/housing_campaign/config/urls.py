@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Quản trị – Chung tay xóa nhà tạm, nhà dột nát"
+admin.site.site_title = "Quản trị hệ thống"
+admin.site.index_title = "Danh mục quản trị"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="desk:queue", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("desk/", include("housing_campaign.desk.urls")),
+    path("", include("housing_campaign.public.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

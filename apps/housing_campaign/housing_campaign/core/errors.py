@@ -1,0 +1,45 @@
+"""Errors raised by services: a stable code for the UI, the API and tests, and a Vietnamese message."""
+from __future__ import annotations
+
+
+class ErrorCode:
+    VALIDATION = "validation"
+    PERMISSION_DENIED = "permission_denied"
+    OUT_OF_TERRITORY = "out_of_territory"
+    NOT_FOUND = "not_found"
+    STALE_STATE = "stale_state"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    CONDITION_FAILED = "condition_failed"
+    COMMENT_REQUIRED = "comment_required"
+    REQUIRED_FIELDS_MISSING = "required_fields_missing"
+    PREVIOUS_ACTOR = "previous_actor"
+    ALREADY_APPROVED = "already_approved"
+    DUPLICATE = "duplicate"
+    INVALID_DEFINITION = "invalid_definition"
+    FIELD_LOCKED = "field_locked"
+    TEMPLATE_ERROR = "template_error"
+    TEMPLATE_SECURITY = "template_security"
+    UPLOAD_REJECTED = "upload_rejected"
+
+
+class ServiceError(Exception):
+    """A refusal a user can understand. ``errors`` maps field names to messages when there are several."""
+
+    def __init__(self, message: str, *, code: str = ErrorCode.VALIDATION, field: str | None = None,
+                 errors: dict[str, list[str]] | None = None, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+        self.errors = errors or ({field: [message]} if field else {})
+        self.details = details or []
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def validation_error(errors: dict[str, list[str]]) -> ServiceError:
+    """One error carrying every field's messages, so forms can show them all at once."""
+    first = next(iter(errors.values()))[0] if errors else "Dữ liệu không hợp lệ."
+    parts = [m for msgs in errors.values() for m in msgs]
+    return ServiceError("; ".join(parts) or first, code=ErrorCode.VALIDATION, errors=errors)

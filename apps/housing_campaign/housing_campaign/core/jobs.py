@@ -1,0 +1,44 @@
+"""Background work: in-process by default, Celery when a broker is configured (ARCHITECTURE.md)."""
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+
+def _resolve(path: str):
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def run_job(path: str, kwargs: dict) -> None:
+    _resolve(path)(**kwargs)
+
+
+def enqueue(path: str, *, background: bool = False, **kwargs) -> None:
+    """Run ``path(**kwargs)``: through Celery if configured; otherwise now, or on a thread when
+    ``background`` (long work such as batch printing must not hold the request)."""
+    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+        from .tasks import run_job_task
+
+        run_job_task.delay(path, kwargs)
+        return
+    if not background:
+        run_job(path, kwargs)
+        return
+
+    def target():
+        close_old_connections()
+        try:
+            run_job(path, kwargs)
+        except Exception:  # noqa: BLE001 - recorded on the job row by the job itself
+            logger.exception("Background job %s failed", path)
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=target, daemon=True, name=f"job:{path}").start()

@@ -1,0 +1,104 @@
+"""The append-only timeline shared by every document type (Saleor's events, Zulip's audit log)."""
+from django.conf import settings
+from django.db import models
+
+
+class DocumentEvent(models.Model):
+    class Kind(models.TextChoices):
+        CREATED = "created", "Tạo mới"
+        EDITED = "edited", "Sửa"
+        TRANSITION = "transition", "Chuyển trạng thái"
+        APPROVAL = "approval", "Phiếu duyệt"
+        COMMENT = "comment", "Ý kiến"
+        ATTACHMENT = "attachment", "Tệp đính kèm"
+        MIGRATED = "migrated", "Chuyển phiên bản quy trình"
+        ESCALATED = "escalated", "Nhắc quá hạn"
+        DOCUMENT = "document", "Văn bản"
+
+    doctype = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    acting_for = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    workflow_version = models.PositiveIntegerField(null=True, blank=True)
+    from_state = models.CharField(max_length=60, blank=True)
+    to_state = models.CharField(max_length=60, blank=True)
+    action = models.CharField(max_length=60, blank=True)
+    comment = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)  # {"field": [old, new]}
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["doctype", "object_id", "at"]),
+                   models.Index(fields=["doctype", "kind", "to_state", "at"])]
+        ordering = ["at", "id"]
+        verbose_name = "sự kiện hồ sơ"
+        verbose_name_plural = "nhật ký hồ sơ"
+
+    def __str__(self) -> str:
+        return f"{self.doctype}#{self.object_id} {self.kind} {self.at:%d/%m/%Y %H:%M}"
+
+
+class Notification(models.Model):
+    """A message to a user (SLA escalations, assignments). Delivery beyond the desk is a hook."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    doctype = models.CharField(max_length=40, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+
+
+class BackgroundJob(models.Model):
+    """Progress of long work (batch printing, bulk actions) that a page can poll."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Đang chờ"
+        RUNNING = "running", "Đang chạy"
+        DONE = "done", "Hoàn thành"
+        FAILED = "failed", "Lỗi"
+
+    kind = models.CharField(max_length=40)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    params = models.JSONField(default=dict, blank=True)
+    result_file = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tác vụ nền"
+        verbose_name_plural = "tác vụ nền"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)
+
+
+class Sequence(models.Model):
+    """Gap-free counters (case codes, document numbers per issuer, kind and year): the row is
+    locked while a value is taken, so two at the same moment never get the same number."""
+
+    key = models.CharField(max_length=120, unique=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "bộ đếm số"
+        verbose_name_plural = "bộ đếm số"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last_value}"

@@ -1,0 +1,153 @@
+"""``manage.py sync``: load reference data from ``fixtures/``, ``workflows/`` and ``print_formats/``.
+Idempotent: a second run changes nothing (a test proves it)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+DOMAIN_LABELS = [app.rsplit(".", 1)[1] for app in settings.DOMAIN_APPS]
+
+
+def fixtures_dir() -> Path:
+    return Path(settings.PROJECT_ROOT) / "fixtures"
+
+
+def _load(name: str):
+    return yaml.safe_load((fixtures_dir() / name).read_text(encoding="utf-8"))
+
+
+def _update(obj, values: dict) -> bool:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    if changed:
+        obj.save()
+    return changed
+
+
+@transaction.atomic
+def sync_roles() -> int:
+    from housing_campaign.accounts.models import Role
+
+    changes = 0
+    domain_perms = Permission.objects.filter(content_type__app_label__in=DOMAIN_LABELS + ["auth"])
+    for item in _load("roles.yaml"):
+        group, created = Group.objects.get_or_create(name=item["name_vi"])
+        role = Role.objects.filter(code=item["code"]).first()
+        values = {"name_vi": item["name_vi"], "name_en": item["name_en"],
+                  "description": item.get("description", ""), "read_only": item.get("read_only", False)}
+        if role is None:
+            Role.objects.create(code=item["code"], group=group, **values)
+            changes += 1
+        else:
+            changes += _update(role, values)
+        # Admin-site rights: administrators change everything, auditors only view.
+        if item["code"] == "administrator":
+            wanted = set(domain_perms.values_list("id", flat=True))
+        elif item["code"] == "auditor":
+            wanted = set(domain_perms.filter(codename__startswith="view_").values_list("id", flat=True))
+        else:
+            wanted = set()
+        current = set(group.permissions.values_list("id", flat=True))
+        if wanted != current:
+            group.permissions.set(wanted)
+            changes += 1
+    return changes
+
+
+@transaction.atomic
+def sync_simple(model_label: str, filename: str) -> int:
+    model = apps.get_model(model_label)
+    changes = 0
+    for item in _load(filename):
+        obj = model.objects.filter(code=item["code"]).first()
+        values = {k: v for k, v in item.items() if k != "code"}
+        if obj is None:
+            model.objects.create(**item)
+            changes += 1
+        else:
+            changes += _update(obj, values)
+    return changes
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+@transaction.atomic
+def sync_campaigns() -> int:
+    from housing_campaign.campaigns.models import Campaign, CategoryDeadline, Strand, SupportNorm, SurveyRound
+    from housing_campaign.geography.models import AdminUnit
+
+    changes = 0
+    for path in sorted((fixtures_dir() / "campaigns").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        province = AdminUnit.objects.get(system=data["province"]["system"], code=data["province"]["code"])
+        province_2025 = None
+        if data.get("province_2025"):
+            province_2025 = AdminUnit.objects.get(system=data["province_2025"]["system"],
+                                                  code=data["province_2025"]["code"])
+        values = {
+            "name": data["name"], "province": province, "province_2025": province_2025,
+            "starts_on": _as_date(data["starts_on"]), "ends_on": _as_date(data["ends_on"]),
+            "legal_basis": data.get("legal_basis", ""), "issuing_body": data.get("issuing_body", ""),
+            "issuing_place": data.get("issuing_place", ""),
+            "admitted_categories": data.get("admitted_categories", []),
+            **{k: Decimal(str(data[k])) for k in ("min_area_single", "min_area_family", "min_area_per_person",
+                                                   "finished_min_area") if k in data},
+            **{k: int(data[k]) for k in ("min_years_split", "min_unstable_parts", "short_lifespan_years",
+                                          "finished_min_lifespan") if k in data},
+        }
+        campaign = Campaign.objects.filter(code=data["code"]).first()
+        if campaign is None:
+            campaign = Campaign.objects.create(code=data["code"], **values)
+            changes += 1
+        # An existing campaign belongs to its administrators: the file only seeds it.
+        for strand_data in data.get("strands", []):
+            strand, created = Strand.objects.get_or_create(campaign=campaign, code=strand_data["code"],
+                                                           defaults={"name": strand_data["name"]})
+            changes += created
+            for norm in strand_data.get("norms", []):
+                _, created = SupportNorm.objects.get_or_create(
+                    strand=strand, support_type=norm["support_type"], valid_from=_as_date(norm["valid_from"]),
+                    defaults={"amount": int(norm["amount"]), "basis": norm.get("basis", "")})
+                changes += created
+        for item in data.get("deadlines", []):
+            _, created = CategoryDeadline.objects.get_or_create(
+                campaign=campaign, category=item.get("category") or "",
+                defaults={"deadline": _as_date(item["deadline"]), "note": item.get("note", "")})
+            changes += created
+        for item in data.get("rounds", []):
+            _, created = SurveyRound.objects.get_or_create(
+                campaign=campaign, number=item["number"],
+                defaults={"name": item["name"], "started_on": _as_date(item["started_on"])})
+            changes += created
+    return changes
+
+
+def sync_all(*, stdout=None) -> dict[str, object]:
+    from housing_campaign.geography.services import admin_units_sync
+    from housing_campaign.printing.services import print_formats_sync
+    from housing_campaign.workflow.definitions import definitions_sync
+
+    report: dict[str, object] = {}
+    report["roles"] = sync_roles()
+    report["award_forms"] = sync_simple("commendations.AwardForm", "award_forms.yaml")
+    report["document_kinds"] = sync_simple("printing.DocumentKind", "document_kinds.yaml")
+    report["admin_units"] = admin_units_sync()
+    report["campaigns"] = sync_campaigns()
+    report["workflows"] = definitions_sync()
+    report["print_formats"] = print_formats_sync()
+    if stdout:
+        for key, value in report.items():
+            stdout.write(f"  {key}: {value}\n")
+    return report

@@ -1,0 +1,150 @@
+"""Validation of administrator-defined field values, with the same rigour as built-in fields."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from housing_campaign.core.errors import ServiceError, validation_error
+
+from .models import ExtraField
+
+FORM_PREFIX = "extra__"
+
+
+def extra_fields_for(doctype: str, *, include_retired: bool = False) -> list[ExtraField]:
+    qs = ExtraField.objects.filter(doctype=doctype)
+    if not include_retired:
+        qs = qs.filter(is_active=True)
+    return list(qs.order_by("order", "id"))
+
+
+def _clean_one(field: ExtraField, raw) -> object:
+    label = field.label_vi
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        if field.required:
+            raise ValueError(f"Trường “{label}” là bắt buộc.")
+        return None
+    kind = field.field_type
+    if kind == ExtraField.FieldType.TEXT:
+        value = str(raw).strip()
+        if field.max_length and len(value) > field.max_length:
+            raise ValueError(f"“{label}” dài tối đa {field.max_length} ký tự (đang có {len(value)}).")
+        if field.pattern and not re.fullmatch(field.pattern, value):
+            raise ValueError(f"“{label}” không đúng định dạng yêu cầu.")
+        return value
+    if kind in (ExtraField.FieldType.INTEGER, ExtraField.FieldType.DECIMAL):
+        text = str(raw).strip().replace(" ", "")
+        try:
+            if kind == ExtraField.FieldType.INTEGER:
+                if isinstance(raw, float) and not raw.is_integer():
+                    raise ValueError
+                number = Decimal(int(str(raw).strip())) if not isinstance(raw, (int, Decimal)) else Decimal(raw)
+                if number != number.to_integral_value():
+                    raise ValueError
+            else:
+                number = Decimal(text.replace(",", "."))
+                if not number.is_finite():
+                    raise ValueError
+        except (ValueError, InvalidOperation, TypeError):
+            kind_label = "số nguyên" if kind == ExtraField.FieldType.INTEGER else "số"
+            raise ValueError(f"“{label}” phải là {kind_label}.") from None
+        if field.min_value is not None and number < field.min_value:
+            raise ValueError(f"“{label}” không được nhỏ hơn {field.min_value.normalize():f}.")
+        if field.max_value is not None and number > field.max_value:
+            raise ValueError(f"“{label}” không được lớn hơn {field.max_value.normalize():f}.")
+        return int(number) if kind == ExtraField.FieldType.INTEGER else float(number)
+    if kind == ExtraField.FieldType.DATE:
+        if isinstance(raw, dt.date):
+            return raw.isoformat()
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(str(raw).strip(), fmt).date().isoformat()
+            except ValueError:
+                continue
+        raise ValueError(f"“{label}” phải là ngày theo dạng dd/mm/yyyy.")
+    if kind == ExtraField.FieldType.CHOICE:
+        allowed = [str(c[0]) for c in field.choices]
+        if str(raw) not in allowed:
+            raise ValueError(f"“{label}”: giá trị “{raw}” không có trong danh sách chọn.")
+        return str(raw)
+    if kind == ExtraField.FieldType.BOOLEAN:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("1", "true", "on", "yes", "có", "co"):
+            return True
+        if text in ("0", "false", "off", "no", "không", "khong"):
+            return False
+        raise ValueError(f"“{label}” phải là Có hoặc Không.")
+    raise ValueError(f"Kiểu trường không hỗ trợ: {kind}")
+
+
+def extra_values_clean(*, doctype: str, values: dict, existing: dict | None = None) -> dict:
+    """Validate every active field; return the merged ``extra`` dict. Retired fields keep their values.
+    Raises one ServiceError naming each bad field (form keys ``extra__<code>``)."""
+    result = dict(existing or {})
+    errors: dict[str, list[str]] = {}
+    for field in extra_fields_for(doctype):
+        raw = values.get(field.code, result.get(field.code))
+        try:
+            cleaned = _clean_one(field, raw)
+        except ValueError as exc:
+            errors[FORM_PREFIX + field.code] = [str(exc)]
+            continue
+        if cleaned is None:
+            result.pop(field.code, None)
+        else:
+            result[field.code] = cleaned
+    unknown = set(values) - {f.code for f in extra_fields_for(doctype, include_retired=True)}
+    for code in sorted(unknown):
+        errors[FORM_PREFIX + code] = [f"Trường bổ sung “{code}” không tồn tại."]
+    if errors:
+        raise validation_error(errors)
+    return result
+
+
+def extra_field_definition_errors(field: ExtraField) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", field.code or ""):
+        errors["code"] = ["Mã trường chỉ gồm chữ thường không dấu, số và gạch dưới, bắt đầu bằng chữ."]
+    if field.field_type == ExtraField.FieldType.CHOICE:
+        ok = isinstance(field.choices, list) and field.choices and all(
+            isinstance(c, (list, tuple)) and len(c) == 2 and str(c[0]) for c in field.choices)
+        if not ok:
+            errors["choices"] = ['Danh sách chọn phải có dạng [["ma", "Nhãn"], ...] và không rỗng.']
+    if field.min_value is not None and field.max_value is not None and field.min_value > field.max_value:
+        errors["max_value"] = ["Giá trị lớn nhất phải lớn hơn hoặc bằng giá trị nhỏ nhất."]
+    if field.pattern:
+        try:
+            re.compile(field.pattern)
+        except re.error as exc:
+            errors["pattern"] = [f"Biểu thức chính quy không hợp lệ: {exc}"]
+    from housing_campaign.hooks import DOCUMENT_TYPES
+
+    if field.doctype not in DOCUMENT_TYPES:
+        errors["doctype"] = [f"Loại hồ sơ “{field.doctype}” không tồn tại."]
+    return errors
+
+
+@transaction.atomic
+def extra_field_save(*, field: ExtraField) -> ExtraField:
+    errors = extra_field_definition_errors(field)
+    if errors:
+        raise validation_error(errors)
+    field.save()
+    return field
+
+
+@transaction.atomic
+def extra_field_retire(*, field: ExtraField) -> ExtraField:
+    """Removing a field retires it; stored values stay in each document's ``extra``."""
+    if field.is_active:
+        field.is_active = False
+        field.retired_at = timezone.now()
+        field.save(update_fields=["is_active", "retired_at"])
+    return field
+

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "housing_campaign.households"
+    label = "households"
+    default_auto_field = "django.db.models.BigAutoField"

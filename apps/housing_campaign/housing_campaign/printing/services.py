@@ -1,0 +1,188 @@
+"""Print formats: sync from files, edit with validation and versions, render to HTML/PDF, and
+issue numbered documents that can be reproduced exactly as issued."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.services import sequence_next
+
+from . import contexts, formats_io, pdf, sandbox
+from .models import IssuedDocument, PrintFormat, PrintFormatVersion
+
+DOCTYPES = {
+    "housing_case": "Hồ sơ hỗ trợ nhà ở",
+    "case_list": "Danh sách hồ sơ (quyết định, công khai)",
+    "commendation": "Đề nghị khen thưởng",
+    "contribution": "Đóng góp, ủng hộ",
+}
+
+
+def sample_context(doctype: str) -> dict | None:
+    """A real document's context to test-render an edited template, when one exists."""
+    from housing_campaign.cases.models import HousingCase
+    from housing_campaign.commendations.models import Nomination
+    from housing_campaign.contributions.models import Contribution
+
+    if doctype == "housing_case":
+        case = HousingCase.objects.filter(stage__in=["posting", "closed", "handover"]).order_by("id").first() \
+            or HousingCase.objects.order_by("id").first()
+        if case:
+            cert = case.certificates.order_by("-issued_at").first()
+            return contexts.case_context(case, certificate=cert) if cert else None
+    if doctype == "case_list":
+        case = HousingCase.objects.select_related("campaign", "commune").order_by("id").first()
+        if case:
+            cases = HousingCase.objects.filter(commune=case.commune).select_related(
+                "household", "strand", "village")[:20]
+            return contexts.case_list_context(cases, campaign=case.campaign, commune=case.commune, title="Mẫu")
+    if doctype == "commendation":
+        nomination = Nomination.objects.order_by("id").first()
+        return contexts.nomination_context(nomination) if nomination else None
+    if doctype == "contribution":
+        contribution = Contribution.objects.order_by("id").first()
+        return contexts.contribution_context(contribution) if contribution else None
+    return None
+
+
+def template_problems(*, doctype: str, html: str, css: str) -> list[str]:
+    """Compile, then render against a real document when one exists. Nothing broken is saved."""
+    if doctype not in DOCTYPES:
+        return [f"Loại hồ sơ “{doctype}” không có mẫu in."]
+    try:
+        sandbox.compile_template(html)
+        sample = sample_context(doctype)
+        if sample is not None:
+            sandbox.render(html, {**sample, "document_number": "01/GCN-UBND"})
+    except ServiceError as exc:
+        return [exc.message]
+    if "</style" in css.lower():
+        return ["CSS không được chứa thẻ </style>."]
+    return []
+
+
+@transaction.atomic
+def print_format_save(*, actor_user, print_format: PrintFormat, html: str, css: str, name: str | None = None
+                      ) -> PrintFormat:
+    problems = template_problems(doctype=print_format.doctype, html=html, css=css)
+    if problems:
+        code = ErrorCode.TEMPLATE_SECURITY if any("không được phép" in p for p in problems) else ErrorCode.TEMPLATE_ERROR
+        raise ServiceError("; ".join(problems), code=code, details=problems)
+    locked = PrintFormat.objects.select_for_update().get(pk=print_format.pk) if print_format.pk else print_format
+    if locked.pk and locked.html == html and locked.css == css and (name is None or name == locked.name):
+        return locked
+    locked.version = (locked.version + 1) if locked.pk else 1
+    locked.html, locked.css = html, css
+    if name:
+        locked.name = name
+    locked.save()
+    PrintFormatVersion.objects.create(print_format=locked, version=locked.version, html=html, css=css,
+                                      created_by=actor_user)
+    return locked
+
+
+def print_formats_sync() -> list[str]:
+    report = []
+    for path in sorted(formats_io.formats_dir().glob("*.html")):
+        data = formats_io.parse_format_file(path.read_text(encoding="utf-8"))
+        fmt = PrintFormat.objects.filter(code=data["code"]).first()
+        if fmt is None:
+            fmt = PrintFormat(code=data["code"], doctype=data["doctype"], name=data["name"],
+                              description=data.get("description", ""), document_kind=data.get("document_kind", ""),
+                              html="", css="", version=0)
+            with transaction.atomic():
+                fmt.save()
+                fmt.version = 0
+                _store_version(fmt, data, None)
+            report.append(f"{path.name}: nạp mẫu in mới.")
+            continue
+        latest = fmt.versions.order_by("-version").first()
+        if fmt.html == data["html"] and fmt.css == data["css"]:
+            continue
+        if latest and latest.created_by_id is not None:
+            report.append(f"{path.name}: mẫu đã được quản trị viên sửa (v{fmt.version}); giữ nguyên.")
+            continue
+        with transaction.atomic():
+            for key in ("name", "description", "document_kind"):
+                setattr(fmt, key, data.get(key, ""))
+            _store_version(fmt, data, None)
+        report.append(f"{path.name}: cập nhật lên v{fmt.version}.")
+    return report
+
+
+def _store_version(fmt: PrintFormat, data: dict, user) -> None:
+    fmt.version += 1
+    fmt.html, fmt.css = data["html"], data["css"]
+    fmt.save()
+    PrintFormatVersion.objects.create(print_format=fmt, version=fmt.version, html=fmt.html, css=fmt.css,
+                                      created_by=user)
+
+
+def print_format_export(*, code: str) -> str:
+    fmt = PrintFormat.objects.get(code=code)
+    return formats_io.format_file_text({"code": fmt.code, "doctype": fmt.doctype, "name": fmt.name,
+                                        "description": fmt.description, "document_kind": fmt.document_kind,
+                                        "css": fmt.css, "html": fmt.html})
+
+
+def render_html(*, html: str, css: str, context: dict, title: str = "") -> str:
+    return pdf.document_html(sandbox.render(html, context), css, title=title)
+
+
+def render_pdf(*, html: str, css: str, context: dict, title: str = "") -> bytes:
+    return pdf.html_to_pdf(render_html(html=html, css=css, context=context, title=title))
+
+
+def document_number_next(*, issuer_key: str, issuer_symbol: str, kind: str, year: int | None = None
+                         ) -> tuple[int, str]:
+    """'15/QĐ-UBND': gap-free per issuing unit, document kind and year (a locked counter row)."""
+    year = year or timezone.localdate().year
+    number = sequence_next(key=f"doc:{issuer_key}:{kind}:{year}")
+    return number, f"{number:02d}/{kind}-{issuer_symbol}"
+
+
+@transaction.atomic
+def document_issue(*, actor_user, format_code: str, doctype: str, object_id: int | None, context: dict,
+                   issuer_key: str, issuer_symbol: str, issued_at: dt.datetime | None = None) -> IssuedDocument:
+    fmt = PrintFormat.objects.get(code=format_code)
+    version = fmt.versions.get(version=fmt.version)
+    number, text = document_number_next(issuer_key=issuer_key, issuer_symbol=issuer_symbol,
+                                        kind=fmt.document_kind or "VB")
+    snapshot = _jsonable({**context, "document_number": text})
+    return IssuedDocument.objects.create(print_format_version=version, doctype=doctype, object_id=object_id,
+                                         number=number, number_text=text, issued_at=issued_at or timezone.now(),
+                                         issued_by=actor_user, context=snapshot)
+
+
+def issued_document_pdf(document: IssuedDocument) -> bytes:
+    """Reproduce an issued document exactly: its own format version and its stored context."""
+    version = document.print_format_version
+    return render_pdf(html=version.html, css=version.css, context=_revive(document.context),
+                      title=document.number_text)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return {"__dt__": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    return value
+
+
+def _revive(value):
+    if isinstance(value, dict):
+        if set(value) == {"__date__"}:
+            return dt.date.fromisoformat(value["__date__"])
+        if set(value) == {"__dt__"}:
+            return dt.datetime.fromisoformat(value["__dt__"])
+        return {k: _revive(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive(v) for v in value]
+    return value

@@ -1,0 +1,296 @@
+"""Workflow definitions as plain data: validated, loaded from ``workflows/*.yaml``, exported back.
+
+The canonical form (key order, defaults omitted) makes an export of an unedited definition
+byte-identical to the file it came from.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from housing_campaign.core.errors import ErrorCode, ServiceError
+
+from . import registry
+from .conditions import condition_problems
+from .models import Stage, WorkflowDefinition, WorkflowState, WorkflowTransition
+
+STATE_KEYS = ("code", "label_vi", "label_en", "stage", "edit_roles", "required_fields", "sla_days", "is_terminal")
+STATE_DEFAULTS = {"label_en": "", "edit_roles": [], "required_fields": [], "sla_days": None, "is_terminal": False}
+TRANSITION_KEYS = ("source", "action", "label_vi", "label_en", "target", "roles", "condition", "condition_message",
+                   "comment_required", "allow_previous_actor", "quorum", "territory_rule", "side_effects")
+TRANSITION_DEFAULTS = {"label_en": "", "condition": "", "condition_message": "", "comment_required": False,
+                       "allow_previous_actor": True, "quorum": 1, "territory_rule": "contains", "side_effects": []}
+
+
+def workflows_dir() -> Path:
+    return Path(settings.PROJECT_ROOT) / "workflows"
+
+
+# ---------------------------------------------------------------------------- conversions
+def definition_to_dict(definition: WorkflowDefinition) -> dict:
+    states = []
+    for s in definition.states.all().order_by("order", "id"):
+        states.append({k: getattr(s, k) for k in STATE_KEYS})
+    transitions = []
+    for t in definition.transitions.all().order_by("order", "id"):
+        transitions.append({k: getattr(t, k) for k in TRANSITION_KEYS})
+    return {"doctype": definition.doctype, "version": definition.version, "name": definition.name,
+            "description": definition.description, "initial_state": definition.initial_state,
+            "states": states, "transitions": transitions}
+
+
+def _strip_defaults(item: dict, keys: tuple[str, ...], defaults: dict) -> dict:
+    return {k: item[k] for k in keys if k in item and not (k in defaults and item[k] == defaults[k])}
+
+
+def canonical_yaml(data: dict) -> str:
+    out = {"doctype": data["doctype"], "version": data["version"], "name": data["name"]}
+    if data.get("description"):
+        out["description"] = data["description"]
+    out["initial_state"] = data["initial_state"]
+    out["states"] = [_strip_defaults(s, STATE_KEYS, STATE_DEFAULTS) for s in data["states"]]
+    out["transitions"] = [_strip_defaults(t, TRANSITION_KEYS, TRANSITION_DEFAULTS) for t in data["transitions"]]
+    return yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=None)
+
+
+def parse_yaml(text: str) -> dict:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ServiceError(f"Tệp quy trình không đọc được: {exc}", code=ErrorCode.INVALID_DEFINITION) from None
+    if not isinstance(data, dict):
+        raise ServiceError("Tệp quy trình phải là một bảng khóa–giá trị.", code=ErrorCode.INVALID_DEFINITION)
+    data.setdefault("description", "")
+    data["states"] = [{**STATE_DEFAULTS, **s} for s in data.get("states") or []]
+    data["transitions"] = [{**TRANSITION_DEFAULTS, **t} for t in data.get("transitions") or []]
+    return data
+
+
+def definition_checksum(data: dict) -> str:
+    return hashlib.sha256(canonical_yaml({**data, "version": 0}).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------- validation
+def definition_problems(data: dict) -> list[str]:
+    """Every reason the definition cannot take effect (python-statemachine's checks, and ours)."""
+    from housing_campaign import hooks
+    from housing_campaign.accounts.models import Role
+
+    problems: list[str] = []
+    for s in data.get("states") or []:
+        unknown = sorted(set(s) - set(STATE_KEYS))
+        if unknown:
+            problems.append(f"Trạng thái {s.get('code')}: khóa không hợp lệ {', '.join(map(str, unknown))}.")
+    for t in data.get("transitions") or []:
+        unknown = sorted(set(t) - set(TRANSITION_KEYS))
+        if unknown:
+            problems.append(f"Bước {t.get('source')}→{t.get('target')}: khóa không hợp lệ "
+                            f"{', '.join(map(str, unknown))}.")
+    doctype = data.get("doctype")
+    if doctype not in hooks.DOCUMENT_TYPES:
+        return [f"Loại hồ sơ không tồn tại: {doctype!r}."]
+    roles = set(Role.objects.values_list("code", flat=True))
+    field_names = registry.known_names(doctype)
+    states = data.get("states") or []
+    transitions = data.get("transitions") or []
+    codes = [s.get("code") for s in states]
+    stages = set(Stage.values)
+    if not states:
+        problems.append("Quy trình phải có ít nhất một trạng thái.")
+    for code in {c for c in codes if codes.count(c) > 1}:
+        problems.append(f"Mã trạng thái bị trùng: {code}.")
+    if data.get("initial_state") not in codes:
+        problems.append(f"Trạng thái đầu “{data.get('initial_state')}” không có trong danh sách trạng thái.")
+    for s in states:
+        code = s.get("code") or "?"
+        if not s.get("code"):
+            problems.append("Có trạng thái chưa có mã.")
+        if not s.get("label_vi"):
+            problems.append(f"Trạng thái {code}: thiếu tên tiếng Việt.")
+        if s.get("stage") not in stages:
+            problems.append(f"Trạng thái {code}: giai đoạn “{s.get('stage')}” không tồn tại.")
+        for role in s.get("edit_roles") or []:
+            if role not in roles:
+                problems.append(f"Trạng thái {code}: vai trò “{role}” không tồn tại.")
+        for field in s.get("required_fields") or []:
+            if field not in field_names:
+                problems.append(f"Trạng thái {code}: trường bắt buộc “{field}” không tồn tại.")
+        sla = s.get("sla_days")
+        if sla is not None and (not isinstance(sla, int) or sla <= 0):
+            problems.append(f"Trạng thái {code}: thời hạn xử lý phải là số ngày nguyên dương.")
+    seen_actions = set()
+    outgoing = {c: 0 for c in codes}
+    graph: dict[str, set[str]] = {c: set() for c in codes}
+    for t in transitions:
+        src, act, tgt = t.get("source"), t.get("action"), t.get("target")
+        name = f"Bước “{t.get('label_vi') or act}” ({src} → {tgt})"
+        if src not in codes:
+            problems.append(f"{name}: trạng thái nguồn “{src}” không tồn tại.")
+        if tgt not in codes:
+            problems.append(f"{name}: trạng thái đích “{tgt}” không tồn tại.")
+        if not act:
+            problems.append(f"{name}: thiếu mã thao tác.")
+        if (src, act) in seen_actions:
+            problems.append(f"{name}: trùng thao tác “{act}” từ trạng thái {src}.")
+        seen_actions.add((src, act))
+        if not t.get("label_vi"):
+            problems.append(f"{name}: thiếu nhãn nút tiếng Việt.")
+        if not t.get("roles"):
+            problems.append(f"{name}: phải có ít nhất một vai trò được thực hiện.")
+        for role in t.get("roles") or []:
+            if role not in roles:
+                problems.append(f"{name}: vai trò “{role}” không tồn tại.")
+        for problem in condition_problems(doctype, t.get("condition") or ""):
+            problems.append(f"{name}: {problem}")
+        quorum = t.get("quorum", 1)
+        if not isinstance(quorum, int) or quorum < 1:
+            problems.append(f"{name}: số phiếu cần phải là số nguyên ≥ 1.")
+        if t.get("territory_rule", "contains") not in ("contains", "none"):
+            problems.append(f"{name}: quy tắc địa bàn không hợp lệ.")
+        for effect in t.get("side_effects") or []:
+            spec = hooks.side_effects().get(effect)
+            if spec is None:
+                problems.append(f"{name}: tác vụ kèm theo “{effect}” không có trong hooks.py.")
+            elif doctype not in spec["doctypes"]:
+                problems.append(f"{name}: tác vụ “{effect}” không dùng được cho loại hồ sơ này.")
+        if src in outgoing:
+            outgoing[src] += 1
+        if src in graph and tgt in codes:
+            graph[src].add(tgt)
+    by_code = {s.get("code"): s for s in states}
+    for code, count in outgoing.items():
+        state = by_code.get(code) or {}
+        if state.get("is_terminal") and count:
+            problems.append(f"Trạng thái kết thúc {code} không được có bước chuyển đi.")
+        if not state.get("is_terminal") and count == 0:
+            problems.append(f"Trạng thái {code} không phải trạng thái kết thúc nhưng không có bước chuyển đi.")
+    if data.get("initial_state") in graph:
+        reached = {data["initial_state"]}
+        queue = deque([data["initial_state"]])
+        while queue:
+            for nxt in graph[queue.popleft()]:
+                if nxt not in reached:
+                    reached.add(nxt)
+                    queue.append(nxt)
+        for code in codes:
+            if code not in reached:
+                problems.append(f"Trạng thái {code} không thể đến được từ trạng thái đầu.")
+    if not any(s.get("is_terminal") for s in states):
+        problems.append("Quy trình phải có ít nhất một trạng thái kết thúc.")
+    return problems
+
+
+def raise_if_invalid(data: dict) -> None:
+    problems = definition_problems(data)
+    if problems:
+        raise ServiceError("Quy trình không hợp lệ: " + "; ".join(problems), code=ErrorCode.INVALID_DEFINITION,
+                           details=problems)
+
+
+# ---------------------------------------------------------------------------- writes
+def _write_rows(definition: WorkflowDefinition, data: dict) -> None:
+    definition.states.all().delete()
+    definition.transitions.all().delete()
+    WorkflowState.objects.bulk_create([
+        WorkflowState(definition=definition, order=i, **{k: s.get(k, STATE_DEFAULTS.get(k)) for k in STATE_KEYS})
+        for i, s in enumerate(data["states"])])
+    WorkflowTransition.objects.bulk_create([
+        WorkflowTransition(definition=definition, order=i,
+                           **{k: (t.get(k) if t.get(k) is not None else TRANSITION_DEFAULTS.get(k, ""))
+                              for k in TRANSITION_KEYS})
+        for i, t in enumerate(data["transitions"])])
+
+
+@transaction.atomic
+def definition_create(*, data: dict, activate: bool = False, based_on: WorkflowDefinition | None = None
+                      ) -> WorkflowDefinition:
+    raise_if_invalid(data)
+    version = data.get("version") or (
+        (WorkflowDefinition.objects.filter(doctype=data["doctype"]).order_by("-version")
+         .values_list("version", flat=True).first() or 0) + 1)
+    if WorkflowDefinition.objects.filter(doctype=data["doctype"], version=version).exists():
+        raise ServiceError(f"Phiên bản {version} của quy trình {data['doctype']} đã tồn tại.",
+                           code=ErrorCode.DUPLICATE)
+    definition = WorkflowDefinition.objects.create(
+        doctype=data["doctype"], version=version, name=data["name"], description=data.get("description", ""),
+        initial_state=data["initial_state"], based_on=based_on)
+    _write_rows(definition, data)
+    if activate:
+        definition_activate(definition=definition)
+    return definition
+
+
+def definition_in_use(definition: WorkflowDefinition) -> bool:
+    model = registry.model_for(definition.doctype)
+    return model.objects.filter(workflow=definition).exists()
+
+
+@transaction.atomic
+def definition_update(*, definition: WorkflowDefinition, data: dict) -> WorkflowDefinition:
+    """Only drafts no document uses may be changed; a used definition is copied into a new version."""
+    definition = WorkflowDefinition.objects.select_for_update().get(pk=definition.pk)
+    if definition.is_active or definition_in_use(definition):
+        raise ServiceError("Phiên bản quy trình đang được áp dụng hoặc đã có hồ sơ sử dụng nên không sửa được; "
+                           "hãy tạo phiên bản mới.", code=ErrorCode.INVALID_DEFINITION)
+    data = {**data, "doctype": definition.doctype, "version": definition.version}
+    raise_if_invalid(data)
+    definition.name = data["name"]
+    definition.description = data.get("description", "")
+    definition.initial_state = data["initial_state"]
+    definition.save()
+    _write_rows(definition, data)
+    return definition
+
+
+@transaction.atomic
+def definition_clone(*, definition: WorkflowDefinition) -> WorkflowDefinition:
+    data = definition_to_dict(definition)
+    data["version"] = None
+    data["name"] = definition.name
+    return definition_create(data=data, based_on=definition)
+
+
+@transaction.atomic
+def definition_activate(*, definition: WorkflowDefinition) -> WorkflowDefinition:
+    raise_if_invalid(definition_to_dict(definition))
+    now = timezone.now()
+    (WorkflowDefinition.objects.filter(doctype=definition.doctype, is_active=True).exclude(pk=definition.pk)
+     .update(is_active=False, retired_at=now))
+    definition.is_active = True
+    definition.activated_at = now
+    definition.retired_at = None
+    definition.save(update_fields=["is_active", "activated_at", "retired_at"])
+    from .engine import clear_definition_cache
+
+    clear_definition_cache()
+    return definition
+
+
+def definition_export(*, doctype: str, version: int | None = None) -> str:
+    qs = WorkflowDefinition.objects.filter(doctype=doctype)
+    definition = qs.get(version=version) if version else qs.get(is_active=True)
+    return canonical_yaml(definition_to_dict(definition))
+
+
+def definitions_sync(*, folder: Path | None = None) -> list[str]:
+    """Load each ``workflows/*.yaml``. A file version already stored is left alone (administrators
+    make newer versions in the admin); a newer file version is created and activated."""
+    report = []
+    for path in sorted((folder or workflows_dir()).glob("*.yaml")):
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+        existing = WorkflowDefinition.objects.filter(doctype=data.get("doctype"), version=data.get("version")).first()
+        if existing:
+            if definition_checksum(definition_to_dict(existing)) != definition_checksum(data):
+                report.append(f"{path.name}: phiên bản {existing.version} trong cơ sở dữ liệu khác tệp; giữ nguyên.")
+            continue
+        active = WorkflowDefinition.objects.filter(doctype=data.get("doctype"), is_active=True).first()
+        activate = active is None or active.version < data["version"]
+        definition_create(data=data, activate=activate)
+        report.append(f"{path.name}: nạp phiên bản {data['version']}{' và áp dụng' if activate else ''}.")
+    return report

@@ -1,0 +1,427 @@
+"""The workflow engine: which actions an actor may take and why others are closed, atomic
+transitions with the row locked and the expected state checked, quorum votes, delegation, bulk
+transitions with a result per document, and version migration.
+
+Nobody assigns ``document.state`` outside this module.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from housing_campaign.accounts.selectors import Actor
+from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.formatting import format_date
+from housing_campaign.core.models import DocumentEvent
+
+from . import registry
+from .conditions import ConditionError, evaluate
+from .models import Approval, WorkflowDefinition
+
+logger = logging.getLogger(__name__)
+BULK_CHUNK = 500
+
+
+# ---------------------------------------------------------------------------- compiled definitions
+@dataclass(frozen=True)
+class StateSpec:
+    code: str
+    label_vi: str
+    label_en: str
+    stage: str
+    edit_roles: tuple[str, ...]
+    required_fields: tuple[str, ...]
+    sla_days: int | None
+    is_terminal: bool
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    id: int
+    source: str
+    action: str
+    label_vi: str
+    label_en: str
+    target: str
+    roles: tuple[str, ...]
+    condition: str
+    condition_message: str
+    comment_required: bool
+    allow_previous_actor: bool
+    quorum: int
+    territory_rule: str
+    side_effects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CompiledDefinition:
+    id: int
+    doctype: str
+    version: int
+    name: str
+    initial_state: str
+    states: dict[str, StateSpec]
+    transitions: dict[tuple[str, str], TransitionSpec]
+
+    def outgoing(self, state: str) -> list[TransitionSpec]:
+        return [t for (src, _), t in self.transitions.items() if src == state]
+
+    def state_label(self, code: str) -> str:
+        spec = self.states.get(code)
+        return spec.label_vi if spec else code
+
+
+_CACHE: dict[int, CompiledDefinition] = {}
+
+
+def clear_definition_cache() -> None:
+    _CACHE.clear()
+
+
+def compiled(definition_id: int) -> CompiledDefinition:
+    """Definitions in use never change (edits make a new version), so they cache safely."""
+    found = _CACHE.get(definition_id)
+    if found is not None:
+        return found
+    d = WorkflowDefinition.objects.get(pk=definition_id)
+    states = {s.code: StateSpec(s.code, s.label_vi, s.label_en, s.stage, tuple(s.edit_roles),
+                                tuple(s.required_fields), s.sla_days, s.is_terminal)
+              for s in d.states.all()}
+    transitions = {(t.source, t.action): TransitionSpec(
+        t.id, t.source, t.action, t.label_vi, t.label_en, t.target, tuple(t.roles), t.condition,
+        t.condition_message, t.comment_required, t.allow_previous_actor, t.quorum, t.territory_rule,
+        tuple(t.side_effects)) for t in d.transitions.all()}
+    result = CompiledDefinition(d.id, d.doctype, d.version, d.name, d.initial_state, states, transitions)
+    _CACHE[definition_id] = result
+    return result
+
+
+def active_definition(doctype: str) -> WorkflowDefinition:
+    definition = WorkflowDefinition.objects.filter(doctype=doctype, is_active=True).first()
+    if definition is None:
+        raise ServiceError(f"Chưa có quy trình đang áp dụng cho loại hồ sơ {doctype}. Hãy chạy “manage.py sync”.",
+                           code=ErrorCode.INVALID_DEFINITION)
+    return definition
+
+
+def initial_workflow_fields(doctype: str) -> dict:
+    definition = active_definition(doctype)
+    spec = compiled(definition.id)
+    return {"workflow": definition, "state": spec.initial_state, "stage": spec.states[spec.initial_state].stage,
+            "state_since": timezone.now(), "state_entry": 1, "lock_version": 0}
+
+
+# ---------------------------------------------------------------------------- who may do what
+def role_labels(codes) -> str:
+    from housing_campaign.accounts.models import Role
+
+    labels = dict(Role.objects.filter(code__in=list(codes)).values_list("code", "name_vi"))
+    return ", ".join(labels.get(c, c) for c in codes)
+
+
+def document_paths(document) -> tuple[str, ...]:
+    return tuple(p for p in (getattr(document, "unit_path", ""), getattr(document, "unit_2025_path", "")) if p)
+
+
+@dataclass
+class ActionOption:
+    transition: TransitionSpec
+    allowed: bool
+    reasons: list[str] = field(default_factory=list)
+    acting_for_id: int | None = None
+    votes: int = 0
+
+    @property
+    def action(self) -> str:
+        return self.transition.action
+
+    @property
+    def label(self) -> str:
+        return self.transition.label_vi
+
+
+def _missing_required(doctype: str, document, state: StateSpec) -> list[str]:
+    missing = []
+    for name in state.required_fields:
+        try:
+            value = registry.document_value(doctype, document, name)
+        except KeyError:
+            value = None
+        if value is None or value == "" or value == []:
+            missing.append(registry.field_label(doctype, name))
+    return missing
+
+
+def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: TransitionSpec,
+           *, comment: str | None, votes_by_actor: set[int] | None = None) -> tuple[list[str], int | None]:
+    """Reasons the transition is closed to the actor (empty when open), and on whose behalf they act."""
+    reasons: list[str] = []
+    acting_for = None
+    if actor.read_only:
+        return ["Tài khoản của bạn chỉ có quyền xem."], None
+    if t.territory_rule == "contains":
+        authority = actor.authority_for(t.roles, *document_paths(document))
+    else:
+        authority = next((a for a in actor.all_authorities if a.roles & set(t.roles)), None)
+    if authority is None:
+        if any(a.roles & set(t.roles) for a in actor.all_authorities):
+            reasons.append("Hồ sơ nằm ngoài địa bàn bạn phụ trách.")
+        else:
+            reasons.append(f"Chỉ {role_labels(t.roles)} được thực hiện thao tác này.")
+    elif authority.user_id != actor.id:
+        acting_for = authority.user_id
+    if not t.allow_previous_actor and document.last_actor_id and document.last_actor_id in (actor.id, acting_for):
+        reasons.append("Người đã thực hiện bước trước không được thực hiện bước này.")
+    state = spec.states.get(document.state)
+    if state:
+        missing = _missing_required(doctype, document, state)
+        if missing:
+            reasons.append("Còn thiếu thông tin bắt buộc: " + ", ".join(missing) + ".")
+    if t.condition:
+        try:
+            ok = evaluate(doctype, document, t.condition)
+        except ConditionError as exc:
+            ok = False
+            logger.warning("Condition error on %s#%s: %s", doctype, document.pk, exc)
+        if not ok:
+            reasons.append(t.condition_message or f"Điều kiện chưa đạt: {t.condition}")
+    if t.quorum > 1 and votes_by_actor is not None and (actor.id in votes_by_actor):
+        reasons.append("Bạn đã bỏ phiếu cho bước này.")
+    if comment is not None and t.comment_required and not comment.strip():
+        reasons.append("Thao tác này bắt buộc ghi lý do.")
+    return reasons, acting_for
+
+
+def _votes(doctype: str, document, transition_ids: list[int]) -> dict[int, set[int]]:
+    votes: dict[int, set[int]] = defaultdict(set)
+    for tid, actor_id in Approval.objects.filter(doctype=doctype, object_id=document.pk,
+                                                 state_entry=document.state_entry,
+                                                 transition_id__in=transition_ids).values_list("transition_id",
+                                                                                              "actor_id"):
+        votes[tid].add(actor_id)
+    return votes
+
+
+def actions_for(*, actor: Actor, doctype: str, document) -> list[ActionOption]:
+    """Every action from the current state, open or closed with its reasons (Wagtail's
+    ``get_actions``: the same answer drives the buttons and the server)."""
+    spec = compiled(document.workflow_id)
+    outgoing = spec.outgoing(document.state)
+    votes = _votes(doctype, document, [t.id for t in outgoing if t.quorum > 1])
+    options = []
+    for t in outgoing:
+        reasons, acting_for = _check(actor, doctype, document, spec, t, comment=None, votes_by_actor=votes.get(t.id))
+        options.append(ActionOption(t, not reasons, reasons, acting_for, len(votes.get(t.id, ()))))
+    return options
+
+
+def can_edit(*, actor: Actor, document) -> tuple[bool, str]:
+    """Whether the actor may change the document's data in its current state (and why not)."""
+    if actor.read_only:
+        return False, "Tài khoản của bạn chỉ có quyền xem."
+    spec = compiled(document.workflow_id)
+    state = spec.states[document.state]
+    if not state.edit_roles:
+        return False, f"Hồ sơ ở trạng thái “{state.label_vi}” không được sửa."
+    if actor.authority_for(state.edit_roles, *document_paths(document)) is None:
+        return False, f"Ở trạng thái “{state.label_vi}”, chỉ {role_labels(state.edit_roles)} được sửa hồ sơ."
+    return True, ""
+
+
+# ---------------------------------------------------------------------------- transitions
+@dataclass
+class Outcome:
+    object_id: int
+    ok: bool
+    code: str = ""
+    message: str = ""
+    from_state: str = ""
+    to_state: str = ""
+    vote_recorded: bool = False
+
+
+def _lock(model, ids):
+    qs = model.objects.filter(pk__in=ids)
+    if connection.features.has_select_for_update:
+        qs = qs.select_for_update(of=("self",)) if connection.features.has_select_for_update_of \
+            else qs.select_for_update()
+    related = getattr(model, "WORKFLOW_SELECT_RELATED", ())
+    return {doc.pk: doc for doc in qs.select_related(*related)}
+
+
+def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str,
+           expected_states: dict[int, str] | None) -> list[Outcome]:
+    """Lock, check and move a chunk of documents inside the caller's transaction. Every check runs in
+    Python on the locked rows before any write, so a refused document changes nothing."""
+    model = registry.model_for(doctype)
+    docs = _lock(model, ids)
+    now = timezone.now()
+    outcomes: dict[int, Outcome] = {}
+    to_move: list[tuple[object, TransitionSpec, int | None]] = []
+    to_vote: list[tuple[object, TransitionSpec, int | None]] = []
+    for object_id in ids:
+        doc = docs.get(object_id)
+        if doc is None:
+            outcomes[object_id] = Outcome(object_id, False, ErrorCode.NOT_FOUND, "Không tìm thấy hồ sơ.")
+            continue
+        spec = compiled(doc.workflow_id)
+        expected = (expected_states or {}).get(object_id)
+        if expected and expected != doc.state:
+            when = format_date(doc.state_since)
+            outcomes[object_id] = Outcome(
+                object_id, False, ErrorCode.STALE_STATE,
+                f"Hồ sơ vừa được chuyển sang “{spec.state_label(doc.state)}” lúc {when}; "
+                "thao tác của bạn không được áp dụng. Hãy xem lại hồ sơ.", doc.state)
+            continue
+        t = spec.transitions.get((doc.state, action))
+        if t is None:
+            outcomes[object_id] = Outcome(
+                object_id, False, ErrorCode.TRANSITION_NOT_ALLOWED,
+                f"Không có thao tác này ở trạng thái “{spec.state_label(doc.state)}”.", doc.state)
+            continue
+        votes = _votes(doctype, doc, [t.id]).get(t.id, set()) if t.quorum > 1 else None
+        reasons, acting_for = _check(actor, doctype, doc, spec, t, comment=comment, votes_by_actor=votes)
+        if reasons:
+            code = ErrorCode.PERMISSION_DENIED
+            if any("lý do" in r for r in reasons):
+                code = ErrorCode.COMMENT_REQUIRED
+            elif t.condition_message and t.condition_message in reasons:
+                code = ErrorCode.CONDITION_FAILED
+            outcomes[object_id] = Outcome(object_id, False, code, " ".join(reasons), doc.state)
+            continue
+        if t.quorum > 1 and len(votes or ()) + 1 < t.quorum:
+            to_vote.append((doc, t, acting_for))
+        else:
+            to_move.append((doc, t, acting_for))
+
+    if to_vote:
+        Approval.objects.bulk_create([Approval(doctype=doctype, object_id=doc.pk, transition_id=t.id,
+                                               state_entry=doc.state_entry, actor_id=actor.id,
+                                               acting_for_id=acting_for, at=now, comment=comment)
+                                      for doc, t, acting_for in to_vote])
+        events = []
+        counts = dict(Approval.objects.filter(doctype=doctype, object_id__in=[d.pk for d, _, _ in to_vote])
+                      .values_list("object_id").annotate(n=Count("id")).values_list("object_id", "n"))
+        for doc, t, acting_for in to_vote:
+            events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.APPROVAL, at=now,
+                                        actor_id=actor.id, acting_for_id=acting_for, from_state=doc.state,
+                                        action=t.action, comment=comment,
+                                        workflow_version=compiled(doc.workflow_id).version,
+                                        data={"votes": counts.get(doc.pk, 1), "quorum": t.quorum}))
+            outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã ghi nhận phiếu ({counts.get(doc.pk, 1)}/{t.quorum}).",
+                                       doc.state, doc.state, vote_recorded=True)
+        DocumentEvent.objects.bulk_create(events)
+
+    if to_move:
+        events = []
+        for doc, t, acting_for in to_move:
+            spec = compiled(doc.workflow_id)
+            old = doc.state
+            doc.state = t.target
+            doc.stage = spec.states[t.target].stage
+            doc.state_since = now
+            doc.state_entry += 1
+            doc.lock_version += 1
+            doc.last_actor_id = actor.id
+            events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.TRANSITION, at=now,
+                                        actor_id=actor.id, acting_for_id=acting_for, from_state=old,
+                                        to_state=t.target, action=t.action, comment=comment,
+                                        workflow_version=spec.version, changes={"state": [old, t.target]}))
+            outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã chuyển sang “{spec.state_label(t.target)}”.",
+                                       old, t.target)
+        model.objects.bulk_update([d for d, _, _ in to_move],
+                                  ["state", "stage", "state_since", "state_entry", "lock_version", "last_actor"],
+                                  batch_size=BULK_CHUNK)
+        DocumentEvent.objects.bulk_create(events, batch_size=BULK_CHUNK)
+        effects: dict[str, list[int]] = defaultdict(list)
+        for doc, t, _ in to_move:
+            for effect in t.side_effects:
+                effects[effect].append(doc.pk)
+        for effect, doc_ids in effects.items():
+            transaction.on_commit(partial(_queue_side_effect, effect, doctype, doc_ids, actor.id))
+    return [outcomes[i] for i in ids]
+
+
+def _queue_side_effect(effect: str, doctype: str, ids: list[int], actor_id: int) -> None:
+    from housing_campaign.core.jobs import enqueue
+
+    enqueue("housing_campaign.workflow.engine.run_side_effect", effect=effect, doctype=doctype, ids=ids,
+            actor_id=actor_id)
+
+
+def run_side_effect(*, effect: str, doctype: str, ids: list[int], actor_id: int) -> None:
+    from housing_campaign import hooks
+
+    spec = hooks.side_effects()[effect]
+    spec["handler"](doctype=doctype, ids=ids, actor_id=actor_id)
+
+
+def document_transition(*, actor: Actor, doctype: str, object_id: int, action: str, comment: str = "",
+                        expected_state: str | None = None) -> Outcome:
+    """One transition, atomic. Raises ServiceError with a stable code when refused."""
+    with transaction.atomic():
+        outcome = _apply(actor, doctype, [object_id], action, comment or "",
+                         {object_id: expected_state} if expected_state else None)[0]
+    if not outcome.ok:
+        raise ServiceError(outcome.message, code=outcome.code)
+    return outcome
+
+
+def bulk_transition(*, actor: Actor, doctype: str, ids: list[int], action: str, comment: str = "",
+                    expected_states: dict[int, str] | None = None) -> list[Outcome]:
+    """Any number of documents, each on its own, a result for each (no cap)."""
+    results: list[Outcome] = []
+    unique_ids = list(dict.fromkeys(int(i) for i in ids))
+    for start in range(0, len(unique_ids), BULK_CHUNK):
+        chunk = unique_ids[start:start + BULK_CHUNK]
+        try:
+            with transaction.atomic():
+                results.extend(_apply(actor, doctype, chunk, action, comment or "", expected_states))
+        except Exception as exc:  # noqa: BLE001 - a database failure refuses the chunk, never the whole request
+            logger.exception("Bulk transition chunk failed")
+            results.extend(Outcome(i, False, "error", f"Lỗi hệ thống, chưa áp dụng: {exc}") for i in chunk)
+    return results
+
+
+# ---------------------------------------------------------------------------- migration between versions
+@transaction.atomic
+def documents_migrate(*, actor: Actor, doctype: str, source: WorkflowDefinition, target: WorkflowDefinition,
+                      mapping: dict[str, str]) -> int:
+    """Move every document on ``source`` to ``target`` with a state mapping; refused whole if any state
+    in use is unmapped or maps to a state the target lacks."""
+    if source.doctype != doctype or target.doctype != doctype:
+        raise ServiceError("Hai phiên bản phải cùng loại hồ sơ.", code=ErrorCode.INVALID_DEFINITION)
+    model = registry.model_for(doctype)
+    target_spec = compiled(target.id)
+    in_use = set(model.objects.filter(workflow=source).values_list("state", flat=True).distinct())
+    problems = [f"Chưa chọn trạng thái mới cho “{s}”." for s in sorted(in_use) if not mapping.get(s)]
+    problems += [f"Trạng thái “{v}” không có trong phiên bản {target.version}." for v in sorted(set(mapping.values()))
+                 if v and v not in target_spec.states]
+    if problems:
+        raise ServiceError(" ".join(problems), code=ErrorCode.INVALID_DEFINITION, details=problems)
+    now = timezone.now()
+    moved = 0
+    for old_state in in_use:
+        new_state = mapping[old_state]
+        docs = list(model.objects.select_for_update().filter(workflow=source, state=old_state))
+        for doc in docs:
+            doc.workflow = target
+            doc.state = new_state
+            doc.stage = target_spec.states[new_state].stage
+            doc.lock_version += 1
+            if new_state != old_state:
+                doc.state_since = now
+                doc.state_entry += 1
+        model.objects.bulk_update(docs, ["workflow", "state", "stage", "lock_version", "state_since", "state_entry"])
+        DocumentEvent.objects.bulk_create([
+            DocumentEvent(doctype=doctype, object_id=d.pk, kind=DocumentEvent.Kind.MIGRATED, at=now, actor_id=actor.id,
+                          from_state=old_state, to_state=new_state, workflow_version=target.version,
+                          data={"from_version": source.version, "to_version": target.version}) for d in docs])
+        moved += len(docs)
+    return moved

@@ -1,0 +1,137 @@
+"""Workflow definitions as data (Wagtail's idea: definitions apart from runtime state).
+
+A definition belongs to one document type and has a version. At most one version per document type
+is active (a conditional unique constraint). Documents keep the version they started on.
+"""
+from django.conf import settings
+from django.db import models
+
+
+class Stage(models.TextChoices):
+    SURVEY = "survey", "Rà soát"
+    CONFIRMATION = "confirmation", "Bình xét, xác nhận của xã"
+    REVIEW = "review", "Thẩm định"
+    FUNDING = "funding", "Phân bổ kinh phí"
+    CONSTRUCTION = "construction", "Thi công"
+    ACCEPTANCE = "acceptance", "Nghiệm thu"
+    HANDOVER = "handover", "Bàn giao"
+    POSTING = "posting", "Công khai"
+    COMMENDATION = "commendation", "Khen thưởng"
+    CLOSED = "closed", "Kết thúc"
+
+
+class WorkflowDefinition(models.Model):
+    doctype = models.CharField("loại hồ sơ", max_length=40)
+    version = models.PositiveIntegerField("phiên bản")
+    name = models.CharField("tên", max_length=200)
+    description = models.TextField("mô tả", blank=True)
+    initial_state = models.CharField("trạng thái đầu", max_length=60)
+    is_active = models.BooleanField("đang áp dụng", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["doctype", "version"], name="workflow_unique_version"),
+            models.UniqueConstraint(fields=["doctype"], condition=models.Q(is_active=True),
+                                    name="workflow_one_active_per_doctype"),
+        ]
+        ordering = ["doctype", "-version"]
+        verbose_name = "quy trình"
+        verbose_name_plural = "quy trình"
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version}{', đang áp dụng' if self.is_active else ''})"
+
+
+class WorkflowState(models.Model):
+    definition = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="states")
+    code = models.SlugField("mã", max_length=60)
+    label_vi = models.CharField("tên (tiếng Việt)", max_length=120)
+    label_en = models.CharField("tên (tiếng Anh)", max_length=120, blank=True)
+    stage = models.CharField("giai đoạn", max_length=20, choices=Stage.choices)
+    edit_roles = models.JSONField("vai trò được sửa hồ sơ", default=list, blank=True)
+    required_fields = models.JSONField("trường bắt buộc để rời trạng thái", default=list, blank=True)
+    sla_days = models.PositiveIntegerField("thời hạn xử lý (ngày)", null=True, blank=True)
+    is_terminal = models.BooleanField("trạng thái kết thúc", default=False)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["definition", "code"], name="wfstate_unique_code")]
+        ordering = ["order", "id"]
+        verbose_name = "trạng thái"
+        verbose_name_plural = "trạng thái"
+
+    def __str__(self) -> str:
+        return f"{self.label_vi} ({self.code})"
+
+
+class WorkflowTransition(models.Model):
+    class TerritoryRule(models.TextChoices):
+        CONTAINS = "contains", "Địa bàn của người thực hiện phải chứa hồ sơ"
+        NONE = "none", "Không kiểm tra địa bàn"
+
+    definition = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="transitions")
+    source = models.SlugField("từ trạng thái", max_length=60)
+    action = models.SlugField("mã thao tác", max_length=60)
+    label_vi = models.CharField("nhãn nút (tiếng Việt)", max_length=120)
+    label_en = models.CharField("nhãn nút (tiếng Anh)", max_length=120, blank=True)
+    target = models.SlugField("đến trạng thái", max_length=60)
+    roles = models.JSONField("vai trò được thực hiện", default=list)
+    condition = models.TextField("điều kiện", blank=True)
+    condition_message = models.CharField("thông báo khi điều kiện không đạt", max_length=300, blank=True)
+    comment_required = models.BooleanField("bắt buộc ghi lý do", default=False)
+    allow_previous_actor = models.BooleanField("người thao tác trước được thực hiện", default=True)
+    quorum = models.PositiveIntegerField("số phiếu cần (N trên M)", default=1)
+    territory_rule = models.CharField("quy tắc địa bàn", max_length=10, choices=TerritoryRule.choices,
+                                      default=TerritoryRule.CONTAINS)
+    side_effects = models.JSONField("tác vụ kèm theo", default=list, blank=True)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["definition", "source", "action"],
+                                               name="wftransition_unique_action")]
+        ordering = ["order", "id"]
+        verbose_name = "bước chuyển"
+        verbose_name_plural = "bước chuyển"
+
+    def __str__(self) -> str:
+        return f"{self.source} –[{self.label_vi}]→ {self.target}"
+
+
+class Approval(models.Model):
+    """One vote toward a quorum transition, valid only while the document stays in the same entry of
+    the source state (``state_entry`` is the id of the event that put it there)."""
+
+    doctype = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    transition = models.ForeignKey(WorkflowTransition, on_delete=models.PROTECT, related_name="approvals")
+    state_entry = models.BigIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acting_for = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    at = models.DateTimeField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["doctype", "object_id", "transition", "state_entry", "actor"],
+                                               name="approval_one_vote_per_actor")]
+
+
+class WorkflowDocument(models.Model):
+    """Fields every workflow-driven document carries. Only ``workflow.services`` writes them."""
+
+    workflow = models.ForeignKey(WorkflowDefinition, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="quy trình")
+    state = models.CharField("trạng thái", max_length=60, db_index=True)
+    stage = models.CharField("giai đoạn", max_length=20, choices=Stage.choices, db_index=True)
+    state_since = models.DateTimeField("vào trạng thái lúc", db_index=True)
+    state_entry = models.BigIntegerField("lượt vào trạng thái", default=0)
+    lock_version = models.PositiveIntegerField(default=0)
+    last_actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="người thao tác gần nhất")
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,101 @@
+"""Document types the engine drives, resolved from ``hooks.DOCUMENT_TYPES`` (no engine change to add one)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.apps import apps
+from django.db import models
+
+from housing_campaign import hooks
+from housing_campaign.core.errors import ErrorCode, ServiceError
+
+# Names a condition may use besides the document's own fields, per document type.
+COMPUTED_NAMES: dict[str, dict[str, str]] = {
+    "housing_case": {
+        "unstable_parts": "số bộ phận chính không bền vững",
+        "funded_total": "tổng kinh phí đã phân bổ",
+        "household_category": "đối tượng của hộ",
+        "acceptance_passed": "nghiệm thu đạt",
+        "has_photos": "có ảnh hiện trạng",
+    },
+    "commendation": {"linked_cases": "số hồ sơ liên quan"},
+}
+FUNCTIONS = {"len": len, "abs": abs, "min": min, "max": max, "round": round}
+HIDDEN_FIELDS = {"extra", "lock_version", "state_entry", "workflow"}
+
+
+def model_for(doctype: str) -> type[models.Model]:
+    try:
+        return apps.get_model(hooks.DOCUMENT_TYPES[doctype])
+    except KeyError:
+        raise ServiceError(f"Loại hồ sơ không tồn tại: {doctype}", code=ErrorCode.NOT_FOUND) from None
+
+
+@lru_cache(maxsize=None)
+def model_field_names(doctype: str) -> frozenset[str]:
+    model = model_for(doctype)
+    names = set()
+    for f in model._meta.concrete_fields:
+        if f.name in HIDDEN_FIELDS:
+            continue
+        names.add(f.attname if f.is_relation else f.name)
+        if f.is_relation:
+            names.add(f.name + "_id")
+    return frozenset(names)
+
+
+def known_names(doctype: str) -> set[str]:
+    from housing_campaign.extrafields.services import extra_fields_for
+
+    return (set(model_field_names(doctype)) | set(COMPUTED_NAMES.get(doctype, {}))
+            | {f.code for f in extra_fields_for(doctype, include_retired=True)} | {"True", "False", "None"})
+
+
+def computed_value(doctype: str, document, name: str):
+    if doctype == "housing_case":
+        if name == "unstable_parts":
+            return document.unstable_parts
+        if name == "funded_total":
+            return document.funded_total
+        if name == "household_category":
+            return document.household.category
+        if name == "acceptance_passed":
+            from housing_campaign.cases.models import Acceptance
+
+            return Acceptance.objects.filter(case_id=document.pk, result=Acceptance.Result.PASSED).exists()
+        if name == "has_photos":
+            return document.attachments.filter(kind="photo").exists()
+    if doctype == "commendation" and name == "linked_cases":
+        return document.cases.count()
+    raise KeyError(name)
+
+
+def document_value(doctype: str, document, name: str):
+    """Value of ``name`` for conditions and required-field checks: fields, extra fields, computed."""
+    if name in model_field_names(doctype):
+        value = getattr(document, name)
+        return value
+    if name in COMPUTED_NAMES.get(doctype, {}):
+        return computed_value(doctype, document, name)
+    extra = getattr(document, "extra", None) or {}
+    if name in extra:
+        return extra[name]
+    from housing_campaign.extrafields.services import extra_fields_for
+
+    if any(f.code == name for f in extra_fields_for(doctype, include_retired=True)):
+        return None
+    raise KeyError(name)
+
+
+def field_label(doctype: str, name: str) -> str:
+    model = model_for(doctype)
+    try:
+        return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except Exception:  # noqa: BLE001 - fall back to extra fields and computed names
+        pass
+    if name in COMPUTED_NAMES.get(doctype, {}):
+        return COMPUTED_NAMES[doctype][name]
+    from housing_campaign.extrafields.models import ExtraField
+
+    field = ExtraField.objects.filter(doctype=doctype, code=name).first()
+    return field.label_vi if field else name
