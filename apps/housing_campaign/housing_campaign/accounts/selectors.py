@@ -99,16 +99,19 @@ def scope(queryset: QuerySet, actor: Actor, **fields: str) -> QuerySet:
     return queryset.filter(territory_q(actor, **fields))
 
 
-def users_with_role_over(role_codes: list[str] | set[str], *paths: str) -> list[int]:
-    """Users holding one of ``role_codes`` whose territory contains any of ``paths``."""
-    from django.contrib.auth import get_user_model
-
-    user_ids = set()
-    users = get_user_model().objects.filter(is_active=True, groups__role__code__in=list(role_codes)).distinct()
+def role_holders(role_codes: list[str] | set[str]) -> dict[int, list[str]]:
+    """{user id: territory paths} of active users holding any of ``role_codes``."""
     territories: dict[int, list[str]] = {}
-    for user_id, unit_path in UserTerritory.objects.filter(user__in=users).values_list("user_id", "unit__path"):
+    for user_id, unit_path in UserTerritory.objects.filter(
+            user__is_active=True, user__groups__role__code__in=list(role_codes)).values_list(
+            "user_id", "unit__path").distinct():
         territories.setdefault(user_id, []).append(unit_path)
-    for user_id, own_paths in territories.items():
-        if any(p and p.startswith(own) for p in paths for own in own_paths):
-            user_ids.add(user_id)
-    return sorted(user_ids)
+    return territories
+
+
+def users_with_role_over(role_codes: list[str] | set[str], *paths: str,
+                         holders: dict[int, list[str]] | None = None) -> list[int]:
+    """Users holding one of ``role_codes`` whose territory contains any of ``paths``."""
+    holders = role_holders(role_codes) if holders is None else holders
+    return sorted(user_id for user_id, own_paths in holders.items()
+                  if any(p and p.startswith(own) for p in paths for own in own_paths))

@@ -563,3 +563,16 @@ def case_side_effect_apply_norm(*, doctype: str, ids: list[int], actor_id: int) 
             case.support_amount = amount
             changed.append(case)
     HousingCase.objects.bulk_update(changed, ["support_amount"], batch_size=500)
+
+
+@transaction.atomic
+def case_update_extra(*, actor: Actor, case_id: int, values: dict) -> HousingCase:
+    """Administrator-defined fields, editable by whoever may edit the case now, or an administrator."""
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    allowed, reason = engine.can_edit(actor=actor, document=case)
+    if not allowed and actor.authority_for({"administrator"}, *engine.document_paths(case)) is None:
+        raise ServiceError(reason, code=ErrorCode.FIELD_LOCKED)
+    before = {"extra": dict(case.extra)}
+    case.extra = extra_values_clean(doctype=DOCTYPE, values=values, existing=case.extra)
+    _record_changes(actor, case, before, ["extra"])
+    return case

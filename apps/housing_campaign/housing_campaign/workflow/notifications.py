@@ -1,7 +1,7 @@
 """Side effect: tell the people who can act next that documents wait for them."""
 from __future__ import annotations
 
-from housing_campaign.accounts.selectors import users_with_role_over
+from housing_campaign.accounts.selectors import role_holders, users_with_role_over
 from housing_campaign.core.models import Notification
 
 from . import registry
@@ -11,12 +11,16 @@ from .engine import compiled, document_paths
 def notify_next_actors(*, doctype: str, ids: list[int], actor_id: int) -> None:
     model = registry.model_for(doctype)
     notes = []
+    holders_cache: dict[frozenset, dict] = {}
     for doc in model.objects.filter(pk__in=ids):
         spec = compiled(doc.workflow_id)
         roles = {r for t in spec.outgoing(doc.state) for r in t.roles}
         if not roles:
             continue
-        for user_id in users_with_role_over(roles, *document_paths(doc)):
+        key = frozenset(roles)
+        if key not in holders_cache:
+            holders_cache[key] = role_holders(roles)
+        for user_id in users_with_role_over(roles, *document_paths(doc), holders=holders_cache[key]):
             if user_id == actor_id:
                 continue
             notes.append(Notification(user_id=user_id, subject=f"{doc} chờ xử lý: {spec.state_label(doc.state)}",

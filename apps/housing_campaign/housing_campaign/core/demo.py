@@ -1,0 +1,352 @@
+"""Deterministic demo data for the default site: the Kon Tum 2024–2025 campaign, 520 households
+over 30 real communes (3 per legacy district), cases in every state walked through the real
+services and workflow engine, demo users for each role with territories.
+
+The same households, cases and states every time (a fixed random seed). Dates are laid out
+backwards from the day of seeding so that the queues look alive (ages and SLA flags vary).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from housing_campaign.accounts.models import Role, UserTerritory
+from housing_campaign.accounts.selectors import actor_for
+from housing_campaign.campaigns.models import Campaign, Category, FundingSource
+from housing_campaign.cases import services as case_services
+from housing_campaign.cases.models import HousingCase
+from housing_campaign.commendations.models import AwardForm, Nomination
+from housing_campaign.contributions.models import Contribution
+from housing_campaign.core.models import DocumentEvent
+from housing_campaign.geography.models import AdminUnit, Village
+from housing_campaign.households.models import LandStatus
+from housing_campaign.workflow import engine
+
+DEMO_PASSWORD = "demo@2025"
+SEED = 20240722
+COMMUNE_CODES = [
+    "23311", "23314", "23317", "23344", "23347", "23350", "23380", "23383", "23386", "23427", "23428", "23430",
+    "23452", "23455", "23458", "23482", "23485", "23488", "23503", "23504", "23506", "23530", "23533", "23534",
+    "23404", "23407", "23410", "23535", "23537", "23538",
+]
+HOME_COMMUNE = "23344"  # Xã Đăk Blô, huyện Đắk Glei
+OTHER_COMMUNE = "23347"  # Xã Đăk Man, huyện Đắk Glei
+HOME_DISTRICT = "610"
+
+VILLAGE_NAMES = ["Thôn Đăk Xế", "Làng Kon Klor", "Thôn Pêng Blong", "Plei Đôn", "Thôn Măng Khênh", "Làng Tê Pheo",
+                 "Thôn Đăk Đoa", "Thôn Vi Rin", "Làng Kon Hia", "Thôn Long Zôn", "Plei Kần", "Thôn Ngọc Tăng"]
+ETHNIC_NAMES = {
+    "Xơ Đăng": (["A", "Y"], ["Thanh", "Hoa", "Nhứ", "Riêng", "Pheo", "Đoan", "Blưi", "Sương", "Hiếu", "Vang", "Kơ",
+                            "Nhâm", "Rin", "Thuyên", "Ngọc", "Lan"]),
+    "Ba Na": (["A", "Y", "Đinh"], ["Blơn", "Bí", "Hyun", "Lép", "Khâm", "Hơ", "Nhung", "Thoa", "Dun", "Tơ"]),
+    "Gia Rai": (["Rơ Châm", "Siu", "Ksor", "Rah Lan", "Puih", "Nay"], ["Ơi", "H'Nhi", "Thuấn", "Y Ngăn", "Blik",
+                                                                        "H'Hoan", "Dun", "Kpă", "Phăm"]),
+    "Giẻ Triêng": (["A", "Y"], ["Rưm", "Tâm", "Đức", "Bảy", "Hùng", "Nở", "Lứ", "Vinh"]),
+    "Brâu": (["Thao", "Y"], ["Nhe", "Meo", "Blang", "Sa", "Hên", "Zăng"]),
+    "Rơ Măm": (["A", "Y"], ["Hiêu", "Phơn", "Breo", "Jơn", "Sen", "Băng"]),
+    "Kinh": (["Nguyễn Văn", "Trần Thị", "Lê Văn", "Phạm Thị", "Hoàng Văn", "Võ Thị", "Đặng Văn"],
+             ["Hùng", "Lan", "Dũng", "Hương", "Tuấn", "Mai", "Bình", "Hạnh", "Sơn"]),
+}
+ETHNIC_WEIGHTS = [("Xơ Đăng", 36), ("Ba Na", 18), ("Gia Rai", 10), ("Giẻ Triêng", 12), ("Brâu", 3), ("Rơ Măm", 3),
+                  ("Kinh", 18)]
+# Target state -> share of cases (per thousand) and the path of actions that reaches it.
+TARGETS = [
+    ("survey", 150, []),
+    ("returned", 30, ["submit", "return"]),
+    ("commune_confirmation", 100, ["submit"]),
+    ("eligibility_review", 150, ["submit", "confirm"]),
+    ("funding", 100, ["submit", "confirm", "approve"]),
+    ("construction", 150, ["submit", "confirm", "approve", "allocate"]),
+    ("acceptance", 50, ["submit", "confirm", "approve", "allocate", "complete"]),
+    ("handover", 50, ["submit", "confirm", "approve", "allocate", "complete", "accept"]),
+    ("posting", 70, ["submit", "confirm", "approve", "allocate", "complete", "accept", "hand_over"]),
+    ("closed", 120, ["submit", "confirm", "approve", "allocate", "complete", "accept", "hand_over", "close"]),
+    ("rejected", 20, ["submit", "confirm", "reject"]),
+    ("withdrawn", 10, ["withdraw"]),
+]
+HOUSEHOLDS = 520
+
+USERS = [
+    # username, full name, role, (system, unit code), staff
+    ("canboxa", "Y Thị Nhung", "commune_officer", ("legacy", HOME_COMMUNE), False),
+    ("canboxa2", "A Đức", "commune_officer", ("legacy", OTHER_COMMUNE), False),
+    ("chutichxa", "A Blưi", "commune_chairman", ("legacy", HOME_COMMUNE), False),
+    ("chutichxa2", "Đinh Văn Tơ", "commune_chairman", ("legacy", OTHER_COMMUNE), False),
+    ("thamdinh", "Trần Văn Sơn", "reviewer", ("legacy", HOME_DISTRICT), False),
+    ("thamdinh_tinh", "Lê Thị Hạnh", "reviewer", ("legacy", "62"), False),
+    ("taichinh", "Phạm Văn Dũng", "finance_officer", ("legacy", "62"), False),
+    ("giamsat", "Nguyễn Văn Tuấn", "inspector", ("legacy", HOME_DISTRICT), False),
+    ("mattran", "Y Lan", "fatherland_front", ("legacy", "62"), False),
+    ("hoidong1", "Hoàng Văn Bình", "emulation_council", ("legacy", "62"), False),
+    ("hoidong2", "Võ Thị Mai", "emulation_council", ("legacy", "62"), False),
+    ("hoidong3", "Đặng Văn Hùng", "emulation_council", ("legacy", "62"), False),
+    ("hoidong4", "Trần Thị Hương", "emulation_council", ("legacy", "62"), False),
+    ("hoidong5", "Lê Văn Hùng", "emulation_council", ("legacy", "62"), False),
+    ("quantri", "Nguyễn Thị Lan", "administrator", ("legacy", "62"), True),
+    ("thanhtra", "Phạm Thị Hoa", "auditor", ("legacy", "62"), True),
+]
+
+
+def _user(username: str, full_name: str, role_code: str, unit: AdminUnit, staff: bool):
+    User = get_user_model()
+    last, _, first = full_name.rpartition(" ")
+    user, created = User.objects.get_or_create(username=username, defaults={
+        "first_name": first, "last_name": last, "is_staff": staff, "email": f"{username}@example.invalid"})
+    if created:
+        user.password = _password_hash()
+        user.save()
+    user.groups.add(Role.objects.get(code=role_code).group)
+    UserTerritory.objects.get_or_create(user=user, unit=unit)
+    return user
+
+
+_HASH: list[str] = []
+
+
+def _password_hash() -> str:
+    """Hash once: every demo user shares the demo password, and PBKDF2 is slow by design."""
+    from django.contrib.auth.hashers import make_password
+
+    if not _HASH:
+        _HASH.append(make_password(DEMO_PASSWORD))
+    return _HASH[0]
+
+
+def _name(rng: random.Random, ethnicity: str) -> str:
+    prefixes, names = ETHNIC_NAMES[ethnicity]
+    return f"{rng.choice(prefixes)} {rng.choice(names)}"
+
+
+def _national_id(rng: random.Random, birth_year: int, female: bool) -> str:
+    century = (0 if birth_year < 2000 else 2) + (1 if female else 0)
+    return f"062{century}{birth_year % 100:02d}{rng.randrange(10**6):06d}"
+
+
+def demo_exists() -> bool:
+    return HousingCase.objects.exists()
+
+
+@transaction.atomic
+def seed_demo(*, stdout=None) -> dict:
+    def say(msg):
+        if stdout:
+            stdout.write(msg + "\n")
+
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    campaign = Campaign.objects.get(code="kt2425")
+    rounds = list(campaign.rounds.order_by("number"))
+    strands = {s.code: s for s in campaign.strands.all()}
+    communes = list(AdminUnit.objects.filter(system="legacy", code__in=COMMUNE_CODES).select_related("successor"))
+    units = {u.code: u for u in AdminUnit.objects.filter(system="legacy", code__in=[HOME_DISTRICT, "62"])}
+    units.update({c.code: c for c in communes})
+
+    superuser = get_user_model().objects.filter(username="admin").first()
+    if superuser is None:
+        superuser = get_user_model().objects.create_superuser("admin", "admin@example.invalid", DEMO_PASSWORD,
+                                                              first_name="Quản trị", last_name="Hệ thống")
+    users = {u[0]: _user(u[0], u[1], u[2], units[u[3][1]], u[4]) for u in USERS}
+    # A commune officer of a 2025 commune (after the reorganisation): sees cases mapped to it.
+    home = units[HOME_COMMUNE]
+    if home.successor_id:
+        users["canboxa_moi"] = _user("canboxa_moi", "Y Sương", "commune_officer", home.successor, False)
+    # Commune-level roles in every demo commune, so that any case can be walked by the engine.
+    officers, chairmen = {}, {}
+    for commune in communes:
+        if commune.code == HOME_COMMUNE:
+            officers[commune.id], chairmen[commune.id] = users["canboxa"], users["chutichxa"]
+        elif commune.code == OTHER_COMMUNE:
+            officers[commune.id], chairmen[commune.id] = users["canboxa2"], users["chutichxa2"]
+        else:
+            officers[commune.id] = _user(f"cbx_{commune.code}", f"Cán bộ {commune.short_name}", "commune_officer",
+                                         commune, False)
+            chairmen[commune.id] = _user(f"ctx_{commune.code}", f"Chủ tịch {commune.short_name}", "commune_chairman",
+                                         commune, False)
+    reviewer, finance, inspector = users["thamdinh_tinh"], users["taichinh"], users["giamsat"]
+    inspector_all = _user("giamsat_tinh", "Hồ Văn Kiên", "inspector", units["62"], False)
+    Group.objects.get_or_create(name="Ban Chỉ đạo tỉnh")
+
+    villages = {}
+    for i, commune in enumerate(communes):
+        names = VILLAGE_NAMES[i % 4::1][:4] if i % 2 else VILLAGE_NAMES[(i * 3) % 12:][:4]
+        names = (names + VILLAGE_NAMES)[:4]
+        villages[commune.id] = [Village.objects.get_or_create(commune=commune, name=n)[0] for n in names]
+
+    # Build the plan: which target state each household's case ends in.
+    plan = []
+    for state, per_mille, path in TARGETS:
+        plan += [(state, path)] * round(HOUSEHOLDS * per_mille / 1000)
+    while len(plan) < HOUSEHOLDS:
+        plan.append(TARGETS[0][::2])
+    plan = plan[:HOUSEHOLDS]
+    rng.shuffle(plan)
+
+    actors = {}
+
+    def actor(user):
+        if user.pk not in actors:
+            actors[user.pk] = actor_for(user)
+        return actors[user.pk]
+
+    counts: dict[str, int] = {}
+    for n in range(HOUSEHOLDS):
+        target, path = plan[n]
+        # The home commune gets a full spread of states for the demo officer.
+        commune = communes[n % len(communes)] if n >= 40 else home
+        ethnicity = rng.choices([e for e, _ in ETHNIC_WEIGHTS], [w for _, w in ETHNIC_WEIGHTS])[0]
+        birth_year = rng.randint(1950, 2000)
+        female = rng.random() < 0.4
+        category = rng.choices(["poor", "near_poor", "meritorious", "disaster", "other"], [60, 24, 8, 5, 3])[0]
+        if target == "rejected":
+            category = "other"
+        elif category == "other" and path:
+            category = "poor"
+        village = rng.choice(villages[commune.id])
+        officer = officers[commune.id]
+        household = case_services.household_create(actor=actor(officer), campaign=campaign, data={
+            "head_name": _name(rng, ethnicity), "national_id": _national_id(rng, birth_year, female),
+            "category": category, "ethnicity": ethnicity, "is_ethnic_minority": ethnicity != "Kinh",
+            "social_assistance": rng.random() < 0.15, "commune": commune, "village": village,
+            "split_on": (dt.date(rng.randint(1995, 2019), rng.randint(1, 12), rng.randint(1, 28))
+                         if rng.random() < 0.3 else None),
+            "earlier_support": False, "land_status": LandStatus.UNDISPUTED,
+            "address": village.name, "phone": f"09{rng.randrange(10**8):08d}"})
+        age = {"survey": 5, "returned": 20, "commune_confirmation": 25, "eligibility_review": 40, "funding": 60,
+               "construction": 120, "acceptance": 170, "handover": 185, "posting": 200, "closed": 300,
+               "rejected": 90, "withdrawn": 30}[target] + rng.randint(0, 25)
+        start = today - dt.timedelta(days=age)
+        persons = rng.randint(1, 8)
+        area = Decimal(rng.randint(8, 17) if persons == 1 else rng.randint(10, min(29, 7 * persons))).quantize(
+            Decimal("0.1"))
+        unstable = ["unstable", "unstable", rng.choice(["stable", "unstable"])]
+        rng.shuffle(unstable)
+        strand = strands["phong_trao"] if rng.random() < 0.8 else strands["giam_ngheo"]
+        support_type = "new_build" if rng.random() < 0.8 else "repair"
+        survey_round = rounds[0] if age > 60 or len(rounds) == 1 else rounds[1]
+        case = case_services.case_create(actor=actor(officer), campaign=campaign, household=household,
+                                         survey_round=survey_round, data={
+            "strand": strand, "support_type": support_type, "floor_area": area, "persons": persons,
+            "foundation": unstable[0], "frame_walls": unstable[1], "roof": unstable[2],
+            "remaining_lifespan_years": rng.randint(1, 6), "surveyed_on": start,
+            "survey_note": "Nhà tạm vách gỗ, mái tôn dột" if support_type == "new_build" else "Mái dột, tường nứt",
+            "village": village})
+        step = max(1, age // (len(path) + 1))
+        moment = start
+        for action in path:
+            moment = min(today, moment + dt.timedelta(days=step))
+            _walk(case, action, moment, officer=officer, chairman=chairmen[commune.id], reviewer=reviewer,
+                  finance=finance, inspector=inspector if commune.path.startswith(units[HOME_DISTRICT].path)
+                  else inspector_all, actor=actor, rng=rng)
+        _backdate(case, start, step)
+        counts[target] = counts.get(target, 0) + 1
+    _contributions(rng, campaign, communes, today)
+    _nominations(rng, campaign, communes, users, actor)
+    say(f"Đã tạo {HOUSEHOLDS} hộ và hồ sơ tại {len(communes)} xã: " + ", ".join(
+        f"{k} {v}" for k, v in sorted(counts.items())))
+    return counts
+
+
+def _walk(case, action, moment, *, officer, chairman, reviewer, finance, inspector, actor, rng):
+    """Take one action as the right person, filling the stage's form first as they would."""
+    case.refresh_from_db()
+    if action == "confirm" or (action == "return" and case.state == "commune_confirmation"):
+        case_services.case_update_confirmation(actor=actor(chairman), case_id=case.pk, data={
+            "village_meeting_on": moment, "village_meeting_total": rng.randint(25, 60),
+            "village_meeting_agree": rng.randint(20, 25), "commune_list_number": f"{rng.randint(1, 40)}/DS-UBND"})
+    if action == "allocate":
+        case.refresh_from_db()
+        amount = case.support_amount
+        main = amount * 4 // 5 if case.strand.code == "phong_trao" else amount
+        case_services.funding_line_add(actor=actor(finance), case_id=case.pk, source=(
+            FundingSource.SAVINGS_5PCT if case.strand.code == "phong_trao" else FundingSource.NTP_POVERTY),
+            amount=main, decision_number=f"{rng.randint(100, 999)}/QĐ-UBND", decision_date=moment)
+        if amount - main:
+            case_services.funding_line_add(actor=actor(finance), case_id=case.pk,
+                                           source=FundingSource.FATHERLAND_FRONT, amount=amount - main)
+    if action == "complete":
+        for stage, pct in (("foundation", 30), ("frame", 70), ("finishing", 100)):
+            case_services.progress_add(actor=actor(inspector), case_id=case.pk, date=moment, stage=stage,
+                                       percent=pct, note=f"Hoàn thành {pct}%")
+    if action == "accept":
+        case_services.acceptance_record(actor=actor(inspector), case_id=case.pk, data={
+            "usable_area": Decimal(rng.choice([30, 32, 36, 40])), "hard_foundation": True, "hard_frame": True,
+            "hard_roof": True, "lifespan_years": 20 + rng.randint(0, 10), "accepted_on": moment})
+    if action == "hand_over":
+        case_services.handover_record(actor=actor(officer), case_id=case.pk, handed_over_on=moment)
+    who = {"submit": officer, "withdraw": officer, "resubmit": officer, "confirm": chairman, "approve": reviewer,
+           "reject": reviewer, "allocate": finance, "complete": inspector, "accept": inspector,
+           "hand_over": chairman, "close": officer}.get(action)
+    if action == "return":
+        who = chairman
+    comment = {"return": "Bổ sung ảnh hiện trạng và xác nhận diện tích.", "reject": "Hộ không thuộc đối tượng.",
+               "withdraw": "Hộ đã tự làm nhà."}.get(action, "")
+    engine.document_transition(actor=actor(who), doctype="housing_case", object_id=case.pk, action=action,
+                               comment=comment)
+
+
+def _backdate(case, start: dt.date, step: int) -> None:
+    """Spread the case's timeline over the days it would really have taken."""
+    events = list(DocumentEvent.objects.filter(doctype="housing_case", object_id=case.pk).order_by("id"))
+    tz = timezone.get_current_timezone()
+    moment = dt.datetime.combine(start, dt.time(8, 30), tz)
+    last_transition = moment
+    for event in events:
+        if event.kind == "transition":
+            moment = min(moment + dt.timedelta(days=step, hours=1), timezone.now() - dt.timedelta(hours=1))
+            last_transition = moment
+        event.at = moment
+    DocumentEvent.objects.bulk_update(events, ["at"])
+    HousingCase.objects.filter(pk=case.pk).update(state_since=last_transition)
+
+
+def _contributions(rng, campaign, communes, today):
+    donors = [("Tập đoàn Viễn thông Quân đội", "business"), ("Ngân hàng TMCP Công Thương", "business"),
+              ("Công ty Thủy điện Thượng Kon Tum", "business"), ("Hội Chữ thập đỏ tỉnh", "organisation"),
+              ("Bộ Chỉ huy Quân sự tỉnh", "organisation"), ("Đoàn Thanh niên tỉnh", "organisation"),
+              ("Ông Nguyễn Văn Minh", "individual"), ("Bà Trần Thị Thu", "individual"),
+              ("Gia đình ông A Sớ", "household"), ("Công ty CP Cao su Kon Tum", "business")]
+    for i in range(40):
+        name, kind = donors[i % len(donors)]
+        what = rng.choices(["cash", "materials", "workdays"], [6, 2, 2])[0]
+        pledged = rng.choice([5, 10, 20, 50, 100, 200]) * 1_000_000
+        Contribution.objects.create(
+            campaign=campaign, donor_name=name, donor_kind=kind, kind=what, pledged_amount=pledged,
+            received_amount=pledged if rng.random() < 0.7 else pledged // 2,
+            quantity=Decimal(rng.randint(10, 200)) if what != "cash" else None,
+            unit={"materials": "bao xi măng", "workdays": "ngày công"}.get(what, ""),
+            description="Ủng hộ xây nhà cho hộ nghèo", commune=rng.choice(communes),
+            pledged_on=today - dt.timedelta(days=rng.randint(60, 400)),
+            received_on=today - dt.timedelta(days=rng.randint(1, 59)))
+
+
+def _nominations(rng, campaign, communes, users, actor):
+    forms = {f.code: f for f in AwardForm.objects.all()}
+    plans = [
+        ("Ủy ban nhân dân xã Đăk Blô", "collective", "bang_khen_chu_tich_tinh", []),
+        ("Công ty Thủy điện Thượng Kon Tum", "collective", "bang_khen_chu_tich_tinh", ["submit"]),
+        ("Ông Nguyễn Văn Minh", "individual", "giay_khen", ["submit", "approve"]),
+        ("Gia đình ông A Sớ", "household", "giay_khen", ["submit", "approve", "vote_approve", "vote_approve"]),
+        ("Hội Chữ thập đỏ tỉnh", "collective", "bang_khen_thu_tuong",
+         ["submit", "approve", "vote_approve", "vote_approve", "vote_approve"]),
+    ]
+    officer = users["canboxa"]
+    home = AdminUnit.objects.get(system="legacy", code=HOME_COMMUNE)
+    voters = iter([users[f"hoidong{i}"] for i in range(1, 6)] * 3)
+    for i, (name, kind, form, path) in enumerate(plans, 1):
+        nomination = Nomination.objects.create(
+            code=f"KT-{i:04d}", campaign=campaign, nominee_kind=kind, nominee_name=name, award_form=forms[form],
+            achievement="Có thành tích xuất sắc trong phong trào thi đua “Chung tay xóa nhà tạm, nhà dột nát”",
+            commune=home, unit_path=home.path, unit_2025_path=home.successor.path if home.successor_id else "",
+            created_by=officer, **engine.initial_workflow_fields("commendation"))
+        DocumentEvent.objects.create(doctype="commendation", object_id=nomination.pk, kind="created",
+                                     at=timezone.now(), actor=officer, to_state=nomination.state)
+        for action in path:
+            who = {"submit": officer, "approve": users["thamdinh"]}.get(action) or next(voters)
+            engine.document_transition(actor=actor(who), doctype="commendation", object_id=nomination.pk,
+                                       action=action)

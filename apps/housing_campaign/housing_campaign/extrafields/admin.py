@@ -1,0 +1,57 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from .models import ExtraField
+from .services import extra_field_definition_errors, extra_field_retire
+
+
+class ExtraFieldForm(forms.ModelForm):
+    class Meta:
+        model = ExtraField
+        exclude = ("retired_at",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from housing_campaign.hooks import DOCUMENT_TYPES
+
+        self.fields["doctype"] = forms.ChoiceField(
+            label="loại hồ sơ", choices=[(d, {"housing_case": "Hồ sơ hỗ trợ nhà ở",
+                                               "commendation": "Đề nghị khen thưởng"}.get(d, d))
+                                          for d in DOCUMENT_TYPES])
+        if self.instance.pk:
+            # Changing the code or type of a field in use would orphan stored values.
+            self.fields["code"].disabled = True
+            self.fields["field_type"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = ExtraField(**{k: v for k, v in cleaned.items() if k in {f.name for f in ExtraField._meta.fields}})
+        for field, errors in extra_field_definition_errors(probe).items():
+            for error in errors:
+                self.add_error(field if field in self.fields else None, error)
+        return cleaned
+
+
+@admin.register(ExtraField)
+class ExtraFieldAdmin(admin.ModelAdmin):
+    form = ExtraFieldForm
+    list_display = ("label_vi", "code", "doctype", "field_type", "required", "is_active", "order")
+    list_filter = ("doctype", "is_active", "field_type")
+    actions = ["retire_fields"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # removing a field retires it, stored values are kept
+
+    def save_model(self, request, obj, form, change):
+        if not obj.is_active and obj.retired_at is None:
+            obj.retired_at = timezone.now()
+        if obj.is_active:
+            obj.retired_at = None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Ngừng dùng các trường đã chọn (giữ nguyên dữ liệu đã nhập)")
+    def retire_fields(self, request, queryset):
+        for field in queryset:
+            extra_field_retire(field=field)
+        messages.success(request, f"Đã ngừng dùng {queryset.count()} trường; dữ liệu đã nhập được giữ nguyên.")

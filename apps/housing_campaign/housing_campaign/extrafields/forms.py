@@ -1,0 +1,43 @@
+"""Form fields for administrator-defined fields, shared by the admin and the desk forms.
+Parsing here is lenient (text inputs); validation is the service's, so both places agree."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+
+from .models import ExtraField
+from .services import FORM_PREFIX, extra_fields_for
+
+
+def _label(field: ExtraField) -> str:
+    return field.label_en if (get_language() or "vi").startswith("en") and field.label_en else field.label_vi
+
+
+def form_fields_for(doctype: str, values: dict | None = None) -> dict[str, forms.Field]:
+    values = values or {}
+    result: dict[str, forms.Field] = {}
+    for field in extra_fields_for(doctype):
+        common = {"label": _label(field), "required": False, "help_text": field.help_vi,
+                  "initial": values.get(field.code)}
+        if field.field_type == ExtraField.FieldType.CHOICE:
+            form_field = forms.ChoiceField(choices=[("", "—")] + [(str(c[0]), c[1]) for c in field.choices], **common)
+        elif field.field_type == ExtraField.FieldType.BOOLEAN:
+            form_field = forms.ChoiceField(choices=[("", "—"), ("true", "Có"), ("false", "Không")], **{
+                **common, "initial": {True: "true", False: "false"}.get(values.get(field.code), "")})
+        elif field.field_type == ExtraField.FieldType.DATE:
+            form_field = forms.CharField(widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy",
+                                                                       "inputmode": "numeric"}), **common)
+        elif field.field_type in (ExtraField.FieldType.INTEGER, ExtraField.FieldType.DECIMAL):
+            form_field = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
+        else:
+            form_field = forms.CharField(max_length=field.max_length or None, **common)
+        if field.required:
+            form_field.widget.attrs["required"] = True
+            form_field.label = f"{form_field.label} *"
+        result[FORM_PREFIX + field.code] = form_field
+    return result
+
+
+def extra_values_from(data) -> dict:
+    """Raw extra values from submitted form data, keyed by field code."""
+    return {key[len(FORM_PREFIX):]: value for key, value in data.items() if key.startswith(FORM_PREFIX)}

@@ -1,0 +1,149 @@
+"""Print formats edited in the admin with a live preview (HTML and PDF) on a chosen document."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from housing_campaign.accounts.selectors import actor_for
+from housing_campaign.core.errors import ServiceError
+
+from . import selectors, services
+from .models import DocumentKind, IssuedDocument, PrintFormat, PrintFormatVersion
+
+
+class PrintFormatForm(forms.ModelForm):
+    class Meta:
+        model = PrintFormat
+        fields = ("code", "doctype", "name", "description", "document_kind", "html", "css", "is_active")
+        widgets = {"html": forms.Textarea(attrs={"rows": 30, "cols": 110, "spellcheck": "false",
+                                                 "style": "font-family:monospace"}),
+                   "css": forms.Textarea(attrs={"rows": 12, "cols": 110, "spellcheck": "false",
+                                                "style": "font-family:monospace"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["doctype"] = forms.ChoiceField(label="loại hồ sơ", choices=list(services.DOCTYPES.items()))
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = services.template_problems(doctype=cleaned.get("doctype", ""), html=cleaned.get("html", ""),
+                                              css=cleaned.get("css", ""))
+        for problem in problems:
+            self.add_error("html", problem)
+        return cleaned
+
+
+class VersionInline(admin.TabularInline):
+    model = PrintFormatVersion
+    extra = 0
+    can_delete = False
+    fields = ("version", "created_at", "created_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PrintFormat)
+class PrintFormatAdmin(admin.ModelAdmin):
+    form = PrintFormatForm
+    list_display = ("name", "code", "doctype", "version", "is_active", "preview_links")
+    list_filter = ("doctype", "is_active")
+    inlines = [VersionInline]
+    change_form_template = "admin/printing/change_form.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # issued documents refer to their versions
+
+    @admin.display(description="xem trước")
+    def preview_links(self, obj):
+        ref = selectors.example_reference(obj.doctype)
+        url = reverse("admin:printing_preview", args=[obj.pk])
+        return format_html('<a href="{}?ref={}&as=html" target="_blank">HTML</a> · '
+                           '<a href="{}?ref={}&as=pdf" target="_blank">PDF</a>', url, ref, url, ref)
+
+    def save_model(self, request, obj, form, change):
+        html, css = form.cleaned_data["html"], form.cleaned_data["css"]
+        if change:
+            original = PrintFormat.objects.get(pk=obj.pk)
+            obj.html, obj.css = original.html, original.css
+            obj.version = original.version
+            super().save_model(request, obj, form, change)  # metadata
+        else:
+            obj.html, obj.css, obj.version = "", "", 0
+            obj.save()
+        services.print_format_save(actor_user=request.user, print_format=obj, html=html, css=css)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["example_reference"] = selectors.example_reference(obj.doctype if obj else "housing_case")
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def get_urls(self):
+        return [path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="printing_preview"),
+                *super().get_urls()]
+
+    def preview_view(self, request, pk):
+        """Render the saved format, or the unsaved edit posted from the change form."""
+        fmt = get_object_or_404(PrintFormat, pk=pk)
+        data = request.POST if request.method == "POST" else request.GET
+        html = data.get("html", fmt.html) if request.method == "POST" else fmt.html
+        css = data.get("css", fmt.css) if request.method == "POST" else fmt.css
+        reference = data.get("ref") or data.get("preview_ref") or selectors.example_reference(fmt.doctype)
+        try:
+            context, title = selectors.context_for(actor=actor_for(request.user), doctype=fmt.doctype,
+                                                   reference=reference)
+            if data.get("as") == "pdf" or data.get("preview_as") == "pdf":
+                pdf = services.render_pdf(html=html, css=css, context=context, title=title)
+                response = HttpResponse(pdf, content_type="application/pdf")
+                response["Content-Disposition"] = f'inline; filename="{fmt.code}-{title}.pdf"'
+                return response
+            page = services.render_html(html=html, css=css, context=context, title=title)
+            response = HttpResponse(page)
+            response["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+            return response
+        except ServiceError as exc:
+            return render(request, "admin/printing/preview_error.html",
+                          {"message": exc.message, "format": fmt}, status=400)
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(admin.ModelAdmin):
+    list_display = ("number_text", "doctype", "object_id", "issued_at", "issued_by", "pdf_link")
+    search_fields = ("number_text",)
+    readonly_fields = [f.name for f in IssuedDocument._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="bản in")
+    def pdf_link(self, obj):
+        return format_html('<a href="{}" target="_blank">PDF như khi ban hành</a>',
+                           reverse("admin:printing_issued_pdf", args=[obj.pk]))
+
+    def get_urls(self):
+        return [path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="printing_issued_pdf"),
+                *super().get_urls()]
+
+    def pdf_view(self, request, pk):
+        document = get_object_or_404(IssuedDocument, pk=pk)
+        if not request.user.is_superuser and document.doctype == "housing_case":
+            from housing_campaign.cases.selectors import case_get_for_actor
+
+            try:
+                case_get_for_actor(actor=actor_for(request.user), case_id=document.object_id)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+                return HttpResponse(exc.message, status=404)
+        return HttpResponse(services.issued_document_pdf(document), content_type="application/pdf")
+
+
+@admin.register(DocumentKind)
+class DocumentKindAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")

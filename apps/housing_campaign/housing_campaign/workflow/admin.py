@@ -1,0 +1,256 @@
+"""Administrators edit workflows without code: states and transitions as forms, validated as a
+whole before anything is saved; a drawn diagram; a condition tried on a real case; activation of a
+new version; migration of in-flight documents with a state mapping."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from housing_campaign import hooks
+from housing_campaign.accounts.models import Role
+from housing_campaign.accounts.selectors import actor_for, scope
+from housing_campaign.core.errors import ServiceError
+
+from . import definitions, engine, registry
+from .conditions import ConditionError, condition_problems, evaluate
+from .diagram import workflow_svg
+from .models import WorkflowDefinition, WorkflowState, WorkflowTransition
+
+
+def _role_choices():
+    return [(r.code, r.name_vi) for r in Role.objects.order_by("code")]
+
+
+class ListField(forms.CharField):
+    """A JSON list edited as comma-separated codes."""
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class StateForm(forms.ModelForm):
+    edit_roles = forms.MultipleChoiceField(label="vai trò được sửa hồ sơ", required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    required_fields = ListField(label="trường bắt buộc để rời trạng thái", required=False,
+                                help_text="Mã trường, cách nhau bởi dấu phẩy (gồm cả trường bổ sung)")
+
+    class Meta:
+        model = WorkflowState
+        fields = ("order", "code", "label_vi", "label_en", "stage", "edit_roles", "required_fields", "sla_days",
+                  "is_terminal")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_roles"].choices = _role_choices()
+
+
+class TransitionForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(label="vai trò được thực hiện", widget=forms.CheckboxSelectMultiple)
+    side_effects = forms.MultipleChoiceField(label="tác vụ kèm theo", required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = WorkflowTransition
+        fields = ("order", "source", "action", "label_vi", "label_en", "target", "roles", "condition",
+                  "condition_message", "comment_required", "allow_previous_actor", "quorum", "territory_rule",
+                  "side_effects")
+        widgets = {"condition": forms.TextInput(attrs={"size": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = _role_choices()
+        self.fields["side_effects"].choices = [(k, v["label"]) for k, v in hooks.side_effects().items()]
+
+
+class StateInline(admin.StackedInline):
+    model = WorkflowState
+    form = StateForm
+    extra = 0
+    classes = ("collapse-open",)
+
+
+class TransitionInline(admin.StackedInline):
+    model = WorkflowTransition
+    form = TransitionForm
+    extra = 0
+
+
+class DefinitionForm(forms.ModelForm):
+    class Meta:
+        model = WorkflowDefinition
+        fields = ("doctype", "name", "description", "initial_state")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["doctype"] = forms.ChoiceField(label="loại hồ sơ",
+                                                   choices=[(d, d) for d in hooks.DOCUMENT_TYPES])
+
+
+@admin.register(WorkflowDefinition)
+class WorkflowDefinitionAdmin(admin.ModelAdmin):
+    form = DefinitionForm
+    list_display = ("doctype", "version", "name", "is_active", "documents", "activated_at", "tools")
+    list_filter = ("doctype", "is_active")
+    inlines = [StateInline, TransitionInline]
+    actions = ["make_new_version", "activate_version"]
+    readonly_fields = ("diagram",)
+    change_form_template = "admin/workflow/change_form.html"
+
+    # ------------------------------------------------------------------ read-only once used
+    def _locked(self, obj) -> bool:
+        return bool(obj and obj.pk and (obj.is_active or definitions.definition_in_use(obj)))
+
+    def has_change_permission(self, request, obj=None):
+        if self._locked(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(obj is None or not self._locked(obj)) and super().has_delete_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        return ["doctype", "name", "description", "initial_state", "diagram"] if obj else \
+            ["doctype", "name", "description", "initial_state"]
+
+    @admin.display(description="số hồ sơ")
+    def documents(self, obj):
+        return registry.model_for(obj.doctype).objects.filter(workflow=obj).count()
+
+    @admin.display(description="")
+    def tools(self, obj):
+        return format_html('<a href="{}">Thử điều kiện</a> · <a href="{}">Chuyển hồ sơ sang phiên bản khác</a>',
+                           reverse("admin:workflow_try_condition", args=[obj.pk]),
+                           reverse("admin:workflow_migrate", args=[obj.pk]))
+
+    @admin.display(description="sơ đồ")
+    def diagram(self, obj):
+        if not obj or not obj.pk:
+            return ""
+        return mark_safe(workflow_svg(definitions.definition_to_dict(obj)))  # escaped inside workflow_svg
+
+    # ------------------------------------------------------------------ validation of the whole definition
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        problems = definitions.definition_problems(definitions.definition_to_dict(form.instance))
+        if problems:
+            transaction.set_rollback(True)
+            request._workflow_problems = problems
+
+    def _refused(self, request, url):
+        messages.error(request, "Quy trình không hợp lệ nên chưa lưu gì. Lý do:")
+        for problem in request._workflow_problems:
+            messages.error(request, problem)
+        return HttpResponseRedirect(url)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "_workflow_problems", None):
+            return self._refused(request, reverse("admin:workflow_workflowdefinition_add"))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_workflow_problems", None):
+            return self._refused(request, request.path)
+        engine.clear_definition_cache()
+        return super().response_change(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            last = WorkflowDefinition.objects.filter(doctype=obj.doctype).order_by("-version").first()
+            obj.version = (last.version + 1) if last else 1
+        super().save_model(request, obj, form, change)
+
+    # ------------------------------------------------------------------ actions
+    @admin.action(description="Tạo phiên bản mới (bản nháp) từ phiên bản đã chọn")
+    def make_new_version(self, request, queryset):
+        for definition in queryset:
+            new = definitions.definition_clone(definition=definition)
+            messages.success(request, format_html('Đã tạo bản nháp <a href="{}">{} phiên bản {}</a>; sửa rồi '
+                                                  'chọn “Áp dụng phiên bản”.',
+                                                  reverse("admin:workflow_workflowdefinition_change",
+                                                          args=[new.pk]), new.name, new.version))
+
+    @admin.action(description="Áp dụng phiên bản đã chọn cho hồ sơ mới")
+    def activate_version(self, request, queryset):
+        for definition in queryset:
+            try:
+                definitions.definition_activate(definition=definition)
+                messages.success(request, f"Đã áp dụng {definition}. Hồ sơ đang xử lý tiếp tục theo phiên bản cũ, "
+                                          "trừ khi được chuyển sang phiên bản mới.")
+            except ServiceError as exc:
+                messages.error(request, f"Không áp dụng được {definition}: ")
+                for problem in exc.details or [exc.message]:
+                    messages.error(request, problem)
+
+    # ------------------------------------------------------------------ extra pages
+    def get_urls(self):
+        extra = [
+            path("<int:pk>/try-condition/", self.admin_site.admin_view(self.try_condition_view),
+                 name="workflow_try_condition"),
+            path("<int:pk>/migrate/", self.admin_site.admin_view(self.migrate_view), name="workflow_migrate"),
+        ]
+        return extra + super().get_urls()
+
+    def try_condition_view(self, request, pk):
+        definition = get_object_or_404(WorkflowDefinition, pk=pk)
+        model = registry.model_for(definition.doctype)
+        result = None
+        condition = request.POST.get("condition", "") or request.GET.get("condition", "")
+        code = request.POST.get("document", "") or request.GET.get("document", "")
+        if request.method == "POST":
+            problems = condition_problems(definition.doctype, condition)
+            document = scope(model.objects.all(), actor_for(request.user)).filter(code=code.strip()).first()
+            if problems:
+                result = {"ok": False, "message": "; ".join(problems)}
+            elif document is None:
+                result = {"ok": False, "message": f"Không tìm thấy hồ sơ “{code}” trong địa bàn của bạn."}
+            else:
+                try:
+                    value = evaluate(definition.doctype, document, condition)
+                    result = {"ok": True, "value": value, "document": document}
+                except ConditionError as exc:
+                    result = {"ok": False, "message": str(exc)}
+        names = sorted(registry.known_names(definition.doctype) - {"True", "False", "None"})
+        transitions = definition.transitions.exclude(condition="")
+        return render(request, "admin/workflow/try_condition.html", {
+            **self.admin_site.each_context(request), "definition": definition, "condition": condition,
+            "document_code": code, "result": result, "names": names, "transitions": transitions,
+            "title": f"Thử điều kiện – {definition}", "opts": self.model._meta})
+
+    def migrate_view(self, request, pk):
+        source = get_object_or_404(WorkflowDefinition, pk=pk)
+        model = registry.model_for(source.doctype)
+        targets = WorkflowDefinition.objects.filter(doctype=source.doctype).exclude(pk=source.pk)
+        target = targets.filter(pk=request.POST.get("target") or request.GET.get("target") or 0).first() \
+            or targets.filter(is_active=True).first()
+        in_use = list(model.objects.filter(workflow=source).values_list("state", flat=True).distinct())
+        target_states = list(target.states.values_list("code", "label_vi")) if target else []
+        if request.method == "POST" and request.POST.get("confirm") and target:
+            mapping = {state: request.POST.get(f"map_{state}", "") for state in in_use}
+            try:
+                moved = engine.documents_migrate(actor=actor_for(request.user), doctype=source.doctype,
+                                                 source=source, target=target, mapping=mapping)
+                messages.success(request, f"Đã chuyển {moved} hồ sơ sang phiên bản {target.version}.")
+                return HttpResponseRedirect(reverse("admin:workflow_workflowdefinition_changelist"))
+            except ServiceError as exc:
+                for problem in exc.details or [exc.message]:
+                    messages.error(request, problem)
+        target_codes = {c for c, _ in target_states}
+        rows = [{"state": s, "count": model.objects.filter(workflow=source, state=s).count(),
+                 "default": s if s in target_codes else ""} for s in sorted(in_use)]
+        return render(request, "admin/workflow/migrate.html", {
+            **self.admin_site.each_context(request), "source": source, "targets": targets, "target": target,
+            "rows": rows, "target_states": target_states, "title": f"Chuyển hồ sơ – {source}",
+            "opts": self.model._meta})
