@@ -3,4 +3,6 @@ from django.urls import path
 from . import views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/<str:code>", views.verify, name="verify"),
+]

@@ -1,1 +1,50 @@
+"""Public pages: no login, no personal data beyond PRODUCT.md's list, fast on a cheap phone."""
+from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from housing_campaign.certificates.services import certificate_verify
+from housing_campaign.core.formatting import format_date
+
+
+def _client_key(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _rate_limited(request) -> bool:
+    """A fixed one-minute window per client address."""
+    key = f"verify-rate:{_client_key(request)}"
+    if cache.add(key, 1, 60):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 60)
+        return False
+    return count > settings.VERIFY_RATE_LIMIT_PER_MINUTE
+
+
+@never_cache
+@require_GET
+def verify(request, code: str):
+    if _rate_limited(request):
+        response = render(request, "public/verify.html", {"status": "rate_limited"}, status=429)
+        response["Retry-After"] = "60"
+        return response
+    result = certificate_verify(code=code, token=request.GET.get("t", ""))
+    cert = result.certificate
+    context = {"status": result.status, "code": code.upper()[:20]}
+    if cert is not None:
+        context.update({"commune": cert.public_commune, "village": cert.public_village,
+                        "support_type": cert.public_support_type, "head": cert.public_head_masked,
+                        "handover": format_date(cert.public_handover_on), "number": cert.number_text,
+                        "revoked_on": format_date(cert.revoked_at.date()) if cert.revoked_at else ""})
+    status = 200 if result.status == "genuine" else (404 if result.status == "not_genuine" else 410)
+    response = render(request, "public/verify.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,150 @@
+"""Printing from the desk: one case's documents, and batches built in the background."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from housing_campaign.accounts.selectors import Actor
+from housing_campaign.cases.models import HousingCase
+from housing_campaign.cases.selectors import cases_visible
+from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.jobs import enqueue
+from housing_campaign.core.models import BackgroundJob
+from housing_campaign.printing import contexts, pdf
+from housing_campaign.printing import services as printing
+from housing_campaign.printing.models import PrintFormat
+
+CHUNK = 50
+
+
+def case_pdf(*, actor: Actor, case: HousingCase, format_code: str) -> tuple[bytes, str]:
+    fmt = PrintFormat.objects.filter(code=format_code, doctype="housing_case", is_active=True).first()
+    if fmt is None:
+        raise ServiceError("Không có mẫu in này.", code=ErrorCode.NOT_FOUND)
+    certificate = case.certificates.filter(status="valid").order_by("-issued_at").first()
+    if format_code == "handover_certificate" and certificate is not None and certificate.document_id:
+        # The certificate as issued: its own format version and stored context.
+        return printing.issued_document_pdf(certificate.document), f"GCN-{case.code}.pdf"
+    context = {**contexts.case_context(case, certificate=certificate),
+               "document_number": f"……/{fmt.document_kind or 'VB'}-UBND"}
+    return printing.render_pdf(html=fmt.html, css=fmt.css, context=context, title=case.code), \
+        f"{fmt.code}-{case.code}.pdf"
+
+
+def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
+    code = data.get("format", "")
+    fmt = PrintFormat.objects.filter(code=code, is_active=True).first()
+    if fmt is None:
+        raise ServiceError("Hãy chọn mẫu in.", code=ErrorCode.VALIDATION)
+    qs = cases_visible(actor)
+    commune = data.get("commune", "")
+    if commune.isdigit():
+        qs = qs.filter(commune_id=int(commune))
+    if code == "handover_certificate":
+        qs = qs.filter(certificates__status="valid")
+    ids = list(qs.order_by("commune_id", "priority", "code").values_list("pk", flat=True).distinct())
+    if not ids:
+        raise ServiceError("Không có hồ sơ nào phù hợp để in.", code=ErrorCode.VALIDATION)
+    output = "zip" if data.get("output") == "zip" else "pdf"
+    job = BackgroundJob.objects.create(kind="batch_print", created_by=user, total=len(ids),
+                                       params={"format": code, "ids": ids, "output": output,
+                                               "commune": commune})
+    enqueue("housing_campaign.desk.printing.batch_run", background=True, job_id=job.pk)
+    return job
+
+
+def jobs_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "batches"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def job_file_path(job: BackgroundJob) -> Path:
+    return jobs_dir() / job.result_file
+
+
+def _case_queryset(ids):
+    return (HousingCase.objects.filter(pk__in=ids)
+            .select_related("household", "commune__parent__parent", "commune_2025", "village", "strand", "campaign")
+            .prefetch_related("funding_lines", "certificates"))
+
+
+def batch_run(*, job_id: int) -> None:
+    job = BackgroundJob.objects.get(pk=job_id)
+    job.status = BackgroundJob.Status.RUNNING
+    job.save(update_fields=["status"])
+    try:
+        fmt = PrintFormat.objects.get(code=job.params["format"])
+        ids = job.params["ids"]
+        name = f"{fmt.code}-{job.pk}-{timezone.localtime():%Y%m%d%H%M}"
+        if fmt.doctype == "case_list":
+            _batch_lists(job, fmt, ids, name)
+        else:
+            _batch_cases(job, fmt, ids, name)
+        job.status = BackgroundJob.Status.DONE
+    except Exception as exc:  # noqa: BLE001 - the job row tells the user what went wrong
+        job.status = BackgroundJob.Status.FAILED
+        job.error = str(exc)[:2000]
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def _render_case_body(fmt, case) -> str:
+    from housing_campaign.printing import sandbox
+
+    certificate = next((c for c in case.certificates.all() if c.status == "valid"), None)
+    context = {**contexts.case_context(case, certificate=certificate),
+               "document_number": certificate.number_text if certificate else f"……/{fmt.document_kind}-UBND"}
+    return sandbox.render(fmt.html, context)
+
+
+def _batch_cases(job, fmt, ids, name):
+    writer = PdfWriter() if job.params["output"] == "pdf" else None
+    archive_buffer = io.BytesIO()
+    archive = zipfile.ZipFile(archive_buffer, "w", zipfile.ZIP_DEFLATED) if writer is None else None
+    for start in range(0, len(ids), CHUNK):
+        cases = list(_case_queryset(ids[start:start + CHUNK]))
+        if writer is not None:
+            # One WeasyPrint run per chunk: each case starts on a new page.
+            body = '<div class="page-break"></div>'.join(_render_case_body(fmt, c) for c in cases)
+            chunk_pdf = pdf.html_to_pdf(pdf.document_html(body, fmt.css, title=name))
+            writer.append(io.BytesIO(chunk_pdf))
+        else:
+            for case in cases:
+                one = pdf.html_to_pdf(pdf.document_html(_render_case_body(fmt, case), fmt.css, title=case.code))
+                archive.writestr(f"{case.commune.short_name}/{case.code}.pdf", one)
+        job.done = min(len(ids), start + len(cases))
+        BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
+    if writer is not None:
+        job.result_file = f"{name}.pdf"
+        with open(jobs_dir() / job.result_file, "wb") as handle:
+            writer.write(handle)
+    else:
+        archive.close()
+        job.result_file = f"{name}.zip"
+        (jobs_dir() / job.result_file).write_bytes(archive_buffer.getvalue())
+
+
+def _batch_lists(job, fmt, ids, name):
+    from housing_campaign.geography.models import AdminUnit
+
+    cases = list(_case_queryset(ids).order_by("commune_id", "priority", "code"))
+    by_commune: dict[int, list] = {}
+    for case in cases:
+        by_commune.setdefault(case.commune_id, []).append(case)
+    writer = PdfWriter()
+    for commune_id, items in by_commune.items():
+        commune = AdminUnit.objects.select_related("parent").get(pk=commune_id)
+        context = {**contexts.case_list_context(items, campaign=items[0].campaign, commune=commune),
+                   "document_number": f"……/{fmt.document_kind}-UBND"}
+        writer.append(io.BytesIO(printing.render_pdf(html=fmt.html, css=fmt.css, context=context)))
+        job.done += len(items)
+        BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
+    job.result_file = f"{name}.pdf"
+    with open(jobs_dir() / job.result_file, "wb") as handle:
+        writer.write(handle)

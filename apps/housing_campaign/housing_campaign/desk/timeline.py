@@ -1,0 +1,52 @@
+"""The case timeline as people read it: who did what, when, from which state to which, why."""
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from housing_campaign.core.models import DocumentEvent
+from housing_campaign.extrafields.services import extra_fields_for
+from housing_campaign.workflow import registry
+from housing_campaign.workflow.engine import compiled
+
+
+def _name(user) -> str:
+    if user is None:
+        return "Hệ thống"
+    return user.get_full_name() or user.username
+
+
+def case_timeline(case) -> list[dict]:
+    events = list(DocumentEvent.objects.filter(doctype="housing_case", object_id=case.pk).order_by("-at", "-id"))
+    users = get_user_model().objects.in_bulk({e.actor_id for e in events} | {e.acting_for_id for e in events} - {None})
+    spec = compiled(case.workflow_id)
+    rows = []
+    for e in events:
+        changes = []
+        for field, (old, new) in (e.changes or {}).items():
+            if field == "state":
+                continue
+            label = registry.field_label("housing_case", field) if field not in ("funding", "acceptance") else \
+                {"funding": "kinh phí", "acceptance": "nghiệm thu"}[field]
+            changes.append({"field": label, "old": old, "new": new})
+        rows.append({
+            "at": e.at, "kind": e.kind, "kind_label": e.get_kind_display(), "actor": _name(users.get(e.actor_id)),
+            "acting_for": _name(users[e.acting_for_id]) if e.acting_for_id in users else "",
+            "from": spec.state_label(e.from_state) if e.from_state else "",
+            "to": spec.state_label(e.to_state) if e.to_state else "", "action": e.action, "comment": e.comment,
+            "changes": changes, "data": e.data,
+        })
+    return rows
+
+
+def extra_display(case) -> list[tuple[str, object]]:
+    values = case.extra or {}
+    shown = []
+    for field in extra_fields_for("housing_case", include_retired=True):
+        if field.code in values:
+            value = values[field.code]
+            if field.field_type == "choice":
+                value = dict((str(c[0]), c[1]) for c in field.choices).get(str(value), value)
+            if field.field_type == "boolean":
+                value = "Có" if value else "Không"
+            shown.append((field.label_vi + ("" if field.is_active else " (ngừng dùng)"), value))
+    return shown
