@@ -214,8 +214,9 @@ def case_create(*, actor: Actor, campaign: Campaign, household: Household, surve
         unit_2025_path=successor.path if successor else "", village=data.get("village") or household.village,
         priority=priority_of(household), extra=extra_clean, created_by=actor.user, **workflow_fields,
         **{k: data.get(k) for k in SURVEY_FIELDS if k != "village"})
-    if case.remaining_lifespan_years == "":
+    if case.remaining_lifespan_years in ("", None):
         case.remaining_lifespan_years = None
+    case.survey_note = case.survey_note or ""
     case.floor_area = Decimal(str(case.floor_area).replace(",", "."))
     case.persons = int(case.persons)
     case.eligibility, case.is_eligible = _eligibility_for(case)
@@ -223,7 +224,9 @@ def case_create(*, actor: Actor, campaign: Campaign, household: Household, surve
     try:
         with transaction.atomic():
             case.save()
-    except IntegrityError:
+    except IntegrityError as exc:
+        if "household" not in str(exc) and "case_one_per_household" not in str(exc):
+            raise
         raise validation_error({"household": ["Hộ này đã có hồ sơ trong chương trình."]}) from None
     event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.CREATED, actor=actor.user,
                  to_state=case.state, workflow_version=engine.compiled(case.workflow_id).version)
@@ -234,7 +237,7 @@ def _serialise(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value.normalize())
+        return f"{value.normalize():f}"
     if hasattr(value, "pk"):
         return str(value)
     return value

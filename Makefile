@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make run` and `make test` (README.md).
+SHELL := /bin/bash
+PORT ?= 8000
+SITE ?= default
+PY := .venv/bin/python
+BOOTSTRAP := apps/housing_campaign/scripts/bootstrap.sh
+export SITE
+
+.PHONY: run test setup bench lint sync clean-site
+
+run:  ## install, prepare the default site (SQLite, reference and demo data) and serve it
+	@$(BOOTSTRAP) run
+	@$(PY) manage.py setup_site --demo
+	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+setup:  ## install and prepare the site without serving it
+	@$(BOOTSTRAP) run
+	@$(PY) manage.py setup_site --demo
+
+test:  ## install everything the suite needs and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
+	@$(BOOTSTRAP) test
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+bench:  ## benchmarks on PostgreSQL, writing reports to tests/bench/reports/
+	@$(BOOTSTRAP) test
+	@$(PY) tests/bench/run.py $(BENCH_ARGS)
+
+lint:
+	@$(BOOTSTRAP) test
+	@.venv/bin/ruff check apps tests
+
+sync:
+	@$(PY) manage.py sync
+
+clean-site:  ## delete the default site's database and files (keeps its configuration)
+	rm -rf sites/$(SITE)/db.sqlite3* sites/$(SITE)/files

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Prepare this checkout: system packages (when root), the virtualenv and the Python packages.
+# Usage: bootstrap.sh run|test   ("test" adds what the test suite needs: Chromium, zbar, PostgreSQL client).
+set -euo pipefail
+level="${1:-run}"
+root="$(cd "$(dirname "$0")/../../.." && pwd)"
+cd "$root"
+PYTHON="${PYTHON:-python3}"
+VENV="$root/.venv"
+pkgdir="$root/apps/housing_campaign"
+
+# ---------------------------------------------------------------- system packages
+# WeasyPrint needs Pango; documents need fonts with every Vietnamese glyph (Liberation Serif is
+# metric-compatible with Times New Roman). Tests also need Chromium (browser tests) and zbar (QR).
+run_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-liberation2 fonts-dejavu-core shared-mime-info)
+test_pkgs=(chromium libzbar0 postgresql-client)
+wanted=("${run_pkgs[@]}")
+[ "$level" = "test" ] && wanted+=("${test_pkgs[@]}")
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo ">> Installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || true
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "!! Missing system packages: ${missing[*]}"
+    echo "!! Install them as root, e.g.: sudo apt-get install ${missing[*]}"
+    [ "$level" = "test" ] && exit 1
+  fi
+fi
+
+# ---------------------------------------------------------------- virtualenv and Python packages
+if [ ! -x "$VENV/bin/python" ]; then
+  echo ">> Creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.installed-$level"
+inputs=("$pkgdir/pyproject.toml" "$pkgdir/constraints.txt")
+need=0
+[ -f "$stamp" ] || need=1
+for f in "${inputs[@]}"; do [ "$f" -nt "$stamp" ] 2>/dev/null && need=1; done
+if [ "$need" = "1" ]; then
+  echo ">> Installing Python packages (pinned by apps/housing_campaign/constraints.txt)"
+  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+  extra=""
+  [ "$level" = "test" ] && extra="[dev]"
+  "$VENV/bin/python" -m pip install -q -c "$pkgdir/constraints.txt" -e "$pkgdir$extra"
+  touch "$stamp"
+  [ "$level" = "test" ] && touch "$VENV/.installed-run"
+fi
+exit 0

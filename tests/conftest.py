@@ -1,0 +1,160 @@
+"""Shared fixtures: reference data synced once per test database, users for every role with
+territories, and helpers that create cases through the real services."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+HOME = "23344"   # Xã Đăk Blô, huyện Đắk Glei (610), Kon Tum
+OTHER = "23347"  # Xã Đăk Man, same district
+FAR = "23311"    # Xã Đăk Cấm, thành phố Kon Tum (608)
+PASSWORD = "test-pass-123"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from housing_campaign.core.sync import sync_all
+
+    with django_db_blocker.unblock():
+        sync_all()
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only, tests
+    from django.core.cache import cache
+
+    cache.clear()
+    from housing_campaign.workflow.engine import clear_definition_cache
+
+    clear_definition_cache()
+
+
+def unit(code: str, system: str = "legacy"):
+    from housing_campaign.geography.models import AdminUnit
+
+    return AdminUnit.objects.get(system=system, code=code)
+
+
+def make_user(username: str, role: str, *unit_codes: str, staff: bool = False, system: str = "legacy"):
+    from housing_campaign.accounts.models import Role, UserTerritory
+
+    user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=staff,
+                                                first_name=username.title())
+    user.groups.add(Role.objects.get(code=role).group)
+    for code in unit_codes:
+        UserTerritory.objects.create(user=user, unit=unit(code, system))
+    return user
+
+
+class People:
+    def __init__(self):
+        self.officer = make_user("officer_a", "commune_officer", HOME)
+        self.officer_b = make_user("officer_b", "commune_officer", OTHER)
+        self.chairman = make_user("chairman_a", "commune_chairman", HOME)
+        self.chairman_b = make_user("chairman_b", "commune_chairman", OTHER)
+        self.reviewer = make_user("reviewer", "reviewer", "610")
+        self.finance = make_user("finance", "finance_officer", "62")
+        self.inspector = make_user("inspector", "inspector", "610")
+        self.council = [make_user(f"council{i}", "emulation_council", "62") for i in range(1, 6)]
+        self.admin = make_user("admin_kt", "administrator", "62", staff=True)
+        self.auditor = make_user("auditor", "auditor", "62", staff=True)
+
+    def actor(self, user):
+        from housing_campaign.accounts.selectors import actor_for
+
+        user = get_user_model().objects.get(pk=user.pk)  # fresh: roles may have changed
+        return actor_for(user)
+
+
+@pytest.fixture
+def people(db):
+    return People()
+
+
+@pytest.fixture
+def campaign(db):
+    from housing_campaign.campaigns.models import Campaign
+
+    return Campaign.objects.get(code="kt2425")
+
+
+_counter = {"n": 0}
+
+
+def new_household(people, campaign, *, commune_code=HOME, **overrides):
+    from housing_campaign.cases.services import household_create
+    from housing_campaign.geography.models import Village
+
+    _counter["n"] += 1
+    commune = unit(commune_code)
+    village, _ = Village.objects.get_or_create(commune=commune, name="Thôn Đăk Xế")
+    officer = people.officer if commune_code == HOME else people.officer_b
+    data = {"head_name": f"A Thanh {_counter['n']}", "national_id": f"0620850{_counter['n']:05d}",
+            "category": "poor", "ethnicity": "Xơ Đăng", "is_ethnic_minority": True, "commune": commune,
+            "village": village, "land_status": "undisputed", **overrides}
+    return household_create(actor=people.actor(officer), campaign=campaign, data=data)
+
+
+def survey_data(campaign, **overrides):
+    strand = campaign.strands.get(code="phong_trao")
+    return {"strand": strand, "support_type": "new_build", "floor_area": Decimal("24"), "persons": 4,
+            "foundation": "unstable", "frame_walls": "unstable", "roof": "stable", "remaining_lifespan_years": 3,
+            "surveyed_on": timezone.localdate() - dt.timedelta(days=3), **overrides}
+
+
+def new_case(people, campaign, *, commune_code=HOME, household=None, **overrides):
+    from housing_campaign.cases.services import case_create
+
+    household = household or new_household(people, campaign, commune_code=commune_code)
+    officer = people.officer if commune_code == HOME else people.officer_b
+    return case_create(actor=people.actor(officer), campaign=campaign, household=household,
+                       survey_round=campaign.rounds.get(number=1), data=survey_data(campaign, **overrides))
+
+
+def transition(people, user, case, action, comment=""):
+    from housing_campaign.workflow.engine import document_transition
+
+    return document_transition(actor=people.actor(user), doctype="housing_case", object_id=case.pk, action=action,
+                               comment=comment)
+
+
+def advance(people, case, until: str):
+    """Walk a HOME-commune case through the default workflow with the right people and forms."""
+    from housing_campaign.cases import services as s
+
+    today = timezone.localdate()
+    steps = ["submit", "confirm", "approve", "allocate", "complete", "accept", "hand_over", "close"]
+    stop = {"commune_confirmation": 1, "eligibility_review": 2, "funding": 3, "construction": 4, "acceptance": 5,
+            "handover": 6, "posting": 7, "closed": 8}[until]
+    for action in steps[:stop]:
+        case.refresh_from_db()
+        if action == "confirm":
+            s.case_update_confirmation(actor=people.actor(people.chairman), case_id=case.pk, data={
+                "village_meeting_on": today, "village_meeting_total": 30, "village_meeting_agree": 28})
+        if action == "allocate":
+            s.funding_line_add(actor=people.actor(people.finance), case_id=case.pk, source="savings_5pct",
+                               amount=case.support_amount, decision_number="12/QĐ-UBND", decision_date=today)
+        if action == "complete":
+            s.progress_add(actor=people.actor(people.inspector), case_id=case.pk, date=today, stage="finishing",
+                           percent=100)
+        if action == "accept":
+            s.acceptance_record(actor=people.actor(people.inspector), case_id=case.pk, data={
+                "usable_area": Decimal("36"), "hard_foundation": True, "hard_frame": True, "hard_roof": True,
+                "lifespan_years": 25, "accepted_on": today})
+        if action == "hand_over":
+            s.handover_record(actor=people.actor(people.officer), case_id=case.pk, handed_over_on=today)
+        who = {"submit": people.officer, "confirm": people.chairman, "approve": people.reviewer,
+               "allocate": people.finance, "complete": people.inspector, "accept": people.inspector,
+               "hand_over": people.chairman, "close": people.officer}[action]
+        transition(people, who, case, action)
+    case.refresh_from_db()
+    return case
