@@ -121,10 +121,14 @@ def new_case(people, campaign, *, commune_code=HOME, household=None, **overrides
 
 
 def transition(people, user, case, action, comment=""):
+    """A transition whose after-commit side effects run, as they would outside the test transaction."""
+    from django.test import TestCase
+
     from housing_campaign.workflow.engine import document_transition
 
-    return document_transition(actor=people.actor(user), doctype="housing_case", object_id=case.pk, action=action,
-                               comment=comment)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return document_transition(actor=people.actor(user), doctype="housing_case", object_id=case.pk,
+                                   action=action, comment=comment)
 
 
 def advance(people, case, until: str):

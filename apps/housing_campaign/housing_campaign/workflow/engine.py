@@ -246,8 +246,11 @@ class Outcome:
     vote_recorded: bool = False
 
 
-def _lock(model, ids):
-    qs = model.objects.filter(pk__in=ids)
+def _lock(model, ids, actor: Actor):
+    """Lock the rows the actor may see; a document outside their territory is "not found"."""
+    from housing_campaign.accounts.selectors import territory_q
+
+    qs = model.objects.filter(territory_q(actor), pk__in=ids)
     if connection.features.has_select_for_update:
         qs = qs.select_for_update(of=("self",)) if connection.features.has_select_for_update_of \
             else qs.select_for_update()
@@ -260,7 +263,7 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
     """Lock, check and move a chunk of documents inside the caller's transaction. Every check runs in
     Python on the locked rows before any write, so a refused document changes nothing."""
     model = registry.model_for(doctype)
-    docs = _lock(model, ids)
+    docs = _lock(model, ids, actor)
     now = timezone.now()
     outcomes: dict[int, Outcome] = {}
     to_move: list[tuple[object, TransitionSpec, int | None]] = []
@@ -268,7 +271,8 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
     for object_id in ids:
         doc = docs.get(object_id)
         if doc is None:
-            outcomes[object_id] = Outcome(object_id, False, ErrorCode.NOT_FOUND, "Không tìm thấy hồ sơ.")
+            outcomes[object_id] = Outcome(object_id, False, ErrorCode.NOT_FOUND,
+                                          "Không tìm thấy hồ sơ trong địa bàn bạn phụ trách.")
             continue
         spec = compiled(doc.workflow_id)
         expected = (expected_states or {}).get(object_id)
