@@ -6,7 +6,7 @@ import datetime as dt
 from num2words import num2words
 
 
-def format_vnd(amount: int | None, *, suffix: bool = True) -> str:
+def format_vnd(amount: int | None, suffix: bool = True) -> str:
     """60000000 -> '60.000.000 đ'. Money is always whole đồng (integers)."""
     if amount is None:
         return ""

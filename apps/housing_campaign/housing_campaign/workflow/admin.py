@@ -23,6 +23,12 @@ from .diagram import workflow_svg
 from .models import WorkflowDefinition, WorkflowState, WorkflowTransition
 
 
+class InvalidDefinition(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
 def _role_choices():
     return [(r.code, r.name_vi) for r in Role.objects.order_by("code")]
 
@@ -146,23 +152,18 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         problems = definitions.definition_problems(definitions.definition_to_dict(form.instance))
         if problems:
-            transaction.set_rollback(True)
-            request._workflow_problems = problems
+            raise InvalidDefinition(problems)  # leaves the admin's atomic block: everything rolls back
 
-    def _refused(self, request, url):
-        messages.error(request, "Quy trình không hợp lệ nên chưa lưu gì. Lý do:")
-        for problem in request._workflow_problems:
-            messages.error(request, problem)
-        return HttpResponseRedirect(url)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if getattr(request, "_workflow_problems", None):
-            return self._refused(request, reverse("admin:workflow_workflowdefinition_add"))
-        return super().response_add(request, obj, post_url_continue)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except InvalidDefinition as exc:
+            messages.error(request, "Quy trình không hợp lệ nên chưa lưu gì. Lý do:")
+            for problem in exc.problems:
+                messages.error(request, problem)
+            return HttpResponseRedirect(request.path)
 
     def response_change(self, request, obj):
-        if getattr(request, "_workflow_problems", None):
-            return self._refused(request, request.path)
         engine.clear_definition_cache()
         return super().response_change(request, obj)
 

@@ -62,16 +62,17 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
             recipients = [u for u in users_with_role_over(roles | {"reviewer", "administrator"}, *paths)
                           ] if paths else []
             # Users whose territory is the parent level (or above), not the commune itself.
-            for user_id in recipients:
-                key = f"{key_base}:{user_id}:{day}"
-                if key in existing:
-                    continue
-                notes.append(Notification(user_id=user_id, dedupe_key=key, doctype=doctype, object_id=doc.pk,
+            fresh = [u for u in recipients if f"{key_base}:{u}:{day}" not in existing]
+            for user_id in fresh:
+                notes.append(Notification(user_id=user_id, dedupe_key=f"{key_base}:{user_id}:{day}", doctype=doctype,
+                                          object_id=doc.pk,
                                           subject=f"Quá hạn: {doc} ở “{spec.state_label(doc.state)}” "
                                                   f"{sla_status(doc, now=now)['days']} ngày"))
-            events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.ESCALATED, at=now,
-                                        from_state=doc.state, data={"recipients": len(recipients)}))
+            if fresh:
+                events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.ESCALATED,
+                                            at=now, from_state=doc.state, data={"recipients": len(fresh)}))
         Notification.objects.bulk_create(notes, batch_size=1000)
+        DocumentEvent.objects.bulk_create(events, batch_size=1000)
         created += len(notes)
     return created
 

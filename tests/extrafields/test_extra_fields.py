@@ -1,0 +1,82 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from housing_campaign.core.errors import ServiceError
+from housing_campaign.core.models import DocumentEvent
+from housing_campaign.extrafields.models import ExtraField
+from housing_campaign.extrafields.services import extra_field_retire, extra_values_clean
+from tests.conftest import PASSWORD, new_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fields(db):
+    return [
+        ExtraField.objects.create(doctype="housing_case", code="so_tang", label_vi="Số tầng", field_type="integer",
+                                  min_value=1, max_value=3, required=True),
+        ExtraField.objects.create(doctype="housing_case", code="nguon_nuoc", label_vi="Nguồn nước",
+                                  field_type="choice", choices=[["gieng", "Giếng"], ["may", "Nước máy"]]),
+        ExtraField.objects.create(doctype="housing_case", code="ngay_kiem_tra", label_vi="Ngày kiểm tra",
+                                  field_type="date"),
+        ExtraField.objects.create(doctype="housing_case", code="ma_lo", label_vi="Mã lô đất", field_type="text",
+                                  pattern=r"[A-Z]{2}-\d{3}"),
+    ]
+
+
+def test_values_validated_like_built_in_fields(fields):
+    with pytest.raises(ServiceError) as exc:
+        extra_values_clean(doctype="housing_case", values={"so_tang": "5", "nguon_nuoc": "song",
+                                                           "ngay_kiem_tra": "31/02/2025", "ma_lo": "x"})
+    errors = exc.value.errors
+    assert errors["extra__so_tang"] == ["“Số tầng” không được lớn hơn 3."]
+    assert errors["extra__nguon_nuoc"] == ["“Nguồn nước”: giá trị “song” không có trong danh sách chọn."]
+    assert errors["extra__ngay_kiem_tra"] == ["“Ngày kiểm tra” phải là ngày theo dạng dd/mm/yyyy."]
+    assert errors["extra__ma_lo"] == ["“Mã lô đất” không đúng định dạng yêu cầu."]
+    with pytest.raises(ServiceError) as exc:
+        extra_values_clean(doctype="housing_case", values={})
+    assert exc.value.errors == {"extra__so_tang": ["Trường “Số tầng” là bắt buộc."]}
+    assert extra_values_clean(doctype="housing_case", values={"so_tang": "2", "ngay_kiem_tra": "05/03/2025",
+                                                              "ma_lo": "KT-012"}) == {
+        "so_tang": 2, "ngay_kiem_tra": "2025-03-05", "ma_lo": "KT-012"}
+
+
+def test_bad_value_on_case_saves_nothing_and_retire_keeps_values(people, campaign, fields):
+    with pytest.raises(ServiceError):  # "Số tầng" is required: a case without it is refused
+        new_case(people, campaign)
+    from housing_campaign.cases.services import case_create
+    from tests.conftest import new_household, survey_data
+
+    household = new_household(people, campaign)
+    case = case_create(actor=people.actor(people.officer), campaign=campaign, household=household,
+                       survey_round=campaign.rounds.first(), data=survey_data(campaign),
+                       extra={"so_tang": "1", "nguon_nuoc": "gieng"})
+    assert case.extra == {"so_tang": 1, "nguon_nuoc": "gieng"}
+    extra_field_retire(field=fields[1])
+    from housing_campaign.cases.services import case_update_extra
+
+    case_update_extra(actor=people.actor(people.officer), case_id=case.pk, values={"so_tang": "2"})
+    case.refresh_from_db()
+    assert case.extra == {"so_tang": 2, "nguon_nuoc": "gieng"}   # the retired field's value stays
+    assert DocumentEvent.objects.filter(object_id=case.pk, kind="edited").exists()
+
+
+def test_admin_adds_field_without_code_and_case_form_shows_it(people, campaign):
+    client = Client()
+    client.login(username=people.admin.username, password=PASSWORD)
+    response = client.post(reverse("admin:extrafields_extrafield_add"), {
+        "doctype": "housing_case", "code": "Bad Code", "label_vi": "Sai", "field_type": "choice", "choices": "[]",
+        "order": 0, "is_active": "on", "stage": "survey"})
+    text = response.content.decode()
+    assert response.status_code == 200 and "Mã trường chỉ gồm chữ thường" in text and "Danh sách chọn" in text
+    assert not ExtraField.objects.exists()
+    response = client.post(reverse("admin:extrafields_extrafield_add"), {
+        "doctype": "housing_case", "code": "co_nha_ve_sinh", "label_vi": "Có nhà vệ sinh", "label_en": "Has toilet",
+        "field_type": "boolean", "choices": "[]", "order": 1, "is_active": "on", "stage": "survey"})
+    assert response.status_code == 302
+    case = new_case(people, campaign)
+    officer = Client()
+    officer.login(username="officer_a", password=PASSWORD)
+    page = officer.get(reverse("desk:case", args=[case.pk])).content.decode()
+    assert "Có nhà vệ sinh" in page and 'name="extra__co_nha_ve_sinh"' in page
