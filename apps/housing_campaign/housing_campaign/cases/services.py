@@ -150,7 +150,8 @@ def household_create(*, actor: Actor, data: dict, campaign: Campaign | None = No
 
 
 # ---------------------------------------------------------------------------- cases
-def _survey_errors(campaign: Campaign, data: dict) -> dict[str, list[str]]:
+def survey_errors(campaign: Campaign, data: dict) -> dict[str, list[str]]:
+    """Every problem of the survey part of a case, so a form can show them all at once."""
     errors: dict[str, list[str]] = {}
     _decimal(data.get("floor_area"), "Diện tích nhà hiện tại", errors, "floor_area")
     _int(data.get("persons"), "Số người đang ở", errors, "persons", minimum=1, maximum=50)
@@ -186,7 +187,7 @@ def _eligibility_for(case: HousingCase) -> tuple[list[dict], bool]:
 def case_create(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
                 extra: dict | None = None) -> HousingCase:
     """Open a case for a surveyed household. Refuses with every field's error, saving nothing."""
-    errors = _survey_errors(campaign, data)
+    errors = survey_errors(campaign, data)
     if not commune_in_campaign(campaign, household.commune):
         errors["commune"] = [f"{household.commune.name} không thuộc địa bàn của chương trình {campaign.name}."]
     if survey_round is None or survey_round.campaign_id != campaign.id:
@@ -276,7 +277,7 @@ def case_update_survey(*, actor: Actor, case_id: int, data: dict, extra: dict | 
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     _check_version(case, expected_lock_version)
     _require_form_open(actor, case, "survey")
-    errors = _survey_errors(case.campaign, data)
+    errors = survey_errors(case.campaign, data)
     village = data.get("village")
     if village is not None and village.commune_id != case.commune_id:
         errors["village"] = [f"Thôn {village.name} không thuộc {case.commune.name}."]

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfWriter
 
@@ -54,7 +55,8 @@ def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
     job = BackgroundJob.objects.create(kind="batch_print", created_by=user, total=len(ids),
                                        params={"format": code, "ids": ids, "output": output,
                                                "commune": commune})
-    enqueue("housing_campaign.desk.printing.batch_run", background=True, job_id=job.pk)
+    transaction.on_commit(lambda: enqueue("housing_campaign.desk.printing.batch_run", background=True,
+                                          job_id=job.pk))
     return job
 
 

@@ -22,9 +22,10 @@ from housing_campaign.cases.models import HousingCase
 from housing_campaign.cases.selectors import case_get_for_actor
 from housing_campaign.certificates import services as certificate_services
 from housing_campaign.certificates.models import Certificate
-from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.models import BackgroundJob, Notification
 from housing_campaign.extrafields.forms import extra_values_from
+from housing_campaign.extrafields.services import extra_values_clean
 from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.workflow import engine
 from housing_campaign.workflow.models import Stage, WorkflowState
@@ -347,17 +348,29 @@ def case_new(request):
         data = form.cleaned_data
         commune = next((c for c in communes if str(c.pk) == data["commune"]), None)
         village = Village.objects.filter(pk=data.get("village") or 0, commune=commune).first()
+        household_data = {**{k: data.get(k) for k in ("head_name", "national_id", "category", "ethnicity",
+                                                      "is_ethnic_minority", "social_assistance", "split_on",
+                                                      "earlier_support", "land_status", "phone")},
+                          "commune": commune, "village": village, "address": village.name if village else ""}
+        survey = _parse_survey(form)
+        # Check the household and the house together so every error shows at once.
+        errors = {**case_services.household_errors(household_data, campaign=campaign),
+                  **case_services.survey_errors(campaign, survey)}
+        if not data.get("category"):
+            errors["category"] = ["Chưa chọn đối tượng."]
         try:
+            extra_values_clean(doctype="housing_case", values=extra_values_from(request.POST))
+        except ServiceError as exc:
+            errors.update(exc.errors)
+        try:
+            if errors:
+                raise validation_error(errors)
             with transaction.atomic():
-                household = case_services.household_create(actor=actor, campaign=campaign, data={
-                    **{k: data.get(k) for k in ("head_name", "national_id", "category", "ethnicity",
-                                                "is_ethnic_minority", "social_assistance", "split_on",
-                                                "earlier_support", "land_status", "phone")},
-                    "commune": commune, "village": village, "address": village.name if village else ""})
+                household = case_services.household_create(actor=actor, campaign=campaign, data=household_data)
                 case = case_services.case_create(
                     actor=actor, campaign=campaign, household=household,
                     survey_round=campaign.rounds.order_by("-number").first(),
-                    data=_parse_survey(form), extra=extra_values_from(request.POST))
+                    data=survey, extra=extra_values_from(request.POST))
             SurveyDraft.objects.filter(user=request.user, key=request.POST.get("draft_key", "new")).delete()
             forget_counts(actor)
             messages.success(request, f"Đã lập hồ sơ {case.code}.")
@@ -368,7 +381,7 @@ def case_new(request):
         messages.error(request, "Chưa lưu được: hãy sửa các ô báo lỗi. Dữ liệu đã nhập vẫn được giữ.")
     draft = SurveyDraft.objects.filter(user=request.user, key="new").first()
     return render(request, "desk/case_new.html", {"form": form, "campaign": campaign,
-                                                  "server_draft": json.dumps(draft.data if draft else {}),
+                                                  "server_draft": draft.data if draft else {},
                                                   "draft_saved_at": draft.updated_at if draft else None},
                   status=400 if request.method == "POST" else 200)
 
