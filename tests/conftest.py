@@ -76,12 +76,23 @@ class People:
 
 
 @pytest.fixture
-def people(db):
+def reference_data(db):
+    """Synced once per test database; transactional tests (live server, concurrency) flush the
+    tables after themselves, so the next one syncs again."""
+    from housing_campaign.accounts.models import Role
+    from housing_campaign.core.sync import sync_all
+
+    if not Role.objects.exists():
+        sync_all()
+
+
+@pytest.fixture
+def people(reference_data):
     return People()
 
 
 @pytest.fixture
-def campaign(db):
+def campaign(reference_data):
     from housing_campaign.campaigns.models import Campaign
 
     return Campaign.objects.get(code="kt2425")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, FundingSource, SupportNorm, SupportType
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
+from housing_campaign.core.formatting import format_vnd
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.services import event_record, sequence_next
 from housing_campaign.extrafields.services import extra_values_clean
@@ -343,7 +344,7 @@ def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decisio
     if value is not None and "amount" not in errors:
         remaining = case.support_amount - case.funded_total
         if value > remaining:
-            errors["amount"] = [f"Số tiền vượt mức hỗ trợ còn lại ({remaining:,} đ)".replace(",", ".") + "."]
+            errors["amount"] = [f"Số tiền vượt mức hỗ trợ còn lại ({format_vnd(remaining)})."]
     if decision_date and decision_date > timezone.localdate():
         errors["decision_date"] = ["Ngày quyết định không được sau ngày hôm nay."]
     if errors:
@@ -355,7 +356,7 @@ def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decisio
     case.lock_version += 1
     case.save()
     event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.EDITED, actor=actor.user,
-                 changes={"funding": [None, f"{FundingSource(source).label}: {value}"]},
+                 changes={"funding": [None, f"{FundingSource(source).label}: {format_vnd(value)}"]},
                  data={"funding_line": line.pk})
     return line
 

@@ -99,6 +99,7 @@ FORMAT_MODULE_PATH = ["housing_campaign.config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SITE_CONFIG.folder / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/files/"
 MEDIA_ROOT = SITE_CONFIG.files_dir
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

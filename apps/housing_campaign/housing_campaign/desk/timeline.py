@@ -1,12 +1,24 @@
 """The case timeline as people read it: who did what, when, from which state to which, why."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.extrafields.services import extra_fields_for
 from housing_campaign.workflow import registry
 from housing_campaign.workflow.engine import compiled
+
+
+def _show(value):
+    """Dates in the log are ISO; people read dd/mm/yyyy."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return value
 
 
 def _name(user) -> str:
@@ -27,7 +39,7 @@ def case_timeline(case) -> list[dict]:
                 continue
             label = registry.field_label("housing_case", field) if field not in ("funding", "acceptance") else \
                 {"funding": "kinh phí", "acceptance": "nghiệm thu"}[field]
-            changes.append({"field": label, "old": old, "new": new})
+            changes.append({"field": label, "old": _show(old), "new": _show(new)})
         rows.append({
             "at": e.at, "kind": e.kind, "kind_label": e.get_kind_display(), "actor": _name(users.get(e.actor_id)),
             "acting_for": _name(users[e.acting_for_id]) if e.acting_for_id in users else "",
