@@ -20,8 +20,8 @@ def act(page, label, comment=None):
     form = page.locator("form.action-form", has=page.locator(f"button:text-is('{label}')"))
     if comment is not None:
         form.locator("textarea, input[name=comment]").fill(comment)
-    form.locator(f"button:text-is('{label}')").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        form.locator(f"button:text-is('{label}')").click()
 
 
 def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, tmp_path):
@@ -39,7 +39,8 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     for part in ("foundation", "frame_walls", "roof"):
         officer.select_option(f"#id_{part}", "unstable")
     officer.fill("#id_surveyed_on", TODAY)
-    officer.click("button:text-is('Lưu hồ sơ')")
+    with officer.expect_navigation():
+        officer.click("button:text-is('Lưu hồ sơ')")
     assert "Số CCCD phải gồm đúng 12 chữ số" in officer.content()
     assert officer.input_value("#id_head_name") == "Y Nhàn Kbuôr"      # everything typed is kept
     shoot(officer, "survey-error-phone")
@@ -59,7 +60,8 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     chairman.fill("#id_village_meeting_total", "42")
     chairman.fill("#id_village_meeting_agree", "40")
     chairman.fill("#id_commune_list_number", "12/DS-UBND")
-    chairman.click("form[action$='/forms/confirmation/'] button:text-is('Lưu')")
+    with chairman.expect_navigation():
+        chairman.click("form[action$='/forms/confirmation/'] button:text-is('Lưu')")
     assert "Đã lưu." in chairman.content()
     act(chairman, "Xác nhận kết quả bình xét")
     shoot(chairman, "chairman-confirmed")
@@ -75,7 +77,8 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     officer.goto(case_url(site, case))
     assert "Đề nghị chụp bổ sung ảnh mái nhà" in officer.content()
     officer.fill("#id_persons", "5")
-    officer.click("form[action$='/forms/survey/'] button:text-is('Lưu')")
+    with officer.expect_navigation():
+        officer.click("form[action$='/forms/survey/'] button:text-is('Lưu')")
     assert "Đã lưu." in officer.content()
     act(officer, "Gửi lại sau khi bổ sung")
     chairman.goto(case_url(site, case))
@@ -93,7 +96,8 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     finance.fill("#id_amount", "60.000.000")
     finance.fill("#id_decision_number", "125/QĐ-UBND")
     finance.fill("#id_decision_date", TODAY)
-    finance.click("form[action$='/forms/funding/'] button:text-is('Lưu')")
+    with finance.expect_navigation():
+        finance.click("form[action$='/forms/funding/'] button:text-is('Lưu')")
     assert "60.000.000 đ" in finance.content()
     act(finance, "Hoàn tất phân bổ kinh phí")
     shoot(finance, "finance-allocated")
@@ -110,7 +114,8 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     inspector.fill("#id_percent", "100")
     inspector.fill("#id_note", "Hoàn thiện, sơn tường")
     inspector.set_input_files("#photos", str(photo))
-    inspector.click("form[action$='/forms/progress/'] button:text-is('Lưu')")
+    with inspector.expect_navigation():
+        inspector.click("form[action$='/forms/progress/'] button:text-is('Lưu')")
     assert "Đã lưu." in inspector.content()
     act(inspector, "Báo hoàn thành thi công")
     inspector.fill("#id_usable_area", "36")
@@ -118,14 +123,16 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
         inspector.check(f"#id_{box}")
     inspector.fill("#id_lifespan_years", "25")
     inspector.fill("#id_accepted_on", TODAY)
-    inspector.click("form[action$='/forms/acceptance/'] button:text-is('Lưu')")
+    with inspector.expect_navigation():
+        inspector.click("form[action$='/forms/acceptance/'] button:text-is('Lưu')")
     act(inspector, "Nghiệm thu đạt")
     shoot(inspector, "inspector-accepted")
 
     # Handover by the chairman: the certificate is issued.
     chairman.goto(case_url(site, case))
     chairman.fill("#id_handed_over_on", TODAY)
-    chairman.click("form[action$='/forms/handover/'] button:text-is('Lưu')")
+    with chairman.expect_navigation():
+        chairman.click("form[action$='/forms/handover/'] button:text-is('Lưu')")
     act(chairman, "Bàn giao nhà và cấp giấy chứng nhận")
     text = chairman.content()
     assert "Đang công khai" in chairman.locator(".state-pill").inner_text()
@@ -155,8 +162,8 @@ def test_bulk_approval_of_50(browser, site, people, campaign, shoot):
     assert reviewer.locator(".row-check").count() == 50
     reviewer.check("#check-page")
     reviewer.select_option("#bulk-action", "approve")
-    reviewer.click("#bulk-submit")
-    reviewer.wait_for_load_state("networkidle")
+    with reviewer.expect_navigation():
+        reviewer.click("#bulk-submit")
     assert "50 thành công" in reviewer.content()
     shoot(reviewer, "bulk-result")
     assert HousingCase.objects.filter(pk__in=ids, state="funding").count() == 50
