@@ -555,19 +555,14 @@ def case_side_effect_evaluate_eligibility(*, doctype: str, ids: list[int], actor
 
 
 def case_side_effect_apply_norm(*, doctype: str, ids: list[int], actor_id: int) -> None:
-    """Set the support level from the campaign's norms (the latest valid today) for each case."""
+    """Set the support level from the campaign's norms (the latest valid today): one UPDATE per norm."""
     today = timezone.localdate()
     norms = {}
     for norm in SupportNorm.objects.filter(valid_from__lte=today).order_by("valid_from"):
         norms[(norm.strand_id, norm.support_type)] = norm.amount
-    cases = list(HousingCase.objects.filter(pk__in=ids).only("id", "strand_id", "support_type", "support_amount"))
-    changed = []
-    for case in cases:
-        amount = norms.get((case.strand_id, case.support_type), 0)
-        if amount and amount != case.support_amount:
-            case.support_amount = amount
-            changed.append(case)
-    HousingCase.objects.bulk_update(changed, ["support_amount"], batch_size=500)
+    for (strand_id, support_type), amount in norms.items():
+        (HousingCase.objects.filter(pk__in=ids, strand_id=strand_id, support_type=support_type)
+         .exclude(support_amount=amount).update(support_amount=amount))
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Settings, read from the chosen site's ``site_config.toml`` and the environment."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -122,7 +123,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # Public verification page: requests per client per minute.
-VERIFY_RATE_LIMIT_PER_MINUTE = 60
+VERIFY_RATE_LIMIT_PER_MINUTE = int(os.environ.get("VERIFY_RATE_LIMIT_PER_MINUTE", "60"))
 
 LOGGING = {
     "version": 1,

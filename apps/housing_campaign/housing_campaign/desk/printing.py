@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import zipfile
 from pathlib import Path
 
@@ -105,31 +107,57 @@ def _render_case_body(fmt, case) -> str:
     return sandbox.render(fmt.html, context)
 
 
+def _chunk_pdf(args) -> bytes:
+    """One WeasyPrint run for a chunk of cases, each starting on a new page (runs in a worker process)."""
+    from django.db import close_old_connections
+
+    close_old_connections()
+    format_code, chunk_ids = args
+    fmt = PrintFormat.objects.get(code=format_code)
+    cases = sorted(_case_queryset(chunk_ids), key=lambda c: chunk_ids.index(c.pk))
+    body = '<div class="page-break"></div>'.join(_render_case_body(fmt, c) for c in cases)
+    return pdf.html_to_pdf(pdf.document_html(body, fmt.css, title=fmt.code))
+
+
+def _workers(n_chunks: int) -> int:
+    return max(1, min(os.cpu_count() or 1, 4, n_chunks))
+
+
 def _batch_cases(job, fmt, ids, name):
-    writer = PdfWriter() if job.params["output"] == "pdf" else None
-    archive_buffer = io.BytesIO()
-    archive = zipfile.ZipFile(archive_buffer, "w", zipfile.ZIP_DEFLATED) if writer is None else None
-    for start in range(0, len(ids), CHUNK):
-        cases = list(_case_queryset(ids[start:start + CHUNK]))
-        if writer is not None:
-            # One WeasyPrint run per chunk: each case starts on a new page.
-            body = '<div class="page-break"></div>'.join(_render_case_body(fmt, c) for c in cases)
-            chunk_pdf = pdf.html_to_pdf(pdf.document_html(body, fmt.css, title=name))
-            writer.append(io.BytesIO(chunk_pdf))
+    chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    if job.params["output"] == "pdf":
+        writer = PdfWriter()
+        workers = _workers(len(chunks))
+        if workers > 1:
+            # PDF layout is CPU-bound: one process per core, chunks kept in order.
+            from django.db import connections
+
+            connections.close_all()
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.imap(_chunk_pdf, [(fmt.code, chunk) for chunk in chunks])
+                for chunk, data in zip(chunks, results):
+                    writer.append(io.BytesIO(data))
+                    job.done += len(chunk)
+                    BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
         else:
-            for case in cases:
-                one = pdf.html_to_pdf(pdf.document_html(_render_case_body(fmt, case), fmt.css, title=case.code))
-                archive.writestr(f"{case.commune.short_name}/{case.code}.pdf", one)
-        job.done = min(len(ids), start + len(cases))
-        BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
-    if writer is not None:
+            for chunk in chunks:
+                writer.append(io.BytesIO(_chunk_pdf((fmt.code, chunk))))
+                job.done += len(chunk)
+                BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
         job.result_file = f"{name}.pdf"
         with open(jobs_dir() / job.result_file, "wb") as handle:
             writer.write(handle)
-    else:
-        archive.close()
-        job.result_file = f"{name}.zip"
-        (jobs_dir() / job.result_file).write_bytes(archive_buffer.getvalue())
+        return
+    archive_buffer = io.BytesIO()
+    with zipfile.ZipFile(archive_buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for chunk in chunks:
+            for case in _case_queryset(chunk):
+                one = pdf.html_to_pdf(pdf.document_html(_render_case_body(fmt, case), fmt.css, title=case.code))
+                archive.writestr(f"{case.commune.short_name}/{case.code}.pdf", one)
+            job.done += len(chunk)
+            BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
+    job.result_file = f"{name}.zip"
+    (jobs_dir() / job.result_file).write_bytes(archive_buffer.getvalue())
 
 
 def _batch_lists(job, fmt, ids, name):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
@@ -339,9 +339,14 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
                                         workflow_version=spec.version, changes={"state": [old, t.target]}))
             outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã chuyển sang “{spec.state_label(t.target)}”.",
                                        old, t.target)
-        model.objects.bulk_update([d for d, _, _ in to_move],
-                                  ["state", "stage", "state_since", "state_entry", "lock_version", "last_actor"],
-                                  batch_size=BULK_CHUNK)
+        # One UPDATE per target state: every moved row gets the same values, counters go up by one.
+        by_target: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for doc, t, _ in to_move:
+            by_target[(doc.state, doc.stage)].append(doc.pk)
+        for (state, stage), pks in by_target.items():
+            model.objects.filter(pk__in=pks).update(
+                state=state, stage=stage, state_since=now, state_entry=F("state_entry") + 1,
+                lock_version=F("lock_version") + 1, last_actor_id=actor.id)
         DocumentEvent.objects.bulk_create(events, batch_size=BULK_CHUNK)
         effects: dict[str, list[int]] = defaultdict(list)
         for doc, t, _ in to_move:
