@@ -171,3 +171,11 @@ def test_batch_print_in_background_with_progress(people, campaign, monkeypatch, 
     import io
 
     assert len(PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages) == 3
+
+
+def test_vietnamese_by_default_english_on_request(people):
+    client = login("officer_a")
+    assert "Việc của tôi" in client.get(reverse("desk:queue")).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/desk/"})
+    page = client.get(reverse("desk:queue")).content.decode()
+    assert "My queue" in page and "New survey" in page
