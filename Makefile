@@ -27,7 +27,7 @@ bench:  ## benchmarks on PostgreSQL, writing reports to tests/bench/reports/
 
 lint:
 	@$(BOOTSTRAP) test
-	@.venv/bin/ruff check apps tests
+	@.venv/bin/ruff check --config apps/housing_campaign/pyproject.toml apps tests
 
 sync:
 	@$(PY) manage.py sync

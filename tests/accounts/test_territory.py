@@ -50,8 +50,8 @@ def test_officer_cannot_open_change_print_or_act_on_other_commune(people, two_ca
 def test_batch_print_only_covers_own_territory(people, two_cases):
     mine, theirs = two_cases
     from housing_campaign.accounts.selectors import actor_for
-    from housing_campaign.desk.printing import batch_start
     from housing_campaign.core.errors import ServiceError as SE
+    from housing_campaign.desk.printing import batch_start
 
     actor = actor_for(people.officer)
     with pytest.raises(SE):

@@ -59,9 +59,9 @@ def setup_django():
 
 
 def users():
-    from tests.conftest import make_user
-
     from django.contrib.auth import get_user_model
+
+    from tests.conftest import make_user
 
     existing = {u.username: u for u in get_user_model().objects.filter(username__startswith="bench_")}
 
@@ -202,8 +202,8 @@ def bench_queue() -> None:
         query_counts[size] = len(ctx)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    say(f"- reviewer of the whole province, filters stage=review and support_type=new_build, page of 50, "
-        f"pages 1–20, 200 requests (server time in process)")
+    say("- reviewer of the whole province, filters stage=review and support_type=new_build, page of 50, "
+        "pages 1–20, 200 requests (server time in process)")
     say(f"- first request (stage counts computed, then cached 60 s): {cold * 1000:.0f} ms")
     say(f"- median {statistics.median(timings):.1f} ms, **p95 {p95:.1f} ms** (goal ≤ 150 ms) → "
         f"{'PASS' if p95 <= 150 else 'FAIL'}")
@@ -301,7 +301,7 @@ def bench_verify() -> None:
         p99_raw = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
         p99 = float(p99_raw.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99_raw.group(2)]
         non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        say(f"- gunicorn, 4 sync workers on 2 cores, PostgreSQL; wrk -t2 -c16 -d20s on loopback; the per-client "
+        say("- gunicorn, 4 sync workers on 2 cores, PostgreSQL; wrk -t2 -c16 -d20s on loopback; the per-client "
             "rate limit is raised for this run only, since every request comes from one loopback address")
         say(f"- **{rps:.0f} requests/s**, **p99 {p99:.1f} ms** (goals ≥ 300 req/s, p99 ≤ 100 ms) → "
             f"{'PASS' if rps >= 300 and p99 <= 100 else 'FAIL'}; non-2xx: {non2xx.group(1) if non2xx else 0}")

@@ -1,6 +1,5 @@
 """The whole lifecycle walked in a real browser by each role, a bulk approval of 50 cases, and the
 survey on a 360 px phone screen that keeps its draft across a reload."""
-import datetime as dt
 
 import pytest
 from django.utils import timezone

@@ -167,8 +167,9 @@ def test_batch_print_in_background_with_progress(people, campaign, monkeypatch, 
     progress = client.get(reverse("desk:batch_job", args=[job.pk])).content.decode()
     assert "3/3" in progress
     download = client.get(reverse("desk:batch_download", args=[job.pk]))
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     assert len(PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages) == 3
 

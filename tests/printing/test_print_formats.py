@@ -41,7 +41,8 @@ def test_handover_certificate_pdf(handed_over):
     data = render("handover_certificate", contexts.case_context(handed_over, certificate=cert))
     text = _norm(pdf_text(data))
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "GIẤY CHỨNG NHẬN",
-                     "Ủy ban nhân dân Xã Đăk Blô", "60.000.000 đ (Sáu mươi triệu đồng)", handed_over.household.head_name,
+                     "Ủy ban nhân dân Xã Đăk Blô", "60.000.000 đ (Sáu mươi triệu đồng)",
+                     handed_over.household.head_name,
                      "Số: 15/QĐ-UBND", "Xây mới", cert.code):
         assert expected in text, expected
 

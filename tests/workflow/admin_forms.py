@@ -38,7 +38,7 @@ def change_form_data(response) -> tuple[dict, dict[str, dict]]:
     for inline in context["inline_admin_formsets"]:
         formset = inline.formset
         rows = []
-        for i, form in enumerate(formset.initial_forms):
+        for form in formset.initial_forms:
             row = _form_data(form, "")
             row["id"] = form.instance.pk
             row["definition"] = form.instance.definition_id

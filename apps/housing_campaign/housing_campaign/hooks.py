@@ -2,7 +2,7 @@
 effects, scheduled jobs and template filters. Administrators pick side effects by these names."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 # Document types the workflow engine drives: name -> "app_label.Model".
 DOCUMENT_TYPES: dict[str, str] = {

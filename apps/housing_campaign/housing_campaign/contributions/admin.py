@@ -10,3 +10,14 @@ class ContributionAdmin(admin.ModelAdmin):
     search_fields = ("donor_name",)
     raw_id_fields = ("commune", "earmarked_case")
     list_select_related = ("commune",)
+
+    def get_queryset(self, request):
+        """Contributions to a commune are seen within its territory; province-wide ones by everyone."""
+        from django.db.models import Q
+
+        from housing_campaign.accounts.selectors import actor_for, territory_q
+
+        qs = super().get_queryset(request)
+        scoped = territory_q(actor_for(request.user), legacy_field="commune__path",
+                             current_field="commune__successor__path")
+        return qs.filter(scoped | Q(commune__isnull=True))

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from housing_campaign.accounts.models import Role, UserTerritory
 from housing_campaign.accounts.selectors import actor_for
-from housing_campaign.campaigns.models import Campaign, Category, FundingSource
+from housing_campaign.campaigns.models import Campaign, FundingSource
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase
 from housing_campaign.commendations.models import AwardForm, Nomination

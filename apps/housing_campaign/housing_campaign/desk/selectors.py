@@ -44,7 +44,7 @@ class QueueFilters:
     q: str = ""
 
     @classmethod
-    def from_request(cls, data) -> "QueueFilters":
+    def from_request(cls, data) -> QueueFilters:
         return cls(scope=data.get("scope", "mine") if data.get("scope") in ("mine", "all") else "mine",
                    unit=data.get("unit", "").strip(), stage=data.get("stage", "").strip(),
                    state=data.get("state", "").strip(), strand=data.get("strand", "").strip(),

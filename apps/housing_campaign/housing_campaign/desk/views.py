@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from housing_campaign.accounts.selectors import actor_for
+from housing_campaign.accounts.selectors import actor_for, territory_q
 from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase
@@ -453,15 +453,9 @@ def batch_print(request):
         except ServiceError as exc:
             messages.error(request, exc.message)
     communes = AdminUnit.objects.filter(
-        pk__in=HousingCase.objects.filter(engine_scope_q(actor)).values("commune_id")).order_by("name")
+        pk__in=HousingCase.objects.filter(territory_q(actor)).values("commune_id")).order_by("name")
     return render(request, "desk/batch_print.html", {"formats": formats, "communes": communes,
                                                      "querystring": request.GET.urlencode()})
-
-
-def engine_scope_q(actor):
-    from housing_campaign.accounts.selectors import territory_q
-
-    return territory_q(actor)
 
 
 @login_required

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from housing_campaign.core.errors import ServiceError, validation_error
+from housing_campaign.core.errors import validation_error
 
 from .models import ExtraField
 

@@ -44,7 +44,8 @@ def case_context(case, *, certificate=None) -> dict:
             "extra": dict(case.extra or {}),
         },
         "household": {"head_name": household.head_name, "code": household.code,
-                      "category": household.get_category_display(), "village": case.village.name if case.village else "",
+                      "category": household.get_category_display(),
+                      "village": case.village.name if case.village else "",
                       "address": household.address},
         "commune": {"name": commune.name, "short_name": commune.short_name,
                     "district": district.name if district else "",
@@ -79,8 +80,7 @@ def _has_acceptance(case) -> bool:
     from housing_campaign.cases.models import Acceptance
 
     try:
-        case.acceptance
-        return True
+        return case.acceptance is not None
     except Acceptance.DoesNotExist:
         return False
 

@@ -11,7 +11,6 @@ def context_for(*, actor: Actor, doctype: str, reference: str) -> tuple[dict, st
     """Context and title for ``reference``: a case code, a commune code (lists), a nomination code or a
     contribution id."""
     from housing_campaign.accounts.selectors import scope
-    from housing_campaign.cases.models import HousingCase
     from housing_campaign.cases.selectors import cases_visible
     from housing_campaign.commendations.models import Nomination
     from housing_campaign.contributions.models import Contribution

@@ -69,7 +69,8 @@ def print_format_save(*, actor_user, print_format: PrintFormat, html: str, css: 
                       ) -> PrintFormat:
     problems = template_problems(doctype=print_format.doctype, html=html, css=css)
     if problems:
-        code = ErrorCode.TEMPLATE_SECURITY if any("không được phép" in p for p in problems) else ErrorCode.TEMPLATE_ERROR
+        forbidden = any("không được phép" in p for p in problems)
+        code = ErrorCode.TEMPLATE_SECURITY if forbidden else ErrorCode.TEMPLATE_ERROR
         raise ServiceError("; ".join(problems), code=code, details=problems)
     locked = PrintFormat.objects.select_for_update().get(pk=print_format.pk) if print_format.pk else print_format
     if locked.pk and locked.html == html and locked.css == css and (name is None or name == locked.name):

@@ -341,7 +341,7 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
                                        old, t.target)
         # One UPDATE per target state: every moved row gets the same values, counters go up by one.
         by_target: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for doc, t, _ in to_move:
+        for doc, _t, _ in to_move:
             by_target[(doc.state, doc.stage)].append(doc.pk)
         for (state, stage), pks in by_target.items():
             model.objects.filter(pk__in=pks).update(

@@ -1,7 +1,7 @@
 """Document types the engine drives, resolved from ``hooks.DOCUMENT_TYPES`` (no engine change to add one)."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from django.apps import apps
 from django.db import models
@@ -31,7 +31,7 @@ def model_for(doctype: str) -> type[models.Model]:
         raise ServiceError(f"Loại hồ sơ không tồn tại: {doctype}", code=ErrorCode.NOT_FOUND) from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def model_field_names(doctype: str) -> frozenset[str]:
     model = model_for(doctype)
     names = set()

@@ -101,7 +101,8 @@ def time_in_stage(*, actor: Actor, doctype: str = "housing_case", group_by: str 
     durations: dict[tuple[str, str], list[float]] = defaultdict(list)
     entries: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
     events = DocumentEvent.objects.filter(doctype=doctype, object_id__in=list(info),
-                                          kind__in=["created", "transition", "migrated"]).order_by("object_id", "at", "id")
+                                          kind__in=["created", "transition", "migrated"]
+                                          ).order_by("object_id", "at", "id")
     for object_id, at, to_state in events.values_list("object_id", "at", "to_state").iterator(chunk_size=5000):
         entries[object_id].append((at, to_state))
     for object_id, seq in entries.items():
