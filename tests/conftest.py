@@ -30,6 +30,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only, tests
+    settings.RUN_SCHEDULES_IN_PROCESS = False  # tests run scheduled jobs explicitly
     from django.core.cache import cache
 
     cache.clear()

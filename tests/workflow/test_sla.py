@@ -55,3 +55,17 @@ def test_time_in_stage_from_log(people, campaign):
     review = next(r for r in rows if r["stage"] == "review")
     assert review["count"] == 3 and review["territory"] == "Huyện Đắk Glei"
     assert review["median_days"] == 3.0 and review["p90_days"] == pytest.approx(3.8, abs=0.01)
+
+
+def test_in_process_scheduler_runs_a_due_job_once(people, campaign):
+    from housing_campaign.core.models import ScheduledRun
+    from housing_campaign.core.scheduler import due_jobs, run_job_if_due
+
+    late = new_case(people, campaign)
+    _age(late, 30)
+    assert due_jobs() == ["sla_escalation"]
+    assert run_job_if_due("sla_escalation") is True
+    assert run_job_if_due("sla_escalation") is False      # not due again for a day
+    assert due_jobs() == []
+    assert ScheduledRun.objects.get(name="sla_escalation").last_result != ""
+    assert Notification.objects.filter(object_id=late.pk).exists()

@@ -57,7 +57,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "housing_campaign.core.scheduler.SchedulerMiddleware",
 ]
+# Scheduled jobs (hooks.SCHEDULES) run in-process unless a Celery broker is configured.
+RUN_SCHEDULES_IN_PROCESS = os.environ.get("RUN_SCHEDULES_IN_PROCESS", "1") == "1"
 
 ROOT_URLCONF = "housing_campaign.config.urls"
 WSGI_APPLICATION = "housing_campaign.config.wsgi.application"

@@ -102,3 +102,11 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.last_value}"
+
+
+class ScheduledRun(models.Model):
+    """When each scheduled job (hooks.SCHEDULES) last ran, so the in-process scheduler runs it once."""
+
+    name = models.CharField(max_length=60, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=300, blank=True)

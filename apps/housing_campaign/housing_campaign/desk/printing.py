@@ -45,6 +45,13 @@ def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
     if fmt is None:
         raise ServiceError("Hãy chọn mẫu in.", code=ErrorCode.VALIDATION)
     qs = cases_visible(actor)
+    if data.get("filter_query"):
+        # The list the user was looking at in the queue, with the same filters.
+        from django.http import QueryDict
+
+        from .selectors import QueueFilters, queue_queryset
+
+        qs = queue_queryset(actor, QueueFilters.from_request(QueryDict(data["filter_query"])))
     commune = data.get("commune", "")
     if commune.isdigit():
         qs = qs.filter(commune_id=int(commune))
@@ -56,7 +63,7 @@ def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
     output = "zip" if data.get("output") == "zip" else "pdf"
     job = BackgroundJob.objects.create(kind="batch_print", created_by=user, total=len(ids),
                                        params={"format": code, "ids": ids, "output": output,
-                                               "commune": commune})
+                                               "commune": commune, "filter_query": data.get("filter_query", "")})
     transaction.on_commit(lambda: enqueue("housing_campaign.desk.printing.batch_run", background=True,
                                           job_id=job.pk))
     return job

@@ -1,7 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from housing_campaign import hooks
+from django.utils import timezone
+
 from housing_campaign.core.jobs import _resolve
+from housing_campaign.core.models import ScheduledRun
 
 
 class Command(BaseCommand):
@@ -16,4 +19,6 @@ class Command(BaseCommand):
             if n not in hooks.SCHEDULES:
                 raise CommandError(f"Không có tác vụ định kỳ “{n}”. Có: {', '.join(hooks.SCHEDULES)}")
             result = _resolve(hooks.SCHEDULES[n]["path"])()
+            ScheduledRun.objects.update_or_create(name=n, defaults={"last_run_at": timezone.now(),
+                                                                    "last_result": str(result)[:300]})
             self.stdout.write(f"{n}: {result}")
