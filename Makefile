@@ -10,8 +10,8 @@ export SITE
 
 run:  ## install, prepare the default site (SQLite, reference and demo data) and serve it
 	@$(BOOTSTRAP) run
-	@$(PY) manage.py setup_site --demo
-	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@PORT=$(PORT) $(PY) manage.py setup_site --demo
+	@PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 setup:  ## install and prepare the site without serving it
 	@$(BOOTSTRAP) run

@@ -176,7 +176,7 @@ def test_batch_print_in_background_with_progress(people, campaign, monkeypatch, 
 
 def test_vietnamese_by_default_english_on_request(people):
     client = login("officer_a")
-    assert "Việc của tôi" in client.get(reverse("desk:queue")).content.decode()
+    assert "Việc của tôi" in client.get(reverse("desk:queue"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/desk/"})
     page = client.get(reverse("desk:queue")).content.decode()
     assert "My queue" in page and "New survey" in page

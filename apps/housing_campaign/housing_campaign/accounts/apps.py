@@ -5,3 +5,4 @@ class Config(AppConfig):
     name = "housing_campaign.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Tài khoản, vai trò"

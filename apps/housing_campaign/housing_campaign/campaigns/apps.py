@@ -5,3 +5,4 @@ class Config(AppConfig):
     name = "housing_campaign.campaigns"
     label = "campaigns"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Chương trình, định mức"

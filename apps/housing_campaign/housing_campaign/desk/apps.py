@@ -5,3 +5,4 @@ class Config(AppConfig):
     name = "housing_campaign.desk"
     label = "desk"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Bàn làm việc"

@@ -5,3 +5,4 @@ class Config(AppConfig):
     name = "housing_campaign.extrafields"
     label = "extrafields"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Trường bổ sung"

@@ -5,3 +5,4 @@ class Config(AppConfig):
     name = "housing_campaign.printing"
     label = "printing"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Mẫu in, văn bản"

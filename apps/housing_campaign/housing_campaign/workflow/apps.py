@@ -5,3 +5,4 @@ class Config(AppConfig):
     name = "housing_campaign.workflow"
     label = "workflow"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Quy trình"

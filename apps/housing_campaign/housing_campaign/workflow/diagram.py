@@ -36,7 +36,8 @@ def workflow_svg(data: dict) -> str:
             pos[code] = (offset + i * (BOX_W + GAP_X), 20 + row * (BOX_H + GAP_Y))
     height = (max(layers) + 1) * (BOX_H + GAP_Y) + 20
     by_code = {s["code"]: s for s in states}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height}" width="100%" '
+    parts = [f'<div style="overflow-x:auto;max-width:100%"><svg xmlns="http://www.w3.org/2000/svg" '
+             f'viewBox="0 0 {width:.0f} {height}" width="{width:.0f}" height="{height}" '
              f'role="img" aria-label="Sơ đồ quy trình" font-family="sans-serif" font-size="12">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
              'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#455a64"/></marker></defs>']
@@ -68,5 +69,5 @@ def workflow_svg(data: dict) -> str:
         sla = f" · {state['sla_days']} ngày" if state.get("sla_days") else ""
         parts.append(f'<text x="{x + BOX_W / 2:.0f}" y="{y + 35:.0f}" text-anchor="middle" fill="#546e7a" '
                      f'font-size="10">{escape(code)}{sla}</text>')
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)

@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.conf import settings
@@ -28,10 +29,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Site “{site.name}” sẵn sàng sau {time.monotonic() - started:.1f} s"
                           f"{' (đã tạo dữ liệu mẫu)' if seeded else ''}.")
         if demo:
-            self.stdout.write(f"\nMở {site.base_url}/ và đăng nhập bằng một tài khoản mẫu "
+            from housing_campaign.geography.models import AdminUnit
+
+            port = os.environ.get("PORT", "8000")
+            self.stdout.write(f"\nMở http://127.0.0.1:{port}/ và đăng nhập bằng một tài khoản mẫu "
                               f"(mật khẩu chung: {demo_module.DEMO_PASSWORD}):")
+            names = {u.code: u.name for u in AdminUnit.objects.filter(
+                system="legacy", code__in={unit[1] for *_, unit, _staff in demo_module.USERS})}
             for username, name, role, unit, _staff in demo_module.USERS:
-                self.stdout.write(f"  {username:<14} {role:<18} {name} – đơn vị {unit[1]}")
+                self.stdout.write(f"  {username:<14} {role:<18} {name} – {names.get(unit[1], unit[1])}")
             self.stdout.write("  canboxa_moi    commune_officer    xã mới (từ 01/07/2025) của Đăk Blô")
             self.stdout.write("  admin          quản trị tối cao (superuser)\n")
 
