@@ -64,6 +64,7 @@ def template_filters() -> dict[str, Callable]:
 
     return {
         "vnd": formatting.format_vnd,
+        "so": formatting.format_number,
         "ngay": formatting.format_date,
         "bang_chu": formatting.amount_in_words,
         "ngay_thang_nam": formatting.date_in_words,

@@ -14,6 +14,14 @@ def format_vnd(amount: int | None, suffix: bool = True) -> str:
     return f"{text} đ" if suffix else text
 
 
+def format_number(value, decimals: int = 2) -> str:
+    """36.0 -> '36', 12.5 -> '12,5', 1234.56 -> '1.234,56' (Vietnamese separators)."""
+    if value is None:
+        return ""
+    text = f"{float(value):,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def format_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
