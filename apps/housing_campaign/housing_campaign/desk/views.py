@@ -44,8 +44,13 @@ def _actor(request):
     return actor_for(request.user)
 
 
-def _not_found(exc: ServiceError):
-    raise Http404(exc.message)
+def _case_or_404(request, pk):
+    """The actor and the case they asked for, or a 404 that does not tell whether it exists elsewhere."""
+    actor = _actor(request)
+    try:
+        return actor, case_get_for_actor(actor=actor, case_id=pk)
+    except ServiceError as exc:
+        raise Http404(exc.message) from None
 
 
 # ---------------------------------------------------------------------------- queue
@@ -232,21 +237,14 @@ def _case_page(request, case, *, bound_form=None, bound_name=None, status=200):
 
 @login_required
 def case_detail(request, pk):
-    try:
-        case = case_get_for_actor(actor=_actor(request), case_id=pk)
-    except ServiceError as exc:
-        _not_found(exc)
+    _, case = _case_or_404(request, pk)
     return _case_page(request, case)
 
 
 @login_required
 @require_POST
 def case_transition(request, pk):
-    actor = _actor(request)
-    try:
-        case = case_get_for_actor(actor=actor, case_id=pk)
-    except ServiceError as exc:
-        _not_found(exc)
+    actor, case = _case_or_404(request, pk)
     try:
         outcome = engine.document_transition(actor=actor, doctype="housing_case", object_id=case.pk,
                                              action=request.POST.get("action", ""),
@@ -271,11 +269,7 @@ def _parse_survey(form, case=None):
 @login_required
 @require_POST
 def case_form(request, pk, name):
-    actor = _actor(request)
-    try:
-        case = case_get_for_actor(actor=actor, case_id=pk)
-    except ServiceError as exc:
-        _not_found(exc)
+    actor, case = _case_or_404(request, pk)
     if name == "attachment":
         form = desk_forms.AttachmentForm(request.POST, request.FILES)
     elif name in FORM_CLASSES or name == "survey":
@@ -407,12 +401,10 @@ def save_draft(request):
 @login_required
 @require_POST
 def certificate_action(request, pk, cert_pk):
-    actor = _actor(request)
-    try:
-        case = case_get_for_actor(actor=actor, case_id=pk)
-        certificate = Certificate.objects.get(pk=cert_pk, case=case)
-    except (ServiceError, Certificate.DoesNotExist):
-        raise Http404("Không tìm thấy giấy chứng nhận.") from None
+    actor, case = _case_or_404(request, pk)
+    certificate = Certificate.objects.filter(pk=cert_pk, case=case).first()
+    if certificate is None:
+        raise Http404("Không tìm thấy giấy chứng nhận.")
     reason = request.POST.get("reason", "")
     try:
         if request.POST.get("op") == "revoke":
@@ -429,12 +421,11 @@ def certificate_action(request, pk, cert_pk):
 @login_required
 @require_GET
 def case_print(request, pk, code):
-    actor = _actor(request)
+    actor, case = _case_or_404(request, pk)
     try:
-        case = case_get_for_actor(actor=actor, case_id=pk)
         pdf, filename = desk_printing.case_pdf(actor=actor, case=case, format_code=code)
     except ServiceError as exc:
-        _not_found(exc)
+        raise Http404(exc.message) from None
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

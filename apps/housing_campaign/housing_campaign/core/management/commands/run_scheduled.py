@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
-
-from housing_campaign import hooks
 from django.utils import timezone
 
+from housing_campaign import hooks
 from housing_campaign.core.jobs import _resolve
 from housing_campaign.core.models import ScheduledRun
 
