@@ -80,3 +80,18 @@ def test_admin_adds_field_without_code_and_case_form_shows_it(people, campaign):
     officer.login(username="officer_a", password=PASSWORD)
     page = officer.get(reverse("desk:case", args=[case.pk])).content.decode()
     assert "Có nhà vệ sinh" in page and 'name="extra__co_nha_ve_sinh"' in page
+
+
+def test_queue_filters_on_extra_fields(people, campaign):
+    from housing_campaign.cases.services import case_update_extra
+
+    ExtraField.objects.create(doctype="housing_case", code="nguon_nuoc", label_vi="Nguồn nước", field_type="choice",
+                              choices=[["gieng", "Giếng"], ["may", "Nước máy"]])
+    well, tap = new_case(people, campaign), new_case(people, campaign)
+    case_update_extra(actor=people.actor(people.officer), case_id=well.pk, values={"nguon_nuoc": "gieng"})
+    case_update_extra(actor=people.actor(people.officer), case_id=tap.pk, values={"nguon_nuoc": "may"})
+    client = Client()
+    client.login(username="officer_a", password=PASSWORD)
+    page = client.get(reverse("desk:queue") + "?x_nguon_nuoc=gieng").content.decode()
+    assert "Nguồn nước" in page
+    assert f"/desk/cases/{well.pk}/" in page and f"/desk/cases/{tap.pk}/" not in page

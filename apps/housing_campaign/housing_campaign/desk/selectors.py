@@ -42,6 +42,7 @@ class QueueFilters:
     category: str = ""
     overdue: bool = False
     q: str = ""
+    extra: tuple = ()  # ((code, value), ...) for administrator-defined choice and yes/no fields
 
     @classmethod
     def from_request(cls, data) -> QueueFilters:
@@ -49,7 +50,8 @@ class QueueFilters:
                    unit=data.get("unit", "").strip(), stage=data.get("stage", "").strip(),
                    state=data.get("state", "").strip(), strand=data.get("strand", "").strip(),
                    support_type=data.get("support_type", "").strip(), category=data.get("category", "").strip(),
-                   overdue=data.get("overdue") in ("1", "on", "true"), q=data.get("q", "").strip()[:100])
+                   overdue=data.get("overdue") in ("1", "on", "true"), q=data.get("q", "").strip()[:100],
+                   extra=tuple(sorted((k[2:], v) for k, v in data.items() if k.startswith("x_") and v)))
 
     def key(self) -> str:
         return hashlib.sha1(repr(sorted(self.__dict__.items())).encode()).hexdigest()
@@ -73,6 +75,15 @@ def queue_queryset(actor: Actor, filters: QueueFilters, *, with_stage: bool = Tr
         qs = qs.filter(household__category=filters.category)
     if filters.overdue:
         qs = qs.filter(overdue_q("housing_case"))
+    if filters.extra:
+        from housing_campaign.extrafields.services import extra_fields_for
+
+        kinds = {f.code: f.field_type for f in extra_fields_for("housing_case") if f.field_type in ("choice", "boolean")}
+        for code, value in filters.extra:
+            if kinds.get(code) == "boolean":
+                qs = qs.filter(**{f"extra__{code}": value == "true"})
+            elif kinds.get(code) == "choice":
+                qs = qs.filter(**{f"extra__{code}": value})
     if filters.q:
         text = filters.q
         cond = Q(code__iexact=text) | Q(household__head_name__icontains=text)

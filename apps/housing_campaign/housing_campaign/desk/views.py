@@ -91,7 +91,14 @@ def queue(request):
     query_without_page = {k: v for k, v in request.GET.items() if k not in ("page",)}
     stage_tabs = [{"code": code, "label": label, "count": counts.get(code, 0)} for code, label in Stage.choices
                   if counts.get(code)]
+    from housing_campaign.extrafields.services import extra_fields_for
+
+    extra_filters = [{"code": f.code, "label": f.label_vi, "value": dict(filters.extra).get(f.code, ""),
+                      "choices": [("true", "Có"), ("false", "Không")] if f.field_type == "boolean"
+                      else [(str(c[0]), c[1]) for c in f.choices]}
+                     for f in extra_fields_for("housing_case") if f.field_type in ("choice", "boolean")]
     return render(request, "desk/queue.html", {
+        "extra_filters": extra_filters,
         "filters": filters, "page": page, "rows": rows, "stage_tabs": stage_tabs, "total": total,
         "states": states, "strands": Strand.objects.all(), "categories": Category.choices,
         "support_types": SupportType.choices, "communes": communes, "per_page": per_page,
