@@ -107,3 +107,23 @@ def test_2025_unit_officer_sees_cases_mapped_to_their_commune(people, two_cases)
     assert mine.pk in visible
     assert (theirs.pk in visible) == (theirs.commune_2025_id == successor.id)
     assert HousingCase.objects.count() == 2
+
+
+def test_photos_are_served_only_inside_the_territory(people, two_cases):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from housing_campaign.cases.services import attachment_add
+
+    mine, _ = two_cases
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(buffer, "JPEG")
+    photo = attachment_add(actor=people.actor(people.officer), case_id=mine.pk,
+                           upload=SimpleUploadedFile("nha.jpg", buffer.getvalue(), content_type="image/jpeg"))
+    url = reverse("desk:attachment_file", args=[mine.pk, photo.pk])
+    assert login(people.officer).get(url).status_code == 200
+    assert login(people.officer_b).get(url).status_code == 404
+    assert Client().get(url).status_code == 302          # anonymous: to the login page
+    assert Client().get(f"/files/{photo.file.name}").status_code == 404   # no public media URL

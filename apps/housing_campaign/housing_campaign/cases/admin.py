@@ -98,6 +98,7 @@ class HousingCaseAdmin(TerritoryScopedAdmin):
 class AttachmentAdmin(TerritoryScopedAdmin):
     territory_fields = {"legacy_field": "case__unit_path", "current_field": "case__unit_2025_path"}
     list_display = ("original_name", "case", "kind", "stage", "taken_at", "latitude", "longitude", "uploaded_by")
+    exclude = ("file",)  # opened from the desk, which checks the territory
     readonly_fields = [f.name for f in Attachment._meta.fields]
 
     def has_add_permission(self, request):

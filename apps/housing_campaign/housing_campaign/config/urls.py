@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -18,5 +16,5 @@ urlpatterns = [
     path("desk/", include("housing_campaign.desk.urls")),
     path("", include("housing_campaign.public.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served as static media: photos and documents are personal data, served by
+# views that check the user's territory (desk:attachment_file, desk:batch_download).

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/transition/", views.case_transition, name="case_transition"),
     path("cases/<int:pk>/forms/<slug:name>/", views.case_form, name="case_form"),
     path("cases/<int:pk>/print/<slug:code>/", views.case_print, name="case_print"),
+    path("cases/<int:pk>/files/<int:attachment_pk>/", views.attachment_file, name="attachment_file"),
     path("cases/<int:pk>/certificates/<int:cert_pk>/", views.certificate_action, name="certificate_action"),
     path("print/", views.batch_print, name="batch_print"),
     path("print/jobs/<int:pk>/", views.batch_job, name="batch_job"),

@@ -475,6 +475,23 @@ def batch_download(request, pk):
 
 
 @login_required
+@require_GET
+def attachment_file(request, pk, attachment_pk):
+    """Photos and files are personal data: served only to users who may open the case."""
+    from housing_campaign.cases.models import Attachment
+
+    _, case = _case_or_404(request, pk)
+    attachment = Attachment.objects.filter(pk=attachment_pk, case=case).first()
+    if attachment is None:
+        raise Http404("Không tìm thấy tệp.")
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="{attachment.pk}-{attachment.original_name}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
 def notifications(request):
     items = Notification.objects.filter(user=request.user)[:100]
     if request.method == "POST":
