@@ -160,10 +160,12 @@ def test_bulk_approval_of_50(browser, site, people, campaign, shoot):
     shoot(reviewer, "queue-before-bulk")
     assert reviewer.locator(".row-check").count() == 50
     reviewer.check("#check-page")
+    assert reviewer.locator(".row-check:checked").count() == 50
+    assert reviewer.locator(".row-expected:not([disabled])").count() == 50
     reviewer.select_option("#bulk-action", "approve")
-    with reviewer.expect_navigation():
+    with reviewer.expect_navigation(url="**/desk/bulk/"):
         reviewer.click("#bulk-submit")
-    assert "50 thành công" in reviewer.content()
+    assert "50 thành công" in reviewer.locator(".summary").inner_text()
     shoot(reviewer, "bulk-result")
     assert HousingCase.objects.filter(pk__in=ids, state="funding").count() == 50
 

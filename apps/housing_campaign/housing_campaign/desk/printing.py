@@ -115,10 +115,8 @@ def _render_case_body(fmt, case) -> str:
 
 
 def _chunk_pdf(args) -> bytes:
-    """One WeasyPrint run for a chunk of cases, each starting on a new page (runs in a worker process)."""
-    from django.db import close_old_connections
-
-    close_old_connections()
+    """One WeasyPrint run for a chunk of cases, each starting on a new page (also in a worker process,
+    which opens its own database connection: the parent closed its connections before forking)."""
     format_code, chunk_ids = args
     fmt = PrintFormat.objects.get(code=format_code)
     cases = sorted(_case_queryset(chunk_ids), key=lambda c: chunk_ids.index(c.pk))
