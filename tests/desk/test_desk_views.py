@@ -180,3 +180,32 @@ def test_vietnamese_by_default_english_on_request(people):
     client.post("/i18n/setlang/", {"language": "en", "next": "/desk/"})
     page = client.get(reverse("desk:queue")).content.decode()
     assert "My queue" in page and "New survey" in page
+
+
+def test_issue_numbered_acceptance_minutes(people, campaign):
+    case = advance(people, new_case(people, campaign), "handover")
+    officer = login("officer_a")
+    officer.post(reverse("desk:case_issue", args=[case.pk, "acceptance_minutes"]))
+    from housing_campaign.printing.models import IssuedDocument
+
+    assert not IssuedDocument.objects.filter(object_id=case.pk, print_format_version__print_format__code=
+                                             "acceptance_minutes").exists()   # officers do not issue
+    chairman = login("chairman_a")
+    for _ in range(2):
+        chairman.post(reverse("desk:case_issue", args=[case.pk, "acceptance_minutes"]))
+    numbers = list(IssuedDocument.objects.filter(object_id=case.pk).exclude(number_text__contains="GCN")
+                   .order_by("id").values_list("number_text", flat=True))
+    assert numbers == ["01/BB-UBND", "02/BB-UBND"]
+    document = IssuedDocument.objects.get(number_text="02/BB-UBND")
+    pdf = chairman.get(reverse("desk:issued_pdf", args=[case.pk, document.pk]))
+    from tests.printing.test_print_formats import pdf_text
+
+    assert pdf["Content-Type"] == "application/pdf" and "Số: 02/BB-UBND" in pdf_text(pdf.content)
+    assert login("officer_b").get(reverse("desk:issued_pdf", args=[case.pk, document.pk])).status_code == 404
+
+
+def test_ids_above_999_are_not_localised_in_forms(people, campaign):
+    ids = _many_cases(people, campaign, 3)
+    HousingCase.objects.filter(pk=ids[0]).update(id=123456)
+    page = login("reviewer").get(reverse("desk:queue") + "?stage=review").content.decode()
+    assert 'value="123456"' in page and "123.456" not in page

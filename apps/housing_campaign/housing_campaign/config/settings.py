@@ -99,7 +99,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = SITE_CONFIG.time_zone
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Never group digits implicitly: ids in forms must stay plain numbers; money uses the |vnd filter.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["housing_campaign.config.formats"]
 
 STATIC_URL = "/static/"

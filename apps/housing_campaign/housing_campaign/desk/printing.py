@@ -39,6 +39,36 @@ def case_pdf(*, actor: Actor, case: HousingCase, format_code: str) -> tuple[byte
         f"{fmt.code}-{case.code}.pdf"
 
 
+ISSUING_ROLES = {"commune_chairman", "reviewer", "administrator"}
+
+
+def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
+    """Issue a numbered document (e.g. acceptance minutes) for a case: the next number of the commune's
+    register for that kind and year, the format version and the data kept so it reprints exactly."""
+    from housing_campaign.core.models import DocumentEvent
+    from housing_campaign.core.services import event_record
+    from housing_campaign.workflow.engine import document_paths
+
+    fmt = PrintFormat.objects.filter(code=format_code, doctype="housing_case", is_active=True).first()
+    if fmt is None:
+        raise ServiceError("Không có mẫu in này.", code=ErrorCode.NOT_FOUND)
+    if format_code == "handover_certificate":
+        raise ServiceError("Giấy chứng nhận được cấp khi bàn giao; dùng “Cấp lại” để cấp giấy mới.",
+                           code=ErrorCode.VALIDATION)
+    if actor.read_only or actor.authority_for(ISSUING_ROLES, *document_paths(case)) is None:
+        raise ServiceError("Chỉ Chủ tịch UBND xã, cán bộ thẩm định hoặc quản trị được ban hành văn bản.",
+                           code=ErrorCode.PERMISSION_DENIED)
+    with transaction.atomic():
+        certificate = case.certificates.filter(status="valid").first()
+        document = printing.document_issue(
+            actor_user=actor.user, format_code=fmt.code, doctype="housing_case", object_id=case.pk,
+            context=contexts.case_context(case, certificate=certificate),
+            issuer_key=f"commune:{case.commune.code}", issuer_symbol="UBND")
+        event_record(doctype="housing_case", object_id=case.pk, kind=DocumentEvent.Kind.DOCUMENT, actor=actor.user,
+                     comment=f"Ban hành {fmt.name} số {document.number_text}", data={"document": document.pk})
+    return document
+
+
 def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
     code = data.get("format", "")
     fmt = PrintFormat.objects.filter(code=code, is_active=True).first()

@@ -225,6 +225,10 @@ def _case_page(request, case, *, bound_form=None, bound_name=None, status=200):
     from housing_campaign.printing.models import PrintFormat
 
     formats = PrintFormat.objects.filter(doctype="housing_case", is_active=True)
+    from housing_campaign.printing.models import IssuedDocument
+
+    issued = (IssuedDocument.objects.filter(doctype="housing_case", object_id=case.pk)
+              .select_related("print_format_version__print_format").order_by("-issued_at"))
     return render(request, "desk/case.html", {
         "case": case, "household": case.household, "state_label": spec.state_label(case.state),
         "workflow": spec, "options": options, "open_options": [o for o in options if o.allowed],
@@ -235,7 +239,7 @@ def _case_page(request, case, *, bound_form=None, bound_name=None, status=200):
         "acceptance": acceptance,
         "acceptance_reasons": case_services.acceptance_reasons(acceptance, case.campaign) if acceptance else [],
         "attachments": case.attachments.filter(progress__isnull=True), "certificates": certificates,
-        "timeline": timeline.case_timeline(case), "formats": formats,
+        "timeline": timeline.case_timeline(case), "formats": formats, "issued": issued,
         "extra_display": timeline.extra_display(case), "actor": actor,
         "can_manage_certificates": not actor.read_only and actor.authority_for(
             {"commune_chairman", "reviewer", "administrator"}, *engine.document_paths(case)) is not None,
@@ -435,6 +439,33 @@ def case_print(request, pk, code):
         raise Http404(exc.message) from None
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def case_issue(request, pk, code):
+    actor, case = _case_or_404(request, pk)
+    try:
+        document = desk_printing.case_document_issue(actor=actor, case=case, format_code=code)
+        messages.success(request, f"Đã ban hành văn bản số {document.number_text}.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("desk:case", pk=case.pk)
+
+
+@login_required
+@require_GET
+def issued_pdf(request, pk, document_pk):
+    from housing_campaign.printing.models import IssuedDocument
+    from housing_campaign.printing.services import issued_document_pdf
+
+    _, case = _case_or_404(request, pk)
+    document = IssuedDocument.objects.filter(pk=document_pk, doctype="housing_case", object_id=case.pk).first()
+    if document is None:
+        raise Http404("Không tìm thấy văn bản.")
+    response = HttpResponse(issued_document_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.number_text.replace("/", "-")}.pdf"'
     return response
 
 
