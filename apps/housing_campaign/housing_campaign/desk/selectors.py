@@ -78,7 +78,8 @@ def queue_queryset(actor: Actor, filters: QueueFilters, *, with_stage: bool = Tr
     if filters.extra:
         from housing_campaign.extrafields.services import extra_fields_for
 
-        kinds = {f.code: f.field_type for f in extra_fields_for("housing_case") if f.field_type in ("choice", "boolean")}
+        kinds = {f.code: f.field_type for f in extra_fields_for("housing_case")
+                 if f.field_type in ("choice", "boolean")}
         for code, value in filters.extra:
             if kinds.get(code) == "boolean":
                 qs = qs.filter(**{f"extra__{code}": value == "true"})
