@@ -39,10 +39,6 @@ class Actor:
         return self.user.pk
 
     @property
-    def roles(self) -> frozenset[str]:
-        return self.own.roles
-
-    @property
     def all_authorities(self) -> tuple[Authority, ...]:
         return (self.own, *self.delegated)
 

@@ -183,7 +183,7 @@ def seed_demo(*, stdout=None) -> dict:
     for state, per_mille, path in TARGETS:
         plan += [(state, path)] * round(HOUSEHOLDS * per_mille / 1000)
     while len(plan) < HOUSEHOLDS:
-        plan.append(TARGETS[0][::2])
+        plan.append(("survey", []))
     plan = plan[:HOUSEHOLDS]
     rng.shuffle(plan)
 

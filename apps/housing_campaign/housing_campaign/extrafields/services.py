@@ -131,15 +131,6 @@ def extra_field_definition_errors(field: ExtraField) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def extra_field_save(*, field: ExtraField) -> ExtraField:
-    errors = extra_field_definition_errors(field)
-    if errors:
-        raise validation_error(errors)
-    field.save()
-    return field
-
-
-@transaction.atomic
 def extra_field_retire(*, field: ExtraField) -> ExtraField:
     """Removing a field retires it; stored values stay in each document's ``extra``."""
     if field.is_active:
