@@ -93,7 +93,8 @@ def test_invalid_admin_edit_is_refused_and_changes_nothing(people, campaign):
     formsets["states"]["rows"][0]["label_vi"] = "Đổi tên sẽ không được lưu"
     response = client.post(url, encode(data, formsets), follow=True)
     text = response.content.decode()
-    assert "Quy trình không hợp lệ nên chưa lưu gì" in text
+    assert response.status_code == 200 and "Quy trình không hợp lệ nên chưa lưu gì" in text
+    assert 'value="Đổi tên sẽ không được lưu"' in text   # what the administrator typed is still there
     assert "trạng thái đích “does_not_exist” không tồn tại" in text
     assert "Điều kiện không đúng cú pháp" in text
     after = (list(WorkflowState.objects.filter(definition=draft).values_list("code", "label_vi")),

@@ -4,6 +4,7 @@ new version; migration of in-flight documents with a state mapping."""
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -80,16 +81,45 @@ class TransitionForm(forms.ModelForm):
         self.fields["side_effects"].choices = [(k, v["label"]) for k, v in hooks.side_effects().items()]
 
 
+def _rows(formset) -> list[dict]:
+    return [form.cleaned_data for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+class TransitionFormSet(BaseInlineFormSet):
+    """Validates the whole definition being edited (the main form, the states and the transitions as
+    typed) so that a refused edit comes back with every reason and everything typed kept."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        states = StateFormSet(self.data, instance=self.instance, prefix="states")
+        if not states.is_valid():
+            return
+        state_rows = [{k: row.get(k) for k in definitions.STATE_KEYS} for row in _rows(states)]
+        transition_rows = [{k: row.get(k) for k in definitions.TRANSITION_KEYS} for row in _rows(self)]
+        problems = definitions.definition_problems({
+            "doctype": self.data.get("doctype") or self.instance.doctype,
+            "initial_state": self.data.get("initial_state") or self.instance.initial_state,
+            "states": state_rows, "transitions": transition_rows})
+        if problems:
+            raise forms.ValidationError(["Quy trình không hợp lệ nên chưa lưu gì. Lý do:", *problems])
+
+
+StateFormSet = inlineformset_factory(WorkflowDefinition, WorkflowState, form=StateForm, extra=0, can_delete=True)
+
+
 class StateInline(admin.StackedInline):
     model = WorkflowState
     form = StateForm
     extra = 0
-    classes = ("collapse-open",)
 
 
 class TransitionInline(admin.StackedInline):
     model = WorkflowTransition
     form = TransitionForm
+    formset = TransitionFormSet
     extra = 0
 
 
