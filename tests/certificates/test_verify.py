@@ -88,3 +88,15 @@ def test_rate_limited_per_client(certificate, settings):
     codes = [client.get(url).status_code for _ in range(7)]
     assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
     assert Client(REMOTE_ADDR="10.9.8.8").get(url).status_code == 200
+
+
+def test_rate_limit_behind_a_trusted_proxy_counts_each_client(certificate, settings):
+    settings.VERIFY_RATE_LIMIT_PER_MINUTE = 2
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    url = f"/verify/{certificate.code}?t={services.token_for(certificate.code)}"
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    codes_a = [proxy.get(url, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code for _ in range(3)]
+    codes_b = [proxy.get(url, HTTP_X_FORWARDED_FOR="203.0.113.6").status_code for _ in range(2)]
+    assert codes_a == [200, 200, 429] and codes_b == [200, 200]
+    spoofed = Client(REMOTE_ADDR="198.51.100.9")   # not a trusted proxy: its header is ignored
+    assert [spoofed.get(url, HTTP_X_FORWARDED_FOR=f"1.2.3.{i}").status_code for i in range(3)] == [200, 200, 429]

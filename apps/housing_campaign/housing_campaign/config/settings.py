@@ -128,6 +128,8 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # Public verification page: requests per client per minute.
+# Reverse proxies whose X-Forwarded-For is believed (per-client rate limits behind a proxy).
+TRUSTED_PROXIES = SITE_CONFIG.storage.get("trusted_proxies", [])
 VERIFY_RATE_LIMIT_PER_MINUTE = int(os.environ.get("VERIFY_RATE_LIMIT_PER_MINUTE", "60"))
 
 LOGGING = {

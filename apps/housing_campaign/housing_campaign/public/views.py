@@ -12,7 +12,15 @@ from housing_campaign.core.formatting import format_date
 
 
 def _client_key(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The client's address; behind a trusted reverse proxy, the nearest address it forwarded for."""
+    remote = request.META.get("REMOTE_ADDR", "unknown")
+    trusted = set(getattr(settings, "TRUSTED_PROXIES", ()))
+    if remote in trusted:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        for address in reversed(forwarded):
+            if address not in trusted:
+                return address
+    return remote
 
 
 def _rate_limited(request) -> bool:
