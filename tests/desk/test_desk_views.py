@@ -180,6 +180,8 @@ def test_vietnamese_by_default_english_on_request(people):
     client.post("/i18n/setlang/", {"language": "en", "next": "/desk/"})
     page = client.get(reverse("desk:queue")).content.decode()
     assert "My queue" in page and "New survey" in page
+    form = client.get(reverse("desk:case_new")).content.decode()
+    assert "Household head&#x27;s full name" in form and "Current floor area (m²)" in form and "Unstable" in form
 
 
 def test_issue_numbered_acceptance_minutes(people, campaign):

@@ -96,6 +96,9 @@ def test_long_annex_repeats_header_and_numbers_pages(people, campaign):
     "{{ case.__init__.__globals__ }}",
     "{{ cycler.__init__.__globals__.os }}",
     "{% for x in ().__class__.__base__.__subclasses__() %}{{ x }}{% endfor %}",
+    "{% include '/etc/passwd' %}",
+    "{% import 'settings.py' as s %}",
+    "{{ settings.SECRET_KEY }}",
 ])
 def test_sandbox_escape_refused(template, handed_over):
     with pytest.raises(ServiceError) as exc:

@@ -2,19 +2,20 @@
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SupportType(models.TextChoices):
-    NEW_BUILD = "new_build", "Xây mới"
-    REPAIR = "repair", "Sửa chữa"
+    NEW_BUILD = "new_build", _("Xây mới")
+    REPAIR = "repair", _("Sửa chữa")
 
 
 class Category(models.TextChoices):
-    POOR = "poor", "Hộ nghèo"
-    NEAR_POOR = "near_poor", "Hộ cận nghèo"
-    MERITORIOUS = "meritorious", "Hộ người có công với cách mạng"
-    DISASTER = "disaster", "Hộ bị ảnh hưởng thiên tai"
-    OTHER = "other", "Đối tượng khác"
+    POOR = "poor", _("Hộ nghèo")
+    NEAR_POOR = "near_poor", _("Hộ cận nghèo")
+    MERITORIOUS = "meritorious", _("Hộ người có công với cách mạng")
+    DISASTER = "disaster", _("Hộ bị ảnh hưởng thiên tai")
+    OTHER = "other", _("Đối tượng khác")
 
 
 class Campaign(models.Model):
@@ -123,13 +124,13 @@ class SurveyRound(models.Model):
 
 
 class FundingSource(models.TextChoices):
-    NTP_POVERTY = "ntp_poverty", "CTMTQG giảm nghèo bền vững"
-    NTP_ETHNIC = "ntp_ethnic", "CTMTQG phát triển KT-XH vùng DTTS và miền núi"
-    SAVINGS_5PCT = "savings_5pct", "Tiết kiệm 5% chi thường xuyên"
-    PROVINCIAL = "provincial", "Ngân sách tỉnh"
-    DISTRICT = "district", "Ngân sách huyện"
-    FATHERLAND_FRONT = "fatherland_front", "Mặt trận Tổ quốc, Quỹ Vì người nghèo"
-    SPONSOR = "sponsor", "Nhà tài trợ (doanh nghiệp, tổ chức, cá nhân)"
-    HOUSEHOLD = "household", "Hộ gia đình tự có"
-    IN_KIND_MATERIALS = "materials", "Hiện vật: vật liệu"
-    IN_KIND_WORKDAYS = "workdays", "Hiện vật: ngày công"
+    NTP_POVERTY = "ntp_poverty", _("CTMTQG giảm nghèo bền vững")
+    NTP_ETHNIC = "ntp_ethnic", _("CTMTQG phát triển KT-XH vùng DTTS và miền núi")
+    SAVINGS_5PCT = "savings_5pct", _("Tiết kiệm 5% chi thường xuyên")
+    PROVINCIAL = "provincial", _("Ngân sách tỉnh")
+    DISTRICT = "district", _("Ngân sách huyện")
+    FATHERLAND_FRONT = "fatherland_front", _("Mặt trận Tổ quốc, Quỹ Vì người nghèo")
+    SPONSOR = "sponsor", _("Nhà tài trợ (doanh nghiệp, tổ chức, cá nhân)")
+    HOUSEHOLD = "household", _("Hộ gia đình tự có")
+    IN_KIND_MATERIALS = "materials", _("Hiện vật: vật liệu")
+    IN_KIND_WORKDAYS = "workdays", _("Hiện vật: ngày công")

@@ -1,21 +1,22 @@
 """The housing case: one household's house in one campaign, from survey to handover."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.campaigns.models import FundingSource, SupportType
 from housing_campaign.workflow.models import WorkflowDocument
 
 
 class PartCondition(models.TextChoices):
-    STABLE = "stable", "Bền vững"
-    UNSTABLE = "unstable", "Không bền vững"
+    STABLE = "stable", _("Bền vững")
+    UNSTABLE = "unstable", _("Không bền vững")
 
 
 class Priority(models.IntegerChoices):
-    ETHNIC_MINORITY = 1, "Hộ dân tộc thiểu số"
-    MERITORIOUS = 2, "Hộ người có công"
-    SOCIAL_ASSISTANCE = 3, "Hộ bảo trợ xã hội"
-    OTHER = 4, "Hộ khác"
+    ETHNIC_MINORITY = 1, _("Hộ dân tộc thiểu số")
+    MERITORIOUS = 2, _("Hộ người có công")
+    SOCIAL_ASSISTANCE = 3, _("Hộ bảo trợ xã hội")
+    OTHER = 4, _("Hộ khác")
 
 
 class HousingCase(WorkflowDocument):
@@ -102,8 +103,8 @@ class HousingCase(WorkflowDocument):
 
 class Attachment(models.Model):
     class Kind(models.TextChoices):
-        PHOTO = "photo", "Ảnh"
-        FILE = "file", "Tệp"
+        PHOTO = "photo", _("Ảnh")
+        FILE = "file", _("Tệp")
 
     case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="attachments")
     stage = models.CharField("giai đoạn", max_length=20)
@@ -144,10 +145,10 @@ class FundingLine(models.Model):
 
 class ProgressEntry(models.Model):
     class Stage(models.TextChoices):
-        FOUNDATION = "foundation", "Móng"
-        FRAME = "frame", "Khung, tường"
-        ROOF = "roof", "Mái"
-        FINISHING = "finishing", "Hoàn thiện"
+        FOUNDATION = "foundation", _("Móng")
+        FRAME = "frame", _("Khung, tường")
+        ROOF = "roof", _("Mái")
+        FINISHING = "finishing", _("Hoàn thiện")
 
     case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="progress_entries")
     date = models.DateField("ngày")
@@ -166,8 +167,8 @@ class ProgressEntry(models.Model):
 
 class Acceptance(models.Model):
     class Result(models.TextChoices):
-        PASSED = "passed", "Đạt"
-        FAILED = "failed", "Không đạt"
+        PASSED = "passed", _("Đạt")
+        FAILED = "failed", _("Không đạt")
 
     case = models.OneToOneField(HousingCase, on_delete=models.CASCADE, related_name="acceptance")
     usable_area = models.DecimalField("diện tích sử dụng (m²)", max_digits=7, decimal_places=2)

@@ -1,13 +1,14 @@
 """Handover certificates with a public code; the QR carries a signed token, never a database id."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Certificate(models.Model):
     class Status(models.TextChoices):
-        VALID = "valid", "Có hiệu lực"
-        REVOKED = "revoked", "Đã thu hồi"
-        SUPERSEDED = "superseded", "Đã được thay thế"
+        VALID = "valid", _("Có hiệu lực")
+        REVOKED = "revoked", _("Đã thu hồi")
+        SUPERSEDED = "superseded", _("Đã được thay thế")
 
     case = models.ForeignKey("cases.HousingCase", on_delete=models.PROTECT, related_name="certificates")
     code = models.CharField("mã công khai", max_length=20, unique=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 
 from housing_campaign.accounts.selectors import Actor
@@ -38,6 +38,11 @@ def verify_url(certificate: Certificate) -> str:
     return f"{settings.SITE_BASE_URL}/verify/{certificate.code}?t={token_for(certificate.code)}"
 
 
+def _vietnamese(label_getter) -> str:
+    with translation.override("vi"):
+        return str(label_getter())
+
+
 def _new_code() -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
@@ -59,7 +64,7 @@ def certificate_issue(*, case, actor_user=None) -> Certificate:
     cert = Certificate(case=case, code=_new_code(), issued_at=timezone.now(), issued_by=actor_user,
                        public_commune=(case.commune_2025.name if case.commune_2025_id else commune.name),
                        public_village=case.village.name if case.village else "",
-                       public_support_type=case.get_support_type_display(),
+                       public_support_type=_vietnamese(case.get_support_type_display),
                        public_head_masked=mask_name(case.household.head_name),
                        public_handover_on=case.handed_over_on)
     context = contexts.case_context(case)

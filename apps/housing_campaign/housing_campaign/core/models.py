@@ -1,19 +1,20 @@
 """The append-only timeline shared by every document type (Saleor's events, Zulip's audit log)."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentEvent(models.Model):
     class Kind(models.TextChoices):
-        CREATED = "created", "Tạo mới"
-        EDITED = "edited", "Sửa"
-        TRANSITION = "transition", "Chuyển trạng thái"
-        APPROVAL = "approval", "Phiếu duyệt"
-        COMMENT = "comment", "Ý kiến"
-        ATTACHMENT = "attachment", "Tệp đính kèm"
-        MIGRATED = "migrated", "Chuyển phiên bản quy trình"
-        ESCALATED = "escalated", "Nhắc quá hạn"
-        DOCUMENT = "document", "Văn bản"
+        CREATED = "created", _("Tạo mới")
+        EDITED = "edited", _("Sửa")
+        TRANSITION = "transition", _("Chuyển trạng thái")
+        APPROVAL = "approval", _("Phiếu duyệt")
+        COMMENT = "comment", _("Ý kiến")
+        ATTACHMENT = "attachment", _("Tệp đính kèm")
+        MIGRATED = "migrated", _("Chuyển phiên bản quy trình")
+        ESCALATED = "escalated", _("Nhắc quá hạn")
+        DOCUMENT = "document", _("Văn bản")
 
     doctype = models.CharField(max_length=40)
     object_id = models.BigIntegerField()
@@ -64,10 +65,10 @@ class BackgroundJob(models.Model):
     """Progress of long work (batch printing, bulk actions) that a page can poll."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Đang chờ"
-        RUNNING = "running", "Đang chạy"
-        DONE = "done", "Hoàn thành"
-        FAILED = "failed", "Lỗi"
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi")
 
     kind = models.CharField(max_length=40)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -1,13 +1,14 @@
 """Households and their members. Ethnicity, ID number and phone are personal data: never public."""
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.campaigns.models import Category
 
 
 class LandStatus(models.TextChoices):
-    UNDISPUTED = "undisputed", "Đất ở hợp pháp, không tranh chấp"
-    DISPUTED = "disputed", "Đang tranh chấp"
-    NONE = "none", "Không có đất ở"
+    UNDISPUTED = "undisputed", _("Đất ở hợp pháp, không tranh chấp")
+    DISPUTED = "disputed", _("Đang tranh chấp")
+    NONE = "none", _("Không có đất ở")
 
 
 class Household(models.Model):

@@ -3,12 +3,34 @@ instances, so no ORM method is reachable from a template."""
 from __future__ import annotations
 
 import base64
+import functools
 import io
 
 import qrcode
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from housing_campaign.campaigns.models import FundingSource
+
+
+def _plain(value):
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def in_vietnamese(func):
+    """Official documents are in Vietnamese whatever language the user's interface is in; labels are
+    turned into plain strings so the context can be stored with an issued document."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override("vi"):
+            return _plain(func(*args, **kwargs))
+    return wrapper
 
 
 def qr_data_uri(text: str) -> str:
@@ -28,6 +50,7 @@ def campaign_context(campaign) -> dict:
             "place": campaign.issuing_place, "legal_basis": campaign.legal_basis}
 
 
+@in_vietnamese
 def case_context(case, *, certificate=None) -> dict:
     household = case.household
     commune = case.commune
@@ -85,6 +108,7 @@ def _has_acceptance(case) -> bool:
         return False
 
 
+@in_vietnamese
 def case_list_context(cases, *, campaign, commune=None, title: str = "") -> dict:
     rows = []
     for i, case in enumerate(cases, 1):
@@ -98,6 +122,7 @@ def case_list_context(cases, *, campaign, commune=None, title: str = "") -> dict
             "title": title, "today": timezone.localdate()}
 
 
+@in_vietnamese
 def nomination_context(nomination) -> dict:
     return {"nomination": {"code": nomination.code, "nominee_name": nomination.nominee_name,
                            "nominee_kind": nomination.get_nominee_kind_display(),
@@ -107,6 +132,7 @@ def nomination_context(nomination) -> dict:
             "campaign": campaign_context(nomination.campaign), "today": timezone.localdate()}
 
 
+@in_vietnamese
 def contribution_context(contribution) -> dict:
     return {"contribution": {"donor_name": contribution.donor_name,
                              "donor_kind": contribution.get_donor_kind_display(),

@@ -5,19 +5,20 @@ is active (a conditional unique constraint). Documents keep the version they sta
 """
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
-    SURVEY = "survey", "Rà soát"
-    CONFIRMATION = "confirmation", "Bình xét, xác nhận của xã"
-    REVIEW = "review", "Thẩm định"
-    FUNDING = "funding", "Phân bổ kinh phí"
-    CONSTRUCTION = "construction", "Thi công"
-    ACCEPTANCE = "acceptance", "Nghiệm thu"
-    HANDOVER = "handover", "Bàn giao"
-    POSTING = "posting", "Công khai"
-    COMMENDATION = "commendation", "Khen thưởng"
-    CLOSED = "closed", "Kết thúc"
+    SURVEY = "survey", _("Rà soát")
+    CONFIRMATION = "confirmation", _("Bình xét, xác nhận của xã")
+    REVIEW = "review", _("Thẩm định")
+    FUNDING = "funding", _("Phân bổ kinh phí")
+    CONSTRUCTION = "construction", _("Thi công")
+    ACCEPTANCE = "acceptance", _("Nghiệm thu")
+    HANDOVER = "handover", _("Bàn giao")
+    POSTING = "posting", _("Công khai")
+    COMMENDATION = "commendation", _("Khen thưởng")
+    CLOSED = "closed", _("Kết thúc")
 
 
 class WorkflowDefinition(models.Model):
@@ -70,8 +71,8 @@ class WorkflowState(models.Model):
 
 class WorkflowTransition(models.Model):
     class TerritoryRule(models.TextChoices):
-        CONTAINS = "contains", "Địa bàn của người thực hiện phải chứa hồ sơ"
-        NONE = "none", "Không kiểm tra địa bàn"
+        CONTAINS = "contains", _("Địa bàn của người thực hiện phải chứa hồ sơ")
+        NONE = "none", _("Không kiểm tra địa bàn")
 
     definition = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="transitions")
     source = models.SlugField("từ trạng thái", max_length=60)
