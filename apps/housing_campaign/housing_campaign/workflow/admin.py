@@ -4,8 +4,8 @@ new version; migration of in-flight documents with a state mapping."""
 from __future__ import annotations
 
 from django import forms
-from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
