@@ -49,7 +49,8 @@ class Delegation(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
-                                              name="delegation_dates_ordered")]
+                                              name="delegation_dates_ordered",
+                                   violation_error_message="Ngày kết thúc ủy quyền phải từ ngày bắt đầu trở đi.")]
         verbose_name = "ủy quyền"
         verbose_name_plural = "ủy quyền"
 

@@ -81,7 +81,8 @@ class SupportNorm(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["strand", "support_type", "valid_from"], name="norm_unique"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="norm_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="norm_amount_positive",
+                                   violation_error_message="Mức hỗ trợ phải lớn hơn 0 đồng."),
         ]
         ordering = ["strand", "support_type", "-valid_from"]
         verbose_name = "định mức hỗ trợ"

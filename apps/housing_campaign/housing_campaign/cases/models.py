@@ -77,8 +77,10 @@ class HousingCase(WorkflowDocument):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["campaign", "household"], name="case_one_per_household"),
-            models.CheckConstraint(condition=models.Q(floor_area__gte=0), name="case_floor_area_nonneg"),
-            models.CheckConstraint(condition=models.Q(persons__gte=1), name="case_persons_positive"),
+            models.CheckConstraint(condition=models.Q(floor_area__gte=0), name="case_floor_area_nonneg",
+                                   violation_error_message="Diện tích nhà không được âm."),
+            models.CheckConstraint(condition=models.Q(persons__gte=1), name="case_persons_positive",
+                                   violation_error_message="Số người đang ở phải từ 1 trở lên."),
         ]
         indexes = [
             models.Index(fields=["state", "state_since"], name="case_state_age"),
@@ -138,7 +140,8 @@ class FundingLine(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funding_amount_positive")]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funding_amount_positive",
+                                   violation_error_message="Số tiền phải lớn hơn 0.")]
         verbose_name = "dòng kinh phí"
         verbose_name_plural = "kinh phí phân bổ"
 
@@ -160,7 +163,8 @@ class ProgressEntry(models.Model):
 
     class Meta:
         ordering = ["date", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_max")]
+        constraints = [models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_max",
+                                   violation_error_message="Tiến độ không được quá 100%.")]
         verbose_name = "tiến độ thi công"
         verbose_name_plural = "tiến độ thi công"
 

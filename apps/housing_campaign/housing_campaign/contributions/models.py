@@ -33,7 +33,8 @@ class Contribution(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(pledged_amount__gte=0, received_amount__gte=0),
-                                   name="contribution_amounts_nonneg"),
+                                   name="contribution_amounts_nonneg",
+                                   violation_error_message="Giá trị cam kết và giá trị đã nhận không được âm."),
         ]
         verbose_name = "đóng góp, ủng hộ"
         verbose_name_plural = "đóng góp, ủng hộ"

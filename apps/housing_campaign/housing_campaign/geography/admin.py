@@ -11,6 +11,16 @@ class AdminUnitAdmin(admin.ModelAdmin):
     raw_id_fields = ("parent", "successor")
     list_select_related = ("parent", "successor")
 
+    # Reference data from the national dataset, loaded by `manage.py sync`: read-only here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Village)
 class VillageAdmin(admin.ModelAdmin):
