@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
@@ -159,30 +159,33 @@ def _missing_required(doctype: str, document, state: StateSpec) -> list[str]:
 
 
 def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: TransitionSpec,
-           *, comment: str | None, votes_by_actor: set[int] | None = None) -> tuple[list[str], int | None]:
-    """Reasons the transition is closed to the actor (empty when open), and on whose behalf they act."""
-    reasons: list[str] = []
+           *, comment: str | None, votes_by_actor: set[int] | None = None
+           ) -> tuple[list[tuple[str, str]], int | None]:
+    """(code, reason) pairs for why the transition is closed to the actor (empty when open), and on
+    whose behalf they act."""
+    reasons: list[tuple[str, str]] = []
     acting_for = None
     if actor.read_only:
-        return ["Tài khoản của bạn chỉ có quyền xem."], None
+        return [(ErrorCode.PERMISSION_DENIED, "Tài khoản của bạn chỉ có quyền xem.")], None
     if t.territory_rule == "contains":
         authority = actor.authority_for(t.roles, *document_paths(document))
     else:
         authority = next((a for a in actor.all_authorities if a.roles & set(t.roles)), None)
     if authority is None:
         if any(a.roles & set(t.roles) for a in actor.all_authorities):
-            reasons.append("Hồ sơ nằm ngoài địa bàn bạn phụ trách.")
+            reasons.append((ErrorCode.OUT_OF_TERRITORY, "Hồ sơ nằm ngoài địa bàn bạn phụ trách."))
         else:
-            reasons.append(f"Chỉ {role_labels(t.roles)} được thực hiện thao tác này.")
+            reasons.append((ErrorCode.PERMISSION_DENIED, f"Chỉ {role_labels(t.roles)} được thực hiện thao tác này."))
     elif authority.user_id != actor.id:
         acting_for = authority.user_id
     if not t.allow_previous_actor and document.last_actor_id and document.last_actor_id in (actor.id, acting_for):
-        reasons.append("Người đã thực hiện bước trước không được thực hiện bước này.")
+        reasons.append((ErrorCode.PREVIOUS_ACTOR, "Người đã thực hiện bước trước không được thực hiện bước này."))
     state = spec.states.get(document.state)
     if state:
         missing = _missing_required(doctype, document, state)
         if missing:
-            reasons.append("Còn thiếu thông tin bắt buộc: " + ", ".join(missing) + ".")
+            reasons.append((ErrorCode.REQUIRED_FIELDS_MISSING,
+                            "Còn thiếu thông tin bắt buộc: " + ", ".join(missing) + "."))
     if t.condition:
         try:
             ok = evaluate(doctype, document, t.condition)
@@ -190,11 +193,11 @@ def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: Tr
             ok = False
             logger.warning("Condition error on %s#%s: %s", doctype, document.pk, exc)
         if not ok:
-            reasons.append(t.condition_message or f"Điều kiện chưa đạt: {t.condition}")
+            reasons.append((ErrorCode.CONDITION_FAILED, t.condition_message or f"Điều kiện chưa đạt: {t.condition}"))
     if t.quorum > 1 and votes_by_actor is not None and (actor.id in votes_by_actor):
-        reasons.append("Bạn đã bỏ phiếu cho bước này.")
+        reasons.append((ErrorCode.ALREADY_APPROVED, "Bạn đã bỏ phiếu cho bước này."))
     if comment is not None and t.comment_required and not comment.strip():
-        reasons.append("Thao tác này bắt buộc ghi lý do.")
+        reasons.append((ErrorCode.COMMENT_REQUIRED, "Thao tác này bắt buộc ghi lý do."))
     return reasons, acting_for
 
 
@@ -217,7 +220,8 @@ def actions_for(*, actor: Actor, doctype: str, document) -> list[ActionOption]:
     options = []
     for t in outgoing:
         reasons, acting_for = _check(actor, doctype, document, spec, t, comment=None, votes_by_actor=votes.get(t.id))
-        options.append(ActionOption(t, not reasons, reasons, acting_for, len(votes.get(t.id, ()))))
+        options.append(ActionOption(t, not reasons, [message for _, message in reasons], acting_for,
+                                    len(votes.get(t.id, ()))))
     return options
 
 
@@ -292,12 +296,9 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
         votes = _votes(doctype, doc, [t.id]).get(t.id, set()) if t.quorum > 1 else None
         reasons, acting_for = _check(actor, doctype, doc, spec, t, comment=comment, votes_by_actor=votes)
         if reasons:
-            code = ErrorCode.PERMISSION_DENIED
-            if any("lý do" in r for r in reasons):
-                code = ErrorCode.COMMENT_REQUIRED
-            elif t.condition_message and t.condition_message in reasons:
-                code = ErrorCode.CONDITION_FAILED
-            outcomes[object_id] = Outcome(object_id, False, code, " ".join(reasons), doc.state)
+            # The most specific reason names the error; the message gives them all.
+            outcomes[object_id] = Outcome(object_id, False, reasons[-1][0], " ".join(m for _, m in reasons),
+                                          doc.state)
             continue
         if t.quorum > 1 and len(votes or ()) + 1 < t.quorum:
             to_vote.append((doc, t, acting_for))
@@ -310,8 +311,13 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
                                                acting_for_id=acting_for, at=now, comment=comment)
                                       for doc, t, acting_for in to_vote])
         events = []
-        counts = dict(Approval.objects.filter(doctype=doctype, object_id__in=[d.pk for d, _, _ in to_vote])
-                      .values_list("object_id").annotate(n=Count("id")).values_list("object_id", "n"))
+        # Votes count only within the current entry into the state, for the same transition.
+        wanted = {(d.pk, t.id, d.state_entry) for d, t, _ in to_vote}
+        counts: dict[int, int] = defaultdict(int)
+        for key in Approval.objects.filter(doctype=doctype, object_id__in=[d.pk for d, _, _ in to_vote]).values_list(
+                "object_id", "transition_id", "state_entry"):
+            if key in wanted:
+                counts[key[0]] += 1
         for doc, t, acting_for in to_vote:
             events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.APPROVAL, at=now,
                                         actor_id=actor.id, acting_for_id=acting_for, from_state=doc.state,
