@@ -115,9 +115,9 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hc"},
 }
-if SITE_CONFIG.storage.get("cache_url"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                         "LOCATION": SITE_CONFIG.storage["cache_url"]}
+_cache_url = os.environ.get("CACHE_URL") or SITE_CONFIG.raw.get("cache", {}).get("url")
+if _cache_url:
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
 
 # Background jobs run in-process unless a broker is configured (then Celery workers and beat).
 CELERY_BROKER_URL = SITE_CONFIG.broker_url or None
@@ -129,7 +129,7 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # Public verification page: requests per client per minute.
 # Reverse proxies whose X-Forwarded-For is believed (per-client rate limits behind a proxy).
-TRUSTED_PROXIES = SITE_CONFIG.storage.get("trusted_proxies", [])
+TRUSTED_PROXIES = SITE_CONFIG.raw.get("site", {}).get("trusted_proxies", [])
 VERIFY_RATE_LIMIT_PER_MINUTE = int(os.environ.get("VERIFY_RATE_LIMIT_PER_MINUTE", "60"))
 
 LOGGING = {

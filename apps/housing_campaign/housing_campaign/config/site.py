@@ -40,6 +40,7 @@ class SiteConfig:
     debug: bool = True
     allowed_hosts: list[str] = field(default_factory=lambda: ["*"])
     secret_key: str = ""
+    raw: dict = field(default_factory=dict)  # the whole file, for settings that read their own table
 
 
 def parse_database_url(url: str, site_folder: Path) -> dict:
@@ -112,4 +113,5 @@ def load_site() -> SiteConfig:
         debug=debug,
         allowed_hosts=site.get("allowed_hosts", ["*"]),
         secret_key=_secret_key(folder),
+        raw=config,
     )
