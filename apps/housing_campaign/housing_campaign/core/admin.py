@@ -1,18 +1,7 @@
 from django.contrib import admin
 
-from .admin_scoping import TerritoryScopedAdmin
+from .admin_base import ReadOnlyAdmin
 from .models import BackgroundJob, DocumentEvent, Notification, Sequence
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DocumentEvent)
@@ -49,6 +38,3 @@ class SequenceAdmin(ReadOnlyAdmin):
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "status", "done", "total", "created_by")
-
-
-__all__ = ["TerritoryScopedAdmin"]

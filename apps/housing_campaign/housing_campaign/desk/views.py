@@ -44,6 +44,12 @@ def _actor(request):
     return actor_for(request.user)
 
 
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 def _case_or_404(request, pk):
     """The actor and the case they asked for, or a 404 that does not tell whether it exists elsewhere."""
     actor = _actor(request)
@@ -437,9 +443,7 @@ def case_print(request, pk, code):
         pdf, filename = desk_printing.case_pdf(actor=actor, case=case, format_code=code)
     except ServiceError as exc:
         raise Http404(exc.message) from None
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return _pdf_response(pdf, filename)
 
 
 @login_required
@@ -464,9 +468,7 @@ def issued_pdf(request, pk, document_pk):
     document = IssuedDocument.objects.filter(pk=document_pk, doctype="housing_case", object_id=case.pk).first()
     if document is None:
         raise Http404("Không tìm thấy văn bản.")
-    response = HttpResponse(issued_document_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.number_text.replace("/", "-")}.pdf"'
-    return response
+    return _pdf_response(issued_document_pdf(document), f'{document.number_text.replace("/", "-")}.pdf')
 
 
 @login_required

@@ -1,25 +1,18 @@
 from django.contrib import admin
 
+from housing_campaign.core.admin_base import ReadOnlyAdmin
+
 from .models import AdminUnit, Village
 
 
 @admin.register(AdminUnit)
-class AdminUnitAdmin(admin.ModelAdmin):
+class AdminUnitAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "level", "system", "parent", "successor")
     list_filter = ("system", "level")
     search_fields = ("code", "name", "short_name")
     raw_id_fields = ("parent", "successor")
     list_select_related = ("parent", "successor")
-
     # Reference data from the national dataset, loaded by `manage.py sync`: read-only here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Village)

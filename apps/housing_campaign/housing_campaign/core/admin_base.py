@@ -1,4 +1,5 @@
-"""Territory scoping for the admin: an administrator or auditor sees only their territory."""
+"""Admin bases: territory scoping (an administrator or auditor sees only their territory) and read-only
+lists of reference data and logs."""
 from __future__ import annotations
 
 from django.contrib import admin
@@ -12,3 +13,14 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return scope(qs, actor_for(request.user), **self.territory_fields)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
