@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from housing_campaign.accounts.selectors import actor_for, territory_q
 from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType
 from housing_campaign.cases import services as case_services
-from housing_campaign.cases.models import HousingCase
+from housing_campaign.cases.models import Acceptance, HousingCase
 from housing_campaign.cases.selectors import case_get_for_actor
 from housing_campaign.certificates import services as certificate_services
 from housing_campaign.certificates.models import Certificate
@@ -225,8 +225,7 @@ def _case_page(request, case, *, bound_form=None, bound_name=None, status=200):
     if open_form and can_edit:
         form = bound_form if bound_name == open_form else _stage_form(case, open_form)
     attachment_form = bound_form if bound_name == "attachment" else desk_forms.AttachmentForm()
-    acceptance = getattr(case, "acceptance", None) if HousingCase.objects.filter(
-        pk=case.pk, acceptance__isnull=False).exists() else None
+    acceptance = Acceptance.objects.filter(case=case).select_related("inspector").first()
     certificates = list(case.certificates.order_by("-issued_at"))
     from housing_campaign.printing.models import PrintFormat
 

@@ -119,9 +119,15 @@ def initial_workflow_fields(doctype: str) -> dict:
 
 # ---------------------------------------------------------------------------- who may do what
 def role_labels(codes) -> str:
+    """Role names for refusal messages; cached briefly so a bulk refusal does not query once per document."""
+    from django.core.cache import cache
+
     from housing_campaign.accounts.models import Role
 
-    labels = dict(Role.objects.filter(code__in=list(codes)).values_list("code", "name_vi"))
+    labels = cache.get("workflow:role-labels")
+    if labels is None:
+        labels = dict(Role.objects.values_list("code", "name_vi"))
+        cache.set("workflow:role-labels", labels, 300)
     return ", ".join(labels.get(c, c) for c in codes)
 
 
