@@ -6,3 +6,10 @@ class Config(AppConfig):
     label = "core"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Hệ thống"
+
+    def ready(self):
+        from django.core import checks
+
+        from .hookspec import check_hooks
+
+        checks.register(check_hooks)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from housing_campaign.core import hookspec
 from housing_campaign.core.errors import validation_error
 
 from .models import ExtraField
@@ -123,9 +124,7 @@ def extra_field_definition_errors(field: ExtraField) -> dict[str, list[str]]:
             re.compile(field.pattern)
         except re.error as exc:
             errors["pattern"] = [f"Biểu thức chính quy không hợp lệ: {exc}"]
-    from housing_campaign.hooks import DOCUMENT_TYPES
-
-    if field.doctype not in DOCUMENT_TYPES:
+    if field.doctype not in hookspec.doctype_models():
         errors["doctype"] = [f"Loại hồ sơ “{field.doctype}” không tồn tại."]
     return errors
 

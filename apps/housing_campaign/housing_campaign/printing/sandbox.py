@@ -8,18 +8,17 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
 
 @lru_cache(maxsize=1)
 def environment() -> ImmutableSandboxedEnvironment:
-    from housing_campaign import hooks
-
     env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, loader=None,
                                         trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(hooks.template_filters())
+    env.filters.update(hookspec.jinja_filters())
     env.globals.clear()
-    env.globals.update({"range": range, "len": len})
+    env.globals.update({"range": range, "len": len, **hookspec.jinja_methods()})
     return env
 
 

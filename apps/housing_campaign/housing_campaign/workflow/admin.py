@@ -12,9 +12,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from housing_campaign import hooks
 from housing_campaign.accounts.models import Role
 from housing_campaign.accounts.selectors import actor_for, scope
+from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ServiceError
 
 from . import definitions, engine, registry
@@ -78,7 +78,7 @@ class TransitionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = _role_choices()
-        self.fields["side_effects"].choices = [(k, v["label"]) for k, v in hooks.side_effects().items()]
+        self.fields["side_effects"].choices = [(k, v["label"]) for k, v in hookspec.side_effect_specs().items()]
 
 
 def _rows(formset) -> list[dict]:
@@ -131,7 +131,7 @@ class DefinitionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["doctype"] = forms.ChoiceField(label="loại hồ sơ",
-                                                   choices=[(d, d) for d in hooks.DOCUMENT_TYPES])
+                                                   choices=[(d, d) for d in hookspec.doctype_models()])
 
 
 @admin.register(WorkflowDefinition)

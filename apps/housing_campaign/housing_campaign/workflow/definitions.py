@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
 from . import registry
@@ -79,7 +80,6 @@ def definition_checksum(data: dict) -> str:
 # ---------------------------------------------------------------------------- validation
 def definition_problems(data: dict) -> list[str]:
     """Every reason the definition cannot take effect (python-statemachine's checks, and ours)."""
-    from housing_campaign import hooks
     from housing_campaign.accounts.models import Role
 
     problems: list[str] = []
@@ -93,7 +93,7 @@ def definition_problems(data: dict) -> list[str]:
             problems.append(f"Bước {t.get('source')}→{t.get('target')}: khóa không hợp lệ "
                             f"{', '.join(map(str, unknown))}.")
     doctype = data.get("doctype")
-    if doctype not in hooks.DOCUMENT_TYPES:
+    if doctype not in hookspec.doctype_models():
         return [f"Loại hồ sơ không tồn tại: {doctype!r}."]
     roles = set(Role.objects.values_list("code", flat=True))
     field_names = registry.known_names(doctype)
@@ -154,7 +154,7 @@ def definition_problems(data: dict) -> list[str]:
         if t.get("territory_rule", "contains") not in ("contains", "none"):
             problems.append(f"{name}: quy tắc địa bàn không hợp lệ.")
         for effect in t.get("side_effects") or []:
-            spec = hooks.side_effects().get(effect)
+            spec = hookspec.side_effect_specs().get(effect)
             if spec is None:
                 problems.append(f"{name}: tác vụ kèm theo “{effect}” không có trong hooks.py.")
             elif doctype not in spec["doctypes"]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -19,6 +18,7 @@ from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.models import DocumentEvent
+from housing_campaign.core.sideeffects import side_effect_jobs_record
 
 from . import registry
 from .conditions import ConditionError, evaluate
@@ -364,23 +364,10 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
         for doc, t, _ in to_move:
             for effect in t.side_effects:
                 effects[effect].append(doc.pk)
-        for effect, doc_ids in effects.items():
-            transaction.on_commit(partial(_queue_side_effect, effect, doctype, doc_ids, actor.id))
+        # Recorded in this transaction, run after commit; a failure is retried, never a 500.
+        side_effect_jobs_record(doctype=doctype, effects=effects, actor_id=actor.id,
+                                event_ids=[doc.pk for doc, _t, _ in to_move])
     return [outcomes[i] for i in ids]
-
-
-def _queue_side_effect(effect: str, doctype: str, ids: list[int], actor_id: int) -> None:
-    from housing_campaign.core.jobs import enqueue
-
-    enqueue("housing_campaign.workflow.engine.run_side_effect", effect=effect, doctype=doctype, ids=ids,
-            actor_id=actor_id)
-
-
-def run_side_effect(*, effect: str, doctype: str, ids: list[int], actor_id: int) -> None:
-    from housing_campaign import hooks
-
-    spec = hooks.side_effects()[effect]
-    spec["handler"](doctype=doctype, ids=ids, actor_id=actor_id)
 
 
 def document_transition(*, actor: Actor, doctype: str, object_id: int, action: str, comment: str = "",

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor, territory_q, users_with_role_over
+from housing_campaign.core import hookspec
 from housing_campaign.core.models import DocumentEvent, Notification
 
 from . import registry
@@ -38,13 +39,11 @@ def sla_status(document, *, now: dt.datetime | None = None) -> dict:
 
 
 def escalate_overdue(*, now: dt.datetime | None = None) -> int:
-    """Daily job (hooks.SCHEDULES): notify the next territorial level about overdue documents.
+    """Daily job (hooks.scheduler_events): notify the next territorial level about overdue documents.
     Deduplicated per document, state entry and day."""
-    from housing_campaign import hooks
-
     now = now or timezone.now()
     created = 0
-    for doctype in hooks.DOCUMENT_TYPES:
+    for doctype in hookspec.doctype_models():
         model = registry.model_for(doctype)
         overdue = model.objects.filter(overdue_q(doctype, now=now)).select_related("commune__parent")
         notes = []
