@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .admin_base import ReadOnlyAdmin
-from .models import BackgroundJob, DocumentEvent, Notification, Sequence
+from .models import BackgroundJob, DocumentEvent, Notification, Sequence, SideEffectJob
+from .sideeffects import side_effect_job_retry_now
 
 
 @admin.register(DocumentEvent)
@@ -38,3 +39,45 @@ class SequenceAdmin(ReadOnlyAdmin):
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "status", "done", "total", "created_by")
+
+
+@admin.register(SideEffectJob)
+class SideEffectJobAdmin(ReadOnlyAdmin):
+    """What ran after each change, what failed and why; an administrator can ask for another attempt."""
+
+    list_display = ("created_at", "name", "doctype", "object_id", "documents", "status", "attempts",
+                    "next_attempt_at", "short_error")
+    list_filter = ("status", "kind", "name", "doctype")
+    search_fields = ("=object_id", "last_error")
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+
+    def get_queryset(self, request):
+        # Failures are always per document (a failing batch is split), so a territory sees its own.
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        from housing_campaign.accounts.selectors import actor_for
+        from housing_campaign.cases.selectors import cases_visible
+
+        return qs.filter(doctype="housing_case", object_id__in=cases_visible(actor_for(request.user)).values("pk"))
+
+    @admin.display(description="số hồ sơ")
+    def documents(self, obj):
+        return len(obj.object_ids)
+
+    @admin.display(description="lỗi")
+    def short_error(self, obj):
+        return obj.last_error[:120]
+
+    def has_retry_permission(self, request):
+        from housing_campaign.accounts.selectors import actor_for
+
+        return request.user.has_perm("core.change_sideeffectjob") and not actor_for(request.user).read_only
+
+    @admin.action(description="Chạy lại ngay các tác vụ đã chọn", permissions=["retry"])
+    def retry_now(self, request, queryset):
+        results = [side_effect_job_retry_now(job=job) for job in queryset]
+        done = results.count(SideEffectJob.Status.DONE)
+        messages.info(request, f"Đã chạy lại {len(results)} tác vụ: {done} thành công, "
+                               f"{len(results) - done} vẫn lỗi hoặc không còn chờ chạy.")

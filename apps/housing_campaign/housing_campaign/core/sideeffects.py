@@ -66,8 +66,10 @@ def side_effect_jobs_queue(*, job_ids: list[int]) -> None:
 
 def _claim(job_id: int) -> SideEffectJob | None:
     now = timezone.now()
+    # A duplicate delivery (Celery is at-least-once) must not bring a retry forward.
     claimed = SideEffectJob.objects.filter(
-        pk=job_id, status__in=[SideEffectJob.Status.PENDING, SideEffectJob.Status.RETRY]).update(
+        Q(status=SideEffectJob.Status.PENDING) | Q(status=SideEffectJob.Status.RETRY, next_attempt_at__lte=now),
+        pk=job_id).update(
         status=SideEffectJob.Status.RUNNING, attempts=F("attempts") + 1, started_at=now)
     return SideEffectJob.objects.get(pk=job_id) if claimed else None
 
@@ -83,7 +85,7 @@ def side_effect_job_run(*, job_id: int) -> str:
         return "skipped"
     try:
         with transaction.atomic():
-            get_attr(job.handler)(doctype=job.doctype, ids=list(job.object_ids), actor_id=job.actor_id,
+            get_attr(_handler(job))(doctype=job.doctype, ids=list(job.object_ids), actor_id=job.actor_id,
                                   **(job.payload or {}))
     except Exception as exc:  # noqa: BLE001 - recorded on the job, retried, never a 500
         logger.exception("Side-effect job %s (%s) failed", job.pk, job.name)
@@ -91,6 +93,16 @@ def side_effect_job_run(*, job_id: int) -> str:
     SideEffectJob.objects.filter(pk=job.pk).update(status=SideEffectJob.Status.DONE, finished_at=timezone.now(),
                                                    last_error="")
     return SideEffectJob.Status.DONE
+
+
+def _handler(job: SideEffectJob) -> str:
+    """A side effect runs the handler hooks.py names now (a fix deployed after a failure applies to
+    its retries); ``job.handler`` keeps what it was when recorded."""
+    if job.kind == SideEffectJob.Kind.SIDE_EFFECT:
+        spec = side_effect_specs().get(job.name)
+        if spec:
+            return spec["handler"]
+    return job.handler
 
 
 def _failed(job: SideEffectJob, exc: Exception) -> str:
