@@ -71,11 +71,11 @@ jinja = {
 }
 
 fixtures = {
-    "roles": "housing_campaign.core.sync.sync_roles",
-    "award_forms": "housing_campaign.core.sync.sync_award_forms",
-    "document_kinds": "housing_campaign.core.sync.sync_document_kinds",
+    "roles": "housing_campaign.site.sync.sync_roles",
+    "award_forms": "housing_campaign.site.sync.sync_award_forms",
+    "document_kinds": "housing_campaign.site.sync.sync_document_kinds",
     "admin_units": "housing_campaign.geography.services.admin_units_sync",
-    "campaigns": "housing_campaign.core.sync.sync_campaigns",
+    "campaigns": "housing_campaign.site.sync.sync_campaigns",
     "workflows": "housing_campaign.workflow.definitions.definitions_sync",
     "print_formats": "housing_campaign.printing.services.print_formats_sync",
 }

@@ -33,6 +33,7 @@ DOMAIN_APPS = [
     "housing_campaign.certificates",
     "housing_campaign.desk",
     "housing_campaign.public",
+    "housing_campaign.site",
 ]
 
 INSTALLED_APPS = [
@@ -60,7 +61,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "housing_campaign.core.scheduler.SchedulerMiddleware",
 ]
-# Scheduled jobs (hooks.SCHEDULES) run in-process unless a Celery broker is configured.
+# Scheduled jobs (hooks.scheduler_events) run in-process unless a Celery broker is configured.
 RUN_SCHEDULES_IN_PROCESS = os.environ.get("RUN_SCHEDULES_IN_PROCESS", "1") == "1"
 
 ROOT_URLCONF = "housing_campaign.config.urls"

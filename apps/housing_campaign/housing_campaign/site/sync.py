@@ -144,7 +144,7 @@ def sync_document_kinds() -> int:
 
 def sync_all(*, stdout=None) -> dict[str, object]:
     """Run every loader listed in ``hooks.fixtures``, in order."""
-    from .hookspec import fixture_loaders
+    from housing_campaign.core.hookspec import fixture_loaders
 
     report: dict[str, object] = {}
     for name, loader in fixture_loaders().items():

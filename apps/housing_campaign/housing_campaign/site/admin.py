@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
-from .admin_base import ReadOnlyAdmin
-from .models import BackgroundJob, DocumentEvent, Notification, Sequence, SideEffectJob
-from .sideeffects import side_effect_job_retry_now
+from housing_campaign.core.admin_base import ReadOnlyAdmin
+from housing_campaign.core.models import BackgroundJob, DocumentEvent, Notification, Sequence, SideEffectJob
+from housing_campaign.core.sideeffects import side_effect_job_retry_now
 
 
 @admin.register(DocumentEvent)
