@@ -115,8 +115,8 @@ def test_scheduler_event_is_called(monkeypatch, people):
 
 
 def test_jinja_filter_and_method_and_fixture_loader_are_called(monkeypatch, reference_data):
-    from housing_campaign.site.sync import sync_all
     from housing_campaign.printing import sandbox
+    from housing_campaign.site.sync import sync_all
 
     monkeypatch.setattr(hooks, "jinja", {"filters": {**hooks.jinja["filters"], "la_to": f"{HERE}.shout"},
                                          "methods": {"hello": f"{HERE}.shout"}})

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.events import approval_event, transition_event
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.sideeffects import side_effect_jobs_record
@@ -325,11 +326,10 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
             if key in wanted:
                 counts[key[0]] += 1
         for doc, t, acting_for in to_vote:
-            events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.APPROVAL, at=now,
-                                        actor_id=actor.id, acting_for_id=acting_for, from_state=doc.state,
-                                        action=t.action, comment=comment,
-                                        workflow_version=compiled(doc.workflow_id).version,
-                                        data={"votes": counts.get(doc.pk, 1), "quorum": t.quorum}))
+            events.append(approval_event(doctype=doctype, object_id=doc.pk, actor_id=actor.id, acting_for_id=acting_for,
+                                         state=doc.state, action=t.action, comment=comment,
+                                         workflow_version=compiled(doc.workflow_id).version,
+                                         votes=counts.get(doc.pk, 1), quorum=t.quorum, at=now))
             outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã ghi nhận phiếu ({counts.get(doc.pk, 1)}/{t.quorum}).",
                                        doc.state, doc.state, vote_recorded=True)
         DocumentEvent.objects.bulk_create(events)
@@ -345,10 +345,9 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
             doc.state_entry += 1
             doc.lock_version += 1
             doc.last_actor_id = actor.id
-            events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.TRANSITION, at=now,
-                                        actor_id=actor.id, acting_for_id=acting_for, from_state=old,
-                                        to_state=t.target, action=t.action, comment=comment,
-                                        workflow_version=spec.version, changes={"state": [old, t.target]}))
+            events.append(transition_event(doctype=doctype, object_id=doc.pk, actor_id=actor.id,
+                                           acting_for_id=acting_for, from_state=old, to_state=t.target,
+                                           action=t.action, comment=comment, workflow_version=spec.version, at=now))
             outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã chuyển sang “{spec.state_label(t.target)}”.",
                                        old, t.target)
         # One UPDATE per target state: every moved row gets the same values, counters go up by one.

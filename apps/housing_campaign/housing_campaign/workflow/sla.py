@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor, territory_q, users_with_role_over
 from housing_campaign.core import hookspec
+from housing_campaign.core.events import escalated_event
 from housing_campaign.core.models import DocumentEvent, Notification
 
 from . import registry
@@ -68,8 +69,8 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
                                           subject=f"Quá hạn: {doc} ở “{spec.state_label(doc.state)}” "
                                                   f"{sla_status(doc, now=now)['days']} ngày"))
             if fresh:
-                events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.ESCALATED,
-                                            at=now, from_state=doc.state, data={"recipients": len(fresh)}))
+                events.append(escalated_event(doctype=doctype, object_id=doc.pk, state=doc.state,
+                                              recipients=len(fresh), at=now))
         Notification.objects.bulk_create(notes, batch_size=1000)
         DocumentEvent.objects.bulk_create(events, batch_size=1000)
         created += len(notes)
