@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
-from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.errors import ErrorCode, ServiceError, unexpected_error
 from housing_campaign.core.events import approval_event, transition_event
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.models import DocumentEvent
@@ -390,9 +390,9 @@ def bulk_transition(*, actor: Actor, doctype: str, ids: list[int], action: str, 
         try:
             with transaction.atomic():
                 results.extend(_apply(actor, doctype, chunk, action, comment or "", expected_states))
-        except Exception as exc:  # noqa: BLE001 - a database failure refuses the chunk, never the whole request
-            logger.exception("Bulk transition chunk failed")
-            results.extend(Outcome(i, False, "error", f"Lỗi hệ thống, chưa áp dụng: {exc}") for i in chunk)
+        except Exception:  # noqa: BLE001 - a database failure refuses the chunk, never the whole request
+            refusal = unexpected_error(logger, "Bulk transition chunk failed")
+            results.extend(Outcome(i, False, refusal.code, refusal.message) for i in chunk)
     return results
 
 
