@@ -198,8 +198,7 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            last = WorkflowDefinition.objects.filter(doctype=obj.doctype).order_by("-version").first()
-            obj.version = (last.version + 1) if last else 1
+            obj.version = definitions.definition_next_version(obj.doctype)
         super().save_model(request, obj, form, change)
 
     # ------------------------------------------------------------------ actions

@@ -207,13 +207,17 @@ def _write_rows(definition: WorkflowDefinition, data: dict) -> None:
         for i, t in enumerate(data["transitions"])])
 
 
+def definition_next_version(doctype: str) -> int:
+    """The number the next version of ``doctype``'s workflow takes (the admin and sync share it)."""
+    last = WorkflowDefinition.objects.filter(doctype=doctype).order_by("-version").values_list("version", flat=True)
+    return (last.first() or 0) + 1
+
+
 @transaction.atomic
 def definition_create(*, data: dict, activate: bool = False, based_on: WorkflowDefinition | None = None
                       ) -> WorkflowDefinition:
     raise_if_invalid(data)
-    version = data.get("version") or (
-        (WorkflowDefinition.objects.filter(doctype=data["doctype"]).order_by("-version")
-         .values_list("version", flat=True).first() or 0) + 1)
+    version = data.get("version") or definition_next_version(data["doctype"])
     if WorkflowDefinition.objects.filter(doctype=data["doctype"], version=version).exists():
         raise ServiceError(f"Phiên bản {version} của quy trình {data['doctype']} đã tồn tại.",
                            code=ErrorCode.DUPLICATE)
@@ -229,23 +233,6 @@ def definition_create(*, data: dict, activate: bool = False, based_on: WorkflowD
 def definition_in_use(definition: WorkflowDefinition) -> bool:
     model = registry.model_for(definition.doctype)
     return model.objects.filter(workflow=definition).exists()
-
-
-@transaction.atomic
-def definition_update(*, definition: WorkflowDefinition, data: dict) -> WorkflowDefinition:
-    """Only drafts no document uses may be changed; a used definition is copied into a new version."""
-    definition = WorkflowDefinition.objects.select_for_update().get(pk=definition.pk)
-    if definition.is_active or definition_in_use(definition):
-        raise ServiceError("Phiên bản quy trình đang được áp dụng hoặc đã có hồ sơ sử dụng nên không sửa được; "
-                           "hãy tạo phiên bản mới.", code=ErrorCode.INVALID_DEFINITION)
-    data = {**data, "doctype": definition.doctype, "version": definition.version}
-    raise_if_invalid(data)
-    definition.name = data["name"]
-    definition.description = data.get("description", "")
-    definition.initial_state = data["initial_state"]
-    definition.save()
-    _write_rows(definition, data)
-    return definition
 
 
 @transaction.atomic
