@@ -14,6 +14,8 @@ Kinds of hooks:
   called with no argument; in-process by default, Celery beat when a broker is configured.
 - ``jinja``: ``filters`` and ``methods`` offered to print formats (rendered in the sandbox).
 - ``fixtures``: what ``manage.py sync`` loads, in order: name -> dotted path of its loader.
+- ``print_doctypes``: document types print formats are written for, and how one is found, previewed
+  and sampled (dotted paths into each domain's documents.py).
 - ``computed_fields``: per document type, names a workflow condition may use besides the
   document's own fields: label and the dotted path of ``fn(document) -> value``.
 """
@@ -78,6 +80,27 @@ fixtures = {
     "campaigns": "housing_campaign.site.sync.sync_campaigns",
     "workflows": "housing_campaign.workflow.definitions.definitions_sync",
     "print_formats": "housing_campaign.printing.services.print_formats_sync",
+}
+
+# Document types print formats are written for: label, and how a document of the type is found
+# for a user (by_reference), previewed (example) and test-rendered when a format is saved (sample).
+print_doctypes = {
+    "housing_case": {"label": "Hồ sơ hỗ trợ nhà ở",
+                     "by_reference": "housing_campaign.certificates.documents.case_by_reference",
+                     "example": "housing_campaign.certificates.documents.case_example",
+                     "sample": "housing_campaign.certificates.documents.case_sample"},
+    "case_list": {"label": "Danh sách hồ sơ (quyết định, công khai)",
+                  "by_reference": "housing_campaign.cases.documents.case_list_by_reference",
+                  "example": "housing_campaign.cases.documents.case_list_example",
+                  "sample": "housing_campaign.cases.documents.case_list_sample"},
+    "commendation": {"label": "Đề nghị khen thưởng",
+                     "by_reference": "housing_campaign.commendations.documents.nomination_by_reference",
+                     "example": "housing_campaign.commendations.documents.nomination_example",
+                     "sample": "housing_campaign.commendations.documents.nomination_sample"},
+    "contribution": {"label": "Đóng góp, ủng hộ",
+                     "by_reference": "housing_campaign.contributions.documents.contribution_by_reference",
+                     "example": "housing_campaign.contributions.documents.contribution_example",
+                     "sample": "housing_campaign.contributions.documents.contribution_sample"},
 }
 
 computed_fields = {

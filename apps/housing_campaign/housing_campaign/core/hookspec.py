@@ -76,6 +76,10 @@ def computed_fields(doctype: str) -> dict[str, dict]:
     return dict(get_hooks("computed_fields").get(doctype, {}))
 
 
+def print_doctypes() -> dict[str, dict]:
+    return dict(get_hooks("print_doctypes"))
+
+
 def fixture_loaders() -> dict[str, Callable]:
     return {name: get_attr(path) for name, path in get_hooks("fixtures").items()}
 
@@ -92,6 +96,9 @@ def _paths() -> list[tuple[str, str]]:
     for kind in ("filters", "methods"):
         found += [(f"jinja[{kind!r}][{n!r}]", p) for n, p in get_hooks("jinja").get(kind, {}).items()]
     found += [(f"fixtures[{n!r}]", p) for n, p in get_hooks("fixtures").items()]
+    for doctype, spec in get_hooks("print_doctypes").items():
+        found += [(f"print_doctypes[{doctype!r}][{k!r}]", spec.get(k, ""))
+                  for k in ("by_reference", "example", "sample")]
     for doctype, names in get_hooks("computed_fields").items():
         found += [(f"computed_fields[{doctype!r}][{n!r}]", spec.get("path", "")) for n, spec in names.items()]
     return found

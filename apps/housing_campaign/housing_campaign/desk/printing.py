@@ -13,12 +13,14 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from housing_campaign.accounts.selectors import Actor
+from housing_campaign.cases.documents import case_list_context
 from housing_campaign.cases.models import HousingCase
 from housing_campaign.cases.selectors import cases_visible
+from housing_campaign.certificates.documents import case_context
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.jobs import enqueue
 from housing_campaign.core.models import BackgroundJob
-from housing_campaign.printing import contexts, pdf
+from housing_campaign.printing import pdf
 from housing_campaign.printing import services as printing
 from housing_campaign.printing.models import PrintFormat
 
@@ -33,7 +35,7 @@ def case_pdf(*, actor: Actor, case: HousingCase, format_code: str) -> tuple[byte
     if format_code == "handover_certificate" and certificate is not None and certificate.document_id:
         # The certificate as issued: its own format version and stored context.
         return printing.issued_document_pdf(certificate.document), f"GCN-{case.code}.pdf"
-    context = {**contexts.case_context(case, certificate=certificate),
+    context = {**case_context(case, certificate=certificate),
                "document_number": f"……/{fmt.document_kind or 'VB'}-UBND"}
     return printing.render_pdf(html=fmt.html, css=fmt.css, context=context, title=case.code), \
         f"{fmt.code}-{case.code}.pdf"
@@ -62,7 +64,7 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
         certificate = case.certificates.filter(status="valid").first()
         document = printing.document_issue(
             actor_user=actor.user, format_code=fmt.code, doctype="housing_case", object_id=case.pk,
-            context=contexts.case_context(case, certificate=certificate),
+            context=case_context(case, certificate=certificate),
             issuer_key=f"commune:{case.commune.code}", issuer_symbol="UBND")
         event_record(doctype="housing_case", object_id=case.pk, kind=DocumentEvent.Kind.DOCUMENT, actor=actor.user,
                      comment=f"Ban hành {fmt.name} số {document.number_text}", data={"document": document.pk})
@@ -139,7 +141,7 @@ def _render_case_body(fmt, case) -> str:
     from housing_campaign.printing import sandbox
 
     certificate = next((c for c in case.certificates.all() if c.status == "valid"), None)
-    context = {**contexts.case_context(case, certificate=certificate),
+    context = {**case_context(case, certificate=certificate),
                "document_number": certificate.number_text if certificate else f"……/{fmt.document_kind}-UBND"}
     return sandbox.render(fmt.html, context)
 
@@ -205,7 +207,7 @@ def _batch_lists(job, fmt, ids, name):
     writer = PdfWriter()
     for commune_id, items in by_commune.items():
         commune = AdminUnit.objects.select_related("parent").get(pk=commune_id)
-        context = {**contexts.case_list_context(items, campaign=items[0].campaign, commune=commune),
+        context = {**case_list_context(items, campaign=items[0].campaign, commune=commune),
                    "document_number": f"……/{fmt.document_kind}-UBND"}
         writer.append(io.BytesIO(printing.render_pdf(html=fmt.html, css=fmt.css, context=context)))
         job.done += len(items)

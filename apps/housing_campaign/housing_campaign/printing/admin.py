@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.core.errors import ServiceError
+from housing_campaign.core.hookspec import print_doctypes
 
 from . import selectors, services
 from .models import DocumentKind, IssuedDocument, PrintFormat, PrintFormatVersion
@@ -26,7 +27,8 @@ class PrintFormatForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["doctype"] = forms.ChoiceField(label="loại hồ sơ", choices=list(services.DOCTYPES.items()))
+        self.fields["doctype"] = forms.ChoiceField(
+            label="loại hồ sơ", choices=[(k, v["label"]) for k, v in print_doctypes().items()])
 
     def clean(self):
         cleaned = super().clean()
@@ -61,10 +63,10 @@ class PrintFormatAdmin(admin.ModelAdmin):
 
     @admin.display(description="xem trước")
     def preview_links(self, obj):
-        ref = selectors.example_reference(obj.doctype)
+        # The preview picks a document inside the viewer's territory (no query per row here).
         url = reverse("admin:printing_preview", args=[obj.pk])
-        return format_html('<a href="{}?ref={}&as=html" target="_blank">HTML</a> · '
-                           '<a href="{}?ref={}&as=pdf" target="_blank">PDF</a>', url, ref, url, ref)
+        return format_html('<a href="{}?as=html" target="_blank">HTML</a> · '
+                           '<a href="{}?as=pdf" target="_blank">PDF</a>', url, url)
 
     def save_model(self, request, obj, form, change):
         html, css = form.cleaned_data["html"], form.cleaned_data["css"]
@@ -79,7 +81,8 @@ class PrintFormatAdmin(admin.ModelAdmin):
         services.print_format_save(actor_user=request.user, print_format=obj, html=html, css=css)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        context["example_reference"] = selectors.example_reference(obj.doctype if obj else "housing_case")
+        context["example_reference"] = selectors.example_reference(
+            actor=actor_for(request.user), doctype=obj.doctype if obj else "housing_case")
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def get_urls(self):
@@ -92,7 +95,8 @@ class PrintFormatAdmin(admin.ModelAdmin):
         data = request.POST if request.method == "POST" else request.GET
         html = data.get("html", fmt.html) if request.method == "POST" else fmt.html
         css = data.get("css", fmt.css) if request.method == "POST" else fmt.css
-        reference = data.get("ref") or data.get("preview_ref") or selectors.example_reference(fmt.doctype)
+        reference = data.get("ref") or data.get("preview_ref") or selectors.example_reference(
+            actor=actor_for(request.user), doctype=fmt.doctype)
         try:
             context, title = selectors.context_for(actor=actor_for(request.user), doctype=fmt.doctype,
                                                    reference=reference)
