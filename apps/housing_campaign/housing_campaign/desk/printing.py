@@ -35,6 +35,9 @@ def case_pdf(*, actor: Actor, case: HousingCase, format_code: str) -> tuple[byte
         # Issued means frozen: the document as issued (its own format version and stored context).
         prefix = "GCN" if fmt.code == CERTIFICATE_FORMAT else fmt.code
         return printing.issued_document_pdf(document), f"{prefix}-{case.code}.pdf"
+    if fmt.code == CERTIFICATE_FORMAT:
+        raise ServiceError("Hồ sơ này không có giấy chứng nhận đang có hiệu lực (chưa cấp, hoặc đã bị thu hồi), "
+                           "nên không in được giấy chứng nhận.", code=ErrorCode.NOT_FOUND)
     return pdf.html_to_pdf(_draft_html(fmt, case)), f"{fmt.code}-{case.code}.pdf"
 
 
