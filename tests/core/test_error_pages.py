@@ -85,7 +85,7 @@ def inline_code(html: str) -> list[str]:
 
 def test_pages_run_under_the_https_content_security_policy(people, campaign, settings):
     """Over HTTPS the policy allows scripts from the site only: no page may depend on inline script."""
-    settings.CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'"
+    settings.CONTENT_SECURITY_POLICY = settings.HTTPS_CONTENT_SECURITY_POLICY
     case = advance(people, new_case(people, campaign), "posting")
     client = Client()
     client.login(username="admin_kt", password=PASSWORD)

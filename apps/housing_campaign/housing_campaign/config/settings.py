@@ -145,11 +145,12 @@ if _site_table.get("proxy_ssl_header"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + str(_site_table["proxy_ssl_header"]).upper().replace("-", "_"), "https")
 # Scripts only from this site (no inline script, no eval); inline styles stay allowed for the print
 # preview, the public page and Django's admin widgets. img data: for QR codes in previews.
-CONTENT_SECURITY_POLICY = (
+HTTPS_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
-) if SERVED_OVER_HTTPS else ""
+)
+CONTENT_SECURITY_POLICY = HTTPS_CONTENT_SECURITY_POLICY if SERVED_OVER_HTTPS else ""
 # Pages with personal data are never stored by browsers or proxies (core/middleware.py).
 NO_STORE_PATH_PREFIXES = ("/desk/", "/admin/")
 CSRF_FAILURE_VIEW = "housing_campaign.config.errors.csrf_failure"
