@@ -22,6 +22,7 @@ from housing_campaign.cases.models import Acceptance, HousingCase
 from housing_campaign.cases.selectors import case_get_for_actor
 from housing_campaign.certificates import services as certificate_services
 from housing_campaign.certificates.models import Certificate
+from housing_campaign.core.checks import qr_base_url_warning
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.models import BackgroundJob, Notification
 from housing_campaign.extrafields.forms import extra_values_from
@@ -268,6 +269,9 @@ def case_transition(request, pk):
                                              expected_state=request.POST.get("expected_state") or None)
         messages.success(request, outcome.message)
         forget_counts(actor)
+        spec = engine.compiled(case.workflow_id).transitions.get((outcome.from_state, request.POST.get("action", "")))
+        if spec is not None and "issue_certificate" in spec.side_effects and not outcome.vote_recorded:
+            _warn_qr_base_url(request)
     except ServiceError as exc:
         messages.error(request, exc.message)
         if exc.code == ErrorCode.STALE_STATE:
@@ -414,6 +418,13 @@ def save_draft(request):
 
 
 # ---------------------------------------------------------------------------- certificates and printing
+def _warn_qr_base_url(request) -> None:
+    """Certificates issued while the QR base URL is a loopback address carry a dead QR code: say so."""
+    warning = qr_base_url_warning(request)
+    if warning:
+        messages.warning(request, warning)
+
+
 @login_required
 @require_POST
 def certificate_action(request, pk, cert_pk):
@@ -429,6 +440,7 @@ def certificate_action(request, pk, cert_pk):
         else:
             new = certificate_services.certificate_reissue(actor=actor, certificate=certificate, reason=reason)
             messages.success(request, f"Đã cấp lại giấy chứng nhận số {new.number_text}.")
+            _warn_qr_base_url(request)
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("desk:case", pk=case.pk)
@@ -479,6 +491,8 @@ def batch_print(request):
     if request.method == "POST":
         try:
             job = desk_printing.batch_start(actor=actor, user=request.user, data=request.POST)
+            if job.params["format"] == desk_printing.CERTIFICATE_FORMAT:
+                _warn_qr_base_url(request)
             return redirect("desk:batch_job", pk=job.pk)
         except ServiceError as exc:
             messages.error(request, exc.message)
