@@ -183,6 +183,10 @@ def parse_decimal(value, label: str, *, max_digits: int = 14, decimal_places: in
 
 
 # ---------------------------------------------------------------------------- dates
+def _day(value: dt.date) -> str:
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # strftime drops the zeros of year 1
+
+
 def date_range_error(value: dt.date | None, label: str, *, earliest: dt.date = EARLIEST_EVENT_DATE,
                      latest: dt.date | None = None, allow_future: bool = False) -> str | None:
     """Why a date is implausible, or None. ``latest`` defaults to today unless ``allow_future``."""
@@ -191,11 +195,11 @@ def date_range_error(value: dt.date | None, label: str, *, earliest: dt.date = E
     if latest is None:
         latest = LATEST_ANY_DATE if allow_future else timezone.localdate()
     if value < earliest:
-        return f"{label} không được trước ngày {earliest:%d/%m/%Y} (đang nhập {value:%d/%m/%Y})."
+        return f"{label} không được trước ngày {_day(earliest)} (đang nhập {_day(value)})."
     if value > latest:
         if latest == timezone.localdate():
             return f"{label} không được sau ngày hôm nay."
-        return f"{label} không được sau ngày {latest:%d/%m/%Y} (đang nhập {value:%d/%m/%Y})."
+        return f"{label} không được sau ngày {_day(latest)} (đang nhập {_day(value)})."
     return None
 
 
