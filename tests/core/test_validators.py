@@ -176,6 +176,15 @@ def test_image_over_the_pixel_limit_refused():
     assert "tối đa 50 triệu điểm ảnh" in exc.value.message
 
 
+def test_pillow_warning_zone_and_side_limit_refused():
+    with pytest.raises(InputError) as exc:  # 64 MP: Pillow only warns here; the warning is a refusal
+        v.upload_inspect(png_of_size(8000, 8000), "rong.png", max_bytes=MB)
+    assert "quá lớn" in exc.value.message
+    with pytest.raises(InputError) as exc:  # few pixels, absurd side: checked on the header
+        v.upload_inspect(png_of_size(13000, 10), "dai.png", max_bytes=MB)
+    assert exc.value.message.startswith("Ảnh “dai.png” quá lớn (13000×10 điểm ảnh)")
+
+
 def test_real_images_and_pdfs_accepted_by_content():
     found = v.upload_inspect(small_jpeg(), "anh.pdf", max_bytes=MB)
     assert found["content_type"] == "image/jpeg" and found["extension"] == ".jpg"

@@ -233,7 +233,8 @@ def test_search_with_nul_character(people, campaign):
 # ---------------------------------------------------------------------------- item 7: national ID
 def test_full_width_national_id_stored_as_ascii_and_found(people, campaign):
     client = login("officer_a")
-    response = client.post(reverse("desk:case_new"), survey_post(client, campaign, national_id="０６２１８５１２３４５６"))
+    full_width = "０６２１８５１２３４５６"
+    response = client.post(reverse("desk:case_new"), survey_post(client, campaign, national_id=full_width))
     assert response.status_code == 302
     assert Household.objects.get().national_id == "062185123456"
     case = HousingCase.objects.get()

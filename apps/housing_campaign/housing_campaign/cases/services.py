@@ -19,6 +19,7 @@ from housing_campaign.core.services import event_record, sequence_next
 from housing_campaign.extrafields.services import extra_values_clean
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.households.models import Household
+from housing_campaign.households.selectors import DUPLICATE_NATIONAL_ID, household_by_national_id
 from housing_campaign.workflow import engine
 
 from . import eligibility
@@ -125,12 +126,7 @@ HOUSEHOLD_FIELDS = ("head_name", "national_id", "category", "ethnicity", "is_eth
 def national_id_duplicate_error(*, national_id: str, actor: Actor | None = None,
                                 exclude_pk: int | None = None) -> str | None:
     """Another household already holds this CCCD: say so, naming its case only to a user who may see it."""
-    if not national_id:
-        return None
-    others = Household.objects.filter(national_id=national_id)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    other = others.order_by("pk").first()
+    other = household_by_national_id(national_id=national_id, exclude_pk=exclude_pk)
     if other is None:
         return None
     if actor is not None:
@@ -140,7 +136,7 @@ def national_id_duplicate_error(*, national_id: str, actor: Actor | None = None,
                 .values_list("code", flat=True).first())
         if code:
             return f"Đã có hộ khác dùng số CCCD này: hộ {other.head_name}, hồ sơ {code}."
-    return "Đã có hộ khác dùng số CCCD này."
+    return DUPLICATE_NATIONAL_ID
 
 
 def _lock_national_ids() -> None:
