@@ -276,3 +276,79 @@ def test_survey_date_in_year_one_refused(people, campaign):
     assert response.status_code == 400
     assert "Ngày rà soát không được trước ngày 01/01/2000 (đang nhập 01/01/0001)." in response.content.decode()
     assert HousingCase.objects.count() == 0
+
+
+# ---------------------------------------------------------------------------- every other desk form, fuzzed
+FUZZ = ["NaN", "Infinity", "1e400", "9" * 30, "-" + "9" * 30, "١٢", "x\x00y", "01/01/0001", "31/12/9999", "💥"]
+STAGE_FORMS = {
+    "confirmation": ("commune_confirmation", "chairman_a",
+                     {"village_meeting_on": "02/01/2025", "village_meeting_total": "30", "village_meeting_agree": "20",
+                      "commune_list_number": "07/DS"}),
+    "funding": ("funding", "finance", {"source": "savings_5pct", "amount": "1.000.000", "decision_number": "1/QĐ",
+                                       "decision_date": "02/01/2025"}),
+    "progress": ("construction", "inspector", {"date": "02/01/2025", "stage": "foundation", "percent": "10",
+                                               "note": "ok"}),
+    "acceptance": ("acceptance", "inspector", {"usable_area": "36", "hard_foundation": "on", "hard_frame": "on",
+                                               "hard_roof": "on", "lifespan_years": "25", "accepted_on": "02/01/2025"}),
+    "handover": ("handover", "officer_a", {"handed_over_on": "02/01/2025"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STAGE_FORMS))
+def test_every_stage_form_answers_bad_values_with_a_message(people, campaign, name):
+    from housing_campaign.core.models import DocumentEvent
+
+    until, username, good = STAGE_FORMS[name]
+    case = advance(people, new_case(people, campaign), until)
+    client = login(username)
+    url = reverse("desk:case_form", args=[case.pk, name])
+    events = DocumentEvent.objects.filter(object_id=case.pk).count()
+    for field in good:
+        for value in FUZZ:
+            response = client.post(url, {**good, field: value, "lock_version": case.lock_version})
+            assert response.status_code in (302, 400), (field, value, response.status_code)
+            if response.status_code == 400:
+                assert "Chưa lưu được" in response.content.decode()
+            else:  # accepted only where any text is fine (free text, check boxes)
+                assert field in ("commune_list_number", "decision_number", "note", "hard_foundation", "hard_frame",
+                                 "hard_roof"), (field, value)
+    assert "\x00" not in "".join(str(e.changes) + e.comment for e in DocumentEvent.objects.filter(object_id=case.pk))
+    assert DocumentEvent.objects.filter(object_id=case.pk).count() >= events
+
+
+def test_funding_amount_read_as_vietnamese_money(people, campaign):
+    case = advance(people, new_case(people, campaign), "funding")
+    client = login("finance")
+    url = reverse("desk:case_form", args=[case.pk, "funding"])
+    response = client.post(url, {"source": "savings_5pct", "amount": "1.5"})
+    assert response.status_code == 400 and "Số tiền phải là số đồng, ví dụ 40.000.000" in response.content.decode()
+    assert client.post(url, {"source": "savings_5pct", "amount": "1.000.000 đ"}).status_code == 302
+    from housing_campaign.cases.models import FundingLine
+
+    assert FundingLine.objects.get(case=case).amount == 1_000_000
+
+
+def test_certificate_and_issue_posts_with_odd_values(people, campaign):
+    case = advance(people, new_case(people, campaign), "posting")
+    client = login("chairman_a")
+    certificate = case.certificates.get()
+    url = reverse("desk:certificate_action", args=[case.pk, certificate.pk])
+    assert client.post(url, {"op": "revoke\x00", "reason": "sai\x00 tên"}).status_code == 302
+    assert client.post(reverse("desk:certificate_action", args=[case.pk, HUGE]), {"op": "revoke"}).status_code == 404
+    assert client.post(reverse("desk:case_issue", args=[case.pk, "nope"])).status_code == 302
+    assert client.get(reverse("desk:case_print", args=[case.pk, "nope"])).status_code == 404
+    assert client.post(reverse("desk:delete_filter", args=[HUGE])).status_code == 302
+    assert client.get(reverse("desk:batch_download", args=[HUGE])).status_code == 404
+
+
+def test_new_survey_form_fuzzed(people, campaign):
+    client = login("officer_a")
+    good = survey_post(client, campaign)
+    fields = ["head_name", "national_id", "split_on", "phone", "floor_area", "persons", "remaining_lifespan_years",
+              "surveyed_on", "village", "strand", "commune", "ethnicity"]
+    for field in fields:
+        for value in FUZZ:
+            response = client.post(reverse("desk:case_new"), {**good, field: value, "national_id": ""})
+            assert response.status_code in (302, 400), (field, value)
+    stored = list(Household.objects.values_list("head_name", "phone", "ethnicity"))
+    assert stored and not any("\x00" in text for row in stored for text in row)

@@ -388,7 +388,10 @@ def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decisio
     errors: dict[str, list[str]] = {}
     if source not in FundingSource.values:
         errors["source"] = ["Chưa chọn nguồn kinh phí."]
-    value = _int(amount, "Số tiền", errors, "amount", minimum=1, maximum=validators.BIGINT_MAX)
+    try:
+        value = validators.parse_money(amount, "Số tiền", minimum=1)
+    except validators.InputError as exc:
+        errors["amount"], value = [exc.message], None
     if value is not None and "amount" not in errors:
         remaining = case.support_amount - case.funded_total
         if value > remaining:

@@ -182,6 +182,27 @@ def parse_decimal(value, label: str, *, max_digits: int = 14, decimal_places: in
     return number
 
 
+_MONEY_RE = re.compile(r"[0-9]{1,3}(?:([.,])[0-9]{3})?(?:\1[0-9]{3})*|[0-9]+")
+
+
+def parse_money(value, label: str, *, minimum: int = 0, maximum: int = BIGINT_MAX,
+                required: bool = True) -> int | None:
+    """An amount in đồng: whole numbers, thousands grouped by dots (Vietnamese) or commas, spaces
+    ignored, an “đ”/“đồng”/“VND” suffix allowed. “1.5” is refused rather than read as 15."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return parse_int(value, label, minimum=minimum, maximum=maximum, required=required)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return parse_int(None, label, required=required)
+    text = _compact(value).lower()
+    for suffix in ("đồng", "vnđ", "vnd", "đ"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    if len(text) > _MAX_NUMBER_TEXT or not _MONEY_RE.fullmatch(text):
+        raise InputError(f"{label} phải là số đồng, ví dụ 40.000.000 (đang nhập “{_shown(value)}”).")
+    return parse_int(text.replace(".", "").replace(",", ""), label, minimum=minimum, maximum=maximum)
+
+
 # ---------------------------------------------------------------------------- dates
 def _day(value: dt.date) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # strftime drops the zeros of year 1
