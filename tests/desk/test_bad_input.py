@@ -185,6 +185,12 @@ def test_draft_with_the_wrong_shape_is_refused(people, payload):
     assert response.status_code == 400 and SurveyDraft.objects.count() == 0
 
 
+def test_draft_nested_too_deep_is_refused(people):
+    response = login("officer_a").post(reverse("desk:save_draft"), '{"data": ' + "[" * 50_000,
+                                       content_type="application/json")
+    assert response.status_code == 400
+
+
 def test_draft_keeps_only_plain_values_without_nul(people):
     client = login("officer_a")
     response = client.post(reverse("desk:save_draft"), json.dumps({

@@ -416,12 +416,14 @@ def case_new(request):
 @require_POST
 def save_draft(request):
     """Keep what the officer typed on the server (called by the page whenever it is online)."""
+    if len(request.body) > 100_000:
+        return HttpResponseBadRequest("Dữ liệu nháp không hợp lệ.")
     try:
         payload = json.loads(request.body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
         return HttpResponseBadRequest("Dữ liệu nháp không hợp lệ.")
-    if (not isinstance(payload, dict) or len(request.body) > 100_000
-            or not isinstance(payload.get("data", {}), dict) or not isinstance(payload.get("key", "new"), str)):
+    if (not isinstance(payload, dict) or not isinstance(payload.get("data", {}), dict)
+            or not isinstance(payload.get("key", "new"), str)):
         return HttpResponseBadRequest("Dữ liệu nháp không hợp lệ.")
     # Only the form's own fields, as short single texts (no NUL: PostgreSQL's JSON refuses it).
     data = {query_text(k, max_length=60): normalize_text(v, multiline=True, max_length=2000)
