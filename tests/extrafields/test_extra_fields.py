@@ -122,3 +122,23 @@ def test_text_and_numbers_normalised(fields):
     cleaned = extra_values_clean(doctype="housing_case", values={"so_tang": "２", "ma_lo": "AB-123\x00",
                                                                  "ngay_kiem_tra": "05/03/2025"})
     assert cleaned["so_tang"] == 2 and cleaned["ma_lo"] == "AB-123" and cleaned["ngay_kiem_tra"] == "2025-03-05"
+
+
+def test_administrator_pattern_cannot_freeze_the_server(reference_data):
+    """(a+)+$ backtracks exponentially in Python's re (minutes on 40 characters); RE2 answers at once."""
+    import time
+
+    from housing_campaign.extrafields.services import extra_field_definition_errors
+
+    field = ExtraField(doctype="housing_case", code="ma_thon", label_vi="Mã thôn", field_type="text",
+                       pattern=r"(a+)+$", max_length=200)
+    assert extra_field_definition_errors(field) == {}
+    field.save()
+    started = time.monotonic()
+    with pytest.raises(ServiceError, match="không đúng định dạng"):
+        extra_values_clean(doctype="housing_case", values={"ma_thon": "a" * 60 + "!"})
+    assert time.monotonic() - started < 1
+    back_reference = ExtraField(doctype="housing_case", code="ma_lap", label_vi="Mã lặp", field_type="text",
+                                pattern=r"(ab)\1")
+    problems = extra_field_definition_errors(back_reference)["pattern"]
+    assert "không được hỗ trợ" in problems[0] and "\\1" in problems[0]

@@ -22,6 +22,7 @@ Rules kept here:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import struct
@@ -394,3 +395,37 @@ def upload_inspect(data: bytes, name: str, *, max_bytes: int, images_only: bool 
         expected = "ảnh JPEG, PNG hoặc WEBP" if images_only else "ảnh JPEG, PNG, WEBP hoặc tệp PDF"
         raise InputError(f"Tệp “{_shown(name, 80)}” không phải {expected} hợp lệ.")
     return {**info, "extension": IMAGE_EXTENSIONS[info["content_type"]]}
+
+
+# ---------------------------------------------------------------------------- administrator-written patterns
+# Patterns that administrators write (extra fields) run on RE2, which matches in linear time: a pattern
+# such as (a+)+$ cannot freeze the server (no backtracking). RE2 has no back-references or look-arounds;
+# such a pattern is refused when it is saved.
+_RE2_OPTIONS = None
+
+
+def _re2_options():
+    global _RE2_OPTIONS
+    if _RE2_OPTIONS is None:
+        import re2
+
+        _RE2_OPTIONS = re2.Options()
+        _RE2_OPTIONS.log_errors = False
+    return _RE2_OPTIONS
+
+
+@functools.lru_cache(maxsize=256)
+def compile_pattern(pattern: str):
+    """The compiled RE2 pattern; raises InputError in Vietnamese when it is not one."""
+    import re2
+
+    try:
+        return re2.compile(pattern, _re2_options())
+    except re2.error as exc:
+        detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise InputError(f"Biểu thức chính quy không hợp lệ hoặc không được hỗ trợ (không dùng tham chiếu ngược "
+                         f"\\1 hay nhìn trước/nhìn sau): {detail}") from None
+
+
+def matches_pattern(pattern: str, value: str) -> bool:
+    return compile_pattern(pattern).fullmatch(value) is not None

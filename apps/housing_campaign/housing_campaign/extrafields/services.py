@@ -38,7 +38,7 @@ def _clean_one(field: ExtraField, raw) -> object:
         value = validators.normalize_text(raw, multiline=True)
         if field.max_length and len(value) > field.max_length:
             raise ValueError(f"“{label}” dài tối đa {field.max_length} ký tự (đang có {len(value)}).")
-        if field.pattern and not re.fullmatch(field.pattern, value):
+        if field.pattern and not validators.matches_pattern(field.pattern, value):
             raise ValueError(f"“{label}” không đúng định dạng yêu cầu.")
         return value
     if kind in (ExtraField.FieldType.INTEGER, ExtraField.FieldType.DECIMAL):
@@ -118,9 +118,9 @@ def extra_field_definition_errors(field: ExtraField) -> dict[str, list[str]]:
         errors["max_value"] = ["Giá trị lớn nhất phải lớn hơn hoặc bằng giá trị nhỏ nhất."]
     if field.pattern:
         try:
-            re.compile(field.pattern)
-        except re.error as exc:
-            errors["pattern"] = [f"Biểu thức chính quy không hợp lệ: {exc}"]
+            validators.compile_pattern(field.pattern)
+        except validators.InputError as exc:
+            errors["pattern"] = [exc.message]
     from housing_campaign.hooks import DOCUMENT_TYPES
 
     if field.doctype not in DOCUMENT_TYPES:
