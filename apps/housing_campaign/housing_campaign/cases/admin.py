@@ -104,6 +104,9 @@ class AttachmentAdmin(TerritoryScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a record of what was uploaded
+
 
 @admin.register(Acceptance)
 class AcceptanceAdmin(TerritoryScopedAdmin):
@@ -113,3 +116,6 @@ class AcceptanceAdmin(TerritoryScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # recorded by the inspector through the desk

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from housing_campaign.core.admin_base import BaseAdmin
+
 from .models import Contribution
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(BaseAdmin):
     list_display = ("donor_name", "donor_kind", "kind", "pledged_amount", "received_amount", "commune", "pledged_on")
     list_filter = ("donor_kind", "kind")
     search_fields = ("donor_name",)

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from housing_campaign.core.admin_base import BaseAdmin
+
 from .models import ExtraField
 from .services import extra_field_definition_errors, extra_field_retire
 
@@ -34,7 +36,7 @@ class ExtraFieldForm(forms.ModelForm):
 
 
 @admin.register(ExtraField)
-class ExtraFieldAdmin(admin.ModelAdmin):
+class ExtraFieldAdmin(BaseAdmin):
     form = ExtraFieldForm
     list_display = ("label_vi", "code", "doctype", "field_type", "required", "is_active", "order")
     list_filter = ("doctype", "is_active", "field_type")
@@ -50,7 +52,7 @@ class ExtraFieldAdmin(admin.ModelAdmin):
             obj.retired_at = None
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Ngừng dùng các trường đã chọn (giữ nguyên dữ liệu đã nhập)")
+    @admin.action(description="Ngừng dùng các trường đã chọn (giữ nguyên dữ liệu đã nhập)", permissions=["change"])
     def retire_fields(self, request, queryset):
         for field in queryset:
             extra_field_retire(field=field)
