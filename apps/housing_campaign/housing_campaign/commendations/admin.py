@@ -21,7 +21,7 @@ class NominationAdmin(TerritoryScopedAdmin):
     search_fields = ("code", "nominee_name")
     raw_id_fields = ("commune", "cases", "contributions")
     readonly_fields = ("workflow", "state", "stage", "state_since", "state_entry", "lock_version", "last_actor",
-                       "unit_path", "unit_2025_path")
+                       "unit_path", "unit_2025_path", "created_by")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
