@@ -117,7 +117,8 @@ def test_administrator_cannot_touch_groups_roles_or_delegate_power(people):
 def test_administrator_creates_a_user_in_its_territory(people):
     client = _client(people.admin)
     response = client.post(reverse("admin:auth_user_add"), {
-        "username": "new_officer", "usable_password": "true", "password1": "Kt-pass-2025!x", "password2": "Kt-pass-2025!x",
+        "username": "new_officer", "usable_password": "true",
+        "password1": "Kt-pass-2025!x", "password2": "Kt-pass-2025!x",
         "territories-TOTAL_FORMS": "1", "territories-INITIAL_FORMS": "0", "territories-MIN_NUM_FORMS": "0",
         "territories-MAX_NUM_FORMS": "1000", "territories-0-unit": unit(HOME).pk})
     assert response.status_code == 302

@@ -54,6 +54,8 @@ READERS = frozenset({ADMINISTRATOR, AUDITOR, SUPERUSER})
 SIGNED_IN = frozenset({*ROLES, SUPERUSER, STAFF_ONLY})
 EVERYONE = SIGNED_IN | {ANONYMOUS}
 ALL_STAFF = frozenset({ADMINISTRATOR, AUDITOR, SUPERUSER, STAFF_ONLY})
+# ``staff_only`` is a commune officer of the probes' home commune: on the desk it may what they may.
+HOME_OFFICERS = frozenset({"commune_officer", STAFF_ONLY})
 
 
 @dataclass(frozen=True)
@@ -161,11 +163,11 @@ URL_RULES: dict[str, Rule] = {
     "desk:save_filter": Rule(NOBODY, SIGNED_IN, "personal: own saved filter"),
     "desk:delete_filter": Rule(NOBODY, NOBODY, "probe: another user's saved filter: nobody may delete it"),
     "desk:bulk": Rule(NOBODY, frozenset({"reviewer"}), "probe: bulk approve of a case in eligibility review"),
-    "desk:case_new": Rule(SIGNED_IN, frozenset({"commune_officer"}), "probe: a new survey in the home commune"),
+    "desk:case_new": Rule(SIGNED_IN, HOME_OFFICERS, "probe: a new survey in the home commune"),
     "desk:save_draft": Rule(NOBODY, SIGNED_IN, "personal: own survey draft"),
     "desk:case": Rule(SIGNED_IN, NOBODY),
     "desk:case_transition": Rule(NOBODY, frozenset({"reviewer"}), "probe: approve a case in eligibility review"),
-    "desk:case_form": Rule(NOBODY, frozenset({"commune_chairman"}),
+    "desk:case_form": Rule(NOBODY, HOME_OFFICERS | {"commune_chairman"},
                            "probe: the village-meeting form of a case in commune confirmation"),
     "desk:case_print": Rule(SIGNED_IN, NOBODY),
     "desk:attachment_file": Rule(SIGNED_IN, NOBODY),
@@ -182,7 +184,7 @@ URL_RULES: dict[str, Rule] = {
     # admin site pages (staff only; a data role with is_staff sees an empty index and nothing else)
     "admin:index": Rule(ALL_STAFF, NOBODY),
     "admin:login": Rule(EVERYONE, EVERYONE, "the admin login form", gate=True),
-    "admin:logout": Rule(NOBODY, EVERYONE, "POST only", gate=True),
+    "admin:logout": Rule(NOBODY, ALL_STAFF, "POST only; others are sent to the admin index", gate=True),
     "admin:password_change": Rule(ALL_STAFF, ALL_STAFF, "own password", gate=True),
     "admin:password_change_done": Rule(ALL_STAFF, NOBODY),
     "admin:autocomplete": Rule(NOBODY, NOBODY, "no model declares autocomplete fields"),

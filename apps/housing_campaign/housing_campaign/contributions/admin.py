@@ -22,4 +22,6 @@ class ContributionAdmin(BaseAdmin):
         qs = super().get_queryset(request)
         scoped = territory_q(actor_for(request.user), legacy_field="commune__path",
                              current_field="commune__successor__path")
+        if not scoped:  # everywhere (an empty Q would turn "| province-wide" into "province-wide only")
+            return qs
         return qs.filter(scoped | Q(commune__isnull=True))

@@ -22,9 +22,11 @@ class ExtraFieldForm(forms.ModelForm):
                                                "commendation": "Đề nghị khen thưởng"}.get(d, d))
                                           for d in DOCUMENT_TYPES])
         if self.instance.pk:
-            # Changing the code or type of a field in use would orphan stored values.
-            self.fields["code"].disabled = True
-            self.fields["field_type"].disabled = True
+            # Changing the code or type of a field in use would orphan stored values (a view-only
+            # user's form has no editable fields at all).
+            for name in ("code", "field_type"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
 
     def clean(self):
         cleaned = super().clean()
