@@ -165,6 +165,11 @@ class WorkflowDefinitionAdmin(BaseAdmin):
     def documents(self, obj):
         return registry.model_for(obj.doctype).objects.filter(workflow=obj).count()
 
+    def get_list_display(self, request):
+        # The tools are editing pages: not offered to those who may only read (they would get a 403).
+        shown = super().get_list_display(request)
+        return shown if self.has_change_permission(request) else [c for c in shown if c != "tools"]
+
     @admin.display(description="")
     def tools(self, obj):
         return format_html('<a href="{}">Thử điều kiện</a> · <a href="{}">Chuyển hồ sơ sang phiên bản khác</a>',
