@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from housing_campaign.accounts.admin_base import TerritoryScopedAdmin
 from housing_campaign.accounts.selectors import actor_for
-from housing_campaign.core.admin_base import TerritoryScopedAdmin
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.extrafields.forms import extra_values_from, form_fields_for
 from housing_campaign.extrafields.services import extra_values_clean
@@ -70,6 +70,11 @@ class HousingCaseAdmin(TerritoryScopedAdmin):
     def get_fields(self, request, obj=None):
         return [*self.readonly_fields, *form_fields_for(HousingCase.DOCTYPE)]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The extra fields are added by CaseAdminForm itself, not by the model form factory.
+        kwargs["fields"] = []
+        return super().get_form(request, obj, change, **kwargs)
+
     def has_add_permission(self, request):
         return False  # cases are opened from the desk's survey form
 
@@ -104,6 +109,12 @@ class AttachmentAdmin(TerritoryScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a record of what was uploaded
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing an audit may need is deleted
+
 
 @admin.register(Acceptance)
 class AcceptanceAdmin(TerritoryScopedAdmin):
@@ -113,3 +124,9 @@ class AcceptanceAdmin(TerritoryScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # recorded by the inspector through the desk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing an audit may need is deleted

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from housing_campaign.core.admin_base import TerritoryScopedAdmin
+from housing_campaign.accounts.admin_base import TerritoryScopedAdmin
 
 from .models import Certificate
 
@@ -16,6 +16,9 @@ class CertificateAdmin(TerritoryScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # revoked or reissued from the desk, never edited
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -20,6 +20,7 @@ from housing_campaign.certificates.documents import case_context
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.jobs import enqueue
 from housing_campaign.core.models import BackgroundJob
+from housing_campaign.core.validators import query_id, query_text
 from housing_campaign.printing import pdf
 from housing_campaign.printing import services as printing
 from housing_campaign.printing.models import PrintFormat
@@ -89,21 +90,22 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
 
 
 def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
-    code = data.get("format", "")
+    code = query_text(data.get("format", ""), max_length=60)
     fmt = PrintFormat.objects.filter(code=code, is_active=True).first()
     if fmt is None:
         raise ServiceError("Hãy chọn mẫu in.", code=ErrorCode.VALIDATION)
     qs = cases_visible(actor)
-    if data.get("filter_query"):
+    filter_query = query_text(data.get("filter_query", ""), max_length=2000)
+    if filter_query:
         # The list the user was looking at in the queue, with the same filters.
         from django.http import QueryDict
 
         from .selectors import QueueFilters, queue_queryset
 
-        qs = queue_queryset(actor, QueueFilters.from_request(QueryDict(data["filter_query"])))
-    commune = data.get("commune", "")
-    if commune.isdigit():
-        qs = qs.filter(commune_id=int(commune))
+        qs = queue_queryset(actor, QueueFilters.from_request(QueryDict(filter_query)))
+    commune = query_id(data.get("commune", ""))  # never raises: a bad or huge value means no commune filter
+    if commune is not None:
+        qs = qs.filter(commune_id=commune)
     if code == CERTIFICATE_FORMAT:
         qs = qs.filter(certificates__status="valid")
     ids = list(qs.order_by("commune_id", "priority", "code").values_list("pk", flat=True).distinct())
@@ -112,7 +114,8 @@ def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
     output = "zip" if data.get("output") == "zip" else "pdf"
     job = BackgroundJob.objects.create(kind="batch_print", created_by=user, total=len(ids),
                                        params={"format": code, "ids": ids, "output": output,
-                                               "commune": commune, "filter_query": data.get("filter_query", "")})
+                                               "commune": str(commune or ""),
+                                               "filter_query": filter_query})
     transaction.on_commit(lambda: enqueue("housing_campaign.desk.printing.batch_run", background=True,
                                           job_id=job.pk))
     return job

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from housing_campaign.core.admin_base import ReadOnlyAdmin
+from housing_campaign.accounts.admin_base import BaseAdmin, ReadOnlyAdmin
 from housing_campaign.core.models import BackgroundJob, DocumentEvent, Notification, Sequence, SideEffectJob
 from housing_campaign.core.sideeffects import side_effect_job_retry_now
 
@@ -42,8 +42,9 @@ class BackgroundJobAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SideEffectJob)
-class SideEffectJobAdmin(ReadOnlyAdmin):
-    """What ran after each change, what failed and why; an administrator can ask for another attempt."""
+class SideEffectJobAdmin(BaseAdmin):
+    """What ran after each change, what failed and why; an administrator can ask for another attempt
+    (the one change allowed: every field is read-only)."""
 
     list_display = ("created_at", "name", "doctype", "object_id", "documents", "status", "attempts",
                     "next_attempt_at", "short_error")
@@ -70,12 +71,16 @@ class SideEffectJobAdmin(ReadOnlyAdmin):
     def short_error(self, obj):
         return obj.last_error[:120]
 
-    def has_retry_permission(self, request):
-        from housing_campaign.accounts.selectors import actor_for
+    def has_add_permission(self, request):
+        return False
 
-        return request.user.has_perm("core.change_sideeffectjob") and not actor_for(request.user).read_only
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-    @admin.action(description="Chạy lại ngay các tác vụ đã chọn", permissions=["retry"])
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.action(description="Chạy lại ngay các tác vụ đã chọn", permissions=["change"])
     def retry_now(self, request, queryset):
         results = [side_effect_job_retry_now(job=job) for job in queryset]
         done = results.count(SideEffectJob.Status.DONE)
