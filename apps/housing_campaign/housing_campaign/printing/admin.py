@@ -143,14 +143,10 @@ class IssuedDocumentAdmin(BaseAdmin):
 
     def pdf_view(self, request, pk):
         document = get_object_or_404(IssuedDocument, pk=pk)
-        if not request.user.is_superuser and document.doctype == "housing_case":
-            from housing_campaign.cases.selectors import case_get_for_actor
-
-            try:
-                case_get_for_actor(actor=actor_for(request.user), case_id=document.object_id)
-            except ServiceError as exc:
-                messages.error(request, exc.message)
-                return HttpResponse(exc.message, status=404)
+        if not selectors.issued_document_visible(actor=actor_for(request.user), document=document):
+            message = "Không tìm thấy văn bản này trong địa bàn của bạn."
+            messages.error(request, message)
+            return HttpResponse(message, status=404)
         return HttpResponse(services.issued_document_pdf(document), content_type="application/pdf")
 
 

@@ -25,6 +25,14 @@ def example_reference(*, actor: Actor, doctype: str) -> str:
     return get_attr(_spec(doctype)["example"])(actor=actor)
 
 
+def issued_document_visible(*, actor: Actor, document) -> bool:
+    """Whether the actor may read an issued document: the document it was issued for is in their territory."""
+    spec = print_doctypes().get(document.doctype)
+    if spec is None or document.object_id is None:
+        return any(a.everywhere for a in actor.all_authorities)
+    return bool(get_attr(spec["visible"])(actor=actor, object_id=document.object_id))
+
+
 def sample_context(doctype: str) -> dict | None:
     """A real document's context to test-render an edited template, when one exists."""
     return get_attr(_spec(doctype)["sample"])()

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from housing_campaign.accounts.admin_base import BaseAdmin, ReadOnlyAdmin
 from housing_campaign.core.models import BackgroundJob, DocumentEvent, Notification, Sequence, SideEffectJob
 from housing_campaign.core.sideeffects import side_effect_job_retry_now
+from housing_campaign.geography.models import AdminUnit, Village
 
 
 @admin.register(DocumentEvent)
@@ -86,3 +87,22 @@ class SideEffectJobAdmin(BaseAdmin):
         done = results.count(SideEffectJob.Status.DONE)
         messages.info(request, f"Đã chạy lại {len(results)} tác vụ: {done} thành công, "
                                f"{len(results) - done} vẫn lỗi hoặc không còn chờ chạy.")
+
+
+# Reference data of geography (its admin sits here: the admin bases scope by territory, a layer above).
+@admin.register(AdminUnit)
+class AdminUnitAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "level", "system", "parent", "successor")
+    list_filter = ("system", "level")
+    search_fields = ("code", "name", "short_name")
+    raw_id_fields = ("parent", "successor")
+    list_select_related = ("parent", "successor")
+    # Reference data from the national dataset, loaded by `manage.py sync`: read-only here.
+
+
+@admin.register(Village)
+class VillageAdmin(BaseAdmin):
+    list_display = ("name", "commune")
+    search_fields = ("name", "commune__name")
+    raw_id_fields = ("commune",)
+    list_select_related = ("commune",)
