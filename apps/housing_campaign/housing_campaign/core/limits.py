@@ -126,7 +126,7 @@ class Budget:
 
 
 def time_message(seconds: float | None) -> str:
-    return f"chạy quá thời gian cho phép ({seconds:g} giây)."
+    return f"chạy quá thời gian cho phép ({f'{seconds:g}'.replace('.', ',')} giây)."
 
 
 _current: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("eval_budget", default=None)
