@@ -56,6 +56,7 @@ DEFAULTS = {
     "render_seconds": 5.0,           # one document
     "preview_seconds": 2.0,          # an administrator's preview, and the check when a format is saved
     "condition_seconds": 0.5,        # one condition
+    "definition_seconds": 5.0,       # checking every condition of a workflow definition when it is saved
 }
 
 
@@ -73,6 +74,7 @@ class Limits:
     render_seconds: float
     preview_seconds: float
     condition_seconds: float
+    definition_seconds: float
 
 
 def limits() -> Limits:
@@ -140,10 +142,14 @@ def budget() -> Budget:
 
 
 @contextlib.contextmanager
-def bounded(*, seconds: float | None, interrupt: bool = False, lim: Limits | None = None):
+def bounded(*, seconds: float | None, interrupt: bool = False, lim: Limits | None = None, reuse: bool = False):
     """Run the block under a fresh budget and a deadline ``seconds`` from now. With ``interrupt``, a
     watchdog also stops pure-Python code that never reaches a cooperative check (slightly after the
-    deadline, so the cooperative check normally answers first)."""
+    deadline, so the cooperative check normally answers first). With ``reuse``, a budget already running
+    (e.g. the whole-definition check's) is shared instead."""
+    if reuse and _current.get() is not None:
+        yield _current.get()
+        return
     current = Budget(lim or limits(), seconds)
     token = _current.set(current)
     armed = _WATCHDOG.arm(seconds + 0.25) if interrupt and seconds else None

@@ -93,7 +93,7 @@ def limit_problems(expression: str) -> list[str]:
     def visit(node: ast.AST) -> None:
         if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call, ast.BoolOp, ast.Compare)) and _constant(node):
             try:
-                _evaluate_tree(node, current)
+                _evaluate_tree(node)
             except LimitExceeded as exc:
                 problems.append(exc.message)
             except ConditionError:
@@ -101,30 +101,40 @@ def limit_problems(expression: str) -> list[str]:
             return
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Pow, ast.LShift)) and _constant(node.right):
             try:
-                exponent = _evaluate_tree(node.right, current)
+                exponent = _evaluate_tree(node.right)
             except (LimitExceeded, ConditionError):
                 exponent = None  # reported when the right side is visited
             if isinstance(exponent, int) and exponent > current.max_int_bits:
                 sign = "**" if isinstance(node.op, ast.Pow) else "<<"
                 problems.append(f"số mũ/độ dịch bit ({sign}) {limits._n(exponent)} vượt giới hạn "
                                 f"{limits._n(current.max_int_bits)}.")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "round" \
+                and len(node.args) > 1 and _constant(node.args[1]):
+            try:
+                limits.ensure_width(_evaluate_tree(node.args[1]), "số chữ số của round")
+            except LimitExceeded as exc:
+                problems.append(exc.message)
+            except ConditionError:
+                pass
         for child in ast.iter_child_nodes(node):
             visit(child)
 
-    visit(_parse(expression).body)
+    tree = _parse(expression)
+    try:
+        with limits.bounded(seconds=current.condition_seconds, lim=current, reuse=True):
+            visit(tree.body)
+    except LimitExceeded as exc:
+        problems.append(exc.message)
     return list(dict.fromkeys(problems))
 
 
-def _evaluate_tree(node: ast.AST, lim: limits.Limits):
+def _evaluate_tree(node: ast.AST):
     evaluator = BoundedEvaluator(names={"True": True, "False": False, "None": None}, functions=registry.FUNCTIONS)
-    with limits.bounded(seconds=lim.condition_seconds, lim=lim):
-        try:
-            return evaluator._eval(node)
-        except LimitExceeded:
-            raise
-        except (InvalidExpression, TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError,
-                IndexError, RecursionError) as exc:
-            raise ConditionError(str(exc)) from None
+    try:
+        return evaluator._eval(node)
+    except (InvalidExpression, TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError,
+            IndexError, RecursionError) as exc:
+        raise ConditionError(str(exc)) from None
 
 
 def condition_problems(doctype: str, expression: str) -> list[str]:
