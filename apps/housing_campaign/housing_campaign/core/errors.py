@@ -20,6 +20,7 @@ class ErrorCode:
     TEMPLATE_ERROR = "template_error"
     TEMPLATE_SECURITY = "template_security"
     UPLOAD_REJECTED = "upload_rejected"
+    LIMIT_EXCEEDED = "limit_exceeded"  # a template or condition went past a size, loop or time bound
 
 
 class ServiceError(Exception):

@@ -49,14 +49,17 @@ def sample_context(doctype: str) -> dict | None:
 
 
 def template_problems(*, doctype: str, html: str, css: str) -> list[str]:
-    """Compile, then render against a real document when one exists. Nothing broken is saved."""
+    """Compile, then render against a real document when one exists, within the bounds of
+    ``core/limits.py`` and the (shorter) preview time limit. Nothing broken or unbounded is saved."""
+    from housing_campaign.core.limits import limits
+
     if doctype not in DOCTYPES:
         return [f"Loại hồ sơ “{doctype}” không có mẫu in."]
     try:
         sandbox.compile_template(html)
         sample = sample_context(doctype)
         if sample is not None:
-            sandbox.render(html, {**sample, "document_number": "01/GCN-UBND"})
+            sandbox.render(html, {**sample, "document_number": "01/GCN-UBND"}, seconds=limits().preview_seconds)
     except ServiceError as exc:
         return [exc.message]
     if "</style" in css.lower():

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from housing_campaign.core import limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
 from . import registry
@@ -78,7 +79,13 @@ def definition_checksum(data: dict) -> str:
 
 # ---------------------------------------------------------------------------- validation
 def definition_problems(data: dict) -> list[str]:
-    """Every reason the definition cannot take effect (python-statemachine's checks, and ours)."""
+    """Every reason the definition cannot take effect (python-statemachine's checks, and ours). The
+    conditions' bound checks share one time budget (``definition_seconds``), however many there are."""
+    with limits.bounded(seconds=limits.limits().definition_seconds):
+        return _definition_problems(data)
+
+
+def _definition_problems(data: dict) -> list[str]:
     from housing_campaign import hooks
     from housing_campaign.accounts.models import Role
 

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.db import models
 
 from housing_campaign import hooks
+from housing_campaign.core import limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
 # Names a condition may use besides the document's own fields, per document type.
@@ -20,7 +21,15 @@ COMPUTED_NAMES: dict[str, dict[str, str]] = {
     },
     "commendation": {"linked_cases": "số hồ sơ liên quan"},
 }
-FUNCTIONS = {"len": len, "abs": abs, "min": min, "max": max, "round": round}
+
+
+def bounded_round(number, ndigits=None):
+    """``round(x, -10**9)`` would compute 10**(10**9): the number of digits is bounded."""
+    limits.ensure_width(ndigits, "số chữ số của round")
+    return round(number, ndigits)
+
+
+FUNCTIONS = {"len": len, "abs": abs, "min": min, "max": max, "round": bounded_round}
 HIDDEN_FIELDS = {"extra", "lock_version", "state_entry", "workflow"}
 
 
