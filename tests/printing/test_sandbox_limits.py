@@ -234,3 +234,23 @@ def test_save_check_uses_the_preview_time_limit(people, campaign, settings):
         html="{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
     assert time.perf_counter() - start < 2
     assert problems and "chạy quá thời gian cho phép (0,3 giây)" in problems[0]
+
+
+@pytest.mark.django_db
+def test_admin_preview_uses_the_preview_time_limit(people, campaign, settings):
+    from django.test import Client
+    from django.urls import reverse
+
+    from housing_campaign.printing.models import PrintFormat
+
+    advance(people, new_case(people, campaign), "posting")
+    settings.EVAL_LIMITS = {"max_iterations": 10**12, "preview_seconds": 0.3, "render_seconds": 30}
+    fmt = PrintFormat.objects.get(code="handover_certificate")
+    client = Client()
+    client.force_login(people.admin)
+    start = time.perf_counter()
+    response = client.post(reverse("admin:printing_preview", args=[fmt.pk]), {
+        "html": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "css": ""})
+    assert time.perf_counter() - start < 3
+    assert response.status_code == 400
+    assert "chạy quá thời gian cho phép (0,3 giây)" in response.content.decode()

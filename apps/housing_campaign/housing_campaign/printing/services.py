@@ -132,12 +132,13 @@ def print_format_export(*, code: str) -> str:
                                         "css": fmt.css, "html": fmt.html})
 
 
-def render_html(*, html: str, css: str, context: dict, title: str = "") -> str:
-    return pdf.document_html(sandbox.render(html, context), css, title=title)
+def render_html(*, html: str, css: str, context: dict, title: str = "", seconds: float | None = None) -> str:
+    """``seconds``: the render's time limit (default: the per-document limit of core.limits)."""
+    return pdf.document_html(sandbox.render(html, context, seconds=seconds), css, title=title)
 
 
-def render_pdf(*, html: str, css: str, context: dict, title: str = "") -> bytes:
-    return pdf.html_to_pdf(render_html(html=html, css=css, context=context, title=title))
+def render_pdf(*, html: str, css: str, context: dict, title: str = "", seconds: float | None = None) -> bytes:
+    return pdf.html_to_pdf(render_html(html=html, css=css, context=context, title=title, seconds=seconds))
 
 
 def document_number_next(*, issuer_key: str, issuer_symbol: str, kind: str, year: int | None = None
