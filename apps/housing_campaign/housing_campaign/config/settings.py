@@ -160,6 +160,8 @@ CSRF_FAILURE_VIEW = "housing_campaign.config.errors.csrf_failure"
 # Reverse proxies whose X-Forwarded-For is believed (per-client rate limits behind a proxy).
 TRUSTED_PROXIES = SITE_CONFIG.raw.get("site", {}).get("trusted_proxies", [])
 VERIFY_RATE_LIMIT_PER_MINUTE = int(os.environ.get("VERIFY_RATE_LIMIT_PER_MINUTE", "60"))
+# Bounds on administrator-written templates and conditions (core/limits.py DEFAULTS; site [limits] table).
+EVAL_LIMITS = SITE_CONFIG.raw.get("limits", {})
 
 LOGGING = {
     "version": 1,

@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     TEMPLATE_SECURITY = "template_security"
     UPLOAD_REJECTED = "upload_rejected"
     INTERNAL = "internal_error"
+    LIMIT_EXCEEDED = "limit_exceeded"  # a template or condition went past a size, loop or time bound
 
 
 class ServiceError(Exception):

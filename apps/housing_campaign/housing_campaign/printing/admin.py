@@ -12,6 +12,7 @@ from housing_campaign.accounts.admin_base import BaseAdmin
 from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.core.hookspec import print_doctypes
+from housing_campaign.core.limits import limits
 
 from . import selectors, services
 from .models import DocumentKind, IssuedDocument, PrintFormat, PrintFormatVersion
@@ -103,11 +104,13 @@ class PrintFormatAdmin(BaseAdmin):
             context, title = selectors.context_for(actor=actor_for(request.user), doctype=fmt.doctype,
                                                    reference=reference)
             if data.get("as") == "pdf" or data.get("preview_as") == "pdf":
-                pdf = services.render_pdf(html=html, css=css, context=context, title=title)
+                pdf = services.render_pdf(html=html, css=css, context=context, title=title,
+                                          seconds=limits().preview_seconds)
                 response = HttpResponse(pdf, content_type="application/pdf")
                 response["Content-Disposition"] = f'inline; filename="{fmt.code}-{title}.pdf"'
                 return response
-            page = services.render_html(html=html, css=css, context=context, title=title)
+            page = services.render_html(html=html, css=css, context=context, title=title,
+                                            seconds=limits().preview_seconds)
             response = HttpResponse(page)
             response["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
             return response

@@ -16,14 +16,17 @@ from .models import IssuedDocument, PrintFormat, PrintFormatVersion
 
 
 def template_problems(*, doctype: str, html: str, css: str) -> list[str]:
-    """Compile, then render against a real document when one exists. Nothing broken is saved."""
+    """Compile, then render against a real document when one exists, within the bounds of
+    ``core/limits.py`` and the (shorter) preview time limit. Nothing broken or unbounded is saved."""
+    from housing_campaign.core.limits import limits
+
     if doctype not in print_doctypes():
         return [f"Loại hồ sơ “{doctype}” không có mẫu in."]
     try:
         sandbox.compile_template(html)
         sample = selectors.sample_context(doctype)
         if sample is not None:
-            sandbox.render(html, {**sample, "document_number": "01/GCN-UBND"})
+            sandbox.render(html, {**sample, "document_number": "01/GCN-UBND"}, seconds=limits().preview_seconds)
     except ServiceError as exc:
         return [exc.message]
     if "</style" in css.lower():
@@ -96,12 +99,13 @@ def print_format_export(*, code: str) -> str:
                                         "css": fmt.css, "html": fmt.html})
 
 
-def render_html(*, html: str, css: str, context: dict, title: str = "") -> str:
-    return pdf.document_html(sandbox.render(html, context), css, title=title)
+def render_html(*, html: str, css: str, context: dict, title: str = "", seconds: float | None = None) -> str:
+    """``seconds``: the render's time limit (default: the per-document limit of core.limits)."""
+    return pdf.document_html(sandbox.render(html, context, seconds=seconds), css, title=title)
 
 
-def render_pdf(*, html: str, css: str, context: dict, title: str = "") -> bytes:
-    return pdf.html_to_pdf(render_html(html=html, css=css, context=context, title=title))
+def render_pdf(*, html: str, css: str, context: dict, title: str = "", seconds: float | None = None) -> bytes:
+    return pdf.html_to_pdf(render_html(html=html, css=css, context=context, title=title, seconds=seconds))
 
 
 def document_number_next(*, issuer_key: str, issuer_symbol: str, kind: str, year: int | None = None

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from housing_campaign.core import hookspec
+from housing_campaign.core import hookspec, limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
 from . import registry
@@ -79,7 +79,13 @@ def definition_checksum(data: dict) -> str:
 
 # ---------------------------------------------------------------------------- validation
 def definition_problems(data: dict) -> list[str]:
-    """Every reason the definition cannot take effect (python-statemachine's checks, and ours)."""
+    """Every reason the definition cannot take effect (python-statemachine's checks, and ours). The
+    conditions' bound checks share one time budget (``definition_seconds``), however many there are."""
+    with limits.bounded(seconds=limits.limits().definition_seconds):
+        return _definition_problems(data)
+
+
+def _definition_problems(data: dict) -> list[str]:
     from housing_campaign.accounts.models import Role
 
     problems: list[str] = []

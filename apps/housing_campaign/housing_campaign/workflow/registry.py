@@ -7,10 +7,17 @@ from functools import cache
 from django.apps import apps
 from django.db import models
 
-from housing_campaign.core import hookspec
+from housing_campaign.core import hookspec, limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
-FUNCTIONS = {"len": len, "abs": abs, "min": min, "max": max, "round": round}
+
+def bounded_round(number, ndigits=None):
+    """``round(x, -10**9)`` would compute 10**(10**9): the number of digits is bounded."""
+    limits.ensure_width(ndigits, "số chữ số của round")
+    return round(number, ndigits)
+
+
+FUNCTIONS = {"len": len, "abs": abs, "min": min, "max": max, "round": bounded_round}
 HIDDEN_FIELDS = {"extra", "lock_version", "state_entry", "workflow"}
 
 
