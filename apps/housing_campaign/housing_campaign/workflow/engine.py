@@ -269,6 +269,9 @@ def _lock(model, ids, actor: Actor):
     return {doc.pk: doc for doc in qs.select_related(*related)}
 
 
+Decision = tuple[object, TransitionSpec, int | None]  # (locked document, transition, acting for)
+
+
 def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str,
            expected_states: dict[int, str] | None) -> list[Outcome]:
     """Lock, check and move a chunk of documents inside the caller's transaction. Every check runs in
@@ -283,96 +286,100 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
     docs = _lock(model, ids, actor)
     now = timezone.now()
     outcomes: dict[int, Outcome] = {}
-    to_move: list[tuple[object, TransitionSpec, int | None]] = []
-    to_vote: list[tuple[object, TransitionSpec, int | None]] = []
+    to_move: list[Decision] = []
+    to_vote: list[Decision] = []
     for object_id in ids:
-        doc = docs.get(object_id)
-        if doc is None:
-            outcomes[object_id] = Outcome(object_id, False, ErrorCode.NOT_FOUND,
-                                          "Không tìm thấy hồ sơ trong địa bàn bạn phụ trách.")
-            continue
-        spec = compiled(doc.workflow_id)
-        expected = (expected_states or {}).get(object_id)
-        if expected and expected != doc.state:
-            when = format_date(doc.state_since)
-            outcomes[object_id] = Outcome(
-                object_id, False, ErrorCode.STALE_STATE,
-                f"Hồ sơ vừa được chuyển sang “{spec.state_label(doc.state)}” lúc {when}; "
-                "thao tác của bạn không được áp dụng. Hãy xem lại hồ sơ.", doc.state)
-            continue
-        t = spec.transitions.get((doc.state, action))
-        if t is None:
-            outcomes[object_id] = Outcome(
-                object_id, False, ErrorCode.TRANSITION_NOT_ALLOWED,
-                f"Không có thao tác này ở trạng thái “{spec.state_label(doc.state)}”.", doc.state)
-            continue
-        votes = _votes(doctype, doc, [t.id]).get(t.id, set()) if t.quorum > 1 else None
-        reasons, acting_for = _check(actor, doctype, doc, spec, t, comment=comment, votes_by_actor=votes)
-        if reasons:
-            # The most specific reason names the error; the message gives them all.
-            outcomes[object_id] = Outcome(object_id, False, reasons[-1][0], " ".join(m for _, m in reasons),
-                                          doc.state)
-            continue
-        if t.quorum > 1 and len(votes or ()) + 1 < t.quorum:
-            to_vote.append((doc, t, acting_for))
+        verdict = _judge(actor, doctype, docs.get(object_id), object_id, action, comment,
+                         expected_states.get(object_id))
+        if isinstance(verdict, Outcome):
+            outcomes[object_id] = verdict
         else:
-            to_move.append((doc, t, acting_for))
-
+            doc, t, acting_for, is_vote = verdict
+            (to_vote if is_vote else to_move).append((doc, t, acting_for))
     if to_vote:
-        Approval.objects.bulk_create([Approval(doctype=doctype, object_id=doc.pk, transition_id=t.id,
-                                               state_entry=doc.state_entry, actor_id=actor.id,
-                                               acting_for_id=acting_for, at=now, comment=comment)
-                                      for doc, t, acting_for in to_vote])
-        events = []
-        # Votes count only within the current entry into the state, for the same transition.
-        wanted = {(d.pk, t.id, d.state_entry) for d, t, _ in to_vote}
-        counts: dict[int, int] = defaultdict(int)
-        for key in Approval.objects.filter(doctype=doctype, object_id__in=[d.pk for d, _, _ in to_vote]).values_list(
-                "object_id", "transition_id", "state_entry"):
-            if key in wanted:
-                counts[key[0]] += 1
-        for doc, t, acting_for in to_vote:
-            events.append(approval_event(doctype=doctype, object_id=doc.pk, actor_id=actor.id, acting_for_id=acting_for,
-                                         state=doc.state, action=t.action, comment=comment,
-                                         workflow_version=compiled(doc.workflow_id).version,
-                                         votes=counts.get(doc.pk, 1), quorum=t.quorum, at=now))
-            outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã ghi nhận phiếu ({counts.get(doc.pk, 1)}/{t.quorum}).",
-                                       doc.state, doc.state, vote_recorded=True)
-        DocumentEvent.objects.bulk_create(events)
-
+        outcomes.update(_record_votes(actor, doctype, to_vote, comment, now))
     if to_move:
-        events = []
-        for doc, t, acting_for in to_move:
-            spec = compiled(doc.workflow_id)
-            old = doc.state
-            doc.state = t.target
-            doc.stage = spec.states[t.target].stage
-            doc.state_since = now
-            doc.state_entry += 1
-            doc.lock_version += 1
-            doc.last_actor_id = actor.id
-            events.append(transition_event(doctype=doctype, object_id=doc.pk, actor_id=actor.id,
-                                           acting_for_id=acting_for, from_state=old, to_state=t.target,
-                                           action=t.action, comment=comment, workflow_version=spec.version, at=now))
-            outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã chuyển sang “{spec.state_label(t.target)}”.",
-                                       old, t.target)
-        # One UPDATE per target state: every moved row gets the same values, counters go up by one.
-        by_target: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for doc, _t, _ in to_move:
-            by_target[(doc.state, doc.stage)].append(doc.pk)
-        for (state, stage), pks in by_target.items():
-            model.objects.filter(pk__in=pks).update(
-                state=state, stage=stage, state_since=now, state_entry=F("state_entry") + 1,
-                lock_version=F("lock_version") + 1, last_actor_id=actor.id)
-        DocumentEvent.objects.bulk_create(events, batch_size=BULK_CHUNK)
-        effects: dict[str, list[int]] = defaultdict(list)
-        for doc, t, _ in to_move:
-            for effect in t.side_effects:
-                effects[effect].append(doc.pk)
-        # Recorded in this transaction, run after commit; a failure is retried, never a 500.
-        side_effect_jobs_record(doctype=doctype, effects=effects, actor_id=actor.id,
-                                event_ids=[doc.pk for doc, _t, _ in to_move])
+        outcomes.update(_move(actor, doctype, model, to_move, comment, now))
     return [outcomes[i] for i in ids]
+
+
+def _judge(actor: Actor, doctype: str, doc, object_id: int, action: str, comment: str, expected: str | None):
+    """A refusal (an Outcome) or what to do with the locked document: (doc, transition, acting_for, is_vote)."""
+    if doc is None:
+        return Outcome(object_id, False, ErrorCode.NOT_FOUND, "Không tìm thấy hồ sơ trong địa bàn bạn phụ trách.")
+    spec = compiled(doc.workflow_id)
+    if expected and expected != doc.state:
+        return Outcome(object_id, False, ErrorCode.STALE_STATE,
+                       f"Hồ sơ vừa được chuyển sang “{spec.state_label(doc.state)}” lúc "
+                       f"{format_date(doc.state_since)}; thao tác của bạn không được áp dụng. Hãy xem lại hồ sơ.",
+                       doc.state)
+    t = spec.transitions.get((doc.state, action))
+    if t is None:
+        return Outcome(object_id, False, ErrorCode.TRANSITION_NOT_ALLOWED,
+                       f"Không có thao tác này ở trạng thái “{spec.state_label(doc.state)}”.", doc.state)
+    votes = _votes(doctype, doc, [t.id]).get(t.id, set()) if t.quorum > 1 else None
+    reasons, acting_for = _check(actor, doctype, doc, spec, t, comment=comment, votes_by_actor=votes)
+    if reasons:
+        # The most specific reason names the error; the message gives them all.
+        return Outcome(object_id, False, reasons[-1][0], " ".join(m for _, m in reasons), doc.state)
+    return doc, t, acting_for, t.quorum > 1 and len(votes or ()) + 1 < t.quorum
+
+
+def _record_votes(actor: Actor, doctype: str, to_vote: list[Decision], comment: str, now) -> dict[int, Outcome]:
+    """A vote of a committee (quorum): recorded, the document stays where it is."""
+    Approval.objects.bulk_create([Approval(doctype=doctype, object_id=doc.pk, transition_id=t.id,
+                                           state_entry=doc.state_entry, actor_id=actor.id,
+                                           acting_for_id=acting_for, at=now, comment=comment)
+                                  for doc, t, acting_for in to_vote])
+    # Votes count only within the current entry into the state, for the same transition.
+    wanted = {(d.pk, t.id, d.state_entry) for d, t, _ in to_vote}
+    counts: dict[int, int] = defaultdict(int)
+    for key in Approval.objects.filter(doctype=doctype, object_id__in=[d.pk for d, _, _ in to_vote]).values_list(
+            "object_id", "transition_id", "state_entry"):
+        if key in wanted:
+            counts[key[0]] += 1
+    events, outcomes = [], {}
+    for doc, t, acting_for in to_vote:
+        events.append(approval_event(doctype=doctype, object_id=doc.pk, actor_id=actor.id, acting_for_id=acting_for,
+                                     state=doc.state, action=t.action, comment=comment,
+                                     workflow_version=compiled(doc.workflow_id).version,
+                                     votes=counts.get(doc.pk, 1), quorum=t.quorum, at=now))
+        outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã ghi nhận phiếu ({counts.get(doc.pk, 1)}/{t.quorum}).",
+                                   doc.state, doc.state, vote_recorded=True)
+    DocumentEvent.objects.bulk_create(events)
+    return outcomes
+
+
+def _move(actor: Actor, doctype: str, model, to_move: list[Decision], comment: str, now) -> dict[int, Outcome]:
+    """Move the documents: one UPDATE per target state, the log rows, and the side-effect jobs."""
+    events, outcomes = [], {}
+    for doc, t, acting_for in to_move:
+        spec = compiled(doc.workflow_id)
+        old = doc.state
+        doc.state = t.target
+        doc.stage = spec.states[t.target].stage
+        events.append(transition_event(doctype=doctype, object_id=doc.pk, actor_id=actor.id,
+                                       acting_for_id=acting_for, from_state=old, to_state=t.target,
+                                       action=t.action, comment=comment, workflow_version=spec.version, at=now))
+        outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã chuyển sang “{spec.state_label(t.target)}”.",
+                                   old, t.target)
+    # Every moved row gets the same values and its counters go up by one.
+    by_target: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for doc, _t, _ in to_move:
+        by_target[(doc.state, doc.stage)].append(doc.pk)
+    for (state, stage), pks in by_target.items():
+        model.objects.filter(pk__in=pks).update(
+            state=state, stage=stage, state_since=now, state_entry=F("state_entry") + 1,
+            lock_version=F("lock_version") + 1, last_actor_id=actor.id)
+    DocumentEvent.objects.bulk_create(events, batch_size=BULK_CHUNK)
+    effects: dict[str, list[int]] = defaultdict(list)
+    for doc, t, _ in to_move:
+        for effect in t.side_effects:
+            effects[effect].append(doc.pk)
+    # Recorded in this transaction, run after commit; a failure is retried, never a 500.
+    side_effect_jobs_record(doctype=doctype, effects=effects, actor_id=actor.id,
+                            event_ids=[doc.pk for doc, _t, _ in to_move])
+    return outcomes
 
 
 def document_transition(*, actor: Actor, doctype: str, object_id: int, action: str, comment: str = "",
