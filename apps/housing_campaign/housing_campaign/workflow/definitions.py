@@ -88,7 +88,22 @@ def definition_problems(data: dict) -> list[str]:
 def _definition_problems(data: dict) -> list[str]:
     from housing_campaign.accounts.models import Role
 
-    problems: list[str] = []
+    problems = _unknown_keys(data)
+    doctype = data.get("doctype")
+    if doctype not in hookspec.doctype_models():
+        return [f"Loại hồ sơ không tồn tại: {doctype!r}."]
+    roles = set(Role.objects.values_list("code", flat=True))
+    states = data.get("states") or []
+    codes = [s.get("code") for s in states]
+    problems += _state_problems(data, states, codes, roles, registry.known_names(doctype))
+    transition_problems, graph = _transition_problems(doctype, data.get("transitions") or [], codes, roles)
+    problems += transition_problems
+    problems += _graph_problems(data, states, graph)
+    return problems
+
+
+def _unknown_keys(data: dict) -> list[str]:
+    problems = []
     for s in data.get("states") or []:
         unknown = sorted(set(s) - set(STATE_KEYS))
         if unknown:
@@ -98,14 +113,12 @@ def _definition_problems(data: dict) -> list[str]:
         if unknown:
             problems.append(f"Bước {t.get('source')}→{t.get('target')}: khóa không hợp lệ "
                             f"{', '.join(map(str, unknown))}.")
-    doctype = data.get("doctype")
-    if doctype not in hookspec.doctype_models():
-        return [f"Loại hồ sơ không tồn tại: {doctype!r}."]
-    roles = set(Role.objects.values_list("code", flat=True))
-    field_names = registry.known_names(doctype)
-    states = data.get("states") or []
-    transitions = data.get("transitions") or []
-    codes = [s.get("code") for s in states]
+    return problems
+
+
+def _state_problems(data: dict, states: list[dict], codes: list, roles: set[str], field_names: set[str]
+                    ) -> list[str]:
+    problems = []
     stages = set(Stage.values)
     if not states:
         problems.append("Quy trình phải có ít nhất một trạng thái.")
@@ -130,8 +143,14 @@ def _definition_problems(data: dict) -> list[str]:
         sla = s.get("sla_days")
         if sla is not None and (not isinstance(sla, int) or sla <= 0):
             problems.append(f"Trạng thái {code}: thời hạn xử lý phải là số ngày nguyên dương.")
+    return problems
+
+
+def _transition_problems(doctype: str, transitions: list[dict], codes: list, roles: set[str]
+                         ) -> tuple[list[str], dict[str, set[str]]]:
+    """Problems of each transition, and the graph of states they draw (for reachability)."""
+    problems = []
     seen_actions = set()
-    outgoing = {c: 0 for c in codes}
     graph: dict[str, set[str]] = {c: set() for c in codes}
     for t in transitions:
         src, act, tgt = t.get("source"), t.get("action"), t.get("target")
@@ -165,26 +184,30 @@ def _definition_problems(data: dict) -> list[str]:
                 problems.append(f"{name}: tác vụ kèm theo “{effect}” không có trong hooks.py.")
             elif doctype not in spec["doctypes"]:
                 problems.append(f"{name}: tác vụ “{effect}” không dùng được cho loại hồ sơ này.")
-        if src in outgoing:
-            outgoing[src] += 1
-        if src in graph and tgt in codes:
+        if src in graph:
             graph[src].add(tgt)
+    return problems, graph
+
+
+def _graph_problems(data: dict, states: list[dict], graph: dict[str, set[str]]) -> list[str]:
+    """Terminal states with a way out, others without one, states the initial state cannot reach."""
+    problems = []
     by_code = {s.get("code"): s for s in states}
-    for code, count in outgoing.items():
+    for code, targets in graph.items():
         state = by_code.get(code) or {}
-        if state.get("is_terminal") and count:
+        if state.get("is_terminal") and targets:
             problems.append(f"Trạng thái kết thúc {code} không được có bước chuyển đi.")
-        if not state.get("is_terminal") and count == 0:
+        if not state.get("is_terminal") and not targets:
             problems.append(f"Trạng thái {code} không phải trạng thái kết thúc nhưng không có bước chuyển đi.")
     if data.get("initial_state") in graph:
         reached = {data["initial_state"]}
         queue = deque([data["initial_state"]])
         while queue:
-            for nxt in graph[queue.popleft()]:
-                if nxt not in reached:
+            for nxt in graph.get(queue.popleft(), ()):
+                if nxt in graph and nxt not in reached:
                     reached.add(nxt)
                     queue.append(nxt)
-        for code in codes:
+        for code in graph:
             if code not in reached:
                 problems.append(f"Trạng thái {code} không thể đến được từ trạng thái đầu.")
     if not any(s.get("is_terminal") for s in states):
