@@ -184,34 +184,41 @@ def _eligibility_for(case: HousingCase) -> tuple[list[dict], bool]:
     return results, eligibility.overall(results)
 
 
-@transaction.atomic
-def case_create(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
-                extra: dict | None = None) -> HousingCase:
-    """Open a case for a surveyed household. Refuses with every field's error, saving nothing."""
+def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
+                       extra: dict | None = None, workflow_fields: dict, extra_fields=None,
+                       check_existing: bool = True) -> tuple[dict[str, list[str]], dict]:
+    """Every reason ``case_create`` would refuse, and the cleaned extra fields (shared with bulk imports,
+    which check the existing case themselves and pass the extra-field definitions once)."""
     errors = survey_errors(campaign, data)
     if not commune_in_campaign(campaign, household.commune):
         errors["commune"] = [f"{household.commune.name} không thuộc địa bàn của chương trình {campaign.name}."]
     if survey_round is None or survey_round.campaign_id != campaign.id:
         errors["survey_round"] = ["Đợt rà soát không thuộc chương trình này."]
-    if HousingCase.objects.filter(campaign=campaign, household=household).exists():
+    if check_existing and HousingCase.objects.filter(campaign=campaign, household=household).exists():
         errors["household"] = [f"Hộ {household.head_name} ({household.code}) đã có hồ sơ trong chương trình này."]
     try:
-        extra_clean = extra_values_clean(doctype=DOCTYPE, values=extra or {})
+        extra_clean = extra_values_clean(doctype=DOCTYPE, values=extra or {}, fields=extra_fields)
     except ServiceError as exc:
         errors.update(exc.errors)
         extra_clean = {}
     commune = household.commune
     successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
-    workflow_fields = engine.initial_workflow_fields(DOCTYPE)
     initial = engine.compiled(workflow_fields["workflow"].id).states[workflow_fields["state"]]
     if "commune" not in errors and actor.authority_for(initial.edit_roles, commune.path,
                                                        successor.path if successor else "") is None:
         errors["commune"] = [f"Bạn không có quyền lập hồ sơ tại {commune.name}."]
-    if errors:
-        raise validation_error(errors)
+    return errors, extra_clean
+
+
+def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
+               extra_clean: dict, code: str, workflow_fields: dict, norms: dict | None = None) -> HousingCase:
+    """The unsaved case exactly as ``case_create`` makes it: initial workflow state and stage, units now and
+    after 2025, priority, eligibility with reasons, support amount. ``norms`` ({(strand_id, support_type):
+    amount}, from ``support_norms_today``) spares a bulk import one query per case."""
+    commune = household.commune
+    successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
     case = HousingCase(
-        code=f"{campaign.code.upper()}-{sequence_next(key=f'case:{campaign.code}'):06d}",
-        campaign=campaign, household=household, survey_round=survey_round, commune=commune,
+        code=code, campaign=campaign, household=household, survey_round=survey_round, commune=commune,
         commune_2025=successor, unit_path=commune.path if commune.system == AdminUnit.System.LEGACY else "",
         unit_2025_path=successor.path if successor else "", village=data.get("village") or household.village,
         priority=priority_of(household), extra=extra_clean, created_by=actor.user, **workflow_fields,
@@ -222,7 +229,33 @@ def case_create(*, actor: Actor, campaign: Campaign, household: Household, surve
     case.floor_area = Decimal(str(case.floor_area).replace(",", "."))
     case.persons = int(case.persons)
     case.eligibility, case.is_eligible = _eligibility_for(case)
-    case.support_amount = support_norm_amount(case=case)
+    case.support_amount = (support_norm_amount(case=case) if norms is None
+                           else norms.get((case.strand_id, case.support_type), 0))
+    return case
+
+
+def support_norms_today(campaign: Campaign) -> dict[tuple[int, str], int]:
+    """{(strand id, support type): amount} of the norms valid today, as ``support_norm_amount`` picks them."""
+    today = timezone.localdate()
+    result: dict[tuple[int, str], int] = {}
+    for norm in SupportNorm.objects.filter(strand__campaign=campaign, valid_from__lte=today).order_by("valid_from"):
+        result[(norm.strand_id, norm.support_type)] = norm.amount
+    return result
+
+
+@transaction.atomic
+def case_create(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
+                extra: dict | None = None) -> HousingCase:
+    """Open a case for a surveyed household. Refuses with every field's error, saving nothing."""
+    workflow_fields = engine.initial_workflow_fields(DOCTYPE)
+    errors, extra_clean = case_create_errors(actor=actor, campaign=campaign, household=household,
+                                             survey_round=survey_round, data=data, extra=extra,
+                                             workflow_fields=workflow_fields)
+    if errors:
+        raise validation_error(errors)
+    case = case_build(actor=actor, campaign=campaign, household=household, survey_round=survey_round, data=data,
+                      extra_clean=extra_clean, workflow_fields=workflow_fields,
+                      code=f"{campaign.code.upper()}-{sequence_next(key=f'case:{campaign.code}'):06d}")
     try:
         with transaction.atomic():
             case.save()

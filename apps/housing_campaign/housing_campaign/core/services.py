@@ -8,21 +8,30 @@ from django.utils import timezone
 from .models import DocumentEvent, Sequence
 
 
-def sequence_next(*, key: str) -> int:
-    """Next value of a gap-free counter. Must run inside the caller's transaction so that a rolled
-    back document also gives its number back."""
+def sequence_next(*, key: str, count: int = 1) -> int:
+    """Next value of a gap-free counter (with ``count``: the last of ``count`` consecutive values taken in
+    one step, for bulk imports). Must run inside the caller's transaction so that a rolled back document
+    also gives its number back."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("sequence_next must run inside a transaction")
     Sequence.objects.bulk_create([Sequence(key=key, last_value=0)], ignore_conflicts=True)
-    Sequence.objects.filter(key=key).update(last_value=F("last_value") + 1)
+    Sequence.objects.filter(key=key).update(last_value=F("last_value") + count)
     return Sequence.objects.get(key=key).last_value
 
 
-def event_record(*, doctype: str, object_id: int, kind: str, actor=None, acting_for=None, comment: str = "",
-                 changes: dict | None = None, data: dict | None = None, from_state: str = "",
-                 to_state: str = "", action: str = "", workflow_version: int | None = None) -> DocumentEvent:
-    return DocumentEvent.objects.create(
-        doctype=doctype, object_id=object_id, kind=kind, at=timezone.now(),
+def event_build(*, doctype: str, object_id: int, kind: str, actor=None, acting_for=None, comment: str = "",
+                changes: dict | None = None, data: dict | None = None, from_state: str = "",
+                to_state: str = "", action: str = "", workflow_version: int | None = None,
+                at=None) -> DocumentEvent:
+    """An unsaved timeline row (bulk imports save many at once); ``event_record`` saves one."""
+    return DocumentEvent(
+        doctype=doctype, object_id=object_id, kind=kind, at=at or timezone.now(),
         actor_id=getattr(actor, "pk", actor), acting_for_id=getattr(acting_for, "pk", acting_for), comment=comment,
         changes=changes or {}, data=data or {}, from_state=from_state, to_state=to_state, action=action,
         workflow_version=workflow_version)
+
+
+def event_record(**kwargs) -> DocumentEvent:
+    event = event_build(**kwargs)
+    event.save(force_insert=True)
+    return event

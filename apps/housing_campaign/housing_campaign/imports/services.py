@@ -1,0 +1,732 @@
+"""Imports of survey lists (households + cases) and of updates to existing cases.
+
+One path for the command, the desk and the benchmark: read (``readers``), map the columns
+(``mapping``), turn each cell into a value or a repair or a refusal (``cells``), check each row with the
+same rules as the survey form (``cases.services``), deduplicate inside the file and against the
+database, then write everything in ONE transaction with bulk inserts (no row-by-row creation):
+households, cases built exactly as ``case_create`` builds them (``case_build``), and their timeline rows.
+A dry run does everything except the write. Any refused row stops the whole write unless "good rows
+only" was chosen. A report workbook lists every row with its status and reasons.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from housing_campaign.accounts.selectors import Actor
+from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType, SurveyRound
+from housing_campaign.cases import services as case_services
+from housing_campaign.cases.models import HousingCase, PartCondition
+from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.models import DocumentEvent
+from housing_campaign.core.services import event_build, sequence_next
+from housing_campaign.core.spreadsheets import Column, xlsx_write
+from housing_campaign.extrafields.models import ExtraField
+from housing_campaign.extrafields.services import extra_fields_known
+from housing_campaign.geography.models import AdminUnit, Village
+from housing_campaign.households.models import Household, LandStatus
+from housing_campaign.workflow import engine
+
+from . import cells
+from .cells import CellError, compact, fold
+from .mapping import SURVEY_FIELDS, UPDATE_FIELDS, FieldSpec, is_numbering_row
+from .models import ImportBatch, ImportKind, ImportTemplate
+from .readers import ReadError, Sheet, read_sheet
+
+logger = logging.getLogger(__name__)
+DOCTYPE = HousingCase.DOCTYPE
+
+CREATED, REPAIRED, REFUSED, EXISTING, IGNORED, UPDATED, UNCHANGED = (
+    "created", "repaired", "refused", "existing", "ignored", "updated", "unchanged")
+STATUS_LABELS = {CREATED: "Tạo mới", REPAIRED: "Tạo mới (đã sửa)", REFUSED: "Từ chối", EXISTING: "Đã có, bỏ qua",
+                 IGNORED: "Không phải dòng dữ liệu", UPDATED: "Cập nhật", UNCHANGED: "Không thay đổi"}
+DRY_STATUS_LABELS = {CREATED: "Sẽ tạo mới", REPAIRED: "Sẽ tạo mới (đã sửa)", UPDATED: "Sẽ cập nhật"}
+
+CATEGORY_NAMES = {
+    "ho ngheo": Category.POOR, "ngheo": Category.POOR, "hn": Category.POOR, "poor": Category.POOR,
+    "ho can ngheo": Category.NEAR_POOR, "can ngheo": Category.NEAR_POOR, "hcn": Category.NEAR_POOR,
+    "near poor": Category.NEAR_POOR, "near_poor": Category.NEAR_POOR,
+    "nguoi co cong": Category.MERITORIOUS, "ho nguoi co cong": Category.MERITORIOUS,
+    "nguoi co cong voi cach mang": Category.MERITORIOUS, "ho nguoi co cong voi cach mang": Category.MERITORIOUS,
+    "co cong": Category.MERITORIOUS, "ncc": Category.MERITORIOUS, "meritorious": Category.MERITORIOUS,
+    "thien tai": Category.DISASTER, "ho bi anh huong thien tai": Category.DISASTER,
+    "bi anh huong thien tai": Category.DISASTER, "ho thien tai": Category.DISASTER, "disaster": Category.DISASTER,
+    "khac": Category.OTHER, "doi tuong khac": Category.OTHER, "other": Category.OTHER,
+}
+SUPPORT_TYPE_NAMES = {
+    "xay moi": SupportType.NEW_BUILD, "xay dung moi": SupportType.NEW_BUILD, "lam moi": SupportType.NEW_BUILD,
+    "xd moi": SupportType.NEW_BUILD, "lam nha moi": SupportType.NEW_BUILD, "new build": SupportType.NEW_BUILD,
+    "new_build": SupportType.NEW_BUILD, "sua chua": SupportType.REPAIR, "sua": SupportType.REPAIR,
+    "sua chua nha": SupportType.REPAIR, "sua chua cai tao": SupportType.REPAIR, "repair": SupportType.REPAIR,
+}
+PART_NAMES = {
+    "khong ben vung": PartCondition.UNSTABLE, "kbv": PartCondition.UNSTABLE, "hu hong": PartCondition.UNSTABLE,
+    "khong": PartCondition.UNSTABLE, "unstable": PartCondition.UNSTABLE, "x": PartCondition.UNSTABLE,
+    "ben vung": PartCondition.STABLE, "bv": PartCondition.STABLE, "tot": PartCondition.STABLE,
+    "stable": PartCondition.STABLE, "co": PartCondition.STABLE,
+}
+LAND_NAMES = {
+    "hop phap": LandStatus.UNDISPUTED, "khong tranh chap": LandStatus.UNDISPUTED,
+    "dat o hop phap khong tranh chap": LandStatus.UNDISPUTED, "on dinh": LandStatus.UNDISPUTED,
+    "undisputed": LandStatus.UNDISPUTED, "tranh chap": LandStatus.DISPUTED, "dang tranh chap": LandStatus.DISPUTED,
+    "disputed": LandStatus.DISPUTED, "khong co dat": LandStatus.NONE, "khong co dat o": LandStatus.NONE,
+    "none": LandStatus.NONE,
+}
+UNIT_PREFIXES = ("thi tran ", "phuong ", "xa ", "tt ", "huyen ", "thanh pho ", "thi xa ", "tp ", "quan ")
+TOTAL_MARKERS = ("tong cong", "tong so", "cong", "tong")
+
+
+# ---------------------------------------------------------------------------- results
+@dataclass
+class RowResult:
+    excel_row: int
+    index: int
+    status: str
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(m.rstrip(".") for m in self.messages) + ("." if self.messages else "")
+
+    def line(self) -> str:
+        return f"dòng {self.excel_row}: {self.reason}"
+
+
+@dataclass
+class Outcome:
+    kind: str
+    rows: list[RowResult]
+    written: bool
+    dry_run: bool
+    phases: dict[str, float]
+    sheet: Sheet | None = None
+    batch: ImportBatch | None = None
+    report_path: Path | None = None
+    good_rows_only: bool = False
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for r in self.rows if r.status in statuses)
+
+    @property
+    def refused(self) -> list[RowResult]:
+        return [r for r in self.rows if r.status == REFUSED]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.count(CREATED, REPAIRED, REFUSED, EXISTING, UPDATED, UNCHANGED),
+                "created": self.count(CREATED, REPAIRED), "repaired": self.count(REPAIRED),
+                "refused": self.count(REFUSED), "existing": self.count(EXISTING), "updated": self.count(UPDATED),
+                "unchanged": self.count(UNCHANGED), "ignored": self.count(IGNORED)}
+
+    def summary(self) -> str:
+        c = self.counts
+        if self.kind == ImportKind.UPDATE:
+            head = (f"{c['rows']} dòng: {c['updated']} {'sẽ ' if not self.written else ''}cập nhật, "
+                    f"{c['unchanged']} không thay đổi, {c['refused']} bị từ chối.")
+        else:
+            verb = "đã tạo" if self.written else "sẽ tạo"
+            head = (f"{c['rows']} dòng: {c['created']} {verb} mới (trong đó {c['repaired']} dòng đã sửa), "
+                    f"{c['refused']} bị từ chối, {c['existing']} đã có trong chương trình (bỏ qua).")
+        if self.dry_run:
+            return "Kiểm tra thử, chưa ghi gì. " + head
+        if self.written:
+            tail = " Các dòng bị từ chối chưa được nhập: sửa và nhập lại bằng tệp khác." if c["refused"] else ""
+            return f"Đã nhập. {head}{tail}"
+        if c["refused"] and not self.good_rows_only:
+            return (f"KHÔNG nhập dòng nào vì có {c['refused']} dòng bị từ chối (nhập tất cả hoặc không nhập gì). "
+                    f"{head} Sửa các dòng này, hoặc chọn “chỉ nhập dòng hợp lệ”.")
+        if c["existing"]:
+            return (f"Không tạo thêm hồ sơ nào: các dòng hợp lệ đã có trong chương trình (tệp đã được nhập trước "
+                    f"đây). {head}")
+        return "Không có dòng nào để nhập. " + head
+
+
+def _timer():
+    phases: dict[str, float] = {}
+    state = {"t": time.perf_counter()}
+
+    def mark(name: str) -> None:
+        now = time.perf_counter()
+        phases[name] = round(phases.get(name, 0) + now - state["t"], 3)
+        state["t"] = now
+    return phases, mark
+
+
+# ---------------------------------------------------------------------------- survey import context
+class SurveyContext:
+    """Everything a row is checked against, loaded once per import (no query per row)."""
+
+    def __init__(self, *, actor: Actor, campaign: Campaign, survey_round: SurveyRound, mapping: dict):
+        self.actor, self.campaign, self.survey_round = actor, campaign, survey_round
+        self.mapping = mapping
+        prefixes = [campaign.province.path] + ([campaign.province_2025.path] if campaign.province_2025_id else [])
+        units = list(AdminUnit.objects.filter(level__in=("commune", "district"))
+                     .filter(path__regex=r"^(" + "|".join(p.replace(".", r"\.") for p in prefixes) + ")")
+                     .select_related("successor", "parent"))
+        self.communes: dict[str, list[AdminUnit]] = defaultdict(list)
+        self.districts: dict[str, list[AdminUnit]] = defaultdict(list)
+        for unit in units:
+            target = self.communes if unit.level == "commune" else self.districts
+            target[_unit_key(unit.short_name)].append(unit)
+        self.villages: dict[tuple[int, str], Village] = {
+            (v.commune_id, _village_key(v.name)): v
+            for v in Village.objects.filter(commune__in=[u for u in units if u.level == "commune"])}
+        strands = list(Strand.objects.filter(campaign=campaign).order_by("id"))
+        self.strands = {}
+        for strand in strands:
+            self.strands[fold(strand.name)] = strand
+            self.strands[fold(strand.code)] = strand
+        default_strand = (mapping.get("defaults") or {}).get("strand")
+        self.default_strand = next((s for s in strands if default_strand in (s.code, str(s.pk))), None)
+        if self.default_strand is None and len(strands) == 1:
+            self.default_strand = strands[0]
+        self.norms = case_services.support_norms_today(campaign)
+        self.extra_fields = extra_fields_known(DOCTYPE)
+        self.workflow_fields = engine.initial_workflow_fields(DOCTYPE)
+        self.admitted = campaign.admitted_categories or [Category.POOR, Category.NEAR_POOR]
+        self._village_new: dict[tuple[int, str], Village] = {}
+
+    def commune_for(self, raw_commune, raw_district) -> tuple[AdminUnit, str | None]:
+        name = cells.text(raw_commune)
+        candidates = list(self.communes.get(_unit_key(name), []))
+        if not candidates:
+            raise CellError(f"không tìm thấy xã “{name}” trong tỉnh {self.campaign.province.name}"
+                            + (f" hoặc {self.campaign.province_2025.name}" if self.campaign.province_2025_id else "")
+                            + ".")
+        district_name = cells.text(raw_district)
+        if len(candidates) > 1 and district_name:
+            districts = self.districts.get(_unit_key(district_name), [])
+            narrowed = [c for c in candidates if c.parent_id in {d.id for d in districts}]
+            candidates = narrowed or candidates
+        if len(candidates) > 1:
+            legacy = [c for c in candidates if c.system == AdminUnit.System.LEGACY]
+            successors = {c.successor_id for c in legacy}
+            # A legacy commune and the 2025 commune that kept its name are the same place: keep the legacy one.
+            if len(legacy) == 1 and all(c.id in successors for c in candidates if c not in legacy):
+                candidates = legacy
+        if len(candidates) > 1:
+            names = ", ".join(sorted({c.full_name for c in candidates}))
+            raise CellError(f"tên xã “{name}” khớp với nhiều đơn vị ({names}); hãy thêm cột Huyện.")
+        unit = candidates[0]
+        warning = None
+        if name not in (unit.name, unit.short_name):
+            warning = f"Xã “{name}” được hiểu là “{unit.name}” ({unit.parent.name})."
+        if district_name and unit.system == AdminUnit.System.LEGACY and unit.parent and \
+                _unit_key(district_name) != _unit_key(unit.parent.short_name):
+            raise CellError(f"xã “{unit.name}” không thuộc huyện “{district_name}” (thuộc {unit.parent.name}).")
+        return unit, warning
+
+    def village_for(self, commune: AdminUnit, raw) -> tuple[Village | None, str | None]:
+        name = cells.text(raw)
+        if not name:
+            return None, None
+        key = (commune.id, _village_key(name))
+        found = self.villages.get(key) or self._village_new.get(key)
+        if found is not None:
+            return found, None
+        village = Village(commune=commune, name=name[:120])
+        self._village_new[key] = village
+        return village, f"Thôn “{name}” chưa có trong danh mục của {commune.name}: sẽ được thêm."
+
+    def strand_for(self, raw) -> Strand | None:
+        if cells.is_blank(raw):
+            return self.default_strand
+        found = self.strands.get(fold(raw))
+        if found is None:
+            known = ", ".join(f"“{s.name}”" for s in {s.pk: s for s in self.strands.values()}.values())
+            raise CellError(f"không phải nguồn hỗ trợ của chương trình (có: {known}).")
+        return found
+
+
+def _unit_key(name: str) -> str:
+    folded = fold(name)
+    for prefix in UNIT_PREFIXES:
+        if folded.startswith(prefix):
+            folded = folded[len(prefix):]
+            break
+    return folded.replace(" ", "")
+
+
+def _village_key(name: str) -> str:
+    folded = fold(name)
+    for prefix in ("thon ", "lang ", "buon ", "to dan pho ", "to ", "plei ", "khoi "):
+        if folded.startswith(prefix):
+            folded = folded[len(prefix):]
+            break
+    return folded.replace(" ", "")
+
+
+# ---------------------------------------------------------------------------- one row
+@dataclass
+class Candidate:
+    result: RowResult
+    household: Household
+    case: HousingCase
+    national_id: str
+    existing_household: Household | None = None
+
+
+class _Row:
+    """The mapped cells of one row and the messages about them."""
+
+    def __init__(self, values: list, columns: dict[str, int], labels: list[str], defaults: dict):
+        self.values, self.columns, self.labels, self.defaults = values, columns, labels, defaults
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.bad_fields: set[str] = set()
+
+    def raw(self, key: str):
+        index = self.columns.get(key)
+        value = self.values[index] if index is not None and index < len(self.values) else None
+        if cells.is_blank(value) and key in self.defaults:
+            return self.defaults[key]
+        return value
+
+    def where(self, key: str) -> str:
+        index = self.columns.get(key)
+        if index is not None:
+            return f"cột “{self.labels[index]}”"
+        if key in self.defaults:
+            return "giá trị mặc định"
+        return f"cột {_FIELD_LABELS[key]}" if key in _FIELD_LABELS else ""
+
+    def refuse(self, key: str, message: str) -> None:
+        where, value = self.where(key), cells.shown(self.raw(key))
+        if where and value:
+            message = f"{where} (“{value}”): {message}"
+        elif where:
+            message = f"{where}: {message}"
+        self.errors.append(message)
+        self.bad_fields.add(key)
+
+    def parse(self, key: str, parser, *args):
+        try:
+            return parser(self.raw(key), *args)
+        except CellError as exc:
+            self.refuse(key, str(exc)[0].upper() + str(exc)[1:] if str(exc) else "không đọc được.")
+            return None
+
+
+_FIELD_LABELS = {f.key: f"“{f.label}”" for f in (*SURVEY_FIELDS, *UPDATE_FIELDS)}
+
+
+def _is_total_row(values) -> bool:
+    for value in values[:6]:
+        if isinstance(value, str):
+            folded = fold(value)
+            if any(folded == m or folded.startswith(m + " ") for m in TOTAL_MARKERS):
+                return True
+    return False
+
+
+def _extra_values(ctx: SurveyContext, row: _Row) -> dict:
+    """Administrator-defined fields: the cell typed as the field wants it ("60.000.000" for a number),
+    then checked by the same cleaner as the forms."""
+    active = {f.code: f for f in ctx.extra_fields[0]}
+    values = {}
+    for key in list(row.columns) + [k for k in row.defaults if k not in row.columns]:
+        if not key.startswith("extra:") or key[6:] not in active:
+            continue
+        spec, raw = active[key[6:]], row.raw(key)
+        if cells.is_blank(raw):
+            continue
+        kind = spec.field_type
+        if kind in (ExtraField.FieldType.INTEGER, ExtraField.FieldType.DECIMAL):
+            number = row.parse(key, cells.decimal)
+            if number is not None:
+                values[spec.code] = int(number) if number == number.to_integral_value() else number
+        elif kind == ExtraField.FieldType.DATE:
+            day = row.parse(key, cells.date)
+            if day is not None:
+                values[spec.code] = day
+        elif kind == ExtraField.FieldType.BOOLEAN:
+            flag = row.parse(key, cells.boolean)
+            if flag is not None:
+                values[spec.code] = flag
+        elif kind == ExtraField.FieldType.CHOICE:
+            by_name = {fold(label): str(code) for code, label in spec.choices}
+            by_name.update({fold(code): str(code) for code, _ in spec.choices})
+            values[spec.code] = by_name.get(fold(raw), cells.text(raw))
+        else:
+            values[spec.code] = cells.text(raw)
+    return values
+
+
+def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, str] | None:
+    """Parse and check one row; None when refused (the reasons are on ``row.errors``)."""
+    nid, warning = row.parse("national_id", cells.national_id) or ("", None)
+    if warning:
+        row.warnings.append(warning)
+    commune = village = None
+    if cells.is_blank(row.raw("commune")):
+        row.refuse("commune", "Chưa có tên xã.")
+    else:
+        try:
+            commune, warning = ctx.commune_for(row.raw("commune"), row.raw("district"))
+            if warning:
+                row.warnings.append(warning)
+        except CellError as exc:
+            row.refuse("commune", str(exc)[0].upper() + str(exc)[1:])
+    if commune is not None:
+        village, warning = ctx.village_for(commune, row.raw("village"))
+        if warning:
+            row.warnings.append(warning)
+    category = row.parse("category", cells.choice, CATEGORY_NAMES, "đối tượng")
+    if category is None and "category" not in row.bad_fields:
+        row.refuse("category", "Chưa có đối tượng (Hộ nghèo, Hộ cận nghèo, Người có công ...).")
+    elif category and category not in ctx.admitted:
+        row.refuse("category", f"{Category(category).label} không thuộc đối tượng chương trình hỗ trợ.")
+    ethnicity = cells.text(row.raw("ethnicity"))[:40]
+    minority = row.parse("is_ethnic_minority", cells.boolean)
+    if minority is None:
+        minority = bool(ethnicity) and compact(ethnicity) != "kinh"
+    hh_data = {
+        "head_name": cells.text(row.raw("head_name"))[:120], "national_id": nid, "category": category or "",
+        "ethnicity": ethnicity, "is_ethnic_minority": minority,
+        "social_assistance": bool(row.parse("social_assistance", cells.boolean)),
+        "split_on": row.parse("split_on", cells.date),
+        "earlier_support": bool(row.parse("earlier_support", cells.boolean)),
+        "land_status": row.parse("land_status", cells.choice, LAND_NAMES, "tình trạng đất ở") or LandStatus.UNDISPUTED,
+        "commune": commune, "village": village,
+        "address": cells.text(row.raw("address"))[:300], "phone": cells.text(row.raw("phone"))[:20],
+    }
+    strand = None
+    try:
+        strand = ctx.strand_for(row.raw("strand"))
+    except CellError as exc:
+        row.refuse("strand", str(exc)[0].upper() + str(exc)[1:])
+    case_data = {
+        "strand": strand,
+        "support_type": row.parse("support_type", cells.choice, SUPPORT_TYPE_NAMES, "hình thức hỗ trợ (Xây mới, "
+                                  "Sửa chữa)"),
+        "floor_area": row.parse("floor_area", cells.decimal),
+        "persons": row.parse("persons", cells.integer),
+        "foundation": row.parse("foundation", cells.choice, PART_NAMES, "tình trạng (Bền vững, Không bền vững)"),
+        "frame_walls": row.parse("frame_walls", cells.choice, PART_NAMES, "tình trạng (Bền vững, Không bền vững)"),
+        "roof": row.parse("roof", cells.choice, PART_NAMES, "tình trạng (Bền vững, Không bền vững)"),
+        "remaining_lifespan_years": row.parse("remaining_lifespan_years", cells.integer),
+        "surveyed_on": row.parse("surveyed_on", cells.date),
+        "survey_note": cells.text(row.raw("survey_note")),
+        "village": village,
+    }
+    extra = _extra_values(ctx, row)
+    # The same rules as the survey form, on the typed values.
+    shared = case_services.household_errors(hh_data, campaign=ctx.campaign)
+    household = None
+    if commune is not None:
+        household = Household(code="", commune=commune, **{k: v for k, v in hh_data.items() if k != "commune"})
+        errors, extra_clean = case_services.case_create_errors(
+            actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
+            data=case_data, extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields,
+            check_existing=False)
+        shared.update(errors)
+    for key, messages in shared.items():
+        field_key = key[len("extra__"):] if key.startswith("extra__") else key
+        field_key = f"extra:{field_key}" if key.startswith("extra__") else field_key
+        if field_key in row.bad_fields:
+            continue
+        for message in messages:
+            row.refuse(field_key, message)
+    if row.errors or household is None:
+        return None
+    case = case_services.case_build(
+        actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
+        data=case_data, extra_clean=extra_clean, code="", workflow_fields=ctx.workflow_fields, norms=ctx.norms)
+    return household, case, nid
+
+
+# ---------------------------------------------------------------------------- survey import
+def _columns(sheet: Sheet, mapping: dict, fields: tuple[FieldSpec, ...]) -> tuple[dict[str, int], dict]:
+    """{field: column index} from a mapping by header labels (or the automatic one), and the defaults."""
+    labels = sheet.header.labels
+    chosen = mapping.get("columns") if mapping.get("columns") else sheet.header.auto
+    columns = {}
+    for key, label in chosen.items():
+        if label in labels:
+            columns[key] = labels.index(label)
+    defaults = {k: v for k, v in (mapping.get("defaults") or {}).items() if v not in (None, "")}
+    return columns, defaults
+
+
+def _require_columns(columns: dict, defaults: dict, fields: tuple[FieldSpec, ...], *, optional: set[str] = frozenset()):
+    missing = [f for f in fields if f.required and f.key not in columns and f.key not in defaults
+               and f.key not in optional]
+    if missing:
+        names = ", ".join(f"“{f.label}”" for f in missing)
+        raise ReadError(f"Không thấy cột {names} trong dòng tiêu đề (và không có giá trị mặc định): hãy ghép cột "
+                        "trên màn hình nhập hoặc dùng một mẫu ghép cột.")
+
+
+def _classify(values: list, columns: dict[str, int], after_total: bool) -> str | None:
+    """Why a row is not data (title, total, numbering, signature), or None for a data row."""
+    if all(cells.is_blank(v) for v in values):
+        return ""
+    if after_total:
+        return "Sau dòng tổng cộng (chữ ký, ghi chú): không phải dòng dữ liệu."
+    if _is_total_row(values):
+        return "Dòng tổng cộng: không nhập."
+    if is_numbering_row(values):
+        return "Dòng đánh số cột: không nhập."
+    keys = [k for k in ("head_name", "national_id", "commune", "code") if k in columns]
+    if keys and all(cells.is_blank(values[columns[k]]) if columns[k] < len(values) else True for k in keys):
+        filled = sum(1 for v in values if not cells.is_blank(v))
+        if filled <= 2:
+            return "Không có họ tên, CCCD hay xã: không phải dòng dữ liệu."
+    return None
+
+
+def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound, path: Path | str,
+                  file_name: str = "", mapping: dict | None = None, dry_run: bool = True, good_rows_only: bool = False,
+                  batch: ImportBatch | None = None, progress=None, report: Path | str | None = None) -> Outcome:
+    """Import a survey list. Raises ReadError when the file cannot be used at all, ServiceError when the
+    actor may not import. Writes nothing on a dry run, or when a row is refused and ``good_rows_only``
+    is false; otherwise writes every good row in one transaction."""
+    if actor.read_only:
+        raise ServiceError("Tài khoản chỉ xem không được nhập danh sách.", code=ErrorCode.PERMISSION_DENIED)
+    if survey_round.campaign_id != campaign.id:
+        raise ServiceError("Đợt rà soát không thuộc chương trình này.", code=ErrorCode.VALIDATION)
+    phases, mark = _timer()
+    mapping = mapping or {}
+    extra_labels = {f.code: f.label_vi for f in ExtraField.objects.filter(doctype=DOCTYPE, is_active=True)}
+    sheet = read_sheet(path, fields=SURVEY_FIELDS, extra_labels=extra_labels)
+    mark("read")
+    ctx = SurveyContext(actor=actor, campaign=campaign, survey_round=survey_round, mapping=mapping)
+    columns, defaults = _columns(sheet, mapping, SURVEY_FIELDS)
+    _require_columns(columns, defaults, SURVEY_FIELDS, optional={"strand"} if ctx.default_strand else set())
+    mark("prepare")
+
+    results: list[RowResult] = []
+    candidates: list[Candidate] = []
+    after_total = False
+    total = len(sheet.data_rows)
+    for n, index in enumerate(sheet.data_rows):
+        values = sheet.rows[index]
+        reason = _classify(values, columns, after_total)
+        if reason is not None:
+            after_total = after_total or reason.startswith("Dòng tổng cộng")
+            if reason:
+                results.append(RowResult(index + 1, index, IGNORED, [reason]))
+            continue
+        row = _Row(values, columns, sheet.header.labels, defaults)
+        built = _survey_row(ctx, row)
+        result = RowResult(index + 1, index, REFUSED if built is None else (REPAIRED if row.warnings else CREATED),
+                           row.errors + row.warnings if built is None else row.warnings)
+        results.append(result)
+        if built is not None:
+            household, case, nid = built
+            candidates.append(Candidate(result=result, household=household, case=case, national_id=nid))
+        if progress and n % 5000 == 0:
+            progress(n, total)
+    mark("validate")
+    _deduplicate(ctx, candidates)
+    mark("deduplicate")
+
+    to_write = [c for c in candidates if c.result.status in (CREATED, REPAIRED)]
+    refused = any(r.status == REFUSED for r in results)
+    outcome = Outcome(kind=ImportKind.SURVEY, rows=results, written=False, dry_run=dry_run, phases=phases,
+                      sheet=sheet, batch=batch, good_rows_only=good_rows_only)
+    if not dry_run and to_write and (good_rows_only or not refused):
+        with transaction.atomic():
+            if batch is None:
+                batch = _batch_create(actor=actor, campaign=campaign, survey_round=survey_round, path=path,
+                                      file_name=file_name, mapping=mapping, good_rows_only=good_rows_only)
+            _write_survey(ctx, to_write, batch, mark)
+            outcome.written, outcome.batch = True, batch
+            _batch_finish(batch, outcome)
+    if progress:
+        progress(total, total)
+    if report:
+        write_report(outcome, report)
+        outcome.report_path = Path(report)
+        mark("report")
+    return outcome
+
+
+def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
+    by_nid: dict[str, list[Candidate]] = defaultdict(list)
+    for cand in candidates:
+        if cand.national_id:
+            by_nid[cand.national_id].append(cand)
+    for nid, group in by_nid.items():
+        if len(group) > 1:
+            for cand in group:
+                others = ", ".join(str(o.result.excel_row) for o in group if o is not cand)
+                cand.result.status = REFUSED
+                cand.result.messages.insert(0, f"cột “Số CCCD” (“{nid}”): trùng số CCCD với dòng {others} trong tệp.")
+    alone = [c for c in candidates if c.result.status != REFUSED]
+    nids = sorted({c.national_id for c in alone if c.national_id})
+    existing: dict[str, Household] = {}
+    for start in range(0, len(nids), 2000):
+        for household in Household.objects.filter(national_id__in=nids[start:start + 2000]).select_related("commune"):
+            existing.setdefault(household.national_id, household)
+    cases_by_household: dict[int, str] = {}
+    ids = [h.id for h in existing.values()]
+    for start in range(0, len(ids), 2000):
+        cases_by_household.update(HousingCase.objects.filter(campaign=ctx.campaign, household_id__in=ids[
+            start:start + 2000]).values_list("household_id", "code"))
+    for cand in alone:
+        found = existing.get(cand.national_id) if cand.national_id else None
+        if found is None:
+            continue
+        same_name = compact(found.head_name) == compact(cand.household.head_name)
+        case_code = cases_by_household.get(found.id)
+        if case_code and same_name:
+            cand.result.status = EXISTING
+            cand.result.messages = [f"Đã có hồ sơ {case_code} (hộ {found.code}) trong chương trình: không tạo lại."]
+        elif case_code:
+            cand.result.status = REFUSED
+            cand.result.messages.insert(0, f"cột “Số CCCD” (“{cand.national_id}”): số CCCD đã thuộc hộ "
+                                           f"“{found.head_name}” ({found.code}, hồ sơ {case_code}) trong chương trình.")
+        elif same_name and found.commune_id == cand.household.commune_id:
+            cand.existing_household = found
+            cand.result.messages.append(f"Dùng hộ đã có {found.code} (cùng CCCD và họ tên).")
+        else:
+            cand.result.status = REFUSED
+            cand.result.messages.insert(0, f"cột “Số CCCD” (“{cand.national_id}”): số CCCD đã thuộc hộ "
+                                           f"“{found.head_name}” ({found.code}, {found.commune.name}).")
+    # Rows without a CCCD: the same head of household in the same commune already in the campaign.
+    no_id = [c for c in candidates if not c.national_id and c.result.status != REFUSED]
+    if no_id:
+        known = {}
+        for name, commune_id, hcode, ccode in Household.objects.filter(
+                national_id="", commune_id__in={c.household.commune_id for c in no_id},
+                cases__campaign=ctx.campaign).values_list("head_name", "commune_id", "code", "cases__code"):
+            known[(compact(name), commune_id)] = (hcode, ccode)
+        for cand in no_id:
+            hit = known.get((compact(cand.household.head_name), cand.household.commune_id))
+            if hit:
+                cand.result.status = EXISTING
+                cand.result.messages = [f"Đã có hồ sơ {hit[1]} (hộ {hit[0]}, cùng họ tên, cùng xã, không có CCCD) "
+                                        "trong chương trình: không tạo lại."]
+
+
+def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBatch, mark) -> None:
+    """Villages, households, cases and their timeline rows, each in bulk, inside the caller's transaction."""
+    campaign = ctx.campaign
+    new_villages = {}
+    for cand in to_write:
+        village = cand.case.village
+        if village is not None and village.pk is None:
+            new_villages[(village.commune_id, village.name)] = village
+    if new_villages:
+        Village.objects.bulk_create(list(new_villages.values()), ignore_conflicts=True)
+        ids = {(v.commune_id, v.name): v.pk for v in Village.objects.filter(
+            commune_id__in={k[0] for k in new_villages}, name__in={k[1] for k in new_villages})}
+        for key, village in new_villages.items():
+            village.pk = ids[key]
+            village._state.adding = False
+    households = [c.household for c in to_write if c.existing_household is None]
+    by_commune: dict[str, list[Household]] = defaultdict(list)
+    for household in households:
+        by_commune[household.commune.code].append(household)
+    for code, items in by_commune.items():
+        last = sequence_next(key=f"household:{code}", count=len(items))
+        for offset, household in enumerate(items):
+            household.code = f"H{code}-{last - len(items) + 1 + offset:05d}"
+    Household.objects.bulk_create(households, batch_size=2000)
+    mark("write_households")
+    last = sequence_next(key=f"case:{campaign.code}", count=len(to_write))
+    first = last - len(to_write) + 1
+    prefix = campaign.code.upper()
+    cases = []
+    for offset, cand in enumerate(to_write):
+        case = cand.case
+        case.code = f"{prefix}-{first + offset:06d}"
+        case.household = cand.existing_household or cand.household
+        if case.village is not None:
+            case.village = case.village
+        cases.append(case)
+    HousingCase.objects.bulk_create(cases, batch_size=2000)
+    mark("write_cases")
+    version = engine.compiled(ctx.workflow_fields["workflow"].id).version
+    now = timezone.now()
+    events = [event_build(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.CREATED, actor=ctx.actor.user,
+                          to_state=case.state, workflow_version=version, data={"import_batch": batch.pk}, at=now)
+              for case in cases]
+    DocumentEvent.objects.bulk_create(events, batch_size=5000)
+    mark("write_log")
+
+
+# ---------------------------------------------------------------------------- batches and reports
+def _sha256(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def imports_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _batch_create(*, actor: Actor, campaign, survey_round, path, file_name, mapping, good_rows_only,
+                  kind: str = ImportKind.SURVEY) -> ImportBatch:
+    return ImportBatch.objects.create(
+        kind=kind, campaign=campaign, survey_round=survey_round, created_by=actor.user,
+        file_name=(file_name or Path(path).name)[:255], stored_file=str(path)[:300], file_sha256=_sha256(path),
+        mapping=mapping, good_rows_only=good_rows_only, status=ImportBatch.Status.RUNNING,
+        unit_paths=[p for a in actor.all_authorities for p in a.paths] or ([""] if actor.own.everywhere else []))
+
+
+def _batch_finish(batch: ImportBatch, outcome: Outcome) -> None:
+    counts = outcome.counts
+    batch.total_rows, batch.created, batch.repaired = counts["rows"], counts["created"], counts["repaired"]
+    batch.refused, batch.existing, batch.updated = counts["refused"], counts["existing"], counts["updated"]
+    batch.phases = outcome.phases
+    batch.message = outcome.summary()
+    if outcome.written:
+        batch.status = ImportBatch.Status.DONE
+    elif outcome.dry_run:
+        batch.status = ImportBatch.Status.CHECKED
+    else:
+        batch.status = ImportBatch.Status.REFUSED
+    batch.finished_at = timezone.now()
+    batch.save()
+
+
+def report_rows(outcome: Outcome):
+    labels = STATUS_LABELS if not outcome.dry_run else {**STATUS_LABELS, **DRY_STATUS_LABELS}
+    rows = outcome.sheet.rows if outcome.sheet else []
+    for result in outcome.rows:
+        yield [result.excel_row, labels[result.status], result.reason, *rows[result.index]]
+
+
+def write_report(outcome: Outcome, target: Path | str) -> Path:
+    """The file as read, one line per row, with its Excel row number, status and reasons in front."""
+    labels = outcome.sheet.header.labels if outcome.sheet else []
+    columns = [Column("Dòng (Excel)", "int", 10), Column("Trạng thái", width=20), Column("Lý do / sửa đổi", width=70),
+               *[Column(label or f"Cột {i + 1}", "general") for i, label in enumerate(labels)]]
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as handle:
+        xlsx_write(handle, columns=columns, rows=report_rows(outcome), sheet_name="Kết quả kiểm tra",
+                   title_rows=[outcome.summary()])
+    return target
+
+
+def template_save(*, actor: Actor, name: str, kind: str, mapping: dict) -> ImportTemplate:
+    name = (name or "").strip()[:80]
+    if not name:
+        raise ServiceError("Hãy đặt tên cho mẫu ghép cột.", code=ErrorCode.VALIDATION, field="template_name")
+    if actor.read_only:
+        raise ServiceError("Tài khoản chỉ xem không được lưu mẫu.", code=ErrorCode.PERMISSION_DENIED)
+    template, _ = ImportTemplate.objects.update_or_create(
+        kind=kind, name=name, defaults={"mapping": mapping, "created_by": actor.user})
+    return template
+
+
+def stored_upload_path(original_name: str) -> Path:
+    suffix = Path(original_name).suffix.lower()[:8] if Path(original_name).suffix else ""
+    return imports_dir() / f"{uuid.uuid4().hex}{suffix}"
