@@ -75,7 +75,7 @@ def messy_rows():
             village="Thôn Kon Tuông", support="Sửa chữa"),                               # Đắk spelling, new village
         row(4, "A Khá", "062085000104", category="Hộ khá giả"),                           # unknown category
         row(5, "Y Trùng", "062085000101"),                                               # duplicate of row 1
-        row(6, "A Ngoài", "062085000106", commune="Xã Đăk Man"),                          # outside the officer's commune
+        row(6, "A Ngoài", "062085000106", commune="Xã Đăk Man"),                          # outside the territory
         row(7, "Y Sai", "062085000107", area="abc", persons=0),                           # not a number, 0 persons
         row(8, "A Công", "062085000108", category="Người có công", support="sửa chữa", area="1.234,5"),
         row(9, "Y Khác", "062085000109", category="Đối tượng khác"),                     # not admitted

@@ -186,9 +186,11 @@ def _eligibility_for(case: HousingCase) -> tuple[list[dict], bool]:
 
 def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
                        extra: dict | None = None, workflow_fields: dict, extra_fields=None,
-                       check_existing: bool = True) -> tuple[dict[str, list[str]], dict]:
+                       check_existing: bool = True,
+                       also_roles: tuple[str, ...] = ()) -> tuple[dict[str, list[str]], dict]:
     """Every reason ``case_create`` would refuse, and the cleaned extra fields (shared with bulk imports,
-    which check the existing case themselves and pass the extra-field definitions once)."""
+    which check the existing case themselves, pass the extra-field definitions once, and also let the
+    roles in ``also_roles`` create cases in their territory)."""
     errors = survey_errors(campaign, data)
     if not commune_in_campaign(campaign, household.commune):
         errors["commune"] = [f"{household.commune.name} không thuộc địa bàn của chương trình {campaign.name}."]
@@ -204,7 +206,7 @@ def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household
     commune = household.commune
     successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
     initial = engine.compiled(workflow_fields["workflow"].id).states[workflow_fields["state"]]
-    if "commune" not in errors and actor.authority_for(initial.edit_roles, commune.path,
+    if "commune" not in errors and actor.authority_for({*initial.edit_roles, *also_roles}, commune.path,
                                                        successor.path if successor else "") is None:
         errors["commune"] = [f"Bạn không có quyền lập hồ sơ tại {commune.name}."]
     return errors, extra_clean

@@ -81,6 +81,8 @@ LAND_NAMES = {
     "disputed": LandStatus.DISPUTED, "khong co dat": LandStatus.NONE, "khong co dat o": LandStatus.NONE,
     "none": LandStatus.NONE,
 }
+# Who may import besides the roles that may edit a case in its first state: reviewers, in their territory.
+IMPORT_ROLES = ("reviewer",)
 UNIT_PREFIXES = ("thi tran ", "phuong ", "xa ", "tt ", "huyen ", "thanh pho ", "thi xa ", "tp ", "quan ")
 TOTAL_MARKERS = ("tong cong", "tong so", "cong", "tong")
 
@@ -427,7 +429,7 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         errors, extra_clean = case_services.case_create_errors(
             actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
             data=case_data, extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields,
-            check_existing=False)
+            check_existing=False, also_roles=IMPORT_ROLES)
         shared.update(errors)
     for key, messages in shared.items():
         field_key = key[len("extra__"):] if key.startswith("extra__") else key
