@@ -40,6 +40,7 @@ FORM_STAGES = {
 }
 SURVEY_FIELDS = ("strand", "support_type", "floor_area", "persons", "foundation", "frame_walls", "roof",
                  "remaining_lifespan_years", "surveyed_on", "survey_note", "village")
+_PART_CONDITIONS, _SUPPORT_TYPES = frozenset(PartCondition.values), frozenset(SupportType.values)  # checked per row
 CONFIRMATION_FIELDS = ("village_meeting_on", "village_meeting_agree", "village_meeting_total", "commune_list_number")
 
 
@@ -159,9 +160,9 @@ def survey_errors(campaign: Campaign, data: dict) -> dict[str, list[str]]:
     _int(data.get("remaining_lifespan_years"), "Niên hạn còn lại", errors, "remaining_lifespan_years",
          minimum=0, maximum=100, required=False)
     for key, label in (("foundation", "Nền, móng"), ("frame_walls", "Khung, tường"), ("roof", "Mái")):
-        if data.get(key) not in PartCondition.values:
+        if data.get(key) not in _PART_CONDITIONS:
             errors[key] = [f"Chưa chọn tình trạng {label.lower()}."]
-    if data.get("support_type") not in SupportType.values:
+    if data.get("support_type") not in _SUPPORT_TYPES:
         errors["support_type"] = ["Chưa chọn hình thức hỗ trợ (xây mới hoặc sửa chữa)."]
     strand = data.get("strand")
     if strand is None:
@@ -213,10 +214,12 @@ def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household
 
 
 def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
-               extra_clean: dict, code: str, workflow_fields: dict, norms: dict | None = None) -> HousingCase:
+               extra_clean: dict, code: str, workflow_fields: dict, norms: dict | None = None,
+               eligibility_memo: dict | None = None) -> HousingCase:
     """The unsaved case exactly as ``case_create`` makes it: initial workflow state and stage, units now and
-    after 2025, priority, eligibility with reasons, support amount. ``norms`` ({(strand_id, support_type):
-    amount}, from ``support_norms_today``) spares a bulk import one query per case."""
+    after 2025, priority, eligibility with reasons, support amount. For bulk imports, ``norms``
+    ({(strand_id, support_type): amount}, from ``support_norms_today``) spares one query per case, and
+    ``eligibility_memo`` reuses the rules' verdict for identical inputs (the rules are a pure function)."""
     commune = household.commune
     successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
     case = HousingCase(
@@ -230,7 +233,15 @@ def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey
     case.survey_note = case.survey_note or ""
     case.floor_area = Decimal(str(case.floor_area).replace(",", "."))
     case.persons = int(case.persons)
-    case.eligibility, case.is_eligible = _eligibility_for(case)
+    if eligibility_memo is None:
+        case.eligibility, case.is_eligible = _eligibility_for(case)
+    else:
+        key = (household.category, household.split_on, household.earlier_support, household.land_status,
+               case.floor_area, case.persons, case.foundation, case.frame_walls, case.roof,
+               case.remaining_lifespan_years, case.surveyed_on)
+        if key not in eligibility_memo:
+            eligibility_memo[key] = _eligibility_for(case)
+        case.eligibility, case.is_eligible = eligibility_memo[key]
     case.support_amount = (support_norm_amount(case=case) if norms is None
                            else norms.get((case.strand_id, case.support_type), 0))
     return case

@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -31,6 +32,11 @@ def is_blank(value) -> bool:
 
 def fold(text) -> str:
     """Lower case, no diacritics, đ→d, single spaces: "Xã Đắk  Tơ Lung" → "xa dak to lung"."""
+    return _fold(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=65536)  # a list repeats its communes, categories and support types on every row
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return _SPACES.sub(" ", _NON_ALNUM.sub(" ", text)).strip()

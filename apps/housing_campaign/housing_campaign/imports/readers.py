@@ -7,7 +7,6 @@ the sheet parsed. Limits are settings (README: IMPORT_MAX_MB, IMPORT_MAX_ROWS, I
 from __future__ import annotations
 
 import io
-import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,14 +87,6 @@ def _check_zip(path: Path, limit: int) -> None:
                                 f"bất thường (có thể là tệp độc hại). Không đọc tệp này.")
 
 
-def _clean(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
-        return value.to_pydatetime()
-    return value
-
-
 def _frames(path: Path, kind: str):
     import pandas as pd
 
@@ -116,15 +107,31 @@ def _frames(path: Path, kind: str):
                                 skip_blank_lines=False, engine="python")
         except Exception as exc:  # noqa: BLE001 - any parser failure means the same to the user
             raise ReadError(f"Không đọc được tệp CSV: {exc}") from None
-        return [("CSV", frame)]
+        return [("CSV", frame.where(frame != "", None).values.tolist())]
+    from python_calamine import CalamineWorkbook
+
+    # The calamine engine that pandas.read_excel(engine="calamine") uses, called directly: the rows keep
+    # their Excel numbering and skip pandas' per-cell conversion (about 40% of the read time).
     try:
-        book = pd.read_excel(path, engine="calamine", header=None, sheet_name=None, dtype=object)
+        book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001
-        message = str(exc).lower()
-        if "password" in message or "encrypt" in message:
-            raise ReadError("Bảng tính được đặt mật khẩu: hãy bỏ mật khẩu, lưu lại rồi tải lên.") from None
-        raise ReadError(f"Không đọc được bảng tính ({kind}): tệp bị hỏng hoặc không đúng định dạng.") from None
-    return list(book.items())
+        _calamine_failed(exc, kind)
+
+    def sheets():  # one sheet at a time: a workbook whose first sheet has the list never parses the others
+        for name in book.sheet_names:
+            try:
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:  # noqa: BLE001
+                _calamine_failed(exc, kind)
+            yield name, [[None if v == "" else v for v in row] for row in rows]
+    return sheets()
+
+
+def _calamine_failed(exc: Exception, kind: str):
+    message = str(exc).lower()
+    if "password" in message or "encrypt" in message:
+        raise ReadError("Bảng tính được đặt mật khẩu: hãy bỏ mật khẩu, lưu lại rồi tải lên.") from None
+    raise ReadError(f"Không đọc được bảng tính ({kind}): tệp bị hỏng hoặc không đúng định dạng.") from None
 
 
 def read_sheet(path: Path | str, *, fields: tuple[FieldSpec, ...], extra_labels: dict[str, str] | None = None) -> Sheet:
@@ -143,22 +150,20 @@ def read_sheet(path: Path | str, *, fields: tuple[FieldSpec, ...], extra_labels:
         _check_zip(path, limit["unzipped"])
     frames = _frames(path, kind)
     any_rows = False
-    for name, frame in frames:
-        if frame.shape[0] == 0 or frame.shape[1] == 0:
+    for name, rows in frames:
+        if not rows or not any(any(v is not None for v in row) for row in rows[:200]) and len(rows) <= 200:
             continue
         any_rows = True
-        if frame.shape[0] > limit["rows"] + 100:
-            raise ReadError(f"Bảng tính có {frame.shape[0]:,} dòng, quá giới hạn {limit['rows']:,} dòng một lần nhập; "
-                            "hãy chia thành nhiều tệp.".replace(",", "."))
-        head_rows = [[_clean(v) for v in row] for row in frame.head(60).itertuples(index=False, name=None)]
-        header = detect_header(head_rows, fields, extra_labels)
+        if len(rows) > limit["rows"] + 100:
+            raise ReadError(f"Bảng tính có {len(rows)} dòng, quá giới hạn {limit['rows']} dòng một lần nhập; "
+                            "hãy chia thành nhiều tệp.")
+        header = detect_header(rows[:60], fields, extra_labels)
         if header is None:
             continue
-        rows = frame.astype(object).where(frame.notna(), None).values.tolist()
         data_rows = len(rows) - header.data_start
         if data_rows > limit["rows"]:
-            raise ReadError(f"Bảng tính có {data_rows:,} dòng dữ liệu, quá giới hạn {limit['rows']:,} dòng một lần "
-                            "nhập; hãy chia thành nhiều tệp.".replace(",", "."))
+            raise ReadError(f"Bảng tính có {data_rows} dòng dữ liệu, quá giới hạn {limit['rows']} dòng một lần "
+                            "nhập; hãy chia thành nhiều tệp.")
         return Sheet(kind=kind, sheet_name=str(name), rows=rows, header=header)
     if not any_rows:
         raise ReadError("Bảng tính trống: không có dòng nào.")

@@ -26,6 +26,7 @@ from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType, SurveyRound
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase, PartCondition
+from housing_campaign.core.bulk import bulk_insert
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.services import event_build, sequence_next
@@ -196,6 +197,7 @@ class SurveyContext:
         self.workflow_fields = engine.initial_workflow_fields(DOCTYPE)
         self.admitted = campaign.admitted_categories or [Category.POOR, Category.NEAR_POOR]
         self._village_new: dict[tuple[int, str], Village] = {}
+        self.eligibility_memo: dict = {}
 
     def commune_for(self, raw_commune, raw_district) -> tuple[AdminUnit, str | None]:
         name = cells.text(raw_commune)
@@ -323,7 +325,7 @@ _FIELD_LABELS = {f.key: f"“{f.label}”" for f in (*SURVEY_FIELDS, *UPDATE_FIE
 
 def _is_total_row(values) -> bool:
     for value in values[:6]:
-        if isinstance(value, str):
+        if isinstance(value, str) and value.lstrip()[:1] in ("T", "t", "C", "c"):
             folded = fold(value)
             if any(folded == m or folded.startswith(m + " ") for m in TOTAL_MARKERS):
                 return True
@@ -442,7 +444,8 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         return None
     case = case_services.case_build(
         actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
-        data=case_data, extra_clean=extra_clean, code="", workflow_fields=ctx.workflow_fields, norms=ctx.norms)
+        data=case_data, extra_clean=extra_clean, code="", workflow_fields=ctx.workflow_fields, norms=ctx.norms,
+        eligibility_memo=ctx.eligibility_memo)
     return household, case, nid
 
 
@@ -468,7 +471,7 @@ def _require_columns(columns: dict, defaults: dict, fields: tuple[FieldSpec, ...
                         "trên màn hình nhập hoặc dùng một mẫu ghép cột.")
 
 
-def _classify(values: list, columns: dict[str, int], after_total: bool) -> str | None:
+def _classify(values: list, columns: dict[str, int], after_total: bool, near_header: bool) -> str | None:
     """Why a row is not data (title, total, numbering, signature), or None for a data row."""
     if all(cells.is_blank(v) for v in values):
         return ""
@@ -476,7 +479,7 @@ def _classify(values: list, columns: dict[str, int], after_total: bool) -> str |
         return "Sau dòng tổng cộng (chữ ký, ghi chú): không phải dòng dữ liệu."
     if _is_total_row(values):
         return "Dòng tổng cộng: không nhập."
-    if is_numbering_row(values):
+    if near_header and is_numbering_row(values):
         return "Dòng đánh số cột: không nhập."
     keys = [k for k in ("head_name", "national_id", "commune", "code") if k in columns]
     if keys and all(cells.is_blank(values[columns[k]]) if columns[k] < len(values) else True for k in keys):
@@ -512,7 +515,7 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
     total = len(sheet.data_rows)
     for n, index in enumerate(sheet.data_rows):
         values = sheet.rows[index]
-        reason = _classify(values, columns, after_total)
+        reason = _classify(values, columns, after_total, n < 3)
         if reason is not None:
             after_total = after_total or reason.startswith("Dòng tổng cộng")
             if reason:
@@ -634,7 +637,7 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         last = sequence_next(key=f"household:{code}", count=len(items))
         for offset, household in enumerate(items):
             household.code = f"H{code}-{last - len(items) + 1 + offset:05d}"
-    Household.objects.bulk_create(households, batch_size=2000)
+    bulk_insert(Household, households)
     mark("write_households")
     last = sequence_next(key=f"case:{campaign.code}", count=len(to_write))
     first = last - len(to_write) + 1
@@ -647,14 +650,14 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         if case.village is not None:
             case.village = case.village
         cases.append(case)
-    HousingCase.objects.bulk_create(cases, batch_size=2000)
+    bulk_insert(HousingCase, cases)
     mark("write_cases")
     version = engine.compiled(ctx.workflow_fields["workflow"].id).version
     now = timezone.now()
     events = [event_build(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.CREATED, actor=ctx.actor.user,
                           to_state=case.state, workflow_version=version, data={"import_batch": batch.pk}, at=now)
               for case in cases]
-    DocumentEvent.objects.bulk_create(events, batch_size=5000)
+    bulk_insert(DocumentEvent, events)
     mark("write_log")
 
 
