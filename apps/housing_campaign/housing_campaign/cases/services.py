@@ -408,6 +408,30 @@ def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decisio
 
 
 @transaction.atomic
+def case_update_approval(*, actor: Actor, case_id: int, decision_number: str,
+                         decision_date: dt.date | None) -> HousingCase:
+    """The funding decision's number and date on their own (the funding form sets them with the first
+    funding line; updates by import set them alone), open only while the case is in the funding stage."""
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    _require_form_open(actor, case, "funding")
+    errors: dict[str, list[str]] = {}
+    number = (decision_number or "").strip()
+    if not number:
+        errors["approval_decision_number"] = ["Chưa nhập số quyết định."]
+    elif len(number) > 60:
+        errors["approval_decision_number"] = [f"Số quyết định dài tối đa 60 ký tự (đang có {len(number)})."]
+    if decision_date and decision_date > timezone.localdate():
+        errors["approval_decision_date"] = ["Ngày quyết định không được sau ngày hôm nay."]
+    if errors:
+        raise validation_error(errors)
+    before = {"approval_decision_number": case.approval_decision_number,
+              "approval_decision_date": case.approval_decision_date}
+    case.approval_decision_number, case.approval_decision_date = number, decision_date
+    _record_changes(actor, case, before, list(before))
+    return case
+
+
+@transaction.atomic
 def progress_add(*, actor: Actor, case_id: int, date: dt.date | None, stage: str, percent, note: str = "",
                  photos: list[UploadedFile] | None = None) -> ProgressEntry:
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)

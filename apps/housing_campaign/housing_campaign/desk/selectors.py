@@ -43,6 +43,7 @@ class QueueFilters:
     overdue: bool = False
     q: str = ""
     extra: tuple = ()  # ((code, value), ...) for administrator-defined choice and yes/no fields
+    batch: str = ""  # cases created by one import batch
 
     @classmethod
     def from_request(cls, data) -> QueueFilters:
@@ -51,7 +52,8 @@ class QueueFilters:
                    state=data.get("state", "").strip(), strand=data.get("strand", "").strip(),
                    support_type=data.get("support_type", "").strip(), category=data.get("category", "").strip(),
                    overdue=data.get("overdue") in ("1", "on", "true"), q=data.get("q", "").strip()[:100],
-                   extra=tuple(sorted((k[2:], v) for k, v in data.items() if k.startswith("x_") and v)))
+                   extra=tuple(sorted((k[2:], v) for k, v in data.items() if k.startswith("x_") and v)),
+                   batch=data.get("batch", "").strip()[:12])
 
     def key(self) -> str:
         return hashlib.sha1(repr(sorted(self.__dict__.items())).encode()).hexdigest()
@@ -85,6 +87,11 @@ def queue_queryset(actor: Actor, filters: QueueFilters, *, with_stage: bool = Tr
                 qs = qs.filter(**{f"extra__{code}": value == "true"})
             elif kinds.get(code) == "choice":
                 qs = qs.filter(**{f"extra__{code}": value})
+    if filters.batch.isdigit():
+        from housing_campaign.core.models import DocumentEvent
+
+        qs = qs.filter(pk__in=DocumentEvent.objects.filter(
+            doctype="housing_case", kind="created", data__import_batch=int(filters.batch)).values("object_id"))
     if filters.q:
         text = filters.q
         cond = Q(code__iexact=text) | Q(household__head_name__icontains=text)

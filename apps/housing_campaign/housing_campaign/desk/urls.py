@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("export.xlsx", exports.export_cases, name="export_cases"),
+    path("export/commune-list.xlsx", exports.export_commune_list, name="export_commune_list"),
     path("filters/save/", views.save_filter, name="save_filter"),
     path("filters/<int:pk>/delete/", views.delete_filter, name="delete_filter"),
     path("bulk/", views.bulk, name="bulk"),

@@ -28,7 +28,7 @@ from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase, PartCondition
 from housing_campaign.core.bulk import bulk_insert
 from housing_campaign.core.errors import ErrorCode, ServiceError
-from housing_campaign.core.models import DocumentEvent
+from housing_campaign.core.models import BackgroundJob, DocumentEvent
 from housing_campaign.core.services import event_build, sequence_next
 from housing_campaign.core.spreadsheets import Column, xlsx_write
 from housing_campaign.extrafields.models import ExtraField
@@ -661,6 +661,131 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
     mark("write_log")
 
 
+# ---------------------------------------------------------------------------- updates by import
+PROGRESS_STAGE_BY_PERCENT = ((30, "foundation"), (60, "frame"), (90, "roof"), (100, "finishing"))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _progress_stage(percent: int) -> str:
+    """When the file gives a percentage without the work item: the item that percentage usually means."""
+    return next(stage for limit, stage in PROGRESS_STAGE_BY_PERCENT if percent <= limit)
+
+
+def update_import(*, actor: Actor, path: Path | str, file_name: str = "", mapping: dict | None = None,
+                  dry_run: bool = True, good_rows_only: bool = False, batch: ImportBatch | None = None,
+                  progress=None, report: Path | str | None = None) -> Outcome:
+    """Update existing cases by case code: approval decision number and date, construction start, progress.
+    Each change goes through the same service as its form (same permissions, same stage rules, same
+    timeline rows). All rows run in one transaction, each in a savepoint; a dry run, or a refused row
+    without "good rows only", rolls the whole transaction back."""
+    from housing_campaign.cases.selectors import cases_visible
+    from housing_campaign.cases.services import case_update_approval, progress_add
+
+    if actor.read_only:
+        raise ServiceError("Tài khoản chỉ xem không được nhập danh sách.", code=ErrorCode.PERMISSION_DENIED)
+    phases, mark = _timer()
+    mapping = mapping or {}
+    sheet = read_sheet(path, fields=UPDATE_FIELDS)
+    columns, defaults = _columns(sheet, mapping, UPDATE_FIELDS)
+    _require_columns(columns, defaults, UPDATE_FIELDS)
+    mark("read")
+    parsed: list[tuple[RowResult, dict]] = []
+    results: list[RowResult] = []
+    for n, index in enumerate(sheet.data_rows):
+        values = sheet.rows[index]
+        reason = _classify(values, columns, False, n < 3)
+        if reason is not None:
+            if reason:
+                results.append(RowResult(index + 1, index, IGNORED, [reason]))
+            continue
+        row = _Row(values, columns, sheet.header.labels, defaults)
+        data = {"code": cells.text(row.raw("code")).upper(),
+                "approval_decision_number": cells.text(row.raw("approval_decision_number"))[:80],
+                "approval_decision_date": row.parse("approval_decision_date", cells.date),
+                "construction_started_on": row.parse("construction_started_on", cells.date),
+                "progress_percent": row.parse("progress_percent", cells.integer)}
+        result = RowResult(index + 1, index, REFUSED if row.errors else UPDATED, list(row.errors))
+        if not data["code"]:
+            result.status = REFUSED
+            result.messages.insert(0, "Chưa có mã hồ sơ.")
+        results.append(result)
+        if result.status != REFUSED:
+            parsed.append((result, data))
+    codes = [d["code"] for _, d in parsed]
+    found = {}
+    for start in range(0, len(codes), 2000):
+        found.update({c.code: c for c in cases_visible(actor).filter(code__in=codes[start:start + 2000])})
+    mark("validate")
+    outcome = Outcome(kind=ImportKind.UPDATE, rows=results, written=False, dry_run=dry_run, phases=phases,
+                      sheet=sheet, batch=batch, good_rows_only=good_rows_only)
+    try:
+        with transaction.atomic():
+            for n, (result, data) in enumerate(parsed):
+                case = found.get(data["code"])
+                if case is None:
+                    result.status = REFUSED
+                    result.messages.append(f"Không tìm thấy hồ sơ mã {data['code']} trong địa bàn bạn phụ trách.")
+                    continue
+                changes = []
+                try:
+                    with transaction.atomic():
+                        number, day = data["approval_decision_number"], data["approval_decision_date"]
+                        if (number or day) and (number, day) != (case.approval_decision_number,
+                                                                  case.approval_decision_date):
+                            case_update_approval(actor=actor, case_id=case.pk, decision_number=number or
+                                                 case.approval_decision_number, decision_date=day)
+                            changes.append(f"quyết định {number}")
+                        percent, started = data["progress_percent"], data["construction_started_on"]
+                        if (percent is not None and percent != case.progress_percent) or (
+                                started and case.construction_started_on is None):
+                            value = case.progress_percent if percent is None else percent
+                            stage = _progress_stage(value)
+                            progress_add(actor=actor, case_id=case.pk, date=started or timezone.localdate(),
+                                         stage=stage, percent=value, note="Cập nhật từ tệp Excel")
+                            changes.append(f"tiến độ {value}%")
+                            if percent is not None:
+                                result.messages.append(f"Hạng mục suy ra từ tiến độ {value}%: "
+                                                       f"{dict(_STAGE_LABELS)[stage]}.")
+                except ServiceError as exc:
+                    result.status = REFUSED
+                    result.messages = [f"{data['code']}: {m}" for m in (
+                        [msg for msgs in exc.errors.values() for msg in msgs] or [exc.message])]
+                    continue
+                if not changes:
+                    result.status = UNCHANGED
+                else:
+                    result.messages.insert(0, "Cập nhật " + ", ".join(changes) + ".")
+                if progress and n % 500 == 0:
+                    progress(n, len(parsed))
+            refused = any(r.status == REFUSED for r in results)
+            if dry_run or (refused and not good_rows_only) or not any(r.status == UPDATED for r in results):
+                raise _Rollback
+            if batch is None:
+                batch = _batch_create(actor=actor, campaign=None, survey_round=None, path=path, file_name=file_name,
+                                      mapping=mapping, good_rows_only=good_rows_only, kind=ImportKind.UPDATE)
+            outcome.written, outcome.batch = True, batch
+            _batch_finish(batch, outcome)
+    except _Rollback:
+        pass
+    mark("write")
+    if report:
+        write_report(outcome, report)
+        outcome.report_path = Path(report)
+    return outcome
+
+
+def _stage_labels():
+    from housing_campaign.cases.models import ProgressEntry
+
+    return [(k, str(v)) for k, v in ProgressEntry.Stage.choices]
+
+
+_STAGE_LABELS = _stage_labels()
+
+
 # ---------------------------------------------------------------------------- batches and reports
 def _sha256(path: Path | str) -> str:
     digest = hashlib.sha256()
@@ -691,10 +816,10 @@ def _batch_finish(batch: ImportBatch, outcome: Outcome) -> None:
     batch.refused, batch.existing, batch.updated = counts["refused"], counts["existing"], counts["updated"]
     batch.phases = outcome.phases
     batch.message = outcome.summary()
-    if outcome.written:
-        batch.status = ImportBatch.Status.DONE
-    elif outcome.dry_run:
+    if outcome.dry_run:
         batch.status = ImportBatch.Status.CHECKED
+    elif outcome.written or not counts["refused"] or outcome.good_rows_only:
+        batch.status = ImportBatch.Status.DONE
     else:
         batch.status = ImportBatch.Status.REFUSED
     batch.finished_at = timezone.now()
@@ -735,3 +860,126 @@ def template_save(*, actor: Actor, name: str, kind: str, mapping: dict) -> Impor
 def stored_upload_path(original_name: str) -> Path:
     suffix = Path(original_name).suffix.lower()[:8] if Path(original_name).suffix else ""
     return imports_dir() / f"{uuid.uuid4().hex}{suffix}"
+
+
+# ---------------------------------------------------------------------------- desk flow: upload, check, confirm
+DESK_ROLES = ("commune_officer", "reviewer")
+
+
+def import_allowed(actor: Actor) -> bool:
+    """Commune officers and reviewers import, each in their territory (rows outside it are refused)."""
+    if actor.read_only:
+        return False
+    return actor.own.everywhere or any(a.roles & set(DESK_ROLES) for a in actor.all_authorities)
+
+
+def batch_upload(*, actor: Actor, upload, kind: str, campaign: Campaign | None,
+                 survey_round: SurveyRound | None) -> ImportBatch:
+    """Store the file, read its header (a file that cannot be read is refused here, with why) and keep the
+    automatic column mapping for the user to confirm."""
+    from .readers import limits
+
+    if not import_allowed(actor):
+        raise ServiceError("Chỉ cán bộ xã và cán bộ thẩm định được nhập danh sách.", code=ErrorCode.PERMISSION_DENIED)
+    if kind == ImportKind.SURVEY and (campaign is None or survey_round is None
+                                      or survey_round.campaign_id != campaign.id):
+        raise ServiceError("Hãy chọn chương trình và đợt rà soát.", code=ErrorCode.VALIDATION, field="survey_round")
+    if upload is None:
+        raise ServiceError("Chưa chọn tệp.", code=ErrorCode.VALIDATION, field="file")
+    if upload.size > limits()["bytes"]:
+        raise ServiceError(f"Tệp quá lớn: {upload.size / 1024 / 1024:.1f} MB, tối đa "
+                           f"{limits()['bytes'] // (1024 * 1024)} MB.", code=ErrorCode.UPLOAD_REJECTED, field="file")
+    path = stored_upload_path(upload.name)
+    with open(path, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    fields = SURVEY_FIELDS if kind == ImportKind.SURVEY else UPDATE_FIELDS
+    extra_labels = {f.code: f.label_vi for f in ExtraField.objects.filter(doctype=DOCTYPE, is_active=True)} \
+        if kind == ImportKind.SURVEY else {}
+    try:
+        sheet = read_sheet(path, fields=fields, extra_labels=extra_labels)
+    except ReadError as exc:
+        path.unlink(missing_ok=True)
+        raise ServiceError(exc.message, code=ErrorCode.UPLOAD_REJECTED, field="file") from None
+    preview = [[cells.text(v) for v in sheet.rows[i]] for i in list(sheet.data_rows)[:5]]
+    return ImportBatch.objects.create(
+        kind=kind, campaign=campaign if kind == ImportKind.SURVEY else None,
+        survey_round=survey_round if kind == ImportKind.SURVEY else None, created_by=actor.user,
+        file_name=Path(upload.name).name[:255], stored_file=path.name, file_sha256=_sha256(path),
+        unit_paths=[p for a in actor.all_authorities for p in a.paths],
+        mapping={"columns": sheet.header.auto, "defaults": {},
+                 "detected": {"labels": sheet.header.labels, "header_row": sheet.header.row_index + 1,
+                              "data_rows": len(sheet.data_rows), "preview": preview, "sheet": sheet.sheet_name}})
+
+
+def batch_start(*, actor: Actor, batch: ImportBatch, dry_run: bool, mapping: dict | None = None,
+                good_rows_only: bool = False) -> ImportBatch:
+    """Run the check (dry run) or the import in the background; the page follows the job's progress."""
+    from housing_campaign.core.jobs import enqueue
+
+    if batch.created_by_id != actor.user.pk:
+        raise ServiceError("Chỉ người tải tệp lên được chạy lần nhập này.", code=ErrorCode.PERMISSION_DENIED)
+    if batch.status in (ImportBatch.Status.RUNNING, ImportBatch.Status.CHECKING, ImportBatch.Status.DONE):
+        raise ServiceError("Lần nhập này đang chạy hoặc đã xong.", code=ErrorCode.STALE_STATE)
+    if not dry_run and batch.status != ImportBatch.Status.CHECKED:
+        raise ServiceError("Hãy kiểm tra thử trước khi nhập.", code=ErrorCode.VALIDATION)
+    with transaction.atomic():
+        if mapping is not None:
+            batch.mapping = {**batch.mapping, "columns": mapping.get("columns", {}),
+                             "defaults": mapping.get("defaults", {})}
+        job = BackgroundJob.objects.create(kind="import", created_by=actor.user,
+                                           total=batch.mapping.get("detected", {}).get("data_rows", 0),
+                                           params={"batch": batch.pk, "dry_run": dry_run})
+        batch.job = job
+        batch.good_rows_only = good_rows_only
+        batch.status = ImportBatch.Status.CHECKING if dry_run else ImportBatch.Status.RUNNING
+        batch.save()
+        transaction.on_commit(lambda: enqueue("housing_campaign.imports.services.batch_run", background=True,
+                                              batch_id=batch.pk, dry_run=dry_run))
+    return batch
+
+
+def batch_run(*, batch_id: int, dry_run: bool) -> None:
+    """The background half of ``batch_start``: the job row carries progress, the batch the result."""
+    from housing_campaign.accounts.selectors import actor_for
+
+    batch = ImportBatch.objects.select_related("created_by", "campaign", "survey_round", "job").get(pk=batch_id)
+    job = batch.job
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        BackgroundJob.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    report = imports_dir() / f"report-{batch.pk}-{'check' if dry_run else 'import'}.xlsx"
+    mapping = {k: v for k, v in batch.mapping.items() if k in ("columns", "defaults")}
+    try:
+        actor = actor_for(batch.created_by)
+        if batch.kind == ImportKind.UPDATE:
+            outcome = update_import(actor=actor, path=imports_dir() / batch.stored_file, mapping=mapping,
+                                    dry_run=dry_run, good_rows_only=batch.good_rows_only, batch=batch,
+                                    progress=progress, report=report)
+        else:
+            outcome = survey_import(actor=actor, campaign=batch.campaign, survey_round=batch.survey_round,
+                                    path=imports_dir() / batch.stored_file, mapping=mapping, dry_run=dry_run,
+                                    good_rows_only=batch.good_rows_only, batch=batch, progress=progress,
+                                    report=report)
+        batch.refresh_from_db()
+        batch.report_file = report.name
+        if not outcome.written:
+            _batch_finish(batch, outcome)
+        else:
+            batch.save(update_fields=["report_file"])
+        BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.DONE, finished_at=timezone.now(),
+                                                       result_file=report.name)
+    except (ReadError, ServiceError) as exc:
+        _batch_failed(batch, job, exc.message)
+    except Exception:  # noqa: BLE001 - the page says it failed; the trace goes to the log
+        logger.exception("Import batch %s failed", batch_id)
+        _batch_failed(batch, job, "Lỗi khi nhập; không có gì được ghi. Hãy thử lại hoặc báo quản trị.")
+
+
+def _batch_failed(batch: ImportBatch, job: BackgroundJob, message: str) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=message,
+                                                   finished_at=timezone.now())
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.FAILED, error=message,
+                                                   finished_at=timezone.now())
