@@ -8,10 +8,14 @@ export SITE
 
 .PHONY: run test setup bench lint sync clean-site
 
-run:  ## install, prepare the default site (SQLite, reference and demo data) and serve it
+# The address `make run` serves is the one printed in certificates' QR codes (BASE_URL=... overrides).
+BIND ?= 127.0.0.1
+BASE_URL ?= http://$(BIND):$(PORT)
+
+run:  ## install, prepare the default site (SQLite, reference and demo data) and serve it (debug off)
 	@$(BOOTSTRAP) run
-	@PORT=$(PORT) $(PY) manage.py setup_site --demo
-	@PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@PORT=$(PORT) BASE_URL=$(BASE_URL) SERVE_URL=http://$(BIND):$(PORT)/ $(PY) manage.py setup_site --demo
+	@PORT=$(PORT) BASE_URL=$(BASE_URL) $(PY) manage.py runserver --insecure $(BIND):$(PORT)
 
 setup:  ## install and prepare the site without serving it
 	@$(BOOTSTRAP) run

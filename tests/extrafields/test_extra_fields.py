@@ -95,3 +95,50 @@ def test_queue_filters_on_extra_fields(people, campaign):
     page = client.get(reverse("desk:queue") + "?x_nguon_nuoc=gieng").content.decode()
     assert "Nguồn nước" in page
     assert f"/desk/cases/{well.pk}/" in page and f"/desk/cases/{tap.pk}/" not in page
+
+
+@pytest.mark.parametrize("code, raw, message", [
+    ("so_tang", "NaN", "“Số tầng” phải là số nguyên"),
+    ("so_tang", "١", "“Số tầng” phải là số nguyên"),
+    ("so_tang", "1_0", "“Số tầng” phải là số nguyên"),
+    ("so_tang", "9" * 40, "“Số tầng” không được quá 1000000000000"),
+    ("dien_tich", "NaN", "“Diện tích sân” phải là số"),
+    ("dien_tich", "Infinity", "“Diện tích sân” phải là số"),
+    ("dien_tich", "1e999999", "“Diện tích sân” phải là số"),
+    ("dien_tich", "9" * 20, "“Diện tích sân” quá lớn"),
+    ("ngay_kiem_tra", "01/01/0001", "“Ngày kiểm tra” không được trước ngày 01/01/1900"),
+])
+def test_numbers_and_dates_bounded_without_nan(fields, code, raw, message):
+    """Before: 1e999999 was stored as Infinity (PostgreSQL's JSON refuses it: a server error) and
+    year 1 was accepted."""
+    ExtraField.objects.create(doctype="housing_case", code="dien_tich", label_vi="Diện tích sân",
+                              field_type="decimal")
+    with pytest.raises(ServiceError) as exc:
+        extra_values_clean(doctype="housing_case", values={"so_tang": "2", code: raw})
+    assert exc.value.errors[f"extra__{code}"][0].startswith(message)
+
+
+def test_text_and_numbers_normalised(fields):
+    cleaned = extra_values_clean(doctype="housing_case", values={"so_tang": "２", "ma_lo": "AB-123\x00",
+                                                                 "ngay_kiem_tra": "05/03/2025"})
+    assert cleaned["so_tang"] == 2 and cleaned["ma_lo"] == "AB-123" and cleaned["ngay_kiem_tra"] == "2025-03-05"
+
+
+def test_administrator_pattern_cannot_freeze_the_server(reference_data):
+    """(a+)+$ backtracks exponentially in Python's re (minutes on 40 characters); RE2 answers at once."""
+    import time
+
+    from housing_campaign.extrafields.services import extra_field_definition_errors
+
+    field = ExtraField(doctype="housing_case", code="ma_thon", label_vi="Mã thôn", field_type="text",
+                       pattern=r"(a+)+$", max_length=200)
+    assert extra_field_definition_errors(field) == {}
+    field.save()
+    started = time.monotonic()
+    with pytest.raises(ServiceError, match="không đúng định dạng"):
+        extra_values_clean(doctype="housing_case", values={"ma_thon": "a" * 60 + "!"})
+    assert time.monotonic() - started < 1
+    back_reference = ExtraField(doctype="housing_case", code="ma_lap", label_vi="Mã lặp", field_type="text",
+                                pattern=r"(ab)\1")
+    problems = extra_field_definition_errors(back_reference)["pattern"]
+    assert "không được hỗ trợ" in problems[0] and "\\1" in problems[0]

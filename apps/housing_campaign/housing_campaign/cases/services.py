@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +11,7 @@ from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, FundingSource, SupportNorm, SupportType
+from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.formatting import format_vnd
 from housing_campaign.core.models import DocumentEvent
@@ -20,6 +19,7 @@ from housing_campaign.core.services import event_record, sequence_next
 from housing_campaign.extrafields.services import extra_values_clean
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.households.models import Household
+from housing_campaign.households.selectors import DUPLICATE_NATIONAL_ID, household_by_national_id
 from housing_campaign.workflow import engine
 
 from . import eligibility
@@ -27,7 +27,6 @@ from .models import Acceptance, Attachment, FundingLine, HousingCase, PartCondit
 from .selectors import case_get_for_actor
 
 DOCTYPE = HousingCase.DOCTYPE
-NATIONAL_ID_RE = re.compile(r"\d{12}")
 
 # Which stage each form belongs to: a form is open only while the case is in that stage.
 FORM_STAGES = {
@@ -45,45 +44,53 @@ CONFIRMATION_FIELDS = ("village_meeting_on", "village_meeting_agree", "village_m
 
 
 # ---------------------------------------------------------------------------- validation helpers
+# Parsing and normalisation live in core.validators (shared with the admin, imports and the API);
+# these wrappers collect each field's message so a form can show every error at once.
 def national_id_error(value: str) -> str | None:
-    if not value:
-        return None
-    if not NATIONAL_ID_RE.fullmatch(value):
-        return f"Số CCCD phải gồm đúng 12 chữ số (đang nhập “{value}”, {len(value)} ký tự)."
-    return None
+    return validators.national_id_error(validators.normalize_national_id(value))
 
 
-def _decimal(value, label: str, errors: dict, key: str, *, positive: bool = True) -> Decimal | None:
+def _decimal(value, label: str, errors: dict, key: str, *, positive: bool = True, max_digits: int = 7,
+             maximum: Decimal = Decimal("10000")) -> Decimal | None:
     try:
-        number = Decimal(str(value).replace(",", ".")) if value not in (None, "") else None
-    except InvalidOperation:
-        errors[key] = [f"{label} phải là số."]
+        number = validators.parse_decimal(value, label, max_digits=max_digits, decimal_places=2)
+    except validators.InputError as exc:
+        errors[key] = [exc.message]
         return None
-    if number is None:
-        errors[key] = [f"Chưa nhập {label.lower()}."]
-    elif positive and number <= 0:
+    if positive and number <= 0:
         errors[key] = [f"{label} phải lớn hơn 0 (đang nhập {value})."]
-    elif number > Decimal("10000"):
+        return None
+    if number > maximum:
         errors[key] = [f"{label} quá lớn ({value})."]
+        return None
     return number
 
 
 def _int(value, label: str, errors: dict, key: str, *, minimum: int | None = None, maximum: int | None = None,
          required: bool = True) -> int | None:
-    if value in (None, ""):
+    """An integer bounded by ``minimum``/``maximum`` and always by the column range (smallint unless a
+    larger ``maximum`` is given)."""
+    try:
+        return validators.parse_int(value, label, minimum=minimum if minimum is not None else 0,
+                                    maximum=maximum if maximum is not None else validators.SMALLINT_MAX,
+                                    required=required)
+    except validators.InputError as exc:
+        errors[key] = [exc.message]
+        return None
+
+
+def _date(value, label: str, errors: dict, key: str, *, earliest: dt.date = validators.EARLIEST_EVENT_DATE,
+          required: bool = True) -> dt.date | None:
+    """A date already parsed by the form (or given by code), checked to be plausible."""
+    if value is None:
         if required:
             errors[key] = [f"Chưa nhập {label.lower()}."]
         return None
     try:
-        number = int(str(value))
-    except ValueError:
-        errors[key] = [f"{label} phải là số nguyên."]
+        return validators.parse_date(value, label, earliest=earliest)
+    except validators.InputError as exc:
+        errors[key] = [exc.message]
         return None
-    if minimum is not None and number < minimum:
-        errors[key] = [f"{label} phải từ {minimum} trở lên (đang nhập {number})."]
-    elif maximum is not None and number > maximum:
-        errors[key] = [f"{label} không được quá {maximum} (đang nhập {number})."]
-    return number
 
 
 def commune_in_campaign(campaign: Campaign, commune: AdminUnit) -> bool:
@@ -113,13 +120,55 @@ def support_norm_amount(*, case: HousingCase, on: dt.date | None = None) -> int:
 
 
 # ---------------------------------------------------------------------------- households
-def household_errors(data: dict, *, campaign: Campaign | None = None) -> dict[str, list[str]]:
+HOUSEHOLD_FIELDS = ("head_name", "national_id", "category", "ethnicity", "is_ethnic_minority", "social_assistance",
+                    "split_on", "earlier_support", "land_status", "village", "address", "phone")
+
+
+def national_id_duplicate_error(*, national_id: str, actor: Actor | None = None,
+                                exclude_pk: int | None = None) -> str | None:
+    """Another household already holds this CCCD: say so, naming its case only to a user who may see it."""
+    other = household_by_national_id(national_id=national_id, exclude_pk=exclude_pk)
+    if other is None:
+        return None
+    if actor is not None:
+        from .selectors import cases_visible
+
+        code = (cases_visible(actor).filter(household=other).order_by("-created_at")
+                .values_list("code", flat=True).first())
+        if code:
+            return f"Đã có hộ khác dùng số CCCD này: hộ {other.head_name}, hồ sơ {code}."
+    return DUPLICATE_NATIONAL_ID
+
+
+def _lock_national_ids() -> None:
+    """Serialise the duplicate-CCCD check with concurrent household writes (a row lock on PostgreSQL;
+    SQLite serialises writers anyway)."""
+    from housing_campaign.core.models import Sequence
+
+    Sequence.objects.bulk_create([Sequence(key="lock:household-national-id", last_value=0)], ignore_conflicts=True)
+    list(Sequence.objects.select_for_update().filter(key="lock:household-national-id"))
+
+
+def household_clean(data: dict, *, campaign: Campaign | None = None, actor: Actor | None = None,
+                    exclude_pk: int | None = None,
+                    check_duplicate: bool = True) -> tuple[dict, dict[str, list[str]]]:
+    """The household's fields normalised (text, CCCD) and every problem with them. A bulk import checks
+    duplicate CCCDs itself, for the whole file in a few queries (``check_duplicate=False``)."""
     errors: dict[str, list[str]] = {}
-    if not (data.get("head_name") or "").strip():
+    cleaned = {k: data[k] for k in HOUSEHOLD_FIELDS if k in data}
+    for key, length in (("head_name", 120), ("ethnicity", 40), ("address", 300), ("phone", 20)):
+        if key in cleaned:
+            cleaned[key] = validators.normalize_text(cleaned[key], max_length=length)
+    if not cleaned.get("head_name"):
         errors["head_name"] = ["Chưa nhập họ tên chủ hộ."]
-    nid = (data.get("national_id") or "").strip()
-    if message := national_id_error(nid):
-        errors["national_id"] = [message]
+    try:
+        cleaned["national_id"] = validators.parse_national_id(data.get("national_id"))
+    except validators.InputError as exc:
+        errors["national_id"] = [exc.message]
+    else:
+        if check_duplicate and (message := national_id_duplicate_error(national_id=cleaned["national_id"], actor=actor,
+                                                                    exclude_pk=exclude_pk)):
+            errors["national_id"] = [message]
     commune = data.get("commune")
     if commune is None:
         errors["commune"] = ["Chưa chọn xã."]
@@ -128,15 +177,22 @@ def household_errors(data: dict, *, campaign: Campaign | None = None) -> dict[st
     village = data.get("village")
     if village is not None and commune is not None and village.commune_id != commune.id:
         errors["village"] = [f"Thôn {village.name} không thuộc {commune.name}."]
-    split_on = data.get("split_on")
-    if split_on and split_on > timezone.localdate():
-        errors["split_on"] = ["Ngày tách hộ không được sau ngày hôm nay."]
-    return errors
+    if data.get("split_on") is not None:
+        cleaned["split_on"] = _date(data.get("split_on"), "Ngày tách hộ", errors, "split_on",
+                                    earliest=validators.EARLIEST_LIFE_DATE)
+    return cleaned, errors
+
+
+def household_errors(data: dict, *, campaign: Campaign | None = None,
+                     actor: Actor | None = None) -> dict[str, list[str]]:
+    return household_clean(data, campaign=campaign, actor=actor)[1]
 
 
 @transaction.atomic
 def household_create(*, actor: Actor, data: dict, campaign: Campaign | None = None) -> Household:
-    errors = household_errors(data, campaign=campaign)
+    if data.get("national_id"):
+        _lock_national_ids()
+    fields, errors = household_clean(data, campaign=campaign, actor=actor)
     commune = data.get("commune")
     if commune is not None and "commune" not in errors and actor.authority_for(
             actor.own.roles | {r for a in actor.delegated for r in a.roles}, commune.path) is None:
@@ -144,21 +200,19 @@ def household_create(*, actor: Actor, data: dict, campaign: Campaign | None = No
     if errors:
         raise validation_error(errors)
     code = data.get("code") or f"H{commune.code}-{sequence_next(key=f'household:{commune.code}'):05d}"
-    fields = {k: data[k] for k in ("head_name", "national_id", "category", "ethnicity", "is_ethnic_minority",
-                                   "social_assistance", "split_on", "earlier_support", "land_status", "village",
-                                   "address", "phone") if k in data}
-    fields["head_name"] = fields["head_name"].strip()
     return Household.objects.create(code=code, commune=commune, **fields)
 
 
 # ---------------------------------------------------------------------------- cases
-def survey_errors(campaign: Campaign, data: dict) -> dict[str, list[str]]:
-    """Every problem of the survey part of a case, so a form can show them all at once."""
+def survey_clean(campaign: Campaign, data: dict) -> tuple[dict, dict[str, list[str]]]:
+    """The survey part of a case with every value converted (numbers, dates, text), and every problem,
+    so a form can show them all at once."""
     errors: dict[str, list[str]] = {}
-    _decimal(data.get("floor_area"), "Diện tích nhà hiện tại", errors, "floor_area")
-    _int(data.get("persons"), "Số người đang ở", errors, "persons", minimum=1, maximum=50)
-    _int(data.get("remaining_lifespan_years"), "Niên hạn còn lại", errors, "remaining_lifespan_years",
-         minimum=0, maximum=100, required=False)
+    cleaned = {k: data.get(k) for k in SURVEY_FIELDS if k in data}
+    cleaned["floor_area"] = _decimal(data.get("floor_area"), "Diện tích nhà hiện tại", errors, "floor_area")
+    cleaned["persons"] = _int(data.get("persons"), "Số người đang ở", errors, "persons", minimum=1, maximum=50)
+    cleaned["remaining_lifespan_years"] = _int(data.get("remaining_lifespan_years"), "Niên hạn còn lại", errors,
+                                               "remaining_lifespan_years", minimum=0, maximum=100, required=False)
     for key, label in (("foundation", "Nền, móng"), ("frame_walls", "Khung, tường"), ("roof", "Mái")):
         if data.get(key) not in _PART_CONDITIONS:
             errors[key] = [f"Chưa chọn tình trạng {label.lower()}."]
@@ -169,12 +223,13 @@ def survey_errors(campaign: Campaign, data: dict) -> dict[str, list[str]]:
         errors["strand"] = ["Chưa chọn nguồn hỗ trợ."]
     elif strand.campaign_id != campaign.id:
         errors["strand"] = ["Nguồn hỗ trợ không thuộc chương trình này."]
-    surveyed_on = data.get("surveyed_on")
-    if surveyed_on is None:
-        errors["surveyed_on"] = ["Chưa nhập ngày rà soát."]
-    elif surveyed_on > timezone.localdate():
-        errors["surveyed_on"] = ["Ngày rà soát không được sau ngày hôm nay."]
-    return errors
+    cleaned["surveyed_on"] = _date(data.get("surveyed_on"), "Ngày rà soát", errors, "surveyed_on")
+    cleaned["survey_note"] = validators.normalize_text(data.get("survey_note"), multiline=True)
+    return cleaned, errors
+
+
+def survey_errors(campaign: Campaign, data: dict) -> dict[str, list[str]]:
+    return survey_clean(campaign, data)[1]
 
 
 def _eligibility_for(case: HousingCase) -> tuple[list[dict], bool]:
@@ -188,11 +243,11 @@ def _eligibility_for(case: HousingCase) -> tuple[list[dict], bool]:
 def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
                        extra: dict | None = None, workflow_fields: dict, extra_fields=None,
                        check_existing: bool = True,
-                       also_roles: tuple[str, ...] = ()) -> tuple[dict[str, list[str]], dict]:
-    """Every reason ``case_create`` would refuse, and the cleaned extra fields (shared with bulk imports,
-    which check the existing case themselves, pass the extra-field definitions once, and also let the
-    roles in ``also_roles`` create cases in their territory)."""
-    errors = survey_errors(campaign, data)
+                       also_roles: tuple[str, ...] = ()) -> tuple[dict, dict[str, list[str]], dict]:
+    """The survey values cleaned, every reason ``case_create`` would refuse, and the cleaned extra fields.
+    Shared with bulk imports, which check the existing case themselves, pass the extra-field definitions
+    once, and also let the roles in ``also_roles`` create cases in their territory."""
+    survey, errors = survey_clean(campaign, data)
     if not commune_in_campaign(campaign, household.commune):
         errors["commune"] = [f"{household.commune.name} không thuộc địa bàn của chương trình {campaign.name}."]
     if survey_round is None or survey_round.campaign_id != campaign.id:
@@ -210,29 +265,25 @@ def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household
     if "commune" not in errors and actor.authority_for({*initial.edit_roles, *also_roles}, commune.path,
                                                        successor.path if successor else "") is None:
         errors["commune"] = [f"Bạn không có quyền lập hồ sơ tại {commune.name}."]
-    return errors, extra_clean
+    return survey, errors, extra_clean
 
 
-def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
+def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey_round, survey: dict,
                extra_clean: dict, code: str, workflow_fields: dict, norms: dict | None = None,
                eligibility_memo: dict | None = None) -> HousingCase:
-    """The unsaved case exactly as ``case_create`` makes it: initial workflow state and stage, units now and
-    after 2025, priority, eligibility with reasons, support amount. For bulk imports, ``norms``
-    ({(strand_id, support_type): amount}, from ``support_norms_today``) spares one query per case, and
-    ``eligibility_memo`` reuses the rules' verdict for identical inputs (the rules are a pure function)."""
+    """The unsaved case exactly as ``case_create`` makes it from cleaned survey values: initial workflow
+    state and stage, units now and after 2025, priority, eligibility with reasons, support amount. For
+    bulk imports, ``norms`` ({(strand_id, support_type): amount}, from ``support_norms_today``) spares one
+    query per case, and ``eligibility_memo`` reuses the rules' verdict for identical inputs (the rules are
+    a pure function of them)."""
     commune = household.commune
     successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
     case = HousingCase(
         code=code, campaign=campaign, household=household, survey_round=survey_round, commune=commune,
         commune_2025=successor, unit_path=commune.path if commune.system == AdminUnit.System.LEGACY else "",
-        unit_2025_path=successor.path if successor else "", village=data.get("village") or household.village,
+        unit_2025_path=successor.path if successor else "", village=survey.get("village") or household.village,
         priority=priority_of(household), extra=extra_clean, created_by=actor.user, **workflow_fields,
-        **{k: data.get(k) for k in SURVEY_FIELDS if k != "village"})
-    if case.remaining_lifespan_years in ("", None):
-        case.remaining_lifespan_years = None
-    case.survey_note = case.survey_note or ""
-    case.floor_area = Decimal(str(case.floor_area).replace(",", "."))
-    case.persons = int(case.persons)
+        **{k: survey.get(k) for k in SURVEY_FIELDS if k != "village"})
     if eligibility_memo is None:
         case.eligibility, case.is_eligible = _eligibility_for(case)
     else:
@@ -261,13 +312,14 @@ def case_create(*, actor: Actor, campaign: Campaign, household: Household, surve
                 extra: dict | None = None) -> HousingCase:
     """Open a case for a surveyed household. Refuses with every field's error, saving nothing."""
     workflow_fields = engine.initial_workflow_fields(DOCTYPE)
-    errors, extra_clean = case_create_errors(actor=actor, campaign=campaign, household=household,
-                                             survey_round=survey_round, data=data, extra=extra,
-                                             workflow_fields=workflow_fields)
+    survey, errors, extra_clean = case_create_errors(
+        actor=actor, campaign=campaign, household=household, survey_round=survey_round, data=data, extra=extra,
+        workflow_fields=workflow_fields)
     if errors:
         raise validation_error(errors)
-    case = case_build(actor=actor, campaign=campaign, household=household, survey_round=survey_round, data=data,
-                      extra_clean=extra_clean, workflow_fields=workflow_fields,
+    case = case_build(actor=actor, campaign=campaign, household=household, survey_round=survey_round,
+                      survey={**survey, "village": data.get("village")}, extra_clean=extra_clean,
+                      workflow_fields=workflow_fields,
                       code=f"{campaign.code.upper()}-{sequence_next(key=f'case:{campaign.code}'):06d}")
     try:
         with transaction.atomic():
@@ -301,8 +353,16 @@ def _require_form_open(actor: Actor, case: HousingCase, form: str) -> None:
                            code=ErrorCode.FIELD_LOCKED)
 
 
-def _check_version(case: HousingCase, expected_lock_version: int | None) -> None:
-    if expected_lock_version is not None and int(expected_lock_version) != case.lock_version:
+def _check_version(case: HousingCase, expected_lock_version: int | str | None) -> None:
+    """``expected_lock_version`` comes from the form's hidden input: anything but the current version
+    (including a value that is not a number) is a stale form."""
+    if expected_lock_version is None or expected_lock_version == "":
+        return
+    expected = validators.query_int(expected_lock_version, minimum=0, maximum=validators.INT_MAX)
+    if expected is None:
+        raise ServiceError("Biểu mẫu gửi lên thiếu phiên bản hồ sơ hợp lệ; hãy tải lại trang rồi nhập lại.",
+                           code=ErrorCode.STALE_STATE)
+    if expected != case.lock_version:
         raise ServiceError("Hồ sơ vừa được người khác thay đổi; hãy tải lại trang và nhập lại phần thay đổi.",
                            code=ErrorCode.STALE_STATE)
 
@@ -324,7 +384,7 @@ def case_update_survey(*, actor: Actor, case_id: int, data: dict, extra: dict | 
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     _check_version(case, expected_lock_version)
     _require_form_open(actor, case, "survey")
-    errors = survey_errors(case.campaign, data)
+    survey, errors = survey_clean(case.campaign, data)
     village = data.get("village")
     if village is not None and village.commune_id != case.commune_id:
         errors["village"] = [f"Thôn {village.name} không thuộc {case.commune.name}."]
@@ -339,11 +399,7 @@ def case_update_survey(*, actor: Actor, case_id: int, data: dict, extra: dict | 
     before = {f: getattr(case, f) for f in fields}
     for key in SURVEY_FIELDS:
         if key in data:
-            setattr(case, key, data[key])
-    case.floor_area = Decimal(str(case.floor_area).replace(",", ".")).quantize(Decimal("0.01"))
-    case.persons = int(case.persons)
-    case.remaining_lifespan_years = (int(case.remaining_lifespan_years)
-                                     if case.remaining_lifespan_years not in (None, "") else None)
+            setattr(case, key, survey[key])
     case.extra = extra_clean
     case.eligibility, case.is_eligible = _eligibility_for(case)
     case.support_amount = support_norm_amount(case=case)
@@ -358,12 +414,8 @@ def case_update_confirmation(*, actor: Actor, case_id: int, data: dict,
     _check_version(case, expected_lock_version)
     _require_form_open(actor, case, "confirmation")
     errors: dict[str, list[str]] = {}
-    meeting_on = data.get("village_meeting_on")
-    if meeting_on is None:
-        errors["village_meeting_on"] = ["Chưa nhập ngày họp bình xét."]
-    elif meeting_on > timezone.localdate():
-        errors["village_meeting_on"] = ["Ngày họp bình xét không được sau ngày hôm nay."]
-    elif case.surveyed_on and meeting_on < case.surveyed_on:
+    meeting_on = _date(data.get("village_meeting_on"), "Ngày họp bình xét", errors, "village_meeting_on")
+    if meeting_on is not None and case.surveyed_on and meeting_on < case.surveyed_on:
         errors["village_meeting_on"] = ["Ngày họp bình xét không được trước ngày rà soát."]
     total = _int(data.get("village_meeting_total"), "Số người dự họp", errors, "village_meeting_total", minimum=1)
     agree = _int(data.get("village_meeting_agree"), "Số phiếu đồng ý", errors, "village_meeting_agree", minimum=0)
@@ -373,7 +425,7 @@ def case_update_confirmation(*, actor: Actor, case_id: int, data: dict,
         raise validation_error(errors)
     before = {f: getattr(case, f) for f in CONFIRMATION_FIELDS}
     case.village_meeting_on, case.village_meeting_total, case.village_meeting_agree = meeting_on, total, agree
-    case.commune_list_number = (data.get("commune_list_number") or "").strip()
+    case.commune_list_number = validators.normalize_text(data.get("commune_list_number"), max_length=60)
     _record_changes(actor, case, before, list(CONFIRMATION_FIELDS))
     return case
 
@@ -386,19 +438,22 @@ def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decisio
     errors: dict[str, list[str]] = {}
     if source not in FundingSource.values:
         errors["source"] = ["Chưa chọn nguồn kinh phí."]
-    value = _int(amount, "Số tiền", errors, "amount", minimum=1)
+    try:
+        value = validators.parse_money(amount, "Số tiền", minimum=1)
+    except validators.InputError as exc:
+        errors["amount"], value = [exc.message], None
     if value is not None and "amount" not in errors:
         remaining = case.support_amount - case.funded_total
         if value > remaining:
             errors["amount"] = [f"Số tiền vượt mức hỗ trợ còn lại ({format_vnd(remaining)})."]
-    if decision_date and decision_date > timezone.localdate():
-        errors["decision_date"] = ["Ngày quyết định không được sau ngày hôm nay."]
+    decision_date = _date(decision_date, "Ngày quyết định", errors, "decision_date", required=False)
+    decision_number = validators.normalize_text(decision_number, max_length=60)
     if errors:
         raise validation_error(errors)
-    line = FundingLine.objects.create(case=case, source=source, amount=value, decision_number=decision_number.strip(),
+    line = FundingLine.objects.create(case=case, source=source, amount=value, decision_number=decision_number,
                                       decision_date=decision_date, created_by=actor.user)
     if decision_number and not case.approval_decision_number:
-        case.approval_decision_number, case.approval_decision_date = decision_number.strip(), decision_date
+        case.approval_decision_number, case.approval_decision_date = decision_number, decision_date
     case.lock_version += 1
     case.save()
     event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.EDITED, actor=actor.user,
@@ -415,7 +470,7 @@ def case_update_approval(*, actor: Actor, case_id: int, decision_number: str,
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     _require_form_open(actor, case, "funding")
     errors: dict[str, list[str]] = {}
-    number = (decision_number or "").strip()
+    number = validators.normalize_text(decision_number or "", max_length=200)
     if not number:
         errors["approval_decision_number"] = ["Chưa nhập số quyết định."]
     elif len(number) > 60:
@@ -437,10 +492,8 @@ def progress_add(*, actor: Actor, case_id: int, date: dt.date | None, stage: str
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     _require_form_open(actor, case, "progress")
     errors: dict[str, list[str]] = {}
-    if date is None:
-        errors["date"] = ["Chưa nhập ngày."]
-    elif date > timezone.localdate():
-        errors["date"] = ["Ngày ghi tiến độ không được sau ngày hôm nay."]
+    date = _date(date, "Ngày ghi tiến độ", errors, "date")
+    note = validators.normalize_text(note, max_length=300)
     if stage not in ProgressEntry.Stage.values:
         errors["stage"] = ["Chưa chọn hạng mục."]
     value = _int(percent, "Tiến độ (%)", errors, "percent", minimum=0, maximum=100)
@@ -474,11 +527,7 @@ def acceptance_record(*, actor: Actor, case_id: int, data: dict) -> Acceptance:
     errors: dict[str, list[str]] = {}
     area = _decimal(data.get("usable_area"), "Diện tích sử dụng", errors, "usable_area")
     lifespan = _int(data.get("lifespan_years"), "Niên hạn sử dụng", errors, "lifespan_years", minimum=1, maximum=100)
-    accepted_on = data.get("accepted_on")
-    if accepted_on is None:
-        errors["accepted_on"] = ["Chưa nhập ngày nghiệm thu."]
-    elif accepted_on > timezone.localdate():
-        errors["accepted_on"] = ["Ngày nghiệm thu không được sau ngày hôm nay."]
+    accepted_on = _date(data.get("accepted_on"), "Ngày nghiệm thu", errors, "accepted_on")
     if errors:
         raise validation_error(errors)
     campaign = case.campaign
@@ -487,7 +536,8 @@ def acceptance_record(*, actor: Actor, case_id: int, data: dict) -> Acceptance:
     acceptance, _ = Acceptance.objects.update_or_create(case=case, defaults=dict(
         usable_area=area, hard_foundation=bool(data.get("hard_foundation")), hard_frame=bool(data.get("hard_frame")),
         hard_roof=bool(data.get("hard_roof")), lifespan_years=lifespan, inspector=actor.user, accepted_on=accepted_on,
-        result=Acceptance.Result.PASSED if passed else Acceptance.Result.FAILED, note=data.get("note", "")))
+        result=Acceptance.Result.PASSED if passed else Acceptance.Result.FAILED,
+        note=validators.normalize_text(data.get("note"), multiline=True)))
     reasons = acceptance_reasons(acceptance, campaign)
     case.lock_version += 1
     case.save(update_fields=["lock_version"])
@@ -518,10 +568,10 @@ def handover_record(*, actor: Actor, case_id: int, handed_over_on: dt.date | Non
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     _require_form_open(actor, case, "handover")
     acceptance = Acceptance.objects.filter(case=case).first()
-    if handed_over_on is None:
-        raise validation_error({"handed_over_on": ["Chưa nhập ngày bàn giao."]})
-    if handed_over_on > timezone.localdate():
-        raise validation_error({"handed_over_on": ["Ngày bàn giao không được sau ngày hôm nay."]})
+    errors: dict[str, list[str]] = {}
+    handed_over_on = _date(handed_over_on, "Ngày bàn giao", errors, "handed_over_on")
+    if errors:
+        raise validation_error(errors)
     if acceptance and handed_over_on < acceptance.accepted_on:
         raise validation_error({"handed_over_on": ["Ngày bàn giao không được trước ngày nghiệm thu."]})
     before = {"handed_over_on": case.handed_over_on}
@@ -531,74 +581,73 @@ def handover_record(*, actor: Actor, case_id: int, handed_over_on: dt.date | Non
 
 
 # ---------------------------------------------------------------------------- uploads
-ALLOWED_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-ALLOWED_FILE_TYPES = {"application/pdf": b"%PDF-"}
-
-
 def _exif_info(image) -> dict:
-    """Capture time and GPS from EXIF, kept with the photo as field evidence."""
+    """Capture time and GPS from EXIF, kept with the photo as field evidence. EXIF is whatever the
+    file says: anything unreadable or implausible is left out, never an error."""
     info: dict = {}
     try:
         exif = image.getexif()
+        sub = exif.get_ifd(0x8769) if exif else {}
+        gps = exif.get_ifd(0x8825) if exif else {}
+        raw_time = sub.get(0x9003) or exif.get(0x0132)
     except Exception:  # noqa: BLE001 - a photo without readable EXIF is still a photo
         return info
-    sub = exif.get_ifd(0x8769) if exif else {}
-    raw_time = sub.get(0x9003) or exif.get(0x0132)
     if raw_time:
         try:
-            naive = dt.datetime.strptime(str(raw_time).strip("\x00"), "%Y:%m:%d %H:%M:%S")
-            info["taken_at"] = timezone.make_aware(naive)
-        except ValueError:
+            naive = dt.datetime.strptime(str(raw_time).strip("\x00").strip()[:19], "%Y:%m:%d %H:%M:%S")
+            if naive.year >= validators.EARLIEST_EVENT_DATE.year:
+                info["taken_at"] = timezone.make_aware(naive)
+        except (ValueError, OverflowError):
             pass
-    gps = exif.get_ifd(0x8825) if exif else {}
     if gps and 2 in gps and 4 in gps:
-        def to_deg(values, ref):
+        def to_deg(values, ref, limit):
             d, m, s = (float(v) for v in values)
             deg = d + m / 60 + s / 3600
+            if not -limit <= deg <= limit:  # also false for NaN
+                raise ValueError(deg)
             return -deg if ref in ("S", "W") else deg
         try:
-            info["latitude"] = to_deg(gps[2], gps.get(1, "N"))
-            info["longitude"] = to_deg(gps[4], gps.get(3, "E"))
-        except (TypeError, ValueError, ZeroDivisionError):
+            latitude, longitude = to_deg(gps[2], gps.get(1, "N"), 90), to_deg(gps[4], gps.get(3, "E"), 180)
+            info.update(latitude=latitude, longitude=longitude)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
             pass
     return info
 
 
 def inspect_upload(upload: UploadedFile, *, photo_only: bool = False) -> dict:
-    """Check size and type, and that an image really decodes. Returns what was learnt of it."""
-    from PIL import Image, UnidentifiedImageError
-
+    """What the file really is, by its content (core.validators.upload_inspect: size, type, image pixel
+    limits read from the header before decoding, PDFs opened). Returns what was learnt of it."""
     name = upload.name or "tệp"
-    if upload.size > settings.MAX_UPLOAD_BYTES:
-        raise ServiceError(f"Tệp “{name}” quá lớn ({upload.size // 1024 // 1024} MB); tối đa "
-                           f"{settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB.", code=ErrorCode.UPLOAD_REJECTED)
-    data = upload.read()
+    upload.seek(0)
+    data = upload.read(settings.MAX_UPLOAD_BYTES + 1)  # enough to know it is too large, never more
     upload.seek(0)
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            fmt = image.format
-            if fmt not in ALLOWED_IMAGE_TYPES:
-                raise UnidentifiedImageError(fmt)
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            info = {"kind": Attachment.Kind.PHOTO, "content_type": ALLOWED_IMAGE_TYPES[fmt], **_exif_info(image)}
-        return info
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        pass
-    if not photo_only and data.startswith(ALLOWED_FILE_TYPES["application/pdf"]):
-        return {"kind": Attachment.Kind.FILE, "content_type": "application/pdf"}
-    expected = "ảnh JPEG, PNG hoặc WEBP" if photo_only else "ảnh JPEG, PNG, WEBP hoặc tệp PDF"
-    raise ServiceError(f"Tệp “{name}” không phải {expected} hợp lệ.", code=ErrorCode.UPLOAD_REJECTED)
+        found = validators.upload_inspect(data, name, max_bytes=settings.MAX_UPLOAD_BYTES, images_only=photo_only,
+                                          size=upload.size)
+    except validators.InputError as exc:
+        raise ServiceError(exc.message, code=ErrorCode.UPLOAD_REJECTED) from None
+    info = {"kind": Attachment.Kind.FILE, "content_type": found["content_type"], "extension": found["extension"]}
+    if "image" in found:
+        with found["image"] as image:
+            info.update(kind=Attachment.Kind.PHOTO, **_exif_info(image))
+    return info
+
+
+def _stored_name(upload: UploadedFile, info: dict) -> str:
+    """The name the file is stored under ends with the extension of what it really is."""
+    stem = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0][:80] or "tep"
+    return f"{stem}{info.get('extension', '')}"
 
 
 def _attachment_save(actor: Actor, case: HousingCase, upload: UploadedFile, info: dict, *, stage: str,
                      caption: str = "", progress: ProgressEntry | None = None) -> Attachment:
-    attachment = Attachment(case=case, stage=stage, kind=info["kind"], original_name=(upload.name or "")[:200],
-                            content_type=info["content_type"], size=upload.size, caption=caption[:300],
+    attachment = Attachment(case=case, stage=stage, kind=info["kind"],
+                            original_name=validators.normalize_text(upload.name, max_length=200),
+                            content_type=info["content_type"], size=upload.size,
+                            caption=validators.normalize_text(caption, max_length=300),
                             taken_at=info.get("taken_at"), latitude=info.get("latitude"),
                             longitude=info.get("longitude"), progress=progress, uploaded_by=actor.user)
-    attachment.file.save(upload.name or "upload", upload, save=False)
+    attachment.file.save(_stored_name(upload, info), upload, save=False)
     attachment.save()
     event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.ATTACHMENT, actor=actor.user,
                  comment=caption, data={"attachment": attachment.pk, "name": attachment.original_name,

@@ -14,7 +14,10 @@ PROJECT_ROOT = SITE_CONFIG.root
 
 SECRET_KEY = SITE_CONFIG.secret_key
 DEBUG = SITE_CONFIG.debug
+# The base URL's host, the site's explicit allowed_hosts, loopback names for a loopback base URL.
 ALLOWED_HOSTS = SITE_CONFIG.allowed_hosts
+# Printed in every certificate's QR code: `make run` sets it to the address it serves; checked by
+# `manage.py check --deploy` (core/checks.py) and shown on the admin index.
 SITE_BASE_URL = SITE_CONFIG.base_url
 CSRF_TRUSTED_ORIGINS = [SITE_BASE_URL] if SITE_BASE_URL.startswith("http") else []
 
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "housing_campaign.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "housing_campaign.core.middleware.VietnameseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,6 +132,30 @@ CELERY_TIMEZONE = TIME_ZONE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
+# Served over HTTPS (the base URL says so): cookies only over HTTPS, HSTS, a Content-Security-Policy.
+_site_table = SITE_CONFIG.raw.get("site", {})
+SERVED_OVER_HTTPS = SITE_BASE_URL.lower().startswith("https://")
+SESSION_COOKIE_SECURE = SERVED_OVER_HTTPS
+CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
+SECURE_HSTS_SECONDS = int(_site_table.get("hsts_seconds", 31536000)) if SERVED_OVER_HTTPS else 0
+SECURE_SSL_REDIRECT = SERVED_OVER_HTTPS and bool(_site_table.get("ssl_redirect", False))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Only behind a reverse proxy that sets it (and strips it from clients): [site] proxy_ssl_header.
+if _site_table.get("proxy_ssl_header"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + str(_site_table["proxy_ssl_header"]).upper().replace("-", "_"), "https")
+# Scripts only from this site (no inline script, no eval); inline styles stay allowed for the print
+# preview, the public page and Django's admin widgets. img data: for QR codes in previews.
+HTTPS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; "
+    "base-uri 'self'; object-src 'none'"
+)
+CONTENT_SECURITY_POLICY = HTTPS_CONTENT_SECURITY_POLICY if SERVED_OVER_HTTPS else ""
+# Pages with personal data are never stored by browsers or proxies (core/middleware.py).
+NO_STORE_PATH_PREFIXES = ("/desk/", "/admin/")
+CSRF_FAILURE_VIEW = "housing_campaign.config.errors.csrf_failure"
+
 # Public verification page: requests per client per minute.
 # Reverse proxies whose X-Forwarded-For is believed (per-client rate limits behind a proxy).
 TRUSTED_PROXIES = SITE_CONFIG.raw.get("site", {}).get("trusted_proxies", [])
@@ -144,5 +172,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Server errors: the trace and its incident reference (config/errors.py) go to the log only.
     "loggers": {"housing_campaign": {"level": "INFO"}},
 }

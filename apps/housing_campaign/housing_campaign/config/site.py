@@ -12,6 +12,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def url_host(url: str) -> str:
+    """The host name of ``url``, lower case, without port or IPv6 brackets ("" when there is none)."""
+    try:
+        return (urlparse(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for names that only reach the machine itself (127.0.0.0/8, ::1, localhost) and for the
+    "any address" placeholders (0.0.0.0, ::), which no phone can open either."""
+    host = host.strip("[]").lower()
+    if host.endswith(".localhost") or host in ("localhost", "::1", "0:0:0:0:0:0:0:1", "0.0.0.0", "::"):
+        return True
+    parts = host.split(".")
+    return len(parts) == 4 and parts[0] == "127" and all(p.isdigit() for p in parts)
+
+
+def allowed_hosts_for(base_url: str, explicit: list[str]) -> list[str]:
+    """Django's ALLOWED_HOSTS: the base URL's host, the site's explicit list, and the loopback names
+    when the base URL is itself a loopback address (a development server)."""
+    hosts: list[str] = []
+    base_host = url_host(base_url)
+    if base_host:
+        hosts.append(f"[{base_host}]" if ":" in base_host else base_host)
+    hosts.extend(h for h in explicit if h)
+    if not base_host or is_loopback_host(base_host):
+        hosts.extend(["127.0.0.1", "localhost", "[::1]"])
+    return list(dict.fromkeys(hosts))
+
 
 def find_project_root() -> Path:
     env_root = os.environ.get("HC_PROJECT_ROOT")
@@ -37,8 +70,8 @@ class SiteConfig:
     files_dir: Path
     storage: dict = field(default_factory=dict)
     broker_url: str = ""
-    debug: bool = True
-    allowed_hosts: list[str] = field(default_factory=lambda: ["*"])
+    debug: bool = False
+    allowed_hosts: list[str] = field(default_factory=list)
     secret_key: str = ""
     raw: dict = field(default_factory=dict)  # the whole file, for settings that read their own table
 
@@ -83,6 +116,13 @@ def _secret_key(folder: Path) -> str:
     return key
 
 
+def _explicit_hosts(site: dict) -> list[str]:
+    env = os.environ.get("ALLOWED_HOSTS")
+    if env is not None:
+        return [h.strip() for h in env.split(",") if h.strip()]
+    return [str(h) for h in site.get("allowed_hosts", [])]
+
+
 def load_site() -> SiteConfig:
     root = find_project_root()
     name = os.environ.get("SITE", "default")
@@ -97,21 +137,24 @@ def load_site() -> SiteConfig:
     files_dir = Path(files.get("path", "files"))
     if not files_dir.is_absolute():
         files_dir = folder / files_dir
+    # Debug shows every URL pattern and, on an error, the submitted data: off unless a development
+    # site (or DEBUG=1 in the environment) turns it on.
     debug_env = os.environ.get("DEBUG")
-    debug = site.get("debug", True) if debug_env is None else debug_env.lower() in ("1", "true", "yes")
+    debug = bool(site.get("debug", False)) if debug_env is None else debug_env.lower() in ("1", "true", "yes")
+    base_url = (os.environ.get("BASE_URL") or site.get("base_url") or "http://127.0.0.1:8000").rstrip("/")
     return SiteConfig(
         name=name,
         root=root,
         folder=folder,
         database=parse_database_url(db_url, folder),
-        base_url=(os.environ.get("BASE_URL") or site.get("base_url") or "http://127.0.0.1:8000").rstrip("/"),
+        base_url=base_url,
         language=os.environ.get("LANGUAGE_CODE") or site.get("language", "vi"),
         time_zone=site.get("time_zone", "Asia/Ho_Chi_Minh"),
         files_dir=files_dir,
         storage=files,
         broker_url=os.environ.get("CELERY_BROKER_URL") or config.get("jobs", {}).get("broker_url", ""),
         debug=debug,
-        allowed_hosts=site.get("allowed_hosts", ["*"]),
+        allowed_hosts=allowed_hosts_for(base_url, _explicit_hosts(site)),
         secret_key=_secret_key(folder),
         raw=config,
     )

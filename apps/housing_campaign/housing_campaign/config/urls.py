@@ -17,5 +17,11 @@ urlpatterns = [
     path("desk/", include("housing_campaign.desk.urls")),
     path("", include("housing_campaign.public.urls")),
 ]
+
+# Plain Vietnamese error pages (config/errors.py); a 500 shows an incident reference, the trace goes to the log.
+handler400 = "housing_campaign.config.errors.bad_request"
+handler403 = "housing_campaign.config.errors.permission_denied"
+handler404 = "housing_campaign.config.errors.page_not_found"
+handler500 = "housing_campaign.config.errors.server_error"
 # Uploaded files are never served as static media: photos and documents are personal data, served by
 # views that check the user's territory (desk:attachment_file, desk:batch_download).

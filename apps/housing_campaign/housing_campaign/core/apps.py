@@ -6,3 +6,6 @@ class Config(AppConfig):
     label = "core"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Hệ thống"
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the deployment checks (base URL, debug)

@@ -10,3 +10,29 @@ class VietnameseByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set:
+
+    - ``Cache-Control: no-store`` on the desk and the admin (settings.NO_STORE_PATH_PREFIXES): their
+      pages and files carry personal data that a shared office computer or a proxy must not keep;
+    - ``Content-Security-Policy`` (settings.CONTENT_SECURITY_POLICY, set when the site is served over
+      HTTPS), unless a view set its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        prefixes = tuple(getattr(settings, "NO_STORE_PATH_PREFIXES", ()))
+        if prefixes and request.path.startswith(prefixes):
+            response["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

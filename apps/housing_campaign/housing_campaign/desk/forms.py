@@ -96,9 +96,6 @@ class FundingForm(ServiceErrorsMixin, forms.Form):
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60, required=False)
     decision_date = date_field(_("Ngày quyết định"), required=False)
 
-    def clean_amount(self):
-        return (self.cleaned_data.get("amount") or "").replace(".", "").replace(" ", "").replace("đ", "")
-
 
 class ProgressForm(ServiceErrorsMixin, forms.Form):
     date = date_field(_("Ngày"))

@@ -18,25 +18,43 @@ from housing_campaign.cases.selectors import cases_visible
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.jobs import enqueue
 from housing_campaign.core.models import BackgroundJob
+from housing_campaign.core.validators import query_id, query_text
 from housing_campaign.printing import contexts, pdf
 from housing_campaign.printing import services as printing
 from housing_campaign.printing.models import PrintFormat
 
 CHUNK = 50
+CERTIFICATE_FORMAT = "handover_certificate"
 
 
 def case_pdf(*, actor: Actor, case: HousingCase, format_code: str) -> tuple[bytes, str]:
     fmt = PrintFormat.objects.filter(code=format_code, doctype="housing_case", is_active=True).first()
     if fmt is None:
         raise ServiceError("Không có mẫu in này.", code=ErrorCode.NOT_FOUND)
-    certificate = case.certificates.filter(status="valid").order_by("-issued_at").first()
-    if format_code == "handover_certificate" and certificate is not None and certificate.document_id:
-        # The certificate as issued: its own format version and stored context.
-        return printing.issued_document_pdf(certificate.document), f"GCN-{case.code}.pdf"
-    context = {**contexts.case_context(case, certificate=certificate),
-               "document_number": f"……/{fmt.document_kind or 'VB'}-UBND"}
-    return printing.render_pdf(html=fmt.html, css=fmt.css, context=context, title=case.code), \
-        f"{fmt.code}-{case.code}.pdf"
+    document = documents_to_print(fmt, [case]).get(case.pk)
+    if document is not None:
+        # Issued means frozen: the document as issued (its own format version and stored context).
+        prefix = "GCN" if fmt.code == CERTIFICATE_FORMAT else fmt.code
+        return printing.issued_document_pdf(document), f"{prefix}-{case.code}.pdf"
+    if fmt.code == CERTIFICATE_FORMAT:
+        raise ServiceError("Hồ sơ này không có giấy chứng nhận đang có hiệu lực (chưa cấp, hoặc đã bị thu hồi), "
+                           "nên không in được giấy chứng nhận.", code=ErrorCode.NOT_FOUND)
+    return pdf.html_to_pdf(_draft_html(fmt, case)), f"{fmt.code}-{case.code}.pdf"
+
+
+def documents_to_print(fmt: PrintFormat, cases) -> dict:
+    """For each case that has one, the issued document that printing ``fmt`` must reproduce: the valid
+    certificate's own document for the handover certificate (never a revoked or superseded one), else
+    the latest document issued in that format. Cases without one print a draft of the current format."""
+    if fmt.code == CERTIFICATE_FORMAT:
+        from housing_campaign.certificates.models import Certificate
+
+        valid = (Certificate.objects.filter(case__in=[c.pk for c in cases], status=Certificate.Status.VALID,
+                                            document__isnull=False)
+                 .select_related("document__print_format_version"))
+        return {cert.case_id: cert.document for cert in valid}
+    return printing.issued_documents_latest(doctype="housing_case", object_ids=[c.pk for c in cases],
+                                            format_code=fmt.code)
 
 
 ISSUING_ROLES = {"commune_chairman", "reviewer", "administrator"}
@@ -52,7 +70,7 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
     fmt = PrintFormat.objects.filter(code=format_code, doctype="housing_case", is_active=True).first()
     if fmt is None:
         raise ServiceError("Không có mẫu in này.", code=ErrorCode.NOT_FOUND)
-    if format_code == "handover_certificate":
+    if format_code == CERTIFICATE_FORMAT:
         raise ServiceError("Giấy chứng nhận được cấp khi bàn giao; dùng “Cấp lại” để cấp giấy mới.",
                            code=ErrorCode.VALIDATION)
     if actor.read_only or actor.authority_for(ISSUING_ROLES, *document_paths(case)) is None:
@@ -70,22 +88,23 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
 
 
 def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
-    code = data.get("format", "")
+    code = query_text(data.get("format", ""), max_length=60)
     fmt = PrintFormat.objects.filter(code=code, is_active=True).first()
     if fmt is None:
         raise ServiceError("Hãy chọn mẫu in.", code=ErrorCode.VALIDATION)
     qs = cases_visible(actor)
-    if data.get("filter_query"):
+    filter_query = query_text(data.get("filter_query", ""), max_length=2000)
+    if filter_query:
         # The list the user was looking at in the queue, with the same filters.
         from django.http import QueryDict
 
         from .selectors import QueueFilters, queue_queryset
 
-        qs = queue_queryset(actor, QueueFilters.from_request(QueryDict(data["filter_query"])))
-    commune = data.get("commune", "")
-    if commune.isdigit():
-        qs = qs.filter(commune_id=int(commune))
-    if code == "handover_certificate":
+        qs = queue_queryset(actor, QueueFilters.from_request(QueryDict(filter_query)))
+    commune = query_id(data.get("commune", ""))  # never raises: a bad or huge value means no commune filter
+    if commune is not None:
+        qs = qs.filter(commune_id=commune)
+    if code == CERTIFICATE_FORMAT:
         qs = qs.filter(certificates__status="valid")
     ids = list(qs.order_by("commune_id", "priority", "code").values_list("pk", flat=True).distinct())
     if not ids:
@@ -93,7 +112,8 @@ def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
     output = "zip" if data.get("output") == "zip" else "pdf"
     job = BackgroundJob.objects.create(kind="batch_print", created_by=user, total=len(ids),
                                        params={"format": code, "ids": ids, "output": output,
-                                               "commune": commune, "filter_query": data.get("filter_query", "")})
+                                               "commune": str(commune or ""),
+                                               "filter_query": filter_query})
     transaction.on_commit(lambda: enqueue("housing_campaign.desk.printing.batch_run", background=True,
                                           job_id=job.pk))
     return job
@@ -135,23 +155,28 @@ def batch_run(*, job_id: int) -> None:
     job.save()
 
 
-def _render_case_body(fmt, case) -> str:
-    from housing_campaign.printing import sandbox
-
+def _draft_html(fmt, case) -> str:
+    """A case that has no issued document in this format prints a draft of the current format (no number)."""
     certificate = next((c for c in case.certificates.all() if c.status == "valid"), None)
     context = {**contexts.case_context(case, certificate=certificate),
-               "document_number": certificate.number_text if certificate else f"……/{fmt.document_kind}-UBND"}
-    return sandbox.render(fmt.html, context)
+               "document_number": f"……/{fmt.document_kind or 'VB'}-UBND"}
+    return printing.render_html(html=fmt.html, css=fmt.css, context=context, title=case.code)
+
+
+def _case_htmls(fmt, cases) -> list[str]:
+    """One complete HTML document per case: issued ones as issued, the others as drafts."""
+    issued = documents_to_print(fmt, cases)
+    return [printing.issued_document_html(issued[case.pk]) if case.pk in issued else _draft_html(fmt, case)
+            for case in cases]
 
 
 def _chunk_pdf(args) -> bytes:
-    """One WeasyPrint run for a chunk of cases, each starting on a new page (also in a worker process,
+    """One PDF for a chunk of cases, each laid out exactly as when printed alone (also in a worker process,
     which opens its own database connection: the parent closed its connections before forking)."""
     format_code, chunk_ids = args
     fmt = PrintFormat.objects.get(code=format_code)
     cases = sorted(_case_queryset(chunk_ids), key=lambda c: chunk_ids.index(c.pk))
-    body = '<div class="page-break"></div>'.join(_render_case_body(fmt, c) for c in cases)
-    return pdf.html_to_pdf(pdf.document_html(body, fmt.css, title=fmt.code))
+    return pdf.htmls_to_pdf(_case_htmls(fmt, cases))
 
 
 def _workers(n_chunks: int) -> int:
@@ -186,9 +211,9 @@ def _batch_cases(job, fmt, ids, name):
     archive_buffer = io.BytesIO()
     with zipfile.ZipFile(archive_buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for chunk in chunks:
-            for case in _case_queryset(chunk):
-                one = pdf.html_to_pdf(pdf.document_html(_render_case_body(fmt, case), fmt.css, title=case.code))
-                archive.writestr(f"{case.commune.short_name}/{case.code}.pdf", one)
+            cases = list(_case_queryset(chunk))
+            for case, html in zip(cases, _case_htmls(fmt, cases)):
+                archive.writestr(f"{case.commune.short_name}/{case.code}.pdf", pdf.html_to_pdf(html))
             job.done += len(chunk)
             BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
     job.result_file = f"{name}.zip"

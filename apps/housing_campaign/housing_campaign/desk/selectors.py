@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from housing_campaign.accounts.selectors import Actor, territory_q
 from housing_campaign.cases.models import HousingCase
+from housing_campaign.core.validators import normalize_national_id, query_id, query_text
 from housing_campaign.workflow.models import WorkflowTransition
 from housing_campaign.workflow.sla import overdue_q
 
@@ -47,13 +48,21 @@ class QueueFilters:
 
     @classmethod
     def from_request(cls, data) -> QueueFilters:
-        return cls(scope=data.get("scope", "mine") if data.get("scope") in ("mine", "all") else "mine",
-                   unit=data.get("unit", "").strip(), stage=data.get("stage", "").strip(),
-                   state=data.get("state", "").strip(), strand=data.get("strand", "").strip(),
-                   support_type=data.get("support_type", "").strip(), category=data.get("category", "").strip(),
-                   overdue=data.get("overdue") in ("1", "on", "true"), q=data.get("q", "").strip()[:100],
-                   extra=tuple(sorted((k[2:], v) for k, v in data.items() if k.startswith("x_") and v)),
-                   batch=data.get("batch", "").strip()[:12])
+        """Filters from query parameters (or a saved query string): never raises, whatever was sent;
+        text is normalised (core.validators.query_text), ids are digits within the column's range."""
+        def text(name: str, max_length: int = 100) -> str:
+            return query_text(data.get(name, ""), max_length=max_length)
+
+        strand = query_id(text("strand", 20))
+        extra = []
+        for key in list(data.keys())[:50]:
+            if isinstance(key, str) and key.startswith("x_") and (value := text(key)):
+                extra.append((query_text(key[2:], max_length=40), value))
+        return cls(scope=text("scope") if text("scope") in ("mine", "all") else "mine",
+                   unit=text("unit", 80), stage=text("stage", 30), state=text("state", 60),
+                   strand=str(strand) if strand else "", support_type=text("support_type", 20),
+                   category=text("category", 20), overdue=text("overdue") in ("1", "on", "true"), q=text("q"),
+                   extra=tuple(sorted(extra)), batch=str(query_id(text("batch", 20)) or ""))
 
     def key(self) -> str:
         return hashlib.sha1(repr(sorted(self.__dict__.items())).encode()).hexdigest()
@@ -69,8 +78,8 @@ def queue_queryset(actor: Actor, filters: QueueFilters, *, with_stage: bool = Tr
         qs = qs.filter(stage=filters.stage)
     if filters.state:
         qs = qs.filter(state=filters.state)
-    if filters.strand.isdigit():
-        qs = qs.filter(strand_id=int(filters.strand))
+    if strand_id := query_id(filters.strand):
+        qs = qs.filter(strand_id=strand_id)
     if filters.support_type:
         qs = qs.filter(support_type=filters.support_type)
     if filters.category:
@@ -95,8 +104,9 @@ def queue_queryset(actor: Actor, filters: QueueFilters, *, with_stage: bool = Tr
     if filters.q:
         text = filters.q
         cond = Q(code__iexact=text) | Q(household__head_name__icontains=text)
-        if text.isdigit():
-            cond |= Q(household__national_id=text)
+        national_id = normalize_national_id(text)
+        if national_id.isascii() and national_id.isdigit():
+            cond |= Q(household__national_id=national_id)
         if "-" in text:
             cond |= Q(code__istartswith=text)
         qs = qs.filter(cond)

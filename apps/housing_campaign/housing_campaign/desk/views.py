@@ -9,21 +9,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from housing_campaign.accounts.selectors import actor_for, territory_q
 from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import Acceptance, HousingCase
-from housing_campaign.cases.selectors import case_get_for_actor
+from housing_campaign.cases.selectors import case_get_for_actor, cases_visible
 from housing_campaign.certificates import services as certificate_services
 from housing_campaign.certificates.models import Certificate
+from housing_campaign.core.checks import qr_base_url_warning
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.models import BackgroundJob, Notification
+from housing_campaign.core.validators import normalize_text, query_id, query_ids, query_int, query_text
 from housing_campaign.extrafields.forms import extra_values_from
 from housing_campaign.extrafields.services import extra_values_clean
 from housing_campaign.geography.models import AdminUnit, Village
@@ -65,10 +68,7 @@ def _case_or_404(request, pk):
 def queue(request):
     actor = _actor(request)
     filters = QueueFilters.from_request(request.GET)
-    try:
-        per_page = int(request.GET.get("per_page", 50))
-    except ValueError:
-        per_page = 50
+    per_page = query_int(request.GET.get("per_page"), 50)
     per_page = per_page if per_page in PAGE_SIZES else 50
     counts = stage_counts(actor, filters)
     total = sum(v for k, v in counts.items() if not filters.stage or k == filters.stage)
@@ -131,11 +131,21 @@ def _bulk_actions(actor):
     return [{"action": a, "label": lab, "comment_required": c} for a, (lab, c) in seen.items()]
 
 
+def _safe_back(request, value) -> str:
+    """Where “back” links and redirects may go: a path on this site, never another host or a script."""
+    value = query_text(value, max_length=1000)
+    if value.startswith("/") and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
+                                                                  require_https=request.is_secure()):
+        return value
+    return reverse("desk:queue")
+
+
 @login_required
 @require_POST
 def save_filter(request):
-    name = request.POST.get("name", "").strip()[:80]
-    query = request.POST.get("query", "")[:1000]
+    name = query_text(request.POST.get("name", ""), max_length=80)
+    # Kept as a clean query string: it is put back into a redirect and into links.
+    query = QueryDict(query_text(request.POST.get("query", ""), max_length=1000)).urlencode()[:1000]
     if not name:
         messages.error(request, "Hãy đặt tên cho bộ lọc.")
     else:
@@ -155,30 +165,35 @@ def delete_filter(request, pk):
 @require_POST
 def bulk(request):
     actor = _actor(request)
-    action = request.POST.get("action", "")
-    comment = request.POST.get("comment", "").strip()
+    action = query_text(request.POST.get("action", ""), max_length=60)
+    comment = normalize_text(request.POST.get("comment"), multiline=True, max_length=2000)
+    back = _safe_back(request, request.POST.get("back"))
+    unusable = 0
     if request.POST.get("select_all") == "1":
         filters = QueueFilters.from_request(request.POST)
         ids = list(queue_queryset(actor, filters).values_list("pk", flat=True))
     else:
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids, unusable = query_ids(request.POST.getlist("ids"))
     expected = {}
     for item in request.POST.getlist("expected"):
         pk, _, state = item.partition(":")
-        if pk.isdigit():
-            expected[int(pk)] = state
-    if not action or not ids:
+        if (object_id := query_id(pk)) is not None:
+            expected[object_id] = query_text(state, max_length=60)
+    if not action or not (ids or unusable):
         messages.error(request, "Hãy chọn hồ sơ và thao tác.")
-        return redirect(request.POST.get("back") or "desk:queue")
+        return redirect(back)
     results = engine.bulk_transition(actor=actor, doctype="housing_case", ids=ids, action=action, comment=comment,
-                                     expected_states=expected or None)
+                                     expected_states=expected or None) if ids else []
     forget_counts(actor)
-    cases = {c.pk: c for c in HousingCase.objects.filter(pk__in=[r.object_id for r in results])
+    # Only cases the user may see are listed, by code and name; the others are a count, nothing more.
+    cases = {c.pk: c for c in cases_visible(actor).filter(pk__in=[r.object_id for r in results])
              .select_related("household")}
-    ok = sum(1 for r in results if r.ok)
+    shown = [(r, cases[r.object_id]) for r in results if r.object_id in cases]
+    not_found = len(results) - len(shown) + unusable
+    ok = sum(1 for r, _ in shown if r.ok)
     return render(request, "desk/bulk_result.html", {
-        "results": [(r, cases.get(r.object_id)) for r in results], "ok": ok, "failed": len(results) - ok,
-        "action": action, "back": request.POST.get("back") or reverse("desk:queue")})
+        "results": shown, "ok": ok, "failed": len(shown) - ok, "not_found": not_found,
+        "action": action, "back": back})
 
 
 # ---------------------------------------------------------------------------- case page
@@ -263,11 +278,16 @@ def case_transition(request, pk):
     actor, case = _case_or_404(request, pk)
     try:
         outcome = engine.document_transition(actor=actor, doctype="housing_case", object_id=case.pk,
-                                             action=request.POST.get("action", ""),
-                                             comment=request.POST.get("comment", ""),
-                                             expected_state=request.POST.get("expected_state") or None)
+                                             action=query_text(request.POST.get("action", ""), max_length=60),
+                                             comment=normalize_text(request.POST.get("comment"), multiline=True,
+                                                                    max_length=2000),
+                                             expected_state=query_text(request.POST.get("expected_state"),
+                                                                       max_length=60) or None)
         messages.success(request, outcome.message)
         forget_counts(actor)
+        spec = engine.compiled(case.workflow_id).transitions.get((outcome.from_state, request.POST.get("action", "")))
+        if spec is not None and "issue_certificate" in spec.side_effects and not outcome.vote_recorded:
+            _warn_qr_base_url(request)
     except ServiceError as exc:
         messages.error(request, exc.message)
         if exc.code == ErrorCode.STALE_STATE:
@@ -364,7 +384,7 @@ def case_new(request):
                           "commune": commune, "village": village, "address": village.name if village else ""}
         survey = _parse_survey(form)
         # Check the household and the house together so every error shows at once.
-        errors = {**case_services.household_errors(household_data, campaign=campaign),
+        errors = {**case_services.household_errors(household_data, campaign=campaign, actor=actor),
                   **case_services.survey_errors(campaign, survey)}
         if not data.get("category"):
             errors["category"] = ["Chưa chọn đối tượng."]
@@ -400,20 +420,32 @@ def case_new(request):
 @require_POST
 def save_draft(request):
     """Keep what the officer typed on the server (called by the page whenever it is online)."""
+    if len(request.body) > 100_000:
+        return HttpResponseBadRequest("Dữ liệu nháp không hợp lệ.")
     try:
         payload = json.loads(request.body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
         return HttpResponseBadRequest("Dữ liệu nháp không hợp lệ.")
-    if not isinstance(payload, dict) or len(request.body) > 100_000:
+    if (not isinstance(payload, dict) or not isinstance(payload.get("data", {}), dict)
+            or not isinstance(payload.get("key", "new"), str)):
         return HttpResponseBadRequest("Dữ liệu nháp không hợp lệ.")
-    data = {str(k)[:60]: str(v)[:2000] for k, v in payload.get("data", {}).items()
-            if k not in ("csrfmiddlewaretoken",)}
-    draft, _ = SurveyDraft.objects.update_or_create(user=request.user, key=str(payload.get("key", "new"))[:80],
-                                                    defaults={"data": data})
+    # Only the form's own fields, as short single texts (no NUL: PostgreSQL's JSON refuses it).
+    data = {query_text(k, max_length=60): normalize_text(v, multiline=True, max_length=2000)
+            for k, v in list(payload.get("data", {}).items())[:200]
+            if k not in ("csrfmiddlewaretoken",) and isinstance(v, (str, int, float, bool)) and query_text(k)}
+    key = query_text(payload.get("key", "new"), max_length=80) or "new"
+    draft, _ = SurveyDraft.objects.update_or_create(user=request.user, key=key, defaults={"data": data})
     return JsonResponse({"saved_at": timezone.localtime(draft.updated_at).strftime("%H:%M:%S %d/%m/%Y")})
 
 
 # ---------------------------------------------------------------------------- certificates and printing
+def _warn_qr_base_url(request) -> None:
+    """Certificates issued while the QR base URL is a loopback address carry a dead QR code: say so."""
+    warning = qr_base_url_warning(request)
+    if warning:
+        messages.warning(request, warning)
+
+
 @login_required
 @require_POST
 def certificate_action(request, pk, cert_pk):
@@ -421,7 +453,7 @@ def certificate_action(request, pk, cert_pk):
     certificate = Certificate.objects.filter(pk=cert_pk, case=case).first()
     if certificate is None:
         raise Http404("Không tìm thấy giấy chứng nhận.")
-    reason = request.POST.get("reason", "")
+    reason = normalize_text(request.POST.get("reason"), multiline=True, max_length=1000)
     try:
         if request.POST.get("op") == "revoke":
             certificate_services.certificate_revoke(actor=actor, certificate=certificate, reason=reason)
@@ -429,6 +461,7 @@ def certificate_action(request, pk, cert_pk):
         else:
             new = certificate_services.certificate_reissue(actor=actor, certificate=certificate, reason=reason)
             messages.success(request, f"Đã cấp lại giấy chứng nhận số {new.number_text}.")
+            _warn_qr_base_url(request)
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("desk:case", pk=case.pk)
@@ -479,6 +512,8 @@ def batch_print(request):
     if request.method == "POST":
         try:
             job = desk_printing.batch_start(actor=actor, user=request.user, data=request.POST)
+            if job.params["format"] == desk_printing.CERTIFICATE_FORMAT:
+                _warn_qr_base_url(request)
             return redirect("desk:batch_job", pk=job.pk)
         except ServiceError as exc:
             messages.error(request, exc.message)

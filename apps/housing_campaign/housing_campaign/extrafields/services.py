@@ -1,13 +1,13 @@
 """Validation of administrator-defined field values, with the same rigour as built-in fields."""
 from __future__ import annotations
 
-import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from housing_campaign.core import validators
 from housing_campaign.core.errors import validation_error
 
 from .models import ExtraField
@@ -27,59 +27,57 @@ def extra_fields_known(doctype: str) -> tuple[list[ExtraField], set[str]]:
     return extra_fields_for(doctype), {f.code for f in extra_fields_for(doctype, include_retired=True)}
 
 
+# The column behind min_value/max_value holds 14 digits with 2 decimals: values are bounded to it.
+NUMBER_MAX_DIGITS = 14
+NUMBER_LIMIT = Decimal("999999999999.99")
+
+
 def _clean_one(field: ExtraField, raw) -> object:
     label = field.label_vi
-    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+    if raw is None or (isinstance(raw, str) and validators.normalize_text(raw) == ""):
         if field.required:
             raise ValueError(f"Trường “{label}” là bắt buộc.")
         return None
     kind = field.field_type
     if kind == ExtraField.FieldType.TEXT:
-        value = str(raw).strip()
+        value = validators.normalize_text(raw, multiline=True)
         if field.max_length and len(value) > field.max_length:
             raise ValueError(f"“{label}” dài tối đa {field.max_length} ký tự (đang có {len(value)}).")
-        if field.pattern and not re.fullmatch(field.pattern, value):
+        if field.pattern and not validators.matches_pattern(field.pattern, value):
             raise ValueError(f"“{label}” không đúng định dạng yêu cầu.")
         return value
     if kind in (ExtraField.FieldType.INTEGER, ExtraField.FieldType.DECIMAL):
-        text = str(raw).strip().replace(" ", "")
         try:
             if kind == ExtraField.FieldType.INTEGER:
-                if isinstance(raw, float) and not raw.is_integer():
-                    raise ValueError
-                number = Decimal(int(str(raw).strip())) if not isinstance(raw, (int, Decimal)) else Decimal(raw)
-                if number != number.to_integral_value():
-                    raise ValueError
+                if isinstance(raw, float) and raw.is_integer():
+                    raw = int(raw)
+                number = Decimal(validators.parse_int(raw, f"“{label}”", minimum=-10**12, maximum=10**12))
             else:
-                number = Decimal(text.replace(",", "."))
-                if not number.is_finite():
-                    raise ValueError
-        except (ValueError, InvalidOperation, TypeError):
-            kind_label = "số nguyên" if kind == ExtraField.FieldType.INTEGER else "số"
-            raise ValueError(f"“{label}” phải là {kind_label}.") from None
+                number = validators.parse_decimal(raw, f"“{label}”", max_digits=NUMBER_MAX_DIGITS,
+                                                  decimal_places=2, minimum=-NUMBER_LIMIT, maximum=NUMBER_LIMIT)
+        except validators.InputError as exc:
+            raise ValueError(exc.message) from None
         if field.min_value is not None and number < field.min_value:
             raise ValueError(f"“{label}” không được nhỏ hơn {field.min_value.normalize():f}.")
         if field.max_value is not None and number > field.max_value:
             raise ValueError(f"“{label}” không được lớn hơn {field.max_value.normalize():f}.")
         return int(number) if kind == ExtraField.FieldType.INTEGER else float(number)
     if kind == ExtraField.FieldType.DATE:
-        if isinstance(raw, dt.date):
-            return raw.isoformat()
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return dt.datetime.strptime(str(raw).strip(), fmt).date().isoformat()
-            except ValueError:
-                continue
-        raise ValueError(f"“{label}” phải là ngày theo dạng dd/mm/yyyy.")
+        try:
+            return validators.parse_date(raw, f"“{label}”", earliest=validators.EARLIEST_LIFE_DATE,
+                                         allow_future=True).isoformat()
+        except validators.InputError as exc:
+            raise ValueError(exc.message) from None
     if kind == ExtraField.FieldType.CHOICE:
         allowed = [str(c[0]) for c in field.choices]
-        if str(raw) not in allowed:
-            raise ValueError(f"“{label}”: giá trị “{raw}” không có trong danh sách chọn.")
-        return str(raw)
+        value = validators.normalize_text(raw)
+        if value not in allowed:
+            raise ValueError(f"“{label}”: giá trị “{value[:40]}” không có trong danh sách chọn.")
+        return value
     if kind == ExtraField.FieldType.BOOLEAN:
         if isinstance(raw, bool):
             return raw
-        text = str(raw).strip().lower()
+        text = validators.normalize_text(raw).lower()
         if text in ("1", "true", "on", "yes", "có", "co"):
             return True
         if text in ("0", "false", "off", "no", "không", "khong"):
@@ -128,9 +126,9 @@ def extra_field_definition_errors(field: ExtraField) -> dict[str, list[str]]:
         errors["max_value"] = ["Giá trị lớn nhất phải lớn hơn hoặc bằng giá trị nhỏ nhất."]
     if field.pattern:
         try:
-            re.compile(field.pattern)
-        except re.error as exc:
-            errors["pattern"] = [f"Biểu thức chính quy không hợp lệ: {exc}"]
+            validators.compile_pattern(field.pattern)
+        except validators.InputError as exc:
+            errors["pattern"] = [exc.message]
     from housing_campaign.hooks import DOCUMENT_TYPES
 
     if field.doctype not in DOCUMENT_TYPES:

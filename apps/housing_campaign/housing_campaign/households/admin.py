@@ -1,17 +1,52 @@
+from django import forms
 from django.contrib import admin
 
+from housing_campaign.core import validators
 from housing_campaign.core.admin_base import TerritoryScopedAdmin
 
 from .models import Household, Member
+from .selectors import DUPLICATE_NATIONAL_ID, household_by_national_id
+
+
+class HouseholdAdminForm(forms.ModelForm):
+    """The same reading of the CCCD as the desk (core.validators): full-width digits become ASCII,
+    other scripts' digits are refused, and one CCCD belongs to one household."""
+
+    class Meta:
+        model = Household
+        fields = "__all__"
+
+    def clean_national_id(self):
+        try:
+            number = validators.parse_national_id(self.cleaned_data.get("national_id"))
+        except validators.InputError as exc:
+            raise forms.ValidationError(exc.message) from None
+        if household_by_national_id(national_id=number, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(DUPLICATE_NATIONAL_ID)
+        return number
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = "__all__"
+
+    def clean_national_id(self):
+        try:
+            return validators.parse_national_id(self.cleaned_data.get("national_id"))
+        except validators.InputError as exc:
+            raise forms.ValidationError(exc.message) from None
 
 
 class MemberInline(admin.TabularInline):
     model = Member
+    form = MemberForm
     extra = 0
 
 
 @admin.register(Household)
 class HouseholdAdmin(TerritoryScopedAdmin):
+    form = HouseholdAdminForm
     territory_fields = {"legacy_field": "commune__path", "current_field": "commune__successor__path"}
     list_display = ("code", "head_name", "category", "commune", "village")
     list_filter = ("category", "is_ethnic_minority", "land_status")

@@ -1,8 +1,10 @@
 """Households and their members. Ethnicity, ID number and phone are personal data: never public."""
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.campaigns.models import Category
+from housing_campaign.core.validators import validate_national_id
 
 
 class LandStatus(models.TextChoices):
@@ -14,7 +16,8 @@ class LandStatus(models.TextChoices):
 class Household(models.Model):
     code = models.CharField("mã hộ", max_length=30, unique=True)
     head_name = models.CharField("họ tên chủ hộ", max_length=120, db_index=True)
-    national_id = models.CharField("số CCCD chủ hộ", max_length=12, blank=True, db_index=True)
+    national_id = models.CharField("số CCCD chủ hộ", max_length=12, blank=True, db_index=True,
+                                   validators=[validate_national_id])
     category = models.CharField("đối tượng", max_length=20, choices=Category.choices)
     ethnicity = models.CharField("dân tộc", max_length=40, blank=True)
     is_ethnic_minority = models.BooleanField("dân tộc thiểu số", default=False)
@@ -42,8 +45,9 @@ class Member(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField("họ tên", max_length=120)
     relation = models.CharField("quan hệ với chủ hộ", max_length=40)
-    birth_year = models.PositiveIntegerField("năm sinh", null=True, blank=True)
-    national_id = models.CharField("số CCCD", max_length=12, blank=True)
+    birth_year = models.PositiveIntegerField("năm sinh", null=True, blank=True,
+                                             validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    national_id = models.CharField("số CCCD", max_length=12, blank=True, validators=[validate_national_id])
 
     class Meta:
         verbose_name = "thành viên hộ"

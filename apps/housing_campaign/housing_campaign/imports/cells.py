@@ -2,9 +2,11 @@
 
 Each function takes the raw cell (str, int, float, date, datetime or None) and returns the value, or
 raises ``CellError`` with a Vietnamese reason. Repairs (a value changed so it can be used) come back as
-a warning string next to the value. The business rules themselves (12 digits, ranges, no future
-dates ...) are not here: the import hands the typed values to the same checks as the survey form
-(``cases.services.household_errors`` / ``survey_errors``), so there is one implementation of each rule.
+a warning string next to the value. Only what is particular to spreadsheets is here (cells typed as
+numbers, "60.000.000" and "1.234,5", Excel serial dates, d-m-yyyy); the text is then read by
+``core.validators`` (NFKC, ASCII digits, no NaN/Infinity, bounded numbers, plausible dates) and the row is
+checked by the same services as the survey form (``cases.services.household_clean`` / ``survey_clean``):
+one implementation of each rule.
 """
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
+from housing_campaign.core import validators
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-EARLIEST_DATE = dt.date(1900, 1, 1)
 _SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -83,7 +86,7 @@ def national_id(value) -> tuple[str, str | None]:
     elif isinstance(value, int):
         raw = str(value)
     else:
-        raw = re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", str(value)))
+        raw = validators.normalize_national_id(value)
     if raw.isascii() and raw.isdigit() and 9 <= len(raw) < 12:
         fixed = raw.zfill(12)
         return fixed, f"Số CCCD {raw} thiếu số 0 ở đầu (ô kiểu số): đã sửa thành {fixed}."
@@ -108,25 +111,20 @@ def _number_text(raw: str) -> str:
 
 
 def decimal(value) -> Decimal | None:
+    """A number cell: numeric cells as they are; text in the Vietnamese way ("60.000.000", "16,5",
+    "1.234,5", a unit after it) turned into plain digits, then read by ``validators.parse_decimal``."""
     if is_blank(value):
         return None
-    if isinstance(value, bool):
-        raise CellError("phải là số.")
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise CellError("phải là số (không nhận NaN hay vô cực).")
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        return number.quantize(Decimal("0.01")) if isinstance(value, float) else number
     if isinstance(value, (dt.date, dt.datetime)):
         raise CellError("phải là số, không phải ngày.")
-    raw = _number_text(unicodedata.normalize("NFKC", str(value)).strip())
+    if isinstance(value, float) and value.is_integer() and math.isfinite(value):
+        value = int(value)
+    elif isinstance(value, str):
+        value = _number_text(unicodedata.normalize("NFKC", value).strip())
     try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        raise CellError("phải là số.") from None
-    if not number.is_finite():
-        raise CellError("phải là số (không nhận NaN hay vô cực).")
-    return number
+        return validators.parse_decimal(value, "Giá trị", max_digits=20, decimal_places=2)
+    except validators.InputError as exc:
+        raise CellError(exc.message.removeprefix("Giá trị ")) from None
 
 
 def integer(value) -> int | None:
@@ -139,37 +137,30 @@ def integer(value) -> int | None:
 
 
 def date(value) -> dt.date | None:
-    """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd) or an Excel date or serial."""
+    """dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd) or an Excel date or serial number.
+    Only the calendar is checked here; each field's plausible window is the form's rule."""
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
-        result = value.date()
-    elif isinstance(value, dt.date):
-        result = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not math.isfinite(value) or not 1 <= value < 2958466:
             raise CellError("không phải ngày hợp lệ.")
-        result = EXCEL_EPOCH + dt.timedelta(days=int(value))
-    else:
-        raw = unicodedata.normalize("NFKC", str(value)).strip()
-        match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", raw)
-        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
-        try:
-            if match:
-                result = dt.date(int(match[3]), int(match[2]), int(match[1]))
-            elif iso:
-                result = dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-            elif re.fullmatch(r"\d{5}", raw):
-                return date(int(raw))
-            else:
-                raise CellError("phải là ngày theo dạng dd/mm/yyyy.")
-        except ValueError as exc:
-            if isinstance(exc, CellError):
-                raise
-            raise CellError("không phải ngày có thật.") from None
-    if result < EARLIEST_DATE:
-        raise CellError("không phải ngày hợp lệ (trước năm 1900).")
-    return result
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    raw = unicodedata.normalize("NFKC", str(value)).strip()
+    if re.fullmatch(r"\d{5}", raw):
+        return date(int(raw))
+    match = re.fullmatch(r"(\d{1,2})[.\-](\d{1,2})[.\-](\d{4})", raw)
+    if match:
+        raw = f"{match[1]}/{match[2]}/{match[3]}"
+    if not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2}", raw):
+        raise CellError("phải là ngày theo dạng dd/mm/yyyy.")
+    try:
+        return validators.parse_date(raw, "Ngày", earliest=dt.date(1, 1, 1), allow_future=True)
+    except validators.InputError:
+        raise CellError("không phải ngày có thật.") from None
 
 
 def choice(value, table: dict[str, str], what: str) -> str | None:

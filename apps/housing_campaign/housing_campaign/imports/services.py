@@ -423,19 +423,18 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         "village": village,
     }
     extra = _extra_values(ctx, row)
-    # The same rules as the survey form, on the typed values.
-    shared = case_services.household_errors(hh_data, campaign=ctx.campaign)
-    household = None
+    # The same rules as the survey form, on the typed values (duplicate CCCDs: checked for the whole file).
+    hh_clean, shared = case_services.household_clean(hh_data, campaign=ctx.campaign, check_duplicate=False)
+    household = survey = None
     if commune is not None:
-        household = Household(code="", commune=commune, **{k: v for k, v in hh_data.items() if k != "commune"})
-        errors, extra_clean = case_services.case_create_errors(
+        household = Household(code="", commune=commune, **hh_clean)
+        survey, errors, extra_clean = case_services.case_create_errors(
             actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
             data=case_data, extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields,
             check_existing=False, also_roles=IMPORT_ROLES)
         shared.update(errors)
     for key, messages in shared.items():
-        field_key = key[len("extra__"):] if key.startswith("extra__") else key
-        field_key = f"extra:{field_key}" if key.startswith("extra__") else field_key
+        field_key = f"extra:{key[len('extra__'):]}" if key.startswith("extra__") else key
         if field_key in row.bad_fields:
             continue
         for message in messages:
@@ -444,9 +443,9 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         return None
     case = case_services.case_build(
         actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
-        data=case_data, extra_clean=extra_clean, code="", workflow_fields=ctx.workflow_fields, norms=ctx.norms,
-        eligibility_memo=ctx.eligibility_memo)
-    return household, case, nid
+        survey={**survey, "village": village}, extra_clean=extra_clean, code="", workflow_fields=ctx.workflow_fields,
+        norms=ctx.norms, eligibility_memo=ctx.eligibility_memo)
+    return household, case, hh_clean["national_id"]
 
 
 # ---------------------------------------------------------------------------- survey import

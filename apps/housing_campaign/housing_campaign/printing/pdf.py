@@ -3,6 +3,7 @@ so fonts come from the system (installed by the set-up) and nothing leaves the m
 from __future__ import annotations
 
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 BASE_CSS = """
@@ -29,3 +30,15 @@ def document_html(body: str, css: str, *, title: str = "") -> str:
 
 def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=_FETCHER, base_url="about:blank").write_pdf()
+
+
+def htmls_to_pdf(htmls: list[str]) -> bytes:
+    """Several complete documents in one PDF: each laid out on its own, exactly as it would be alone
+    (its own CSS, its own page numbering, its first page unnumbered), fonts embedded once."""
+    if not htmls:
+        raise ValueError("no document to print")
+    fonts = FontConfiguration()
+    rendered = [HTML(string=html, url_fetcher=_FETCHER, base_url="about:blank").render(font_config=fonts)
+                for html in htmls]
+    pages = [page for document in rendered for page in document.pages]
+    return rendered[0].copy(pages).write_pdf()

@@ -158,11 +158,34 @@ def document_issue(*, actor_user, format_code: str, doctype: str, object_id: int
                                          issued_by=actor_user, context=snapshot)
 
 
+# Issued means frozen: the functions below are the only way to print an issued document (desk single and
+# batch printing, the admin, the API later). They render the format version the document was issued with
+# and the context stored at issue, never the print format as it is today.
+def issued_document_html(document: IssuedDocument) -> str:
+    """The complete HTML of an issued document as issued: its own format version and stored context."""
+    version = document.print_format_version
+    return render_html(html=version.html, css=version.css, context=_revive(document.context),
+                       title=document.number_text)
+
+
 def issued_document_pdf(document: IssuedDocument) -> bytes:
     """Reproduce an issued document exactly: its own format version and its stored context."""
-    version = document.print_format_version
-    return render_pdf(html=version.html, css=version.css, context=_revive(document.context),
-                      title=document.number_text)
+    return pdf.html_to_pdf(issued_document_html(document))
+
+
+def issued_documents_pdf(documents: list[IssuedDocument]) -> bytes:
+    """Several issued documents in one PDF, each page by page as its single reprint."""
+    return pdf.htmls_to_pdf([issued_document_html(document) for document in documents])
+
+
+def issued_documents_latest(*, doctype: str, object_ids: list[int], format_code: str) -> dict[int, IssuedDocument]:
+    """The latest document issued in ``format_code`` for each object that has one (one query)."""
+    latest: dict[int, IssuedDocument] = {}
+    for document in (IssuedDocument.objects.filter(doctype=doctype, object_id__in=object_ids,
+                                                   print_format_version__print_format__code=format_code)
+                     .select_related("print_format_version").order_by("object_id", "-issued_at", "-pk")):
+        latest.setdefault(document.object_id, document)
+    return latest
 
 
 def _jsonable(value):

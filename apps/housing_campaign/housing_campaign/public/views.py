@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -50,7 +51,8 @@ def verify(request, code: str):
         context.update({"commune": cert.public_commune, "village": cert.public_village,
                         "support_type": cert.public_support_type, "head": cert.public_head_masked,
                         "handover": format_date(cert.public_handover_on), "number": cert.number_text,
-                        "revoked_on": format_date(cert.revoked_at.date()) if cert.revoked_at else ""})
+                        # The day in the site's time zone (Asia/Ho_Chi_Minh), not UTC's.
+                        "revoked_on": format_date(timezone.localdate(cert.revoked_at)) if cert.revoked_at else ""})
     status = 200 if result.status == "genuine" else (404 if result.status == "not_genuine" else 410)
     response = render(request, "public/verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex"
