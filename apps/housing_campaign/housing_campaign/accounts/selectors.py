@@ -111,3 +111,45 @@ def users_with_role_over(role_codes: list[str] | set[str], *paths: str,
     holders = role_holders(role_codes) if holders is None else holders
     return sorted(user_id for user_id, own_paths in holders.items()
                   if any(p and p.startswith(own) for p in paths for own in own_paths))
+
+
+# ---------------------------------------------------------------------------- managing users
+def units_inside_q(actor: Actor, *, field: str = "") -> Q:
+    """Units inside the actor's own territory (delegations grant no power over users): legacy units
+    under one of their paths, and 2025 units every legacy unit of which lies inside."""
+    from housing_campaign.geography.models import AdminUnit
+
+    prefix = f"{field}__" if field else ""
+    if actor.own.everywhere:
+        return Q()
+    inside_legacy = Q(pk__in=[])
+    for path in actor.own.paths:
+        inside_legacy |= Q(path__startswith=path)
+    outside_predecessors = AdminUnit.objects.filter(successor__isnull=False).exclude(inside_legacy)
+    inside_2025 = (AdminUnit.objects.filter(system=AdminUnit.System.CURRENT, predecessors__isnull=False)
+                   .exclude(pk__in=outside_predecessors.values("successor_id")).values("pk"))
+    q = Q(**{f"{prefix}pk__in": inside_2025})
+    for path in actor.own.paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def unit_is_inside(actor: Actor, unit) -> bool:
+    from housing_campaign.geography.models import AdminUnit
+
+    return AdminUnit.objects.filter(units_inside_q(actor), pk=unit.pk).exists()
+
+
+def users_manageable(actor: Actor, queryset: QuerySet | None = None) -> QuerySet:
+    """Users a (non-superuser) administrator may see and edit: not superusers, not administrators,
+    with at least one territory and every territory inside the administrator's own."""
+    from django.contrib.auth import get_user_model
+
+    qs = queryset if queryset is not None else get_user_model().objects.all()
+    if actor.own.everywhere:
+        return qs
+    outside = UserTerritory.objects.exclude(units_inside_q(actor, field="unit")).values("user_id")
+    administrators = get_user_model().groups.through.objects.filter(
+        group__role__code="administrator").values("user_id")
+    return (qs.filter(is_superuser=False, pk__in=UserTerritory.objects.values("user_id"))
+            .exclude(pk__in=administrators).exclude(pk__in=outside))

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from housing_campaign.core.admin_base import BaseAdmin
+
 from .models import Campaign, CategoryDeadline, Strand, SupportNorm, SurveyRound
 
 
@@ -22,13 +24,13 @@ class RoundInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(BaseAdmin):
     list_display = ("code", "name", "starts_on", "ends_on", "is_active")
     inlines = [StrandInline, DeadlineInline, RoundInline]
     raw_id_fields = ("province", "province_2025")
 
 
 @admin.register(SupportNorm)
-class SupportNormAdmin(admin.ModelAdmin):
+class SupportNormAdmin(BaseAdmin):
     list_display = ("strand", "support_type", "amount", "valid_from", "basis")
     list_filter = ("strand__campaign", "support_type")

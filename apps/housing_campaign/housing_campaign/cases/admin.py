@@ -70,6 +70,11 @@ class HousingCaseAdmin(TerritoryScopedAdmin):
     def get_fields(self, request, obj=None):
         return [*self.readonly_fields, *form_fields_for(HousingCase.DOCTYPE)]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The extra fields are added by CaseAdminForm itself, not by the model form factory.
+        kwargs["fields"] = []
+        return super().get_form(request, obj, change, **kwargs)
+
     def has_add_permission(self, request):
         return False  # cases are opened from the desk's survey form
 
@@ -104,6 +109,12 @@ class AttachmentAdmin(TerritoryScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a record of what was uploaded
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing an audit may need is deleted
+
 
 @admin.register(Acceptance)
 class AcceptanceAdmin(TerritoryScopedAdmin):
@@ -113,3 +124,9 @@ class AcceptanceAdmin(TerritoryScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # recorded by the inspector through the desk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing an audit may need is deleted

@@ -17,5 +17,8 @@ class CertificateAdmin(TerritoryScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # revoked or reissued from the desk, never edited
+
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,12 +1,16 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from housing_campaign.core.admin_base import TerritoryScopedAdmin
+from housing_campaign.accounts.selectors import actor_for
+from housing_campaign.core.admin_base import BaseAdmin, TerritoryScopedAdmin
+from housing_campaign.core.errors import ServiceError
 
+from . import services
 from .models import AwardForm, Nomination
 
 
 @admin.register(AwardForm)
-class AwardFormAdmin(admin.ModelAdmin):
+class AwardFormAdmin(BaseAdmin):
     list_display = ("code", "name", "level", "decided_by")
 
 
@@ -17,4 +21,28 @@ class NominationAdmin(TerritoryScopedAdmin):
     search_fields = ("code", "nominee_name")
     raw_id_fields = ("commune", "cases", "contributions")
     readonly_fields = ("workflow", "state", "stage", "state_since", "state_entry", "lock_version", "last_actor",
-                       "unit_path", "unit_2025_path")
+                       "unit_path", "unit_2025_path", "created_by")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        actor = actor_for(request.user)
+
+        class NominationForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                commune = cleaned.get("commune")
+                if commune is not None and not self.errors:
+                    probe = self.instance
+                    probe.commune = commune
+                    probe.unit_path, probe.unit_2025_path = services.nomination_unit_paths(commune)
+                    try:
+                        services.nomination_check_actor(actor, probe)
+                    except ServiceError as exc:
+                        self.add_error("commune" if exc.field else None, ValidationError(exc.message))
+                return cleaned
+
+        return NominationForm
+
+    def save_model(self, request, obj, form, change):
+        # The workflow fields are the engine's: a new nomination starts the active workflow.
+        services.nomination_save(actor=actor_for(request.user), nomination=obj)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from housing_campaign.core.admin_base import BaseAdmin
+
 from .models import Contribution
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(BaseAdmin):
     list_display = ("donor_name", "donor_kind", "kind", "pledged_amount", "received_amount", "commune", "pledged_on")
     list_filter = ("donor_kind", "kind")
     search_fields = ("donor_name",)
@@ -20,4 +22,6 @@ class ContributionAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         scoped = territory_q(actor_for(request.user), legacy_field="commune__path",
                              current_field="commune__successor__path")
+        if not scoped:  # everywhere (an empty Q would turn "| province-wide" into "province-wide only")
+            return qs
         return qs.filter(scoped | Q(commune__isnull=True))

@@ -34,12 +34,31 @@ def _update(obj, values: dict) -> bool:
     return changed
 
 
+def role_permission_ids(role_code: str) -> set[int]:
+    """The Django permissions a role's group carries: exactly what ``accounts.permissions.MODEL_ACCESS``
+    grants the role (a model missing from the table grants nothing). Only the administrator and the
+    auditor use the admin site; the other roles act through the desk, whose services check the roles."""
+    from housing_campaign.accounts.permissions import MODEL_ACCESS
+
+    wanted: set[tuple[str, str]] = set()
+    for label, access in MODEL_ACCESS.items():
+        app_label, model_name = label.split(".")
+        for action in ("view", "add", "change", "delete"):
+            if access.allows(role_code, action):
+                wanted.add((app_label, f"{action}_{model_name}"))
+    if not wanted:
+        return set()
+    apps_wanted = {app_label for app_label, _ in wanted}
+    return {pk for pk, app_label, codename in Permission.objects.filter(
+        content_type__app_label__in=apps_wanted).values_list("pk", "content_type__app_label", "codename")
+        if (app_label, codename) in wanted}
+
+
 @transaction.atomic
 def sync_roles() -> int:
     from housing_campaign.accounts.models import Role
 
     changes = 0
-    domain_perms = Permission.objects.filter(content_type__app_label__in=DOMAIN_LABELS + ["auth"])
     for item in _load("roles.yaml"):
         group, created = Group.objects.get_or_create(name=item["name_vi"])
         role = Role.objects.filter(code=item["code"]).first()
@@ -50,13 +69,8 @@ def sync_roles() -> int:
             changes += 1
         else:
             changes += _update(role, values)
-        # Admin-site rights: administrators change everything, auditors only view.
-        if item["code"] == "administrator":
-            wanted = set(domain_perms.values_list("id", flat=True))
-        elif item["code"] == "auditor":
-            wanted = set(domain_perms.filter(codename__startswith="view_").values_list("id", flat=True))
-        else:
-            wanted = set()
+        # Admin-site rights come from the declared table (administrators manage data, auditors view).
+        wanted = role_permission_ids(item["code"])
         current = set(group.permissions.values_list("id", flat=True))
         if wanted != current:
             group.permissions.set(wanted)

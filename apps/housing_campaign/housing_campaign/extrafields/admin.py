@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from housing_campaign.core.admin_base import BaseAdmin
+
 from .models import ExtraField
 from .services import extra_field_definition_errors, extra_field_retire
 
@@ -20,9 +22,11 @@ class ExtraFieldForm(forms.ModelForm):
                                                "commendation": "Đề nghị khen thưởng"}.get(d, d))
                                           for d in DOCUMENT_TYPES])
         if self.instance.pk:
-            # Changing the code or type of a field in use would orphan stored values.
-            self.fields["code"].disabled = True
-            self.fields["field_type"].disabled = True
+            # Changing the code or type of a field in use would orphan stored values (a view-only
+            # user's form has no editable fields at all).
+            for name in ("code", "field_type"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
 
     def clean(self):
         cleaned = super().clean()
@@ -34,7 +38,7 @@ class ExtraFieldForm(forms.ModelForm):
 
 
 @admin.register(ExtraField)
-class ExtraFieldAdmin(admin.ModelAdmin):
+class ExtraFieldAdmin(BaseAdmin):
     form = ExtraFieldForm
     list_display = ("label_vi", "code", "doctype", "field_type", "required", "is_active", "order")
     list_filter = ("doctype", "is_active", "field_type")
@@ -50,7 +54,7 @@ class ExtraFieldAdmin(admin.ModelAdmin):
             obj.retired_at = None
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Ngừng dùng các trường đã chọn (giữ nguyên dữ liệu đã nhập)")
+    @admin.action(description="Ngừng dùng các trường đã chọn (giữ nguyên dữ liệu đã nhập)", permissions=["change"])
     def retire_fields(self, request, queryset):
         for field in queryset:
             extra_field_retire(field=field)

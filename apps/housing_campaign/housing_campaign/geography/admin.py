@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from housing_campaign.core.admin_base import ReadOnlyAdmin
+from housing_campaign.core.admin_base import BaseAdmin, ReadOnlyAdmin
 
 from .models import AdminUnit, Village
 
@@ -16,7 +16,7 @@ class AdminUnitAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(BaseAdmin):
     list_display = ("name", "commune")
     search_fields = ("name", "commune__name")
     raw_id_fields = ("commune",)

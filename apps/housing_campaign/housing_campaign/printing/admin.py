@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from housing_campaign.accounts.selectors import actor_for
+from housing_campaign.core.admin_base import BaseAdmin
 from housing_campaign.core.errors import ServiceError
 
 from . import selectors, services
@@ -49,7 +50,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(PrintFormat)
-class PrintFormatAdmin(admin.ModelAdmin):
+class PrintFormatAdmin(BaseAdmin):
     form = PrintFormatForm
     list_display = ("name", "code", "doctype", "version", "is_active", "preview_links")
     list_filter = ("doctype", "is_active")
@@ -83,7 +84,8 @@ class PrintFormatAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def get_urls(self):
-        return [path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="printing_preview"),
+        return [path("<int:pk>/preview/", self.guarded_view(self.preview_view, read="view", write="change"),
+                     name="printing_preview"),
                 *super().get_urls()]
 
     def preview_view(self, request, pk):
@@ -111,13 +113,16 @@ class PrintFormatAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuedDocument)
-class IssuedDocumentAdmin(admin.ModelAdmin):
+class IssuedDocumentAdmin(BaseAdmin):
     list_display = ("number_text", "doctype", "object_id", "issued_at", "issued_by", "pdf_link")
     search_fields = ("number_text",)
     readonly_fields = [f.name for f in IssuedDocument._meta.fields]
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # an issued document never changes
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -128,7 +133,8 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
                            reverse("admin:printing_issued_pdf", args=[obj.pk]))
 
     def get_urls(self):
-        return [path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="printing_issued_pdf"),
+        return [path("<int:pk>/pdf/", self.guarded_view(self.pdf_view, read="view", write=None),
+                     name="printing_issued_pdf"),
                 *super().get_urls()]
 
     def pdf_view(self, request, pk):
@@ -145,5 +151,5 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentKind)
-class DocumentKindAdmin(admin.ModelAdmin):
+class DocumentKindAdmin(BaseAdmin):
     list_display = ("code", "name")

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from housing_campaign import hooks
 from housing_campaign.accounts.models import Role
 from housing_campaign.accounts.selectors import actor_for, scope
+from housing_campaign.core.admin_base import BaseAdmin
 from housing_campaign.core.errors import ServiceError
 
 from . import definitions, engine, registry
@@ -135,7 +136,7 @@ class DefinitionForm(forms.ModelForm):
 
 
 @admin.register(WorkflowDefinition)
-class WorkflowDefinitionAdmin(admin.ModelAdmin):
+class WorkflowDefinitionAdmin(BaseAdmin):
     form = DefinitionForm
     list_display = ("doctype", "version", "name", "is_active", "documents", "activated_at", "tools")
     list_filter = ("doctype", "is_active")
@@ -163,6 +164,11 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
     @admin.display(description="số hồ sơ")
     def documents(self, obj):
         return registry.model_for(obj.doctype).objects.filter(workflow=obj).count()
+
+    def get_list_display(self, request):
+        # The tools are editing pages: not offered to those who may only read (they would get a 403).
+        shown = super().get_list_display(request)
+        return shown if self.has_change_permission(request) else [c for c in shown if c != "tools"]
 
     @admin.display(description="")
     def tools(self, obj):
@@ -203,7 +209,7 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     # ------------------------------------------------------------------ actions
-    @admin.action(description="Tạo phiên bản mới (bản nháp) từ phiên bản đã chọn")
+    @admin.action(description="Tạo phiên bản mới (bản nháp) từ phiên bản đã chọn", permissions=["add"])
     def make_new_version(self, request, queryset):
         for definition in queryset:
             new = definitions.definition_clone(definition=definition)
@@ -212,7 +218,7 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
                                                   reverse("admin:workflow_workflowdefinition_change",
                                                           args=[new.pk]), new.name, new.version))
 
-    @admin.action(description="Áp dụng phiên bản đã chọn cho hồ sơ mới")
+    @admin.action(description="Áp dụng phiên bản đã chọn cho hồ sơ mới", permissions=["change"])
     def activate_version(self, request, queryset):
         for definition in queryset:
             try:
@@ -227,9 +233,10 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
     # ------------------------------------------------------------------ extra pages
     def get_urls(self):
         extra = [
-            path("<int:pk>/try-condition/", self.admin_site.admin_view(self.try_condition_view),
+            # Tools for editing workflows: only for those who may change them (never the auditor).
+            path("<int:pk>/try-condition/", self.guarded_view(self.try_condition_view, read="change"),
                  name="workflow_try_condition"),
-            path("<int:pk>/migrate/", self.admin_site.admin_view(self.migrate_view), name="workflow_migrate"),
+            path("<int:pk>/migrate/", self.guarded_view(self.migrate_view, read="change"), name="workflow_migrate"),
         ]
         return extra + super().get_urls()
 
@@ -265,7 +272,8 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         targets = WorkflowDefinition.objects.filter(doctype=source.doctype).exclude(pk=source.pk)
         target = targets.filter(pk=request.POST.get("target") or request.GET.get("target") or 0).first() \
             or targets.filter(is_active=True).first()
-        in_use = list(model.objects.filter(workflow=source).values_list("state", flat=True).distinct())
+        in_scope = scope(model.objects.filter(workflow=source), actor_for(request.user))  # the user's territory
+        in_use = list(in_scope.values_list("state", flat=True).distinct())
         target_states = list(target.states.values_list("code", "label_vi")) if target else []
         if request.method == "POST" and request.POST.get("confirm") and target:
             mapping = {state: request.POST.get(f"map_{state}", "") for state in in_use}
@@ -278,7 +286,7 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
                 for problem in exc.details or [exc.message]:
                     messages.error(request, problem)
         target_codes = {c for c, _ in target_states}
-        rows = [{"state": s, "count": model.objects.filter(workflow=source, state=s).count(),
+        rows = [{"state": s, "count": in_scope.filter(state=s).count(),
                  "default": s if s in target_codes else ""} for s in sorted(in_use)]
         return render(request, "admin/workflow/migrate.html", {
             **self.admin_site.each_context(request), "source": source, "targets": targets, "target": target,

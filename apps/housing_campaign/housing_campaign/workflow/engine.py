@@ -271,8 +271,14 @@ def _lock(model, ids, actor: Actor):
 def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str,
            expected_states: dict[int, str] | None) -> list[Outcome]:
     """Lock, check and move a chunk of documents inside the caller's transaction. Every check runs in
-    Python on the locked rows before any write, so a refused document changes nothing."""
+    Python on the locked rows before any write, so a refused document changes nothing.
+
+    A document without an expected state is expected in the state read just before waiting for its
+    lock: when a concurrent transition wins the race, the loser is told the document moved on (a
+    stale-state conflict) instead of a refusal computed against a state the user never saw."""
     model = registry.model_for(doctype)
+    seen = dict(model.objects.filter(pk__in=ids).values_list("pk", "state"))
+    expected_states = {**seen, **(expected_states or {})}
     docs = _lock(model, ids, actor)
     now = timezone.now()
     outcomes: dict[int, Outcome] = {}
@@ -414,13 +420,23 @@ def bulk_transition(*, actor: Actor, doctype: str, ids: list[int], action: str, 
 @transaction.atomic
 def documents_migrate(*, actor: Actor, doctype: str, source: WorkflowDefinition, target: WorkflowDefinition,
                       mapping: dict[str, str]) -> int:
-    """Move every document on ``source`` to ``target`` with a state mapping; refused whole if any state
-    in use is unmapped or maps to a state the target lacks."""
+    """Move every document on ``source`` inside the actor's territory to ``target`` with a state mapping;
+    refused whole if any state in use is unmapped or maps to a state the target lacks. Only an
+    administrator (or a superuser) migrates, never a read-only actor; each move is logged with the actor."""
+    from housing_campaign.accounts.selectors import territory_q
+
+    if actor.read_only:
+        raise ServiceError("Tài khoản của bạn chỉ có quyền xem, không được chuyển hồ sơ sang phiên bản khác.",
+                           code=ErrorCode.PERMISSION_DENIED)
+    if not (actor.own.everywhere or "administrator" in actor.own.roles):
+        raise ServiceError("Chỉ Quản trị hệ thống được chuyển hồ sơ sang phiên bản khác của quy trình.",
+                           code=ErrorCode.PERMISSION_DENIED)
     if source.doctype != doctype or target.doctype != doctype:
         raise ServiceError("Hai phiên bản phải cùng loại hồ sơ.", code=ErrorCode.INVALID_DEFINITION)
     model = registry.model_for(doctype)
     target_spec = compiled(target.id)
-    in_use = set(model.objects.filter(workflow=source).values_list("state", flat=True).distinct())
+    in_scope = model.objects.filter(territory_q(actor), workflow=source)
+    in_use = set(in_scope.values_list("state", flat=True).distinct())
     problems = [f"Chưa chọn trạng thái mới cho “{s}”." for s in sorted(in_use) if not mapping.get(s)]
     problems += [f"Trạng thái “{v}” không có trong phiên bản {target.version}." for v in sorted(set(mapping.values()))
                  if v and v not in target_spec.states]
@@ -430,7 +446,7 @@ def documents_migrate(*, actor: Actor, doctype: str, source: WorkflowDefinition,
     moved = 0
     for old_state in in_use:
         new_state = mapping[old_state]
-        docs = list(model.objects.select_for_update().filter(workflow=source, state=old_state))
+        docs = list(in_scope.select_for_update().filter(state=old_state))
         for doc in docs:
             doc.workflow = target
             doc.state = new_state

@@ -1,0 +1,203 @@
+"""The table of record of who may do what (issue 8): one declared rule for every URL pattern, every
+admin model and every admin action of the project.
+
+Who ("subjects"): every role of ``fixtures/roles.yaml`` plus ``superuser`` and ``anonymous``, and
+``staff_only``: a data-role user with ``is_staff`` ticked, to prove that the flag alone grants nothing.
+
+How the table is used:
+
+- ``MODEL_ACCESS`` says, per model, which subjects may view / add / change / delete it in the admin.
+  ``core.sync.sync_roles`` grants the Django permissions of the administrator and auditor groups
+  *from this table* (a model that is not declared gets no permission at all: deny by default), and
+  the admin classes add the limits Django permissions cannot express (read-only records, territory
+  scoping, user management rules).
+- ``ADMIN_ACTIONS`` declares every admin action; each action also declares
+  ``@admin.action(permissions=[...])`` so Django hides and refuses it for everyone else.
+- ``URL_RULES`` declares every other URL pattern (desk, public, login, i18n, the admin's own pages
+  and custom admin views) with who may read (GET) and who may write (POST).
+- ``tests/test_permission_matrix.py`` walks the URL resolver and every registered ModelAdmin and
+  checks every subject x URL x GET/POST against this table, on the real views and services. A URL
+  pattern, model or admin action missing from the table fails that test by name, so a new page is
+  born with a declared rule.
+
+Desk writes: what a workflow role may do in each state is data (the workflow definition, edited by
+administrators). For desk write URLs the table records who may write in the *probe* the matrix test
+sends (named in ``note``), which checks that the services really refuse everyone else.
+Personal writes (own saved filters, own drafts, marking own notifications read, starting a print job
+of what one may already read) change no case data and are open to every signed-in user, the auditor
+included; everything else the auditor can reach is read-only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ANONYMOUS = "anonymous"
+SUPERUSER = "superuser"
+STAFF_ONLY = "staff_only"
+ADMINISTRATOR = "administrator"
+AUDITOR = "auditor"
+DATA_ROLES = ("commune_officer", "commune_chairman", "reviewer", "finance_officer", "inspector",
+              "fatherland_front", "emulation_council")
+ROLES = (*DATA_ROLES, ADMINISTRATOR, AUDITOR)
+SUBJECTS = (*ROLES, SUPERUSER, STAFF_ONLY, ANONYMOUS)
+
+# Roles that use the admin site: a non-superuser's is_staff follows them (see accounts/admin.py).
+STAFF_ROLES = frozenset({ADMINISTRATOR, AUDITOR})
+# Administrators are trusted with data, not with power over other administrators: they grant every
+# role except their own (which only a superuser grants), and never superuser or Django permissions.
+GRANTABLE_BY_ADMINISTRATOR = frozenset(ROLES) - {ADMINISTRATOR}
+
+NOBODY: frozenset[str] = frozenset()
+SU = frozenset({SUPERUSER})
+EDITORS = frozenset({ADMINISTRATOR, SUPERUSER})
+READERS = frozenset({ADMINISTRATOR, AUDITOR, SUPERUSER})
+SIGNED_IN = frozenset({*ROLES, SUPERUSER, STAFF_ONLY})
+EVERYONE = SIGNED_IN | {ANONYMOUS}
+ALL_STAFF = frozenset({ADMINISTRATOR, AUDITOR, SUPERUSER, STAFF_ONLY})
+# ``staff_only`` is a commune officer of the probes' home commune: on the desk it may what they may.
+HOME_OFFICERS = frozenset({"commune_officer", STAFF_ONLY})
+
+
+@dataclass(frozen=True)
+class ModelAccess:
+    view: frozenset[str] = READERS
+    add: frozenset[str] = NOBODY
+    change: frozenset[str] = NOBODY
+    delete: frozenset[str] = NOBODY
+
+    def allows(self, subject: str, action: str) -> bool:
+        return subject in getattr(self, action)
+
+
+MANAGED = ModelAccess(add=EDITORS, change=EDITORS, delete=EDITORS)
+MANAGED_KEPT = ModelAccess(add=EDITORS, change=EDITORS)          # never deleted: retired or versioned
+READ_ONLY = ModelAccess()                                         # records and reference data
+SUPERUSER_ONLY = ModelAccess(view=SU, add=SU, change=SU, delete=SU)
+
+# "app_label.model_name" -> access. Inline-only models are here too: their permissions drive the inlines.
+MODEL_ACCESS: dict[str, ModelAccess] = {
+    # Django's auth: users are managed within the administrator's territory (accounts/admin.py);
+    # groups and permissions belong to superusers only.
+    "auth.user": ModelAccess(add=EDITORS, change=EDITORS, delete=SU),
+    "auth.group": SUPERUSER_ONLY,
+    "auth.permission": ModelAccess(view=SU),
+    "accounts.role": ModelAccess(add=SU, change=SU, delete=SU),   # roles come from fixtures/roles.yaml
+    "accounts.userterritory": MANAGED,
+    "accounts.delegation": MANAGED,
+    "core.documentevent": READ_ONLY,
+    "core.notification": READ_ONLY,
+    "core.sequence": READ_ONLY,
+    "core.backgroundjob": READ_ONLY,
+    "core.scheduledrun": ModelAccess(view=NOBODY),
+    "geography.adminunit": READ_ONLY,
+    "geography.village": MANAGED,
+    "geography.datasetversion": ModelAccess(view=NOBODY),
+    "extrafields.extrafield": MANAGED_KEPT,
+    "workflow.workflowdefinition": MANAGED,        # only unused drafts can be changed or deleted
+    "workflow.workflowstate": MANAGED,
+    "workflow.workflowtransition": MANAGED,
+    "workflow.approval": ModelAccess(view=NOBODY),
+    "campaigns.campaign": MANAGED,
+    "campaigns.strand": MANAGED,
+    "campaigns.categorydeadline": MANAGED,
+    "campaigns.surveyround": MANAGED_KEPT,
+    "campaigns.supportnorm": MANAGED,
+    "households.household": MANAGED,
+    "households.member": MANAGED,
+    "cases.housingcase": ModelAccess(change=EDITORS),  # extra fields only; cases open from the desk
+    "cases.attachment": READ_ONLY,
+    "cases.fundingline": READ_ONLY,
+    "cases.progressentry": READ_ONLY,
+    "cases.acceptance": READ_ONLY,
+    "certificates.certificate": READ_ONLY,
+    "contributions.contribution": MANAGED,
+    "commendations.awardform": MANAGED,
+    "commendations.nomination": MANAGED,
+    "printing.printformat": MANAGED_KEPT,
+    "printing.printformatversion": READ_ONLY,
+    "printing.issueddocument": READ_ONLY,
+    "printing.documentkind": MANAGED,
+    "desk.savedfilter": ModelAccess(view=NOBODY),
+    "desk.surveydraft": ModelAccess(view=NOBODY),
+}
+
+# ("app_label.model_name", action name) -> the ModelAccess column the action needs. ``delete_selected``
+# (Django's, on every model) needs "delete".
+ADMIN_ACTIONS: dict[tuple[str, str], str] = {
+    ("workflow.workflowdefinition", "make_new_version"): "add",
+    ("workflow.workflowdefinition", "activate_version"): "change",
+    ("extrafields.extrafield", "retire_fields"): "change",
+}
+SITE_WIDE_ACTIONS = {"delete_selected": "delete"}
+
+
+def action_subjects(model_label: str, action: str) -> frozenset[str]:
+    column = ADMIN_ACTIONS.get((model_label, action)) or SITE_WIDE_ACTIONS[action]
+    return getattr(MODEL_ACCESS[model_label], column)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``read``: who gets the page on GET. ``write``: who gets through on POST. A ``gate`` rule judges a
+    POST by the answer (the permission check refuses with 403, 405 or the login page); any other rule
+    judges it by what it changed in the database (the services answer with a message and change
+    nothing). Either way a refused POST must change nothing."""
+
+    read: frozenset[str]
+    write: frozenset[str]
+    note: str = ""
+    gate: bool = False
+
+
+# Every URL pattern that is not one of a ModelAdmin's standard pages (those follow MODEL_ACCESS:
+# changelist/history = view, add = add, change = view to read and change to write, delete = delete).
+URL_RULES: dict[str, Rule] = {
+    # site
+    "<root>": Rule(EVERYONE, NOBODY, "redirects to the desk; a POST changes nothing"),
+    "set_language": Rule(EVERYONE, EVERYONE, "language cookie", gate=True),
+    "login": Rule(EVERYONE, EVERYONE, "the login form", gate=True),
+    "logout": Rule(NOBODY, EVERYONE, "POST only", gate=True),
+    "public:verify": Rule(EVERYONE, NOBODY, "public certificate check; reads only"),
+    # desk (login required; every read is scoped to the territory)
+    "desk:queue": Rule(SIGNED_IN, NOBODY),
+    "desk:save_filter": Rule(NOBODY, SIGNED_IN, "personal: own saved filter"),
+    "desk:delete_filter": Rule(NOBODY, NOBODY, "probe: another user's saved filter: nobody may delete it"),
+    "desk:bulk": Rule(NOBODY, frozenset({"reviewer"}), "probe: bulk approve of a case in eligibility review"),
+    "desk:case_new": Rule(SIGNED_IN, HOME_OFFICERS, "probe: a new survey in the home commune"),
+    "desk:save_draft": Rule(NOBODY, SIGNED_IN, "personal: own survey draft"),
+    "desk:case": Rule(SIGNED_IN, NOBODY),
+    "desk:case_transition": Rule(NOBODY, frozenset({"reviewer"}), "probe: approve a case in eligibility review"),
+    "desk:case_form": Rule(NOBODY, HOME_OFFICERS | {"commune_chairman"},
+                           "probe: the village-meeting form of a case in commune confirmation"),
+    "desk:case_print": Rule(SIGNED_IN, NOBODY),
+    "desk:attachment_file": Rule(SIGNED_IN, NOBODY),
+    "desk:case_issue": Rule(NOBODY, frozenset({"commune_chairman", "reviewer", ADMINISTRATOR}),
+                            "probe: issue the acceptance minutes of a case"),
+    "desk:issued_pdf": Rule(SIGNED_IN, NOBODY),
+    "desk:certificate_action": Rule(NOBODY, frozenset({"commune_chairman", "reviewer", ADMINISTRATOR}),
+                                    "probe: revoke a valid certificate with a reason"),
+    "desk:batch_print": Rule(SIGNED_IN, SIGNED_IN, "personal: a print job of cases one may read"),
+    "desk:batch_job": Rule(NOBODY, NOBODY, "probe: another user's job: nobody else sees it"),
+    "desk:batch_download": Rule(NOBODY, NOBODY, "probe: another user's job file: nobody else gets it"),
+    "desk:notifications": Rule(SIGNED_IN, SIGNED_IN, "personal: mark own notifications read"),
+    "desk:report_time_in_stage": Rule(SIGNED_IN, NOBODY),
+    # admin site pages (staff only; a data role with is_staff sees an empty index and nothing else)
+    "admin:index": Rule(ALL_STAFF, NOBODY),
+    "admin:login": Rule(EVERYONE, EVERYONE, "the admin login form", gate=True),
+    "admin:logout": Rule(NOBODY, ALL_STAFF, "POST only; others are sent to the admin index", gate=True),
+    "admin:password_change": Rule(ALL_STAFF, ALL_STAFF, "own password", gate=True),
+    "admin:password_change_done": Rule(ALL_STAFF, NOBODY),
+    "admin:autocomplete": Rule(NOBODY, NOBODY, "no model declares autocomplete fields"),
+    "admin:jsi18n": Rule(ALL_STAFF, NOBODY),
+    "admin:view_on_site": Rule(NOBODY, NOBODY, "no model has a public page"),
+    "admin:app_list": Rule(READERS, NOBODY, "probe: the workflow app"),
+    "admin:<catch-all>": Rule(NOBODY, NOBODY, "unknown admin address"),
+    "admin:<model>/<object_id>/": Rule(ALL_STAFF, NOBODY,
+                                       "old-style change address: redirects to the change page"),
+    # custom admin views (core.admin_base.GuardedAdminMixin.guarded_view)
+    "admin:auth_user_password_change": Rule(EDITORS, EDITORS, "a managed user's password", gate=True),
+    "admin:workflow_try_condition": Rule(EDITORS, EDITORS, "POST evaluates a condition and writes nothing", gate=True),
+    "admin:workflow_migrate": Rule(EDITORS, EDITORS, "moves documents of the actor's territory", gate=True),
+    "admin:printing_preview": Rule(READERS, EDITORS, "GET previews the saved format, POST an unsaved edit", gate=True),
+    "admin:printing_issued_pdf": Rule(READERS, NOBODY, gate=True),
+}

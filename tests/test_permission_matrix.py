@@ -1,0 +1,440 @@
+"""The permission matrix (issue 8): every URL pattern of the project (walked from the URL resolver),
+every page of every registered ModelAdmin and every admin action x every role of fixtures/roles.yaml,
+a superuser, a data-role user with is_staff ticked and an anonymous visitor x GET and POST, checked
+against the one declared table, ``housing_campaign.accounts.permissions``.
+
+A URL pattern, model or admin action missing from the table fails with its name. A refused request
+must change nothing: every request runs in a savepoint that is rolled back afterwards, with a
+database hook counting the rows it inserted, updated or deleted (sessions excepted)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from housing_campaign.accounts import permissions as table
+from tests.conftest import HOME, PASSWORD, advance, make_user, new_case, unit
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+STANDARD_PAGES = {  # page -> (column to read, column to write); None: POST changes nothing for anyone
+    "changelist": ("view", None),  # its writes are the admin actions, checked one by one below
+    "add": ("add", "add"),
+    "change": ("view", "change"),
+    "delete": ("delete", "delete"),
+    "history": ("view", None),
+}
+
+
+class RowsWritten:
+    """Counts the rows a request inserted, updated or deleted and kept: writes undone by a rolled-back
+    savepoint inside the request (a service refusing after a first write) do not count."""
+
+    def __init__(self):
+        self.rows = 0
+        self.statements: list[str] = []
+        self.savepoints: dict[str, tuple[int, int]] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        words = sql.lstrip().split()
+        verb = words[0].upper() if words else ""
+        if verb == "SAVEPOINT":
+            self.savepoints[words[1]] = (self.rows, len(self.statements))
+        elif verb == "ROLLBACK" and len(words) >= 4 and words[3] in self.savepoints:
+            self.rows, kept = self.savepoints.pop(words[3])
+            del self.statements[kept:]
+        elif verb == "RELEASE":
+            self.savepoints.pop(words[-1], None)
+        elif verb in ("INSERT", "UPDATE", "DELETE") and "django_session" not in sql:
+            count = context["cursor"].rowcount
+            count = max(count, 1) if verb == "INSERT" else max(count or 0, 0)
+            if count:
+                self.rows += count
+                self.statements.append(sql[:120])
+        return result
+
+
+def walk(resolver=None, prefix="", namespace=""):
+    """(full name or None, route, pattern) of every URL pattern of the project."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), prefix + str(pattern.pattern), pattern
+
+
+# ---------------------------------------------------------------------------- the world the probes run in
+class World:
+    def __init__(self, people, campaign):
+        from housing_campaign.cases.models import Attachment
+        from housing_campaign.certificates.services import token_for
+        from housing_campaign.commendations.models import AwardForm, Nomination
+        from housing_campaign.contributions.models import Contribution
+        from housing_campaign.core.models import BackgroundJob, Notification
+        from housing_campaign.desk.models import SavedFilter
+        from housing_campaign.extrafields.models import ExtraField
+        from housing_campaign.printing.models import PrintFormat
+        from housing_campaign.workflow.definitions import definition_clone
+        from housing_campaign.workflow.engine import initial_workflow_fields
+        from housing_campaign.workflow.models import WorkflowDefinition
+
+        self.campaign = campaign
+        self.users = {
+            "commune_officer": people.officer, "commune_chairman": people.chairman, "reviewer": people.reviewer,
+            "finance_officer": people.finance, "inspector": people.inspector,
+            "fatherland_front": make_user("front", "fatherland_front", "62"),
+            "emulation_council": people.council[0], "administrator": people.admin, "auditor": people.auditor,
+            "superuser": User.objects.create_superuser("root", "root@example.invalid", PASSWORD),
+            "staff_only": make_user("staff_only", "commune_officer", HOME, staff=True),
+            "anonymous": None,
+        }
+        assert set(self.users) == set(table.SUBJECTS)
+        other = make_user("someone_else", "commune_officer", HOME)
+        self.posted = advance(people, new_case(people, campaign), "posting")
+        self.review = advance(people, new_case(people, campaign), "eligibility_review")
+        self.confirm = advance(people, new_case(people, campaign), "commune_confirmation")
+        self.certificate = self.posted.certificates.get(status="valid")
+        self.issued = self.certificate.document
+        self.attachment = Attachment.objects.create(
+            case=self.posted, stage="survey", kind="photo", original_name="nha.jpg", content_type="image/jpeg",
+            size=3, uploaded_by=people.officer, file=ContentFile(b"\xff\xd8\xff", name="nha.jpg"))
+        self.saved_filter = SavedFilter.objects.create(user=other, name="của người khác", query="stage=survey")
+        self.job = BackgroundJob.objects.create(kind="batch_print", created_by=other, total=1, status="done",
+                                                result_file="x.pdf")
+        for user in self.users.values():
+            if user is not None:
+                Notification.objects.create(user=user, subject="Có hồ sơ chờ xử lý", body="")
+        self.workflow = WorkflowDefinition.objects.get(doctype="housing_case", is_active=True)
+        self.draft = definition_clone(definition=self.workflow)
+        self.extra_field = ExtraField.objects.create(doctype="housing_case", code="co_dien", label_vi="Có điện",
+                                                     field_type="boolean")
+        self.nomination = Nomination.objects.create(
+            code="T-1", campaign=campaign, nominee_kind="collective", nominee_name="UBND xã Đăk Blô",
+            award_form=AwardForm.objects.get(code="giay_khen"), achievement="Hoàn thành sớm",
+            commune=unit(HOME), unit_path=unit(HOME).path, unit_2025_path=unit(HOME).successor.path,
+            **initial_workflow_fields("commendation"))
+        self.contribution = Contribution.objects.create(
+            campaign=campaign, donor_name="Công ty A", donor_kind="business", kind="cash", pledged_amount=1000000,
+            received_amount=0, commune=unit(HOME), pledged_on=timezone.localdate())
+        from housing_campaign.accounts.models import Delegation
+
+        self.delegation = Delegation.objects.create(delegator=people.officer, delegate=people.officer_b,
+                                                    starts_on=timezone.localdate(), ends_on=timezone.localdate())
+        self.format = PrintFormat.objects.get(code="acceptance_minutes")
+        self.verify_url = f"/verify/{self.certificate.code}?t={token_for(self.certificate.code)}"
+        self.specific = {
+            "auth.user": people.officer, "auth.group": people.officer.groups.first(),
+            "workflow.workflowdefinition": self.draft, "extrafields.extrafield": self.extra_field,
+            "cases.housingcase": self.posted, "cases.attachment": self.attachment,
+            "certificates.certificate": self.certificate, "printing.issueddocument": self.issued,
+            "printing.printformat": self.format, "commendations.nomination": self.nomination,
+            "contributions.contribution": self.contribution, "accounts.delegation": self.delegation,
+            "households.household": self.posted.household,
+        }
+
+    def sample(self, model, subject):
+        label = model._meta.label_lower
+        if label == "core.notification":  # personal: each subject opens their own
+            user = self.users[subject] or self.users["superuser"]
+            return model.objects.filter(user=user).first()
+        if label in self.specific:
+            return self.specific[label]
+        if label == "core.documentevent":
+            return model.objects.filter(doctype="housing_case", object_id=self.posted.pk).order_by("pk").first()
+        return model._default_manager.order_by("pk").first()
+
+    def survey_post(self):
+        from housing_campaign.geography.models import Village
+
+        village = Village.objects.filter(commune=unit(HOME)).first()
+        return {"head_name": "Y Hoa", "national_id": "062085123456", "category": "poor", "ethnicity": "Xơ Đăng",
+                "commune": unit(HOME).pk, "village": village.pk, "land_status": "undisputed",
+                "strand": self.campaign.strands.get(code="phong_trao").pk, "support_type": "new_build",
+                "floor_area": "20", "persons": "4", "foundation": "unstable", "frame_walls": "unstable",
+                "roof": "unstable",
+                "surveyed_on": (timezone.localdate()).strftime("%d/%m/%Y")}
+
+    def desk_probe(self, name):
+        """(url, POST data or JSON string) for each desk URL name."""
+        today = timezone.localdate().strftime("%d/%m/%Y")
+        posted, review, confirm = self.posted.pk, self.review.pk, self.confirm.pk
+        return {
+            "desk:queue": lambda: (reverse(name), {}),
+            "desk:save_filter": lambda: (reverse(name), {"name": "Chờ duyệt", "query": "stage=review"}),
+            "desk:delete_filter": lambda: (reverse(name, args=[self.saved_filter.pk]), {}),
+            "desk:bulk": lambda: (reverse(name), {"action": "approve", "ids": [review]}),
+            "desk:case_new": lambda: (reverse(name), self.survey_post()),
+            "desk:save_draft": lambda: (reverse(name), json.dumps({"key": "new", "data": {"head_name": "A Nhứ"}})),
+            "desk:case": lambda: (reverse(name, args=[posted]), {}),
+            "desk:case_transition": lambda: (reverse(name, args=[review]), {"action": "approve"}),
+            "desk:case_form": lambda: (reverse(name, args=[confirm, "confirmation"]), {
+                "village_meeting_on": today, "village_meeting_total": "30", "village_meeting_agree": "28",
+                "commune_list_number": "07/DS-UBND", "lock_version": self.confirm.lock_version}),
+            "desk:case_print": lambda: (reverse(name, args=[posted, "acceptance_minutes"]), {}),
+            "desk:attachment_file": lambda: (reverse(name, args=[posted, self.attachment.pk]), {}),
+            "desk:case_issue": lambda: (reverse(name, args=[posted, "acceptance_minutes"]), {}),
+            "desk:issued_pdf": lambda: (reverse(name, args=[posted, self.issued.pk]), {}),
+            "desk:certificate_action": lambda: (reverse(name, args=[posted, self.certificate.pk]),
+                                        {"op": "revoke", "reason": "Cấp nhầm hộ"}),
+            "desk:batch_print": lambda: (reverse(name), {"format": "acceptance_minutes", "output": "pdf"}),
+            "desk:batch_job": lambda: (reverse(name, args=[self.job.pk]), {}),
+            "desk:batch_download": lambda: (reverse(name, args=[self.job.pk]), {}),
+            "desk:notifications": lambda: (reverse(name), {}),
+            "desk:report_time_in_stage": lambda: (reverse(name), {}),
+        }[name]()
+
+
+# ---------------------------------------------------------------------------- running one request
+def _refused(response, *, hidden_object_redirect: bool = False, login_is_refusal: bool = True) -> bool:
+    if response.status_code in (403, 404, 405):
+        return True
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        if login_is_refusal and location.startswith(("/login/", "/admin/login/")):
+            return True
+        return hidden_object_redirect and location == reverse("admin:index")  # "does not exist" for them
+    return False
+
+
+class Runner:
+    def __init__(self, world):
+        self.world = world
+        self.clients = {}
+        for subject, user in world.users.items():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            self.clients[subject] = client
+        self.failures: list[str] = []
+
+    def request(self, subject, method, url, data=None):
+        client = self.clients[subject]
+        counter = RowsWritten()
+        with transaction.atomic():
+            try:
+                with connection.execute_wrapper(counter):
+                    if method == "GET":
+                        response = client.get(url)
+                    elif isinstance(data, str):
+                        response = client.post(url, data, content_type="application/json")
+                    else:
+                        response = client.post(url, data or {})
+            except Exception as exc:  # noqa: BLE001 - reported with the probe's name
+                response = None
+                self.failures.append(f"{method} {url} as {subject}: raised {type(exc).__name__}: {exc}")
+            transaction.set_rollback(True)
+        if self.world.users[subject] is not None and not client.session.get("_auth_user_id"):
+            client.force_login(self.world.users[subject])  # after a logout probe
+        return response, counter
+
+    def check(self, what, subject, method, url, expected_allowed, *, data=None, gate=True, hidden=False):
+        logout = what in ("logout", "admin:logout")  # a logout ends on the login page by design
+        response, counter = self.request(subject, method, url, data)
+        if response is None:
+            return
+        if response.status_code >= 500:
+            self.failures.append(f"{what} {method} as {subject}: {response.status_code}")
+            return
+        if method == "GET" or gate:
+            allowed = not _refused(response, hidden_object_redirect=hidden or logout, login_is_refusal=not logout)
+        else:
+            allowed = counter.rows > 0
+        if allowed != expected_allowed:
+            self.failures.append(f"{what} {method} as {subject}: {'allowed' if allowed else 'refused'} "
+                                 f"(status {response.status_code}, rows written {counter.rows} "
+                                 f"{counter.statements[:3] if allowed and not expected_allowed else ''}), "
+                                 f"table says {'allowed' if expected_allowed else 'refused'}")
+        if (not allowed or method == "GET") and counter.rows:
+            self.failures.append(f"{what} {method} as {subject}: {'a read' if method == 'GET' else 'refused'} "
+                                 f"but wrote {counter.rows} row(s): {counter.statements[:3]}")
+
+
+# ---------------------------------------------------------------------------- the matrix
+@pytest.fixture
+def fast_pdf(monkeypatch):
+    """The matrix checks who may print, not WeasyPrint: PDF rendering answers at once."""
+    from housing_campaign.printing import services
+
+    monkeypatch.setattr(services, "render_pdf", lambda **kwargs: b"%PDF-1.4\n%test\n")
+
+
+def _model_pages():
+    """{url name: (model, page)} for the standard pages of every registered ModelAdmin."""
+    pages = {}
+    for model in admin.site._registry:
+        opts = model._meta
+        for page in STANDARD_PAGES:
+            pages[f"admin:{opts.app_label}_{opts.model_name}_{page}"] = (model, page)
+    return pages
+
+
+def test_every_model_and_admin_action_is_declared():
+    from django.apps import apps
+    from django.conf import settings
+
+    domain_labels = {app.rsplit(".", 1)[1] for app in settings.DOMAIN_APPS}
+    missing = [m._meta.label_lower for m in apps.get_models()
+               if (m._meta.app_label in domain_labels or m in admin.site._registry)
+               and m._meta.label_lower not in table.MODEL_ACCESS]
+    assert not missing, f"models without a declared rule in accounts/permissions.py MODEL_ACCESS: {missing}"
+    problems = []
+    for model, model_admin in admin.site._registry.items():
+        for func, name, _ in model_admin._get_base_actions():
+            label = model._meta.label_lower
+            if (label, name) not in table.ADMIN_ACTIONS and name not in table.SITE_WIDE_ACTIONS:
+                problems.append(f"admin action {label}.{name} is not declared in ADMIN_ACTIONS")
+            if not getattr(func, "allowed_permissions", None):
+                problems.append(f"admin action {label}.{name} declares no @admin.action(permissions=...)")
+    assert not problems, "\n".join(problems)
+
+
+def test_role_grants_follow_the_table(reference_data):
+    from django.contrib.auth.models import Permission
+
+    from housing_campaign.accounts.models import Role
+
+    for role in Role.objects.select_related("group"):
+        granted = {f"{p.content_type.app_label}.{p.codename}" for p in role.group.permissions.select_related(
+            "content_type")}
+        for codename in granted:
+            app_label, perm = codename.split(".")
+            action, model_name = perm.split("_", 1)
+            assert table.MODEL_ACCESS[f"{app_label}.{model_name}"].allows(role.code, action), (role.code, codename)
+    auditor = Role.objects.get(code="auditor").group.permissions
+    assert auditor.exists() and not auditor.exclude(codename__startswith="view_").exists()
+    administrator = Role.objects.get(code="administrator").group.permissions
+    assert not administrator.filter(content_type__app_label="auth").exclude(
+        codename__in=["view_user", "add_user", "change_user"]).exists()
+    assert Permission.objects.filter(codename="change_group").exists()
+
+
+def test_permission_matrix(people, campaign, fast_pdf, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"  # speed: no session rows
+    world = World(people, campaign)
+    runner = Runner(world)
+    model_pages = _model_pages()
+    undeclared = []
+    subjects = table.SUBJECTS
+
+    for name, route, _pattern in walk():
+        if name in model_pages:
+            model, page = model_pages[name]
+            access = table.MODEL_ACCESS.get(model._meta.label_lower)
+            if access is None:
+                undeclared.append(f"{name} (model {model._meta.label_lower})")
+                continue
+            read_col, write_col = STANDARD_PAGES[page]
+            kwargs = {} if page in ("changelist", "add") else {"object_id": world.sample(model, "superuser").pk}
+            for subject in subjects:
+                if page not in ("changelist", "add"):
+                    kwargs = {"object_id": world.sample(model, subject).pk}
+                url = reverse(name, kwargs=kwargs)
+                runner.check(name, subject, "GET", url, access.allows(subject, read_col), hidden=True)
+                post = {"post": "yes"} if page == "delete" else {}
+                runner.check(name, subject, "POST", url, bool(write_col) and access.allows(subject, write_col),
+                             data=post, gate=bool(write_col), hidden=True)
+            continue
+        key, url, post = _other_probe(world, name, route)
+        if key is None or key not in table.URL_RULES:
+            undeclared.append(f"{name or route}")
+            continue
+        rule = table.URL_RULES[key]
+        for subject in subjects:
+            if key == "public:verify":
+                from django.core.cache import cache
+
+                cache.clear()  # the public page's rate limit is not what is checked here
+            runner.check(key, subject, "GET", url, subject in rule.read)
+            runner.check(key, subject, "POST", url, subject in rule.write, data=post, gate=rule.gate)
+
+    # every admin action of every registered ModelAdmin
+    factory = RequestFactory()
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for _, action, _ in model_admin._get_base_actions():
+            if (label, action) not in table.ADMIN_ACTIONS and action not in table.SITE_WIDE_ACTIONS:
+                undeclared.append(f"admin action {label}.{action}")
+                continue
+            allowed_subjects = table.action_subjects(label, action)
+            for subject in subjects:
+                request = factory.get(changelist)
+                request.user = world.users[subject] or AnonymousUser()
+                offered = action in model_admin.get_actions(request)
+                expected = subject in allowed_subjects
+                if offered != expected:
+                    runner.failures.append(f"admin action {label}.{action} as {subject}: "
+                                           f"{'offered' if offered else 'not offered'}, table says "
+                                           f"{'allowed' if expected else 'refused'}")
+                if not expected:
+                    sample = world.sample(model, subject)
+                    data = {"action": action, "_selected_action": [sample.pk] if sample else [], "index": 0,
+                            "post": "yes"}
+                    response, counter = runner.request(subject, "POST", changelist, data)
+                    if response is not None and (response.status_code >= 500 or counter.rows):
+                        runner.failures.append(f"admin action {label}.{action} as {subject}: refused but "
+                                               f"answered {response.status_code} and wrote {counter.rows} row(s)")
+
+    assert not undeclared, ("URL patterns / actions without a rule in accounts/permissions.py:\n"
+                            + "\n".join(undeclared))
+    assert not runner.failures, f"{len(runner.failures)} cells differ from the table:\n" + "\n".join(runner.failures)
+
+
+def _other_probe(world, name, route):
+    """(table key, url, POST data) for a URL pattern that is not a ModelAdmin standard page."""
+    if name is None:
+        if route == "":
+            return "<root>", "/", {}
+        if route.startswith("admin/") and route.endswith("<path:object_id>/"):
+            app_model = route[len("admin/"):-len("<path:object_id>/")].strip("/")
+            app_label, model_name = app_model.split("/")
+            from django.apps import apps
+
+            model = apps.get_model(app_label, model_name)
+            return "admin:<model>/<object_id>/", f"/admin/{app_model}/{world.sample(model, 'superuser').pk}/", {}
+        if route.startswith("admin/") and "(?P<url>.*)$" in route:
+            return "admin:<catch-all>", "/admin/no-such-page/", {}
+        return None, None, None
+    if name.startswith("desk:"):
+        url, data = world.desk_probe(name)
+        return name, url, data
+    simple = {  # name -> () -> (url, POST data)
+        "set_language": lambda: (reverse("set_language"), {"language": "vi", "next": "/desk/"}),
+        "login": lambda: (reverse("login"), {}), "logout": lambda: (reverse("logout"), {}),
+        "public:verify": lambda: (world.verify_url, {}),
+        "admin:index": lambda: (reverse(name), {}), "admin:login": lambda: (reverse(name), {}),
+        "admin:logout": lambda: (reverse(name), {}), "admin:password_change": lambda: (reverse(name), {}),
+        "admin:password_change_done": lambda: (reverse(name), {}), "admin:autocomplete": lambda: (reverse(name), {}),
+        "admin:jsi18n": lambda: (reverse(name), {}),
+        "admin:app_list": lambda: (reverse(name, kwargs={"app_label": "workflow"}), {}),
+        "admin:auth_user_password_change": lambda: (reverse(name, args=[world.users["commune_officer"].pk]), {}),
+        "admin:workflow_try_condition": lambda: (reverse(name, args=[world.workflow.pk]),
+                                         {"condition": "persons >= 1", "document": world.posted.code}),
+        "admin:workflow_migrate": lambda: (reverse(name, args=[world.workflow.pk]), {
+            "confirm": "1", "target": world.draft.pk,
+            **{f"map_{s}": s for s in ("survey", "commune_confirmation", "eligibility_review", "posting")}}),
+        "admin:printing_preview": lambda: (reverse(name, args=[world.format.pk]) + "?as=html",
+                                   {"html": "<p>{{ 1 + 1 }}</p>", "css": ""}),
+        "admin:printing_issued_pdf": lambda: (reverse(name, args=[world.issued.pk]), {}),
+    }
+    if name == "admin:view_on_site":
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_model(world.posted)
+        return name, reverse(name, args=[content_type.pk, world.posted.pk]), {}
+    if name in simple:
+        url, data = simple[name]()
+        return name, url, data
+    return name, None, None
