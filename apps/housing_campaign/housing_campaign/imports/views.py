@@ -80,7 +80,9 @@ def mapping(request, pk):
     labels = [label for label in detected.get("labels", []) if label]
     fields = _fields_for(batch)
     current = {"columns": dict(batch.mapping.get("columns", {})), "defaults": dict(batch.mapping.get("defaults", {}))}
-    if request.method == "POST":
+    if request.method == "POST" and batch.created_by_id != request.user.pk:
+        messages.error(request, "Chỉ người tải tệp lên được ghép cột và chạy lần nhập này.")
+    elif request.method == "POST":
         if request.POST.get("template"):
             template = templates_for(batch.kind).filter(pk=request.POST["template"]).first()
             if template:
