@@ -862,14 +862,19 @@ def stored_upload_path(original_name: str) -> Path:
 
 
 # ---------------------------------------------------------------------------- desk flow: upload, check, confirm
-DESK_ROLES = ("commune_officer", "reviewer")
+SURVEY_ROLES = ("commune_officer", "reviewer")
+# Updates go through each form's own service and permission; these roles fill those forms.
+UPDATE_ROLES = (*SURVEY_ROLES, "commune_chairman", "finance_officer", "inspector")
 
 
-def import_allowed(actor: Actor) -> bool:
-    """Commune officers and reviewers import, each in their territory (rows outside it are refused)."""
+def import_allowed(actor: Actor, kind: str | None = None) -> bool:
+    """Survey lists: commune officers and reviewers, each in their territory (rows outside it are refused).
+    Updates: the roles that fill the stage forms (each row is then checked by that form's service).
+    Without ``kind``: whether the import pages are open to the actor at all."""
     if actor.read_only:
         return False
-    return actor.own.everywhere or any(a.roles & set(DESK_ROLES) for a in actor.all_authorities)
+    roles = SURVEY_ROLES if kind == ImportKind.SURVEY else UPDATE_ROLES
+    return actor.own.everywhere or any(a.roles & set(roles) for a in actor.all_authorities)
 
 
 def batch_upload(*, actor: Actor, upload, kind: str, campaign: Campaign | None,
@@ -878,8 +883,10 @@ def batch_upload(*, actor: Actor, upload, kind: str, campaign: Campaign | None,
     automatic column mapping for the user to confirm."""
     from .readers import limits
 
-    if not import_allowed(actor):
-        raise ServiceError("Chỉ cán bộ xã và cán bộ thẩm định được nhập danh sách.", code=ErrorCode.PERMISSION_DENIED)
+    if not import_allowed(actor, kind):
+        message = ("Chỉ cán bộ xã và cán bộ thẩm định được nhập danh sách rà soát." if kind == ImportKind.SURVEY
+                   else "Tài khoản của bạn không được cập nhật hồ sơ.")
+        raise ServiceError(message, code=ErrorCode.PERMISSION_DENIED)
     if kind == ImportKind.SURVEY and (campaign is None or survey_round is None
                                       or survey_round.campaign_id != campaign.id):
         raise ServiceError("Hãy chọn chương trình và đợt rà soát.", code=ErrorCode.VALIDATION, field="survey_round")

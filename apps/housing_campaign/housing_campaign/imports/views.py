@@ -23,7 +23,7 @@ from .selectors import batch_get_for_actor, batches_visible, templates_for
 def _actor_may_import(request):
     actor = actor_for(request.user)
     if not services.import_allowed(actor):
-        raise PermissionDenied("Chỉ cán bộ xã và cán bộ thẩm định được nhập danh sách.")
+        raise PermissionDenied("Tài khoản của bạn không dùng chức năng nhập từ Excel.")
     return actor
 
 
