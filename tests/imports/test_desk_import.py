@@ -103,7 +103,8 @@ def test_bad_upload_says_why_and_keeps_nothing(people, campaign, tmp_path):
 
 
 def test_who_may_use_the_import_pages(people, campaign, tmp_path, messy_rows):
-    for username, status in (("finance", 403), ("auditor", 403), ("officer_a", 200), ("reviewer", 200)):
+    for username, status in (("council1", 403), ("admin_kt", 403), ("auditor", 403), ("officer_a", 200),
+                             ("reviewer", 200), ("finance", 200)):
         assert login(username).get(reverse("imports:upload")).status_code == status, username
     path = tmp_path / "danh-sach.xlsx"
     build_workbook(path, messy_rows)
@@ -164,3 +165,11 @@ def test_commune_list_exports_in_the_communes_layout_and_reads_back(people, camp
                                      survey_round=campaign.rounds.get(number=1), path=path, dry_run=True)
     assert outcome.counts["existing"] == 3 and outcome.counts["refused"] == 0, [r.reason for r in outcome.rows]
     assert client.get(reverse("desk:export_commune_list") + "?scope=all").status_code == 404
+
+
+def test_finance_may_upload_updates_but_not_survey_lists(people, campaign, tmp_path, messy_rows):
+    path = tmp_path / "danh-sach.xlsx"
+    build_workbook(path, messy_rows)
+    response = _upload(login("finance"), campaign, path)
+    assert "Chỉ cán bộ xã và cán bộ thẩm định được nhập danh sách rà soát" in response.content.decode()
+    assert ImportBatch.objects.count() == 0
