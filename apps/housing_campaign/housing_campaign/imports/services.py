@@ -239,7 +239,7 @@ class SurveyContext:
             return found, None
         village = Village(commune=commune, name=name[:120])
         self._village_new[key] = village
-        return village, f"Thôn “{name}” chưa có trong danh mục của {commune.name}: sẽ được thêm."
+        return village, None
 
     def strand_for(self, raw) -> Strand | None:
         if cells.is_blank(raw):
@@ -285,7 +285,8 @@ class _Row:
     def __init__(self, values: list, columns: dict[str, int], labels: list[str], defaults: dict):
         self.values, self.columns, self.labels, self.defaults = values, columns, labels, defaults
         self.errors: list[str] = []
-        self.warnings: list[str] = []
+        self.warnings: list[str] = []  # repairs: the row's status says "repaired"
+        self.notes: list[str] = []     # what the import will do besides (a new village)
         self.bad_fields: set[str] = set()
 
     def raw(self, key: str):
@@ -381,9 +382,9 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         except CellError as exc:
             row.refuse("commune", str(exc)[0].upper() + str(exc)[1:])
     if commune is not None:
-        village, warning = ctx.village_for(commune, row.raw("village"))
-        if warning:
-            row.warnings.append(warning)
+        village, _ = ctx.village_for(commune, row.raw("village"))
+        if village is not None and village.pk is None:
+            row.notes.append(f"Thôn “{village.name}” chưa có trong danh mục của {commune.name}: sẽ được thêm.")
     category = row.parse("category", cells.choice, CATEGORY_NAMES, "đối tượng")
     if category is None and "category" not in row.bad_fields:
         row.refuse("category", "Chưa có đối tượng (Hộ nghèo, Hộ cận nghèo, Người có công ...).")
@@ -512,6 +513,7 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
     candidates: list[Candidate] = []
     after_total = False
     total = len(sheet.data_rows)
+    step = max(250, total // 100)
     for n, index in enumerate(sheet.data_rows):
         values = sheet.rows[index]
         reason = _classify(values, columns, after_total, n < 3)
@@ -523,12 +525,12 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
         row = _Row(values, columns, sheet.header.labels, defaults)
         built = _survey_row(ctx, row)
         result = RowResult(index + 1, index, REFUSED if built is None else (REPAIRED if row.warnings else CREATED),
-                           row.errors + row.warnings if built is None else row.warnings)
+                           row.errors + row.warnings if built is None else row.warnings + row.notes)
         results.append(result)
         if built is not None:
             household, case, nid = built
             candidates.append(Candidate(result=result, household=household, case=case, national_id=nid))
-        if progress and n % 5000 == 0:
+        if progress and n % step == 0:
             progress(n, total)
     mark("validate")
     _deduplicate(ctx, candidates)
