@@ -138,10 +138,15 @@ def test_a_crash_in_the_middle_leaves_nothing_behind(people, campaign, tmp_path,
     build_workbook(path, clean_rows(4))
     before = _written()
 
-    def crash(*args, **kwargs):
-        raise RuntimeError("database went away")
+    real_insert = services.bulk_insert
 
-    monkeypatch.setattr(DocumentEvent.objects, "bulk_create", crash)
+    def crash_at_the_log(model, objects, **kwargs):  # households and cases are in; the log rows fail
+        if model is DocumentEvent:
+            assert Household.objects.count() > before[0] and HousingCase.objects.count() > before[1]
+            raise RuntimeError("database went away")
+        return real_insert(model, objects, **kwargs)
+
+    monkeypatch.setattr(services, "bulk_insert", crash_at_the_log)
     with pytest.raises(RuntimeError):
         _import(people, campaign, path, dry_run=False)
     assert _written() == before  # households, cases, log rows and the counters all rolled back
