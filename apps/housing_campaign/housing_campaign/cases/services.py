@@ -289,7 +289,7 @@ def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey
     else:
         key = (household.category, household.split_on, household.earlier_support, household.land_status,
                case.floor_area, case.persons, case.foundation, case.frame_walls, case.roof,
-               case.remaining_lifespan_years, case.surveyed_on)
+               case.remaining_lifespan_years, case.surveyed_on if household.split_on else None)  # date: split rule
         if key not in eligibility_memo:
             eligibility_memo[key] = _eligibility_for(case)
         case.eligibility, case.is_eligible = eligibility_memo[key]

@@ -27,9 +27,15 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, b
         return
     meta = model._meta
     table, pk = meta.db_table, meta.pk
+    # What bulk_create does for each object: a foreign key to an object saved since takes its id.
+    relations = [f for f in meta.concrete_fields if f.is_relation]
     for obj in objects:
-        # What bulk_create does for each object: FK ids from related objects saved since, pre_save (auto_now).
-        obj._prepare_related_fields_for_save(operation_name="bulk_insert")
+        cached = obj._state.fields_cache
+        for field in relations:
+            if getattr(obj, field.attname) is None and (related := cached.get(field.name)) is not None:
+                if related.pk is None:
+                    raise ValueError(f"bulk_insert: {model.__name__}.{field.name} points to an unsaved object.")
+                setattr(obj, field.attname, related.pk)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [table, pk.column, len(objects)])
@@ -38,6 +44,7 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, b
         obj.pk = new_id
     fields = [f for f in meta.concrete_fields]
     jsonb = _json_adapter()
+    dumped: dict[int, object] = {}  # rows often share one JSON value (a memoised eligibility, a batch marker)
     getters = []
     for field in fields:
         if isinstance(field, models.JSONField):
@@ -56,7 +63,13 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, b
                     row.append(getattr(obj, field.attname))
                 elif how == "json":
                     value = getattr(obj, field.attname)
-                    row.append(None if value is None and field.null else jsonb(value))
+                    if value is None and field.null:
+                        row.append(None)
+                    else:
+                        adapted = dumped.get(id(value))
+                        if adapted is None:
+                            adapted = dumped[id(value)] = jsonb(value)
+                        row.append(adapted)
                 else:
                     row.append(field.pre_save(obj, add=True))
             copy.write_row(row)

@@ -175,6 +175,7 @@ class SurveyContext:
         units = list(AdminUnit.objects.filter(level__in=("commune", "district"))
                      .filter(path__regex=r"^(" + "|".join(p.replace(".", r"\.") for p in prefixes) + ")")
                      .select_related("successor", "parent"))
+        self.unit_by_id = {unit.id: unit for unit in units}
         self.communes: dict[str, list[AdminUnit]] = defaultdict(list)
         self.districts: dict[str, list[AdminUnit]] = defaultdict(list)
         for unit in units:
@@ -198,8 +199,23 @@ class SurveyContext:
         self.admitted = campaign.admitted_categories or [Category.POOR, Category.NEAR_POOR]
         self._village_new: dict[tuple[int, str], Village] = {}
         self.eligibility_memo: dict = {}
+        self.cell_cache: dict = {}
+        self._communes_found: dict = {}
 
     def commune_for(self, raw_commune, raw_district) -> tuple[AdminUnit, str | None]:
+        key = (raw_commune, raw_district)
+        found = self._communes_found.get(key)
+        if found is None:
+            try:
+                found = self._commune_for(raw_commune, raw_district)
+            except CellError as exc:
+                found = exc
+            self._communes_found[key] = found
+        if isinstance(found, CellError):
+            raise found
+        return found
+
+    def _commune_for(self, raw_commune, raw_district) -> tuple[AdminUnit, str | None]:
         name = cells.text(raw_commune)
         candidates = list(self.communes.get(_unit_key(name), []))
         if not candidates:
@@ -277,13 +293,16 @@ class Candidate:
     case: HousingCase
     national_id: str
     existing_household: Household | None = None
+    new_village: Village | None = None  # a village the list names that the commune's catalogue lacks
 
 
 class _Row:
     """The mapped cells of one row and the messages about them."""
 
-    def __init__(self, values: list, columns: dict[str, int], labels: list[str], defaults: dict):
+    def __init__(self, values: list, columns: dict[str, int], labels: list[str], defaults: dict,
+                 cache: dict | None = None):
         self.values, self.columns, self.labels, self.defaults = values, columns, labels, defaults
+        self.cache = {} if cache is None else cache
         self.errors: list[str] = []
         self.warnings: list[str] = []  # repairs: the row's status says "repaired"
         self.notes: list[str] = []     # what the import will do besides (a new village)
@@ -314,14 +333,29 @@ class _Row:
         self.bad_fields.add(key)
 
     def parse(self, key: str, parser, *args):
+        """The parsed cell; a list repeats its values (communes, categories, areas, dates), so each distinct
+        value is parsed once per import (the parsers are pure functions of the cell)."""
+        raw = self.raw(key)
         try:
-            return parser(self.raw(key), *args)
-        except CellError as exc:
-            self.refuse(key, str(exc)[0].upper() + str(exc)[1:] if str(exc) else "không đọc được.")
+            cache_key = (parser, raw.__class__, raw, args[1:] if args else ())
+            found = self.cache.get(cache_key, _MISSING)
+        except TypeError:  # an unhashable cell: parse it
+            cache_key, found = None, _MISSING
+        if found is _MISSING:
+            try:
+                found = parser(raw, *args)
+            except CellError as exc:
+                found = CellError(str(exc)[0].upper() + str(exc)[1:] if str(exc) else "không đọc được.")
+            if cache_key is not None and parser is not cells.national_id:
+                self.cache[cache_key] = found
+        if isinstance(found, CellError):
+            self.refuse(key, str(found))
             return None
+        return found
 
 
 _FIELD_LABELS = {f.key: f"“{f.label}”" for f in (*SURVEY_FIELDS, *UPDATE_FIELDS)}
+_MISSING = object()
 
 
 def _is_total_row(values) -> bool:
@@ -509,29 +543,19 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
     _require_columns(columns, defaults, SURVEY_FIELDS, optional={"strand"} if ctx.default_strand else set())
     mark("prepare")
 
-    results: list[RowResult] = []
-    candidates: list[Candidate] = []
+    data_rows, results = [], []
     after_total = False
-    total = len(sheet.data_rows)
-    step = max(250, total // 100)
     for n, index in enumerate(sheet.data_rows):
-        values = sheet.rows[index]
-        reason = _classify(values, columns, after_total, n < 3)
-        if reason is not None:
+        reason = _classify(sheet.rows[index], columns, after_total, n < 3)
+        if reason is None:
+            data_rows.append(index)
+        else:
             after_total = after_total or reason.startswith("Dòng tổng cộng")
             if reason:
                 results.append(RowResult(index + 1, index, IGNORED, [reason]))
-            continue
-        row = _Row(values, columns, sheet.header.labels, defaults)
-        built = _survey_row(ctx, row)
-        result = RowResult(index + 1, index, REFUSED if built is None else (REPAIRED if row.warnings else CREATED),
-                           row.errors + row.warnings if built is None else row.warnings + row.notes)
-        results.append(result)
-        if built is not None:
-            household, case, nid = built
-            candidates.append(Candidate(result=result, household=household, case=case, national_id=nid))
-        if progress and n % step == 0:
-            progress(n, total)
+    validated = _validate_rows(ctx, sheet, columns, defaults, data_rows, progress)
+    candidates = [c for _, c in validated if c is not None]
+    results = sorted(results + [r for r, _ in validated], key=lambda r: r.index)
     mark("validate")
     _deduplicate(ctx, candidates)
     mark("deduplicate")
@@ -549,12 +573,107 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
             outcome.written, outcome.batch = True, batch
             _batch_finish(batch, outcome)
     if progress:
-        progress(total, total)
+        progress(len(data_rows), len(data_rows))
     if report:
         write_report(outcome, report)
         outcome.report_path = Path(report)
         mark("report")
     return outcome
+
+
+PARALLEL_MIN_ROWS = 20_000
+_PARALLEL: dict = {}
+
+
+def _validate_serial(ctx, sheet, columns, defaults, indexes, progress=None) -> list[tuple[RowResult, Candidate | None]]:
+    out = []
+    step = max(250, len(indexes) // 100)
+    for n, index in enumerate(indexes):
+        row = _Row(sheet.rows[index], columns, sheet.header.labels, defaults, ctx.cell_cache)
+        built = _survey_row(ctx, row)
+        result = RowResult(index + 1, index, REFUSED if built is None else (REPAIRED if row.warnings else CREATED),
+                           row.errors + row.warnings if built is None else row.warnings + row.notes)
+        candidate = None
+        if built is not None:
+            household, case, nid = built
+            village = household.village
+            candidate = Candidate(result=result, household=household, case=case, national_id=nid,
+                                  new_village=village if village is not None and village.pk is None else None)
+        out.append((result, candidate))
+        if progress and n % step == 0:
+            progress(n, len(indexes))
+    return out
+
+
+def _plain(obj) -> dict:
+    """A model object's column values without its cached relations (cheap to send between processes)."""
+    return {k: v for k, v in obj.__dict__.items() if k != "_state"}
+
+
+def _revive(model, values: dict):
+    """The object back from ``_plain``: column values only, no query, no __init__ per field."""
+    from django.db.models.base import ModelState
+
+    obj = model.__new__(model)
+    obj.__dict__.update(values)
+    obj._state = ModelState()
+    return obj
+
+
+def _validate_chunk(indexes: list[int]) -> list[tuple]:
+    """In a forked worker: validate some rows, return plain values (no model objects, no connections)."""
+    ctx, sheet, columns, defaults = _PARALLEL["args"]
+    out = []
+    for result, cand in _validate_serial(ctx, sheet, columns, defaults, indexes):
+        if cand is None:
+            out.append((result, None))
+            continue
+        village = cand.new_village
+        out.append((result, (_plain(cand.household), _plain(cand.case), cand.national_id,
+                             (village.commune_id, village.name) if village is not None else None)))
+    return out
+
+
+def _validate_rows(ctx, sheet, columns, defaults, indexes, progress) -> list[tuple[RowResult, Candidate | None]]:
+    """Every data row checked: in forked worker processes for a large list on a multi-core machine (the
+    checks are pure Python, one core each), else here. Workers read the context loaded once by the
+    parent and send back plain values; nothing in them touches the database."""
+    import multiprocessing
+    import os
+
+    from django.db import connection, connections
+
+    workers = min(os.cpu_count() or 1, 4)
+    if len(indexes) < PARALLEL_MIN_ROWS or workers < 2 or connection.in_atomic_block:
+        return _validate_serial(ctx, sheet, columns, defaults, indexes, progress)
+    connections.close_all()  # a forked child must not share the parent's database socket
+    _PARALLEL["args"] = (ctx, sheet, columns, defaults)
+    size = -(-len(indexes) // (workers * 4))
+    chunks = [indexes[i:i + size] for i in range(0, len(indexes), size)]
+    out: list[tuple[RowResult, Candidate | None]] = []
+    villages: dict[tuple[int, str], Village] = {}
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk_out in pool.imap(_validate_chunk, chunks):
+                for result, payload in chunk_out:
+                    if payload is None:
+                        out.append((result, None))
+                        continue
+                    household_values, case_values, nid, village_key = payload
+                    household, case = _revive(Household, household_values), _revive(HousingCase, case_values)
+                    village = None
+                    if village_key is not None:
+                        village = villages.get(village_key)
+                        if village is None:
+                            village = villages[village_key] = Village(commune_id=village_key[0], name=village_key[1])
+                        household.village = case.village = village
+                    out.append((result, Candidate(result=result, household=household, case=case, national_id=nid,
+                                                  new_village=village)))
+                if progress:
+                    progress(len(out), len(indexes))
+    finally:
+        _PARALLEL.clear()
+    return out
 
 
 def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
@@ -620,7 +739,7 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
     campaign = ctx.campaign
     new_villages = {}
     for cand in to_write:
-        village = cand.case.village
+        village = cand.new_village
         if village is not None and village.pk is None:
             new_villages[(village.commune_id, village.name)] = village
     if new_villages:
@@ -630,10 +749,13 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         for key, village in new_villages.items():
             village.pk = ids[key]
             village._state.adding = False
+        for cand in to_write:  # the ids, for objects that share the village or hold it from another process
+            if cand.new_village is not None:
+                cand.household.village_id = cand.case.village_id = cand.new_village.pk
     households = [c.household for c in to_write if c.existing_household is None]
     by_commune: dict[str, list[Household]] = defaultdict(list)
     for household in households:
-        by_commune[household.commune.code].append(household)
+        by_commune[ctx.unit_by_id[household.commune_id].code].append(household)
     for code, items in by_commune.items():
         last = sequence_next(key=f"household:{code}", count=len(items))
         for offset, household in enumerate(items):
@@ -647,17 +769,19 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
     for offset, cand in enumerate(to_write):
         case = cand.case
         case.code = f"{prefix}-{first + offset:06d}"
-        case.household = cand.existing_household or cand.household
-        if case.village is not None:
-            case.village = case.village
+        case.household_id = (cand.existing_household or cand.household).pk
         cases.append(case)
     bulk_insert(HousingCase, cases)
     mark("write_cases")
     version = engine.compiled(ctx.workflow_fields["workflow"].id).version
     now = timezone.now()
-    events = [event_build(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.CREATED, actor=ctx.actor.user,
-                          to_state=case.state, workflow_version=version, data={"import_batch": batch.pk}, at=now)
-              for case in cases]
+    marker, no_changes = {"import_batch": batch.pk}, {}  # one JSON value shared by every row
+    events = []
+    for case in cases:
+        event = event_build(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.CREATED, actor=ctx.actor.user,
+                            to_state=case.state, workflow_version=version, data=marker, at=now)
+        event.changes = no_changes
+        events.append(event)
     bulk_insert(DocumentEvent, events)
     mark("write_log")
 
