@@ -338,28 +338,3 @@ def test_report_survives_formula_like_names(people, campaign, tmp_path):
     cell = next(c for r in sheet.iter_rows() for c in r if isinstance(c.value, str) and c.value.startswith("=HYPER"))
     assert cell.data_type == "s" and cell.quotePrefix
 
-
-@pytest.mark.django_db(transaction=True)
-def test_large_lists_are_checked_in_worker_processes_with_the_same_result(people, campaign, tmp_path, monkeypatch,
-                                                                          messy_rows):
-    """Above PARALLEL_MIN_ROWS (outside a transaction) rows are checked in forked workers: same statuses,
-    reasons and written rows as the serial path."""
-    import os
-
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core: the serial path is the only one")
-    path = tmp_path / "big.xlsx"
-    build_workbook(path, clean_rows(40, start=7000) + messy_rows)
-    serial = _import(people, campaign, path, dry_run=True)
-    monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 10)
-    revived = []
-    real_revive = services._revive
-    monkeypatch.setattr(services, "_revive", lambda model, values: revived.append(model) or real_revive(model, values))
-    parallel = _import(people, campaign, path, dry_run=False, good_rows_only=True)
-    assert len(revived) == 2 * 45  # households and cases of 40 + 5 rows (2 refused later as duplicates)
-    assert [(r.excel_row, r.status, r.reason) for r in parallel.rows] == \
-        [(r.excel_row, r.status, r.reason) for r in serial.rows]
-    assert parallel.written and HousingCase.objects.filter(household__head_name__startswith="Y Clean").count() == 40
-    case = HousingCase.objects.get(household__national_id="062085000103")
-    assert case.village.name == "Thôn Kon Tuông" and case.household.village_id == case.village_id
-    assert case.eligibility and case.commune.code == "23344"

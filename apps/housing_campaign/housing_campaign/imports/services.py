@@ -553,7 +553,9 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
             after_total = after_total or reason.startswith("Dòng tổng cộng")
             if reason:
                 results.append(RowResult(index + 1, index, IGNORED, [reason]))
-    validated = _validate_rows(ctx, sheet, columns, defaults, data_rows, progress)
+    # One core: checking rows in forked workers was tried and measured slower on this 2-core machine once
+    # the values travel back (and slower still when the machine is shared).
+    validated = _validate_serial(ctx, sheet, columns, defaults, data_rows, progress)
     candidates = [c for _, c in validated if c is not None]
     results = sorted(results + [r for r, _ in validated], key=lambda r: r.index)
     mark("validate")
@@ -581,10 +583,6 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
     return outcome
 
 
-PARALLEL_MIN_ROWS = 20_000
-_PARALLEL: dict = {}
-
-
 def _validate_serial(ctx, sheet, columns, defaults, indexes, progress=None) -> list[tuple[RowResult, Candidate | None]]:
     out = []
     step = max(250, len(indexes) // 100)
@@ -602,77 +600,6 @@ def _validate_serial(ctx, sheet, columns, defaults, indexes, progress=None) -> l
         out.append((result, candidate))
         if progress and n % step == 0:
             progress(n, len(indexes))
-    return out
-
-
-def _plain(obj) -> dict:
-    """A model object's column values without its cached relations (cheap to send between processes)."""
-    return {k: v for k, v in obj.__dict__.items() if k != "_state"}
-
-
-def _revive(model, values: dict):
-    """The object back from ``_plain``: column values only, no query, no __init__ per field."""
-    from django.db.models.base import ModelState
-
-    obj = model.__new__(model)
-    obj.__dict__.update(values)
-    obj._state = ModelState()
-    return obj
-
-
-def _validate_chunk(indexes: list[int]) -> list[tuple]:
-    """In a forked worker: validate some rows, return plain values (no model objects, no connections)."""
-    ctx, sheet, columns, defaults = _PARALLEL["args"]
-    out = []
-    for result, cand in _validate_serial(ctx, sheet, columns, defaults, indexes):
-        if cand is None:
-            out.append((result, None))
-            continue
-        village = cand.new_village
-        out.append((result, (_plain(cand.household), _plain(cand.case), cand.national_id,
-                             (village.commune_id, village.name) if village is not None else None)))
-    return out
-
-
-def _validate_rows(ctx, sheet, columns, defaults, indexes, progress) -> list[tuple[RowResult, Candidate | None]]:
-    """Every data row checked: in forked worker processes for a large list on a multi-core machine (the
-    checks are pure Python, one core each), else here. Workers read the context loaded once by the
-    parent and send back plain values; nothing in them touches the database."""
-    import multiprocessing
-    import os
-
-    from django.db import connection, connections
-
-    workers = min(os.cpu_count() or 1, 4)
-    if len(indexes) < PARALLEL_MIN_ROWS or workers < 2 or connection.in_atomic_block:
-        return _validate_serial(ctx, sheet, columns, defaults, indexes, progress)
-    connections.close_all()  # a forked child must not share the parent's database socket
-    _PARALLEL["args"] = (ctx, sheet, columns, defaults)
-    size = -(-len(indexes) // (workers * 4))
-    chunks = [indexes[i:i + size] for i in range(0, len(indexes), size)]
-    out: list[tuple[RowResult, Candidate | None]] = []
-    villages: dict[tuple[int, str], Village] = {}
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk_out in pool.imap(_validate_chunk, chunks):
-                for result, payload in chunk_out:
-                    if payload is None:
-                        out.append((result, None))
-                        continue
-                    household_values, case_values, nid, village_key = payload
-                    household, case = _revive(Household, household_values), _revive(HousingCase, case_values)
-                    village = None
-                    if village_key is not None:
-                        village = villages.get(village_key)
-                        if village is None:
-                            village = villages[village_key] = Village(commune_id=village_key[0], name=village_key[1])
-                        household.village = case.village = village
-                    out.append((result, Candidate(result=result, household=household, case=case, national_id=nid,
-                                                  new_village=village)))
-                if progress:
-                    progress(len(out), len(indexes))
-    finally:
-        _PARALLEL.clear()
     return out
 
 
