@@ -95,7 +95,12 @@ def column_letter(index: int) -> str:
     return letters
 
 
+_NEEDS_ESCAPE = re.compile(r'[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
 def _escape(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):  # most cells: nothing to do
+        return text
     text = _ILLEGAL_XML.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -108,7 +113,9 @@ def _string_cell(ref: str, text: str, style: int = _S_TEXT) -> str:
 
 
 def _cell(ref: str, value, kind: str) -> str:
-    if value is None or value == "":
+    if value.__class__ is str:  # the common case first
+        return _string_cell(ref, value) if value else ""
+    if value is None:
         return ""
     if isinstance(value, bool):
         return _string_cell(ref, "Có" if value else "Không")

@@ -55,14 +55,16 @@ CASE_COLUMNS = [
 
 
 def _labels():
+    """Display names per column, as plain strings once (lazy translations cost a lookup per cell)."""
     states = dict(WorkflowState.objects.filter(definition__doctype="housing_case").values_list("code", "label_vi"))
-    return {
-        "household__category": dict(Category.choices), "support_type": dict(SupportType.choices),
-        "priority": dict(Priority.choices), "foundation": dict(PartCondition.choices),
-        "frame_walls": dict(PartCondition.choices), "roof": dict(PartCondition.choices),
-        "stage": dict(Stage.choices), "state": states, "strand_id": dict(Strand.objects.values_list("pk", "name")),
-        "is_eligible": {True: "Đủ", False: "Không đủ", None: "Chưa xét"},
+    labels = {
+        "household__category": Category.choices, "support_type": SupportType.choices, "priority": Priority.choices,
+        "foundation": PartCondition.choices, "frame_walls": PartCondition.choices, "roof": PartCondition.choices,
+        "stage": Stage.choices, "state": states.items(), "strand_id": Strand.objects.values_list("pk", "name"),
     }
+    result = {path: {k: str(v) for k, v in pairs} for path, pairs in labels.items()}
+    result["is_eligible"] = {True: "Đủ", False: "Không đủ", None: "Chưa xét"}
+    return result
 
 
 def case_rows(queryset, columns, extra_codes):
