@@ -29,9 +29,10 @@ bench:  ## benchmarks on PostgreSQL, writing reports to tests/bench/reports/
 	@$(BOOTSTRAP) test
 	@$(PY) tests/bench/run.py $(BENCH_ARGS)
 
-lint:
+lint:  ## ruff, and the layer contract of ARCHITECTURE.md (import-linter)
 	@$(BOOTSTRAP) test
 	@.venv/bin/ruff check --config apps/housing_campaign/pyproject.toml apps tests
+	@cd apps/housing_campaign && ../../.venv/bin/lint-imports --no-cache
 
 sync:
 	@$(PY) manage.py sync

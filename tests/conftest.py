@@ -20,7 +20,7 @@ PASSWORD = "test-pass-123"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from housing_campaign.core.sync import sync_all
+    from housing_campaign.site.sync import sync_all
 
     with django_db_blocker.unblock():
         sync_all()
@@ -81,7 +81,7 @@ def reference_data(db):
     """Synced once per test database; transactional tests (live server, concurrency) flush the
     tables after themselves, so the next one syncs again."""
     from housing_campaign.accounts.models import Role
-    from housing_campaign.core.sync import sync_all
+    from housing_campaign.site.sync import sync_all
 
     if not Role.objects.exists():
         sync_all()

@@ -53,7 +53,7 @@ def setup_django():
     django.setup()
     from django.core.management import call_command
 
-    from housing_campaign.core.sync import sync_all
+    from housing_campaign.site.sync import sync_all
 
     call_command("migrate", verbosity=0, interactive=False)
     sync_all()

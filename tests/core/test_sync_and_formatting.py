@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from housing_campaign.core import formatting
-from housing_campaign.core.sync import sync_all
+from housing_campaign.site.sync import sync_all
 
 ROOT = Path(settings.PROJECT_ROOT)
 SYNCED_MODELS = ["accounts.Role", "auth.Group", "commendations.AwardForm", "printing.DocumentKind",

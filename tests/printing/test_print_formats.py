@@ -9,8 +9,12 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from housing_campaign.cases.documents import case_list_context
+from housing_campaign.certificates.documents import case_context
+from housing_campaign.commendations.documents import nomination_context
+from housing_campaign.contributions.documents import contribution_context
 from housing_campaign.core.errors import ServiceError
-from housing_campaign.printing import contexts, services
+from housing_campaign.printing import services
 from housing_campaign.printing.models import PrintFormat
 from tests.conftest import PASSWORD, advance, new_case
 
@@ -38,7 +42,7 @@ def _norm(text: str) -> str:
 
 def test_handover_certificate_pdf(handed_over):
     cert = handed_over.certificates.get()
-    data = render("handover_certificate", contexts.case_context(handed_over, certificate=cert))
+    data = render("handover_certificate", case_context(handed_over, certificate=cert))
     text = _norm(pdf_text(data))
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "GIẤY CHỨNG NHẬN",
                      "Ủy ban nhân dân Xã Đăk Blô", "60.000.000 đ (Sáu mươi triệu đồng)",
@@ -60,13 +64,13 @@ def test_every_default_format_renders(people, campaign, handed_over):
     contribution = Contribution.objects.create(campaign=campaign, donor_name="Công ty CP Cao su Kon Tum",
                                                donor_kind="business", kind="cash", pledged_amount=50_000_000,
                                                received_amount=45_500_000, pledged_on="2025-01-02")
-    lists = contexts.case_list_context([handed_over, *others], campaign=campaign, commune=handed_over.commune)
+    lists = case_list_context([handed_over, *others], campaign=campaign, commune=handed_over.commune)
     expectations = {
-        "acceptance_minutes": (contexts.case_context(handed_over), ["BIÊN BẢN NGHIỆM THU", "Nền cứng", "Đạt"]),
+        "acceptance_minutes": (case_context(handed_over), ["BIÊN BẢN NGHIỆM THU", "Nền cứng", "Đạt"]),
         "support_list_decision": (lists, ["QUYẾT ĐỊNH", "PHỤ LỤC", "180.000.000 đ (Một trăm tám mươi triệu đồng)"]),
         "public_posting_list": (lists, ["DANH SÁCH CÔNG KHAI", handed_over.household.head_name]),
-        "commendation_certificate": (contexts.nomination_context(nomination), ["GIẤY KHEN", "Ông Nguyễn Văn Minh"]),
-        "contribution_receipt": (contexts.contribution_context(contribution),
+        "commendation_certificate": (nomination_context(nomination), ["GIẤY KHEN", "Ông Nguyễn Văn Minh"]),
+        "contribution_receipt": (contribution_context(contribution),
                                  ["BIÊN NHẬN", "45.500.000 đ (Bốn mươi lăm triệu năm trăm nghìn đồng)"]),
     }
     for code, (context, strings) in expectations.items():
@@ -79,7 +83,7 @@ def test_every_default_format_renders(people, campaign, handed_over):
 
 def test_long_annex_repeats_header_and_numbers_pages(people, campaign):
     cases = [new_case(people, campaign) for _ in range(60)]
-    data = render("support_list_decision", contexts.case_list_context(cases, campaign=campaign,
+    data = render("support_list_decision", case_list_context(cases, campaign=campaign,
                                                                       commune=cases[0].commune))
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) >= 3
@@ -102,7 +106,7 @@ def test_long_annex_repeats_header_and_numbers_pages(people, campaign):
 ])
 def test_sandbox_escape_refused(template, handed_over):
     with pytest.raises(ServiceError) as exc:
-        services.render_html(html=template, css="", context=contexts.case_context(handed_over))
+        services.render_html(html=template, css="", context=case_context(handed_over))
     assert exc.value.code in ("template_security", "template_error")
 
 

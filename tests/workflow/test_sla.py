@@ -38,7 +38,7 @@ def test_daily_escalation_notifies_next_level_once_a_day(people, campaign):
     assert created >= 1 and "reviewer" in recipients      # the district level above the commune
     assert "officer_a" not in recipients                  # not the commune itself
     assert escalate_overdue() == 0                        # deduplicated for the day
-    call_command("run_scheduled", "sla_escalation")
+    call_command("run_scheduled", "escalate_overdue")
     assert Notification.objects.filter(object_id=late.pk).count() == len(recipients)
     assert DocumentEvent.objects.filter(object_id=late.pk, kind="escalated").exists()
 
@@ -63,9 +63,10 @@ def test_in_process_scheduler_runs_a_due_job_once(people, campaign):
 
     late = new_case(people, campaign)
     _age(late, 30)
-    assert due_jobs() == ["sla_escalation"]
-    assert run_job_if_due("sla_escalation") is True
-    assert run_job_if_due("sla_escalation") is False      # not due again for a day
-    assert due_jobs() == []
-    assert ScheduledRun.objects.get(name="sla_escalation").last_result != ""
+    sla = "housing_campaign.workflow.sla.escalate_overdue"
+    assert sla in due_jobs()
+    assert run_job_if_due(sla) is True
+    assert run_job_if_due(sla) is False      # not due again for a day
+    assert sla not in due_jobs()
+    assert ScheduledRun.objects.get(name=sla).last_result != ""
     assert Notification.objects.filter(object_id=late.pk).exists()

@@ -1,72 +1,128 @@
-"""Everything wired by name, in one place (Frappe's hooks.py): document types, transition side
-effects, scheduled jobs and template filters. Administrators pick side effects by these names."""
-from __future__ import annotations
+"""Everything wired by name, in Frappe's vocabulary, as plain data.
 
-from collections.abc import Callable
+This module imports nothing from the project: every value is a dotted path (or a model label)
+that ``housing_campaign.core.hookspec`` resolves only when it is called, and that a system check
+(``manage.py check``) resolves at start-up so that a typo is named before anyone hits it.
 
-# Document types the workflow engine drives: name -> "app_label.Model".
-DOCUMENT_TYPES: dict[str, str] = {
+Kinds of hooks:
+- ``doctypes``: document types the workflow engine drives, name -> "app_label.Model".
+- ``doc_events``: per document type (or "*" for all) and event -> dotted paths called with
+  ``doctype=, ids=, actor_id=`` after the change commits, as recorded jobs. Events: ``on_transition``.
+- ``side_effects``: what administrators pick on a workflow transition (name -> handler, label,
+  document types). Each run is a recorded job, retried with backoff, visible in the admin.
+- ``scheduler_events``: ``all`` (every minute), ``hourly``, ``daily``, ``weekly`` -> dotted paths
+  called with no argument; in-process by default, Celery beat when a broker is configured.
+- ``jinja``: ``filters`` and ``methods`` offered to print formats (rendered in the sandbox).
+- ``fixtures``: what ``manage.py sync`` loads, in order: name -> dotted path of its loader.
+- ``print_doctypes``: document types print formats are written for, and how one is found, previewed
+  and sampled (dotted paths into each domain's documents.py).
+- ``computed_fields``: per document type, names a workflow condition may use besides the
+  document's own fields: label and the dotted path of ``fn(document) -> value``.
+"""
+
+app_name = "housing_campaign"
+app_title = "Chung tay xóa nhà tạm, nhà dột nát"
+
+doctypes = {
     "housing_case": "cases.HousingCase",
     "commendation": "commendations.Nomination",
 }
 
-
-def _side_effects() -> dict[str, dict]:
-    from housing_campaign.cases import services as case_services
-    from housing_campaign.certificates import services as certificate_services
-    from housing_campaign.workflow import notifications
-
-    return {
-        "evaluate_eligibility": {
-            "label": "Kiểm tra lại điều kiện hỗ trợ",
-            "handler": case_services.case_side_effect_evaluate_eligibility,
-            "doctypes": ["housing_case"],
-        },
-        "apply_support_norm": {
-            "label": "Áp mức hỗ trợ theo định mức",
-            "handler": case_services.case_side_effect_apply_norm,
-            "doctypes": ["housing_case"],
-        },
-        "issue_certificate": {
-            "label": "Cấp giấy chứng nhận bàn giao (có mã QR)",
-            "handler": certificate_services.certificate_side_effect_issue,
-            "doctypes": ["housing_case"],
-        },
-        "notify_next_actors": {
-            "label": "Thông báo cho người xử lý bước tiếp theo",
-            "handler": notifications.notify_next_actors,
-            "doctypes": ["housing_case", "commendation"],
-        },
-    }
-
-
-_SIDE_EFFECTS_CACHE: dict[str, dict] | None = None
-
-
-def side_effects() -> dict[str, dict]:
-    global _SIDE_EFFECTS_CACHE
-    if _SIDE_EFFECTS_CACHE is None:
-        _SIDE_EFFECTS_CACHE = _side_effects()
-    return _SIDE_EFFECTS_CACHE
-
-
-SIDE_EFFECT_NAMES = ("evaluate_eligibility", "apply_support_norm", "issue_certificate", "notify_next_actors")
-
-# Scheduled jobs: in-process via `manage.py run_scheduled`, or Celery beat when a broker is set.
-SCHEDULES: dict[str, dict] = {
-    "sla_escalation": {"path": "housing_campaign.workflow.sla.escalate_overdue", "every_seconds": 24 * 3600,
-                       "label": "Nhắc hồ sơ quá hạn xử lý"},
+doc_events: dict[str, dict[str, list[str]]] = {
+    # "housing_case": {"on_transition": ["housing_campaign.some_domain.handlers.on_case_transition"]},
 }
 
+side_effects = {
+    "evaluate_eligibility": {
+        "label": "Kiểm tra lại điều kiện hỗ trợ",
+        "handler": "housing_campaign.cases.services.case_side_effect_evaluate_eligibility",
+        "doctypes": ["housing_case"],
+    },
+    "apply_support_norm": {
+        "label": "Áp mức hỗ trợ theo định mức",
+        "handler": "housing_campaign.cases.services.case_side_effect_apply_norm",
+        "doctypes": ["housing_case"],
+    },
+    "issue_certificate": {
+        "label": "Cấp giấy chứng nhận bàn giao (có mã QR)",
+        "handler": "housing_campaign.certificates.services.certificate_side_effect_issue",
+        "doctypes": ["housing_case"],
+    },
+    "notify_next_actors": {
+        "label": "Thông báo cho người xử lý bước tiếp theo",
+        "handler": "housing_campaign.workflow.notifications.notify_next_actors",
+        "doctypes": ["housing_case", "commendation"],
+    },
+}
 
-def template_filters() -> dict[str, Callable]:
-    from housing_campaign.core import formatting
+scheduler_events = {
+    "all": ["housing_campaign.core.sideeffects.side_effect_jobs_retry_due"],
+    "daily": ["housing_campaign.workflow.sla.escalate_overdue"],
+}
 
-    return {
-        "vnd": formatting.format_vnd,
-        "so": formatting.format_number,
-        "ngay": formatting.format_date,
-        "bang_chu": formatting.amount_in_words,
-        "ngay_thang_nam": formatting.date_in_words,
-        "che_ten": formatting.mask_name,
-    }
+jinja = {
+    "filters": {
+        "vnd": "housing_campaign.core.formatting.format_vnd",
+        "so": "housing_campaign.core.formatting.format_number",
+        "ngay": "housing_campaign.core.formatting.format_date",
+        "bang_chu": "housing_campaign.core.formatting.amount_in_words",
+        "ngay_thang_nam": "housing_campaign.core.formatting.date_in_words",
+        "che_ten": "housing_campaign.core.formatting.mask_name",
+    },
+    "methods": {},
+}
+
+fixtures = {
+    "roles": "housing_campaign.site.sync.sync_roles",
+    "award_forms": "housing_campaign.site.sync.sync_award_forms",
+    "document_kinds": "housing_campaign.site.sync.sync_document_kinds",
+    "admin_units": "housing_campaign.geography.services.admin_units_sync",
+    "campaigns": "housing_campaign.site.sync.sync_campaigns",
+    "workflows": "housing_campaign.workflow.definitions.definitions_sync",
+    "print_formats": "housing_campaign.printing.services.print_formats_sync",
+}
+
+# Document types print formats are written for: label, and how a document of the type is found
+# for a user (by_reference), previewed (example), test-rendered when a format is saved (sample), and
+# whether a user may read an issued document of it (visible).
+print_doctypes = {
+    "housing_case": {"label": "Hồ sơ hỗ trợ nhà ở",
+                     "by_reference": "housing_campaign.certificates.documents.case_by_reference",
+                     "example": "housing_campaign.certificates.documents.case_example",
+                     "sample": "housing_campaign.certificates.documents.case_sample",
+                     "visible": "housing_campaign.certificates.documents.case_visible"},
+    "case_list": {"label": "Danh sách hồ sơ (quyết định, công khai)",
+                  "by_reference": "housing_campaign.cases.documents.case_list_by_reference",
+                  "example": "housing_campaign.cases.documents.case_list_example",
+                  "sample": "housing_campaign.cases.documents.case_list_sample",
+                  "visible": "housing_campaign.cases.documents.case_list_visible"},
+    "commendation": {"label": "Đề nghị khen thưởng",
+                     "by_reference": "housing_campaign.commendations.documents.nomination_by_reference",
+                     "example": "housing_campaign.commendations.documents.nomination_example",
+                     "sample": "housing_campaign.commendations.documents.nomination_sample",
+                     "visible": "housing_campaign.commendations.documents.nomination_visible"},
+    "contribution": {"label": "Đóng góp, ủng hộ",
+                     "by_reference": "housing_campaign.contributions.documents.contribution_by_reference",
+                     "example": "housing_campaign.contributions.documents.contribution_example",
+                     "sample": "housing_campaign.contributions.documents.contribution_sample",
+                     "visible": "housing_campaign.contributions.documents.contribution_visible"},
+}
+
+computed_fields = {
+    "housing_case": {
+        "unstable_parts": {"label": "số bộ phận chính không bền vững",
+                           "path": "housing_campaign.cases.computed.unstable_parts"},
+        "funded_total": {"label": "tổng kinh phí đã phân bổ",
+                         "path": "housing_campaign.cases.computed.funded_total"},
+        "household_category": {"label": "đối tượng của hộ",
+                               "path": "housing_campaign.cases.computed.household_category"},
+        "acceptance_passed": {"label": "nghiệm thu đạt",
+                              "path": "housing_campaign.cases.computed.acceptance_passed"},
+        "has_photos": {"label": "có ảnh hiện trạng",
+                       "path": "housing_campaign.cases.computed.has_photos"},
+    },
+    "commendation": {
+        "linked_cases": {"label": "số hồ sơ liên quan",
+                         "path": "housing_campaign.commendations.computed.linked_cases"},
+    },
+}

@@ -17,7 +17,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.forms.models import BaseInlineFormSet
 
-from housing_campaign.core.admin_base import BaseAdmin, GuardedAdminMixin
+from housing_campaign.accounts.admin_base import BaseAdmin, GuardedAdminMixin
 
 from .models import Delegation, Role, UserTerritory
 from .permissions import GRANTABLE_BY_ADMINISTRATOR, STAFF_ROLES

@@ -7,7 +7,7 @@ Who ("subjects"): every role of ``fixtures/roles.yaml`` plus ``superuser`` and `
 How the table is used:
 
 - ``MODEL_ACCESS`` says, per model, which subjects may view / add / change / delete it in the admin.
-  ``core.sync.sync_roles`` grants the Django permissions of the administrator and auditor groups
+  ``site.sync.sync_roles`` grants the Django permissions of the administrator and auditor groups
   *from this table* (a model that is not declared gets no permission at all: deny by default), and
   the admin classes add the limits Django permissions cannot express (read-only records, territory
   scoping, user management rules).
@@ -92,6 +92,7 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "core.notification": READ_ONLY,
     "core.sequence": READ_ONLY,
     "core.backgroundjob": READ_ONLY,
+    "core.sideeffectjob": ModelAccess(change=EDITORS),   # every field read-only; "run again" is the change
     "core.scheduledrun": ModelAccess(view=NOBODY),
     "geography.adminunit": READ_ONLY,
     "geography.village": MANAGED,
@@ -133,6 +134,7 @@ ADMIN_ACTIONS: dict[tuple[str, str], str] = {
     ("workflow.workflowdefinition", "make_new_version"): "add",
     ("workflow.workflowdefinition", "activate_version"): "change",
     ("extrafields.extrafield", "retire_fields"): "change",
+    ("core.sideeffectjob", "retry_now"): "change",
 }
 SITE_WIDE_ACTIONS = {"delete_selected": "delete"}
 
@@ -209,7 +211,7 @@ URL_RULES: dict[str, Rule] = {
     "admin:<catch-all>": Rule(NOBODY, NOBODY, "unknown admin address"),
     "admin:<model>/<object_id>/": Rule(ALL_STAFF, NOBODY,
                                        "old-style change address: redirects to the change page"),
-    # custom admin views (core.admin_base.GuardedAdminMixin.guarded_view)
+    # custom admin views (accounts.admin_base.GuardedAdminMixin.guarded_view)
     "admin:auth_user_password_change": Rule(EDITORS, EDITORS, "a managed user's password", gate=True),
     "admin:workflow_try_condition": Rule(EDITORS, EDITORS, "POST evaluates a condition and writes nothing", gate=True),
     "admin:workflow_migrate": Rule(EDITORS, EDITORS, "moves documents of the actor's territory", gate=True),

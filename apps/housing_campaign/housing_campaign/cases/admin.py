@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from housing_campaign.accounts.admin_base import TerritoryScopedAdmin
 from housing_campaign.accounts.selectors import actor_for
-from housing_campaign.core.admin_base import TerritoryScopedAdmin
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.extrafields.forms import extra_values_from, form_fields_for
 from housing_campaign.extrafields.services import extra_values_clean

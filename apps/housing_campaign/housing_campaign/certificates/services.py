@@ -52,8 +52,10 @@ def _new_code() -> str:
 
 @transaction.atomic
 def certificate_issue(*, case, actor_user=None) -> Certificate:
-    from housing_campaign.printing import contexts
+    from housing_campaign.cases.documents import case_context
     from housing_campaign.printing.services import document_issue
+
+    from .documents import certificate_context
 
     if case.handed_over_on is None:
         raise ServiceError("Chưa có ngày bàn giao nên chưa cấp được giấy chứng nhận.", code=ErrorCode.VALIDATION)
@@ -67,14 +69,14 @@ def certificate_issue(*, case, actor_user=None) -> Certificate:
                        public_support_type=_vietnamese(case.get_support_type_display),
                        public_head_masked=mask_name(case.household.head_name),
                        public_handover_on=case.handed_over_on)
-    context = contexts.case_context(case)
+    context = case_context(case)
     document = document_issue(actor_user=actor_user, format_code=FORMAT_CODE, doctype="housing_case",
                               object_id=case.pk, context={}, issuer_key=f"commune:{commune.code}",
                               issuer_symbol="UBND", issued_at=cert.issued_at)
     cert.number_text = document.number_text
     cert.document = document
     cert.save()
-    context["certificate"] = contexts.case_context(case, certificate=cert)["certificate"]
+    context["certificate"] = certificate_context(cert)
     document.context = _snapshot({**context, "document_number": document.number_text})
     document.save(update_fields=["context"])
     event_record(doctype="housing_case", object_id=case.pk, kind=DocumentEvent.Kind.DOCUMENT, actor=actor_user,

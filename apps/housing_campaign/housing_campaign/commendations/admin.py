@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from housing_campaign.accounts.admin_base import BaseAdmin, TerritoryScopedAdmin
 from housing_campaign.accounts.selectors import actor_for
-from housing_campaign.core.admin_base import BaseAdmin, TerritoryScopedAdmin
 from housing_campaign.core.errors import ServiceError
 
 from . import services

@@ -11,8 +11,7 @@ app.autodiscover_tasks(["housing_campaign.core"])
 
 @app.on_after_finalize.connect
 def _register_schedules(sender, **_kwargs):
-    from housing_campaign import hooks
+    from housing_campaign.core.hookspec import scheduled_jobs
 
-    for name, spec in hooks.SCHEDULES.items():
-        sender.add_periodic_task(spec["every_seconds"], sender.signature("housing_campaign.run_scheduled",
-                                                                          args=(name,)), name=name)
+    for path, seconds in scheduled_jobs().items():
+        sender.add_periodic_task(seconds, sender.signature("housing_campaign.run_scheduled", args=(path,)), name=path)

@@ -37,6 +37,7 @@ DOMAIN_APPS = [
     "housing_campaign.desk",
     "housing_campaign.public",
     "housing_campaign.imports",
+    "housing_campaign.site",
 ]
 
 INSTALLED_APPS = [
@@ -65,7 +66,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "housing_campaign.core.scheduler.SchedulerMiddleware",
 ]
-# Scheduled jobs (hooks.SCHEDULES) run in-process unless a Celery broker is configured.
+# Scheduled jobs (hooks.scheduler_events) run in-process unless a Celery broker is configured.
 RUN_SCHEDULES_IN_PROCESS = os.environ.get("RUN_SCHEDULES_IN_PROCESS", "1") == "1"
 
 ROOT_URLCONF = "housing_campaign.config.urls"
@@ -160,6 +161,8 @@ CSRF_FAILURE_VIEW = "housing_campaign.config.errors.csrf_failure"
 # Reverse proxies whose X-Forwarded-For is believed (per-client rate limits behind a proxy).
 TRUSTED_PROXIES = SITE_CONFIG.raw.get("site", {}).get("trusted_proxies", [])
 VERIFY_RATE_LIMIT_PER_MINUTE = int(os.environ.get("VERIFY_RATE_LIMIT_PER_MINUTE", "60"))
+# Bounds on administrator-written templates and conditions (core/limits.py DEFAULTS; site [limits] table).
+EVAL_LIMITS = SITE_CONFIG.raw.get("limits", {})
 
 # Imports of survey lists ([imports] in site_config.toml, or the environment): a province's whole list fits.
 _imports = SITE_CONFIG.raw.get("imports", {})

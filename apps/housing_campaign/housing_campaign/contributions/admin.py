@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from housing_campaign.core.admin_base import BaseAdmin
+from housing_campaign.accounts.admin_base import BaseAdmin
 
 from .models import Contribution
 

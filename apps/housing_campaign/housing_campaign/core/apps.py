@@ -8,4 +8,9 @@ class Config(AppConfig):
     verbose_name = "Hệ thống"
 
     def ready(self):
+        from django.core.checks import register
+
         from . import checks  # noqa: F401 - registers the deployment checks (base URL, debug)
+        from .hookspec import check_hooks
+
+        register(check_hooks)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import checks
 from django.http.request import split_domain_port
 
-from housing_campaign.config.site import is_loopback_host, url_host
+from .hosts import is_loopback_host, url_host
 
 
 def base_url() -> str:

@@ -1,8 +1,14 @@
 """Errors raised by services: a stable code for the UI, the API and tests, and a Vietnamese message."""
 from __future__ import annotations
 
+import logging
+import uuid
+from enum import StrEnum
 
-class ErrorCode:
+
+class ErrorCode(StrEnum):
+    """Stable codes: the UI, the API and the tests rely on them, never on the message text."""
+
     VALIDATION = "validation"
     PERMISSION_DENIED = "permission_denied"
     OUT_OF_TERRITORY = "out_of_territory"
@@ -20,6 +26,8 @@ class ErrorCode:
     TEMPLATE_ERROR = "template_error"
     TEMPLATE_SECURITY = "template_security"
     UPLOAD_REJECTED = "upload_rejected"
+    INTERNAL = "internal_error"
+    LIMIT_EXCEEDED = "limit_exceeded"  # a template or condition went past a size, loop or time bound
 
 
 class ServiceError(Exception):
@@ -36,6 +44,19 @@ class ServiceError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def incident_reference() -> str:
+    """A short reference shown to the user for an unexpected error; the log carries it with the trace."""
+    return uuid.uuid4().hex[:8].upper()
+
+
+def unexpected_error(logger: logging.Logger, what: str) -> ServiceError:
+    """Log the exception being handled with a reference and return the refusal to show instead of
+    its text (database errors and tracebacks are for the log, not for users)."""
+    reference = incident_reference()
+    logger.exception("%s [incident %s]", what, reference)
+    return ServiceError(f"Lỗi hệ thống, chưa áp dụng gì. Mã sự cố: {reference}.", code=ErrorCode.INTERNAL)
 
 
 def validation_error(errors: dict[str, list[str]]) -> ServiceError:

@@ -1,23 +1,19 @@
 """Background work: in-process by default, Celery when a broker is configured (ARCHITECTURE.md)."""
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 
 from django.conf import settings
 from django.db import close_old_connections
 
+from .hookspec import get_attr
+
 logger = logging.getLogger(__name__)
 
 
-def _resolve(path: str):
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)
-
-
 def run_job(path: str, kwargs: dict) -> None:
-    _resolve(path)(**kwargs)
+    get_attr(path)(**kwargs)
 
 
 def enqueue(path: str, *, background: bool = False, **kwargs) -> None:

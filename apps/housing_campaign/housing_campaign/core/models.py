@@ -1,6 +1,7 @@
 """The append-only timeline shared by every document type (Saleor's events, Zulip's audit log)."""
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -106,8 +107,56 @@ class Sequence(models.Model):
 
 
 class ScheduledRun(models.Model):
-    """When each scheduled job (hooks.SCHEDULES) last ran, so the in-process scheduler runs it once."""
+    """When each scheduled job (hooks.scheduler_events, by dotted path) last ran, so the in-process
+    scheduler runs it once per interval."""
 
-    name = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
     last_result = models.CharField(max_length=300, blank=True)
+
+
+class SideEffectJob(models.Model):
+    """One run of a side effect or document event after a change committed (Frappe's hooks run as
+    recorded jobs): written in the same transaction as the change, run after commit in-process or on
+    Celery, retried with backoff, and visible to administrators and on the case timeline."""
+
+    class Kind(models.TextChoices):
+        SIDE_EFFECT = "side_effect", _("Tác vụ kèm theo")
+        DOC_EVENT = "doc_event", _("Sự kiện hồ sơ")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Đã chạy xong")
+        RETRY = "retry", _("Lỗi, sẽ chạy lại")
+        FAILED = "failed", _("Lỗi, đã dừng thử lại")
+        SPLIT = "split", _("Tách theo từng hồ sơ")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200)  # the side effect's name, or the event
+    handler = models.CharField(max_length=200)  # dotted path resolved when the job runs
+    doctype = models.CharField(max_length=40)
+    object_id = models.BigIntegerField(null=True, blank=True)  # set when the job concerns one document
+    object_ids = models.JSONField(default=list)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    payload = models.JSONField(default=dict, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField(default=5)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"]),
+                   models.Index(fields=["doctype", "object_id"])]
+        ordering = ["-created_at", "-id"]
+        verbose_name = "tác vụ sau chuyển trạng thái"
+        verbose_name_plural = "tác vụ sau chuyển trạng thái"
+
+    def __str__(self) -> str:
+        return f"{self.name} – {self.doctype} ({len(self.object_ids)}) – {self.get_status_display()}"

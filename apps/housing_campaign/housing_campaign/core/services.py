@@ -19,19 +19,11 @@ def sequence_next(*, key: str, count: int = 1) -> int:
     return Sequence.objects.get(key=key).last_value
 
 
-def event_build(*, doctype: str, object_id: int, kind: str, actor=None, acting_for=None, comment: str = "",
-                changes: dict | None = None, data: dict | None = None, from_state: str = "",
-                to_state: str = "", action: str = "", workflow_version: int | None = None,
-                at=None) -> DocumentEvent:
-    """An unsaved timeline row (bulk imports save many at once); ``event_record`` saves one."""
-    return DocumentEvent(
-        doctype=doctype, object_id=object_id, kind=kind, at=at or timezone.now(),
+def event_record(*, doctype: str, object_id: int, kind: str, actor=None, acting_for=None, comment: str = "",
+                 changes: dict | None = None, data: dict | None = None, from_state: str = "",
+                 to_state: str = "", action: str = "", workflow_version: int | None = None) -> DocumentEvent:
+    return DocumentEvent.objects.create(
+        doctype=doctype, object_id=object_id, kind=kind, at=timezone.now(),
         actor_id=getattr(actor, "pk", actor), acting_for_id=getattr(acting_for, "pk", acting_for), comment=comment,
         changes=changes or {}, data=data or {}, from_state=from_state, to_state=to_state, action=action,
         workflow_version=workflow_version)
-
-
-def event_record(**kwargs) -> DocumentEvent:
-    event = event_build(**kwargs)
-    event.save(force_insert=True)
-    return event

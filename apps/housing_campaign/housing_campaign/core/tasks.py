@@ -1,7 +1,7 @@
 """Celery tasks: one generic runner, and the scheduled-job runner used by beat."""
 from celery import shared_task
 
-from .jobs import _resolve, run_job
+from .jobs import run_job
 
 
 @shared_task(name="housing_campaign.run_job")
@@ -10,7 +10,7 @@ def run_job_task(path: str, kwargs: dict) -> None:
 
 
 @shared_task(name="housing_campaign.run_scheduled")
-def run_scheduled(name: str) -> None:
-    from housing_campaign import hooks
+def run_scheduled(path: str) -> None:
+    from .scheduler import scheduled_job_run
 
-    _resolve(hooks.SCHEDULES[name]["path"])()
+    scheduled_job_run(path)

@@ -13,13 +13,15 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from housing_campaign.accounts.selectors import Actor
+from housing_campaign.cases.documents import case_list_context
 from housing_campaign.cases.models import HousingCase
 from housing_campaign.cases.selectors import cases_visible
+from housing_campaign.certificates.documents import case_context
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.jobs import enqueue
 from housing_campaign.core.models import BackgroundJob
 from housing_campaign.core.validators import query_id, query_text
-from housing_campaign.printing import contexts, pdf
+from housing_campaign.printing import pdf
 from housing_campaign.printing import services as printing
 from housing_campaign.printing.models import PrintFormat
 
@@ -80,7 +82,7 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
         certificate = case.certificates.filter(status="valid").first()
         document = printing.document_issue(
             actor_user=actor.user, format_code=fmt.code, doctype="housing_case", object_id=case.pk,
-            context=contexts.case_context(case, certificate=certificate),
+            context=case_context(case, certificate=certificate),
             issuer_key=f"commune:{case.commune.code}", issuer_symbol="UBND")
         event_record(doctype="housing_case", object_id=case.pk, kind=DocumentEvent.Kind.DOCUMENT, actor=actor.user,
                      comment=f"Ban hành {fmt.name} số {document.number_text}", data={"document": document.pk})
@@ -158,7 +160,7 @@ def batch_run(*, job_id: int) -> None:
 def _draft_html(fmt, case) -> str:
     """A case that has no issued document in this format prints a draft of the current format (no number)."""
     certificate = next((c for c in case.certificates.all() if c.status == "valid"), None)
-    context = {**contexts.case_context(case, certificate=certificate),
+    context = {**case_context(case, certificate=certificate),
                "document_number": f"……/{fmt.document_kind or 'VB'}-UBND"}
     return printing.render_html(html=fmt.html, css=fmt.css, context=context, title=case.code)
 
@@ -230,7 +232,7 @@ def _batch_lists(job, fmt, ids, name):
     writer = PdfWriter()
     for commune_id, items in by_commune.items():
         commune = AdminUnit.objects.select_related("parent").get(pk=commune_id)
-        context = {**contexts.case_list_context(items, campaign=items[0].campaign, commune=commune),
+        context = {**case_list_context(items, campaign=items[0].campaign, commune=commune),
                    "document_number": f"……/{fmt.document_kind}-UBND"}
         writer.append(io.BytesIO(printing.render_pdf(html=fmt.html, css=fmt.css, context=context)))
         job.done += len(items)

@@ -5,7 +5,9 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
+from housing_campaign.core.hookspec import side_effect_specs
 from housing_campaign.core.models import DocumentEvent
+from housing_campaign.core.selectors import side_effect_jobs_open_for
 from housing_campaign.extrafields.services import extra_fields_for
 from housing_campaign.workflow import registry
 from housing_campaign.workflow.engine import compiled
@@ -47,6 +49,15 @@ def case_timeline(case) -> list[dict]:
             "to": spec.state_label(e.to_state) if e.to_state else "", "action": e.action, "comment": e.comment,
             "changes": changes, "data": e.data,
         })
+    labels = {name: spec["label"] for name, spec in side_effect_specs().items()}
+    for job in side_effect_jobs_open_for(doctype="housing_case", object_id=case.pk):
+        rows.append({"at": job.created_at, "kind": "job", "kind_label": job.get_status_display(),
+                     "actor": "Hệ thống", "acting_for": "", "from": "", "to": "", "action": job.name,
+                     "comment": "", "changes": [],
+                     "data": {"label": labels.get(job.name, job.name), "attempts": job.attempts,
+                              "max_attempts": job.max_attempts, "next_attempt_at": job.next_attempt_at,
+                              "failed": job.status == job.Status.FAILED, "reference": job.pk}})
+    rows.sort(key=lambda row: row["at"], reverse=True)
     return rows
 
 

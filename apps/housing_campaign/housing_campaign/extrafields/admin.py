@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from housing_campaign.core.admin_base import BaseAdmin
+from housing_campaign.accounts.admin_base import BaseAdmin
+from housing_campaign.core import hookspec
 
 from .models import ExtraField
 from .services import extra_field_definition_errors, extra_field_retire
@@ -15,12 +16,10 @@ class ExtraFieldForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from housing_campaign.hooks import DOCUMENT_TYPES
-
         self.fields["doctype"] = forms.ChoiceField(
             label="loại hồ sơ", choices=[(d, {"housing_case": "Hồ sơ hỗ trợ nhà ở",
                                                "commendation": "Đề nghị khen thưởng"}.get(d, d))
-                                          for d in DOCUMENT_TYPES])
+                                          for d in hookspec.doctype_models()])
         if self.instance.pk:
             # Changing the code or type of a field in use would orphan stored values (a view-only
             # user's form has no editable fields at all).

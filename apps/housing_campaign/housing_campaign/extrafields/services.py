@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from housing_campaign.core import validators
+from housing_campaign.core import hookspec, validators
 from housing_campaign.core.errors import validation_error
 
 from .models import ExtraField
@@ -129,9 +129,7 @@ def extra_field_definition_errors(field: ExtraField) -> dict[str, list[str]]:
             validators.compile_pattern(field.pattern)
         except validators.InputError as exc:
             errors["pattern"] = [exc.message]
-    from housing_campaign.hooks import DOCUMENT_TYPES
-
-    if field.doctype not in DOCUMENT_TYPES:
+    if field.doctype not in hookspec.doctype_models():
         errors["doctype"] = [f"Loại hồ sơ “{field.doctype}” không tồn tại."]
     return errors
 

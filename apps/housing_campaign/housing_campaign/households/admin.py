@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
 
+from housing_campaign.accounts.admin_base import TerritoryScopedAdmin
 from housing_campaign.core import validators
-from housing_campaign.core.admin_base import TerritoryScopedAdmin
 
 from .models import Household, Member
 from .selectors import DUPLICATE_NATIONAL_ID, household_by_national_id

@@ -28,8 +28,9 @@ from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase, PartCondition
 from housing_campaign.core.bulk import bulk_insert
 from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.events import created_event
 from housing_campaign.core.models import BackgroundJob, DocumentEvent
-from housing_campaign.core.services import event_build, sequence_next
+from housing_campaign.core.services import sequence_next
 from housing_campaign.core.spreadsheets import Column, xlsx_write
 from housing_campaign.extrafields.models import ExtraField
 from housing_campaign.extrafields.services import extra_fields_known
@@ -705,9 +706,9 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
     marker, no_changes = {"import_batch": batch.pk}, {}  # one JSON value shared by every row
     events = []
     for case in cases:
-        event = event_build(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.CREATED, actor=ctx.actor.user,
-                            to_state=case.state, workflow_version=version, data=marker, at=now)
-        event.changes = no_changes
+        event = created_event(doctype=DOCTYPE, object_id=case.pk, actor_id=ctx.actor.user.pk, state=case.state,
+                              workflow_version=version, at=now)
+        event.data, event.changes = marker, no_changes  # the batch, so the queue can list its cases
         events.append(event)
     bulk_insert(DocumentEvent, events)
     mark("write_log")

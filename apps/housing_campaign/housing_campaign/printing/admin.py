@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from housing_campaign.accounts.admin_base import BaseAdmin
 from housing_campaign.accounts.selectors import actor_for
-from housing_campaign.core.admin_base import BaseAdmin
 from housing_campaign.core.errors import ServiceError
+from housing_campaign.core.hookspec import print_doctypes
+from housing_campaign.core.limits import limits
 
 from . import selectors, services
 from .models import DocumentKind, IssuedDocument, PrintFormat, PrintFormatVersion
@@ -27,7 +29,8 @@ class PrintFormatForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["doctype"] = forms.ChoiceField(label="loại hồ sơ", choices=list(services.DOCTYPES.items()))
+        self.fields["doctype"] = forms.ChoiceField(
+            label="loại hồ sơ", choices=[(k, v["label"]) for k, v in print_doctypes().items()])
 
     def clean(self):
         cleaned = super().clean()
@@ -62,10 +65,10 @@ class PrintFormatAdmin(BaseAdmin):
 
     @admin.display(description="xem trước")
     def preview_links(self, obj):
-        ref = selectors.example_reference(obj.doctype)
+        # The preview picks a document inside the viewer's territory (no query per row here).
         url = reverse("admin:printing_preview", args=[obj.pk])
-        return format_html('<a href="{}?ref={}&as=html" target="_blank">HTML</a> · '
-                           '<a href="{}?ref={}&as=pdf" target="_blank">PDF</a>', url, ref, url, ref)
+        return format_html('<a href="{}?as=html" target="_blank">HTML</a> · '
+                           '<a href="{}?as=pdf" target="_blank">PDF</a>', url, url)
 
     def save_model(self, request, obj, form, change):
         html, css = form.cleaned_data["html"], form.cleaned_data["css"]
@@ -80,7 +83,8 @@ class PrintFormatAdmin(BaseAdmin):
         services.print_format_save(actor_user=request.user, print_format=obj, html=html, css=css)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        context["example_reference"] = selectors.example_reference(obj.doctype if obj else "housing_case")
+        context["example_reference"] = selectors.example_reference(
+            actor=actor_for(request.user), doctype=obj.doctype if obj else "housing_case")
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def get_urls(self):
@@ -94,16 +98,19 @@ class PrintFormatAdmin(BaseAdmin):
         data = request.POST if request.method == "POST" else request.GET
         html = data.get("html", fmt.html) if request.method == "POST" else fmt.html
         css = data.get("css", fmt.css) if request.method == "POST" else fmt.css
-        reference = data.get("ref") or data.get("preview_ref") or selectors.example_reference(fmt.doctype)
+        reference = data.get("ref") or data.get("preview_ref") or selectors.example_reference(
+            actor=actor_for(request.user), doctype=fmt.doctype)
         try:
             context, title = selectors.context_for(actor=actor_for(request.user), doctype=fmt.doctype,
                                                    reference=reference)
             if data.get("as") == "pdf" or data.get("preview_as") == "pdf":
-                pdf = services.render_pdf(html=html, css=css, context=context, title=title)
+                pdf = services.render_pdf(html=html, css=css, context=context, title=title,
+                                          seconds=limits().preview_seconds)
                 response = HttpResponse(pdf, content_type="application/pdf")
                 response["Content-Disposition"] = f'inline; filename="{fmt.code}-{title}.pdf"'
                 return response
-            page = services.render_html(html=html, css=css, context=context, title=title)
+            page = services.render_html(html=html, css=css, context=context, title=title,
+                                            seconds=limits().preview_seconds)
             response = HttpResponse(page)
             response["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
             return response
@@ -139,14 +146,10 @@ class IssuedDocumentAdmin(BaseAdmin):
 
     def pdf_view(self, request, pk):
         document = get_object_or_404(IssuedDocument, pk=pk)
-        if not request.user.is_superuser and document.doctype == "housing_case":
-            from housing_campaign.cases.selectors import case_get_for_actor
-
-            try:
-                case_get_for_actor(actor=actor_for(request.user), case_id=document.object_id)
-            except ServiceError as exc:
-                messages.error(request, exc.message)
-                return HttpResponse(exc.message, status=404)
+        if not selectors.issued_document_visible(actor=actor_for(request.user), document=document):
+            message = "Không tìm thấy văn bản này trong địa bàn của bạn."
+            messages.error(request, message)
+            return HttpResponse(message, status=404)
         return HttpResponse(services.issued_document_pdf(document), content_type="application/pdf")
 
 

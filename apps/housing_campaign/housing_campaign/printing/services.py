@@ -8,55 +8,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.hookspec import print_doctypes
 from housing_campaign.core.services import sequence_next
 
-from . import contexts, formats_io, pdf, sandbox
+from . import formats_io, pdf, sandbox, selectors
 from .models import IssuedDocument, PrintFormat, PrintFormatVersion
-
-DOCTYPES = {
-    "housing_case": "Hồ sơ hỗ trợ nhà ở",
-    "case_list": "Danh sách hồ sơ (quyết định, công khai)",
-    "commendation": "Đề nghị khen thưởng",
-    "contribution": "Đóng góp, ủng hộ",
-}
-
-
-def sample_context(doctype: str) -> dict | None:
-    """A real document's context to test-render an edited template, when one exists."""
-    from housing_campaign.cases.models import HousingCase
-    from housing_campaign.commendations.models import Nomination
-    from housing_campaign.contributions.models import Contribution
-
-    if doctype == "housing_case":
-        case = HousingCase.objects.filter(stage__in=["posting", "closed", "handover"]).order_by("id").first() \
-            or HousingCase.objects.order_by("id").first()
-        if case:
-            cert = case.certificates.order_by("-issued_at").first()
-            return contexts.case_context(case, certificate=cert) if cert else None
-    if doctype == "case_list":
-        case = HousingCase.objects.select_related("campaign", "commune").order_by("id").first()
-        if case:
-            cases = HousingCase.objects.filter(commune=case.commune).select_related(
-                "household", "strand", "village")[:20]
-            return contexts.case_list_context(cases, campaign=case.campaign, commune=case.commune, title="Mẫu")
-    if doctype == "commendation":
-        nomination = Nomination.objects.order_by("id").first()
-        return contexts.nomination_context(nomination) if nomination else None
-    if doctype == "contribution":
-        contribution = Contribution.objects.order_by("id").first()
-        return contexts.contribution_context(contribution) if contribution else None
-    return None
 
 
 def template_problems(*, doctype: str, html: str, css: str) -> list[str]:
-    """Compile, then render against a real document when one exists. Nothing broken is saved."""
-    if doctype not in DOCTYPES:
+    """Compile, then render against a real document when one exists, within the bounds of
+    ``core/limits.py`` and the (shorter) preview time limit. Nothing broken or unbounded is saved."""
+    from housing_campaign.core.limits import limits
+
+    if doctype not in print_doctypes():
         return [f"Loại hồ sơ “{doctype}” không có mẫu in."]
     try:
         sandbox.compile_template(html)
-        sample = sample_context(doctype)
+        sample = selectors.sample_context(doctype)
         if sample is not None:
-            sandbox.render(html, {**sample, "document_number": "01/GCN-UBND"})
+            sandbox.render(html, {**sample, "document_number": "01/GCN-UBND"}, seconds=limits().preview_seconds)
     except ServiceError as exc:
         return [exc.message]
     if "</style" in css.lower():
@@ -129,12 +99,13 @@ def print_format_export(*, code: str) -> str:
                                         "css": fmt.css, "html": fmt.html})
 
 
-def render_html(*, html: str, css: str, context: dict, title: str = "") -> str:
-    return pdf.document_html(sandbox.render(html, context), css, title=title)
+def render_html(*, html: str, css: str, context: dict, title: str = "", seconds: float | None = None) -> str:
+    """``seconds``: the render's time limit (default: the per-document limit of core.limits)."""
+    return pdf.document_html(sandbox.render(html, context, seconds=seconds), css, title=title)
 
 
-def render_pdf(*, html: str, css: str, context: dict, title: str = "") -> bytes:
-    return pdf.html_to_pdf(render_html(html=html, css=css, context=context, title=title))
+def render_pdf(*, html: str, css: str, context: dict, title: str = "", seconds: float | None = None) -> bytes:
+    return pdf.html_to_pdf(render_html(html=html, css=css, context=context, title=title, seconds=seconds))
 
 
 def document_number_next(*, issuer_key: str, issuer_symbol: str, kind: str, year: int | None = None

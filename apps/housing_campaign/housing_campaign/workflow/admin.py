@@ -12,10 +12,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from housing_campaign import hooks
+from housing_campaign.accounts.admin_base import BaseAdmin
 from housing_campaign.accounts.models import Role
 from housing_campaign.accounts.selectors import actor_for, scope
-from housing_campaign.core.admin_base import BaseAdmin
+from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ServiceError
 
 from . import definitions, engine, registry
@@ -79,7 +79,7 @@ class TransitionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = _role_choices()
-        self.fields["side_effects"].choices = [(k, v["label"]) for k, v in hooks.side_effects().items()]
+        self.fields["side_effects"].choices = [(k, v["label"]) for k, v in hookspec.side_effect_specs().items()]
 
 
 def _rows(formset) -> list[dict]:
@@ -132,7 +132,7 @@ class DefinitionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["doctype"] = forms.ChoiceField(label="loại hồ sơ",
-                                                   choices=[(d, d) for d in hooks.DOCUMENT_TYPES])
+                                                   choices=[(d, d) for d in hookspec.doctype_models()])
 
 
 @admin.register(WorkflowDefinition)
@@ -204,8 +204,7 @@ class WorkflowDefinitionAdmin(BaseAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            last = WorkflowDefinition.objects.filter(doctype=obj.doctype).order_by("-version").first()
-            obj.version = (last.version + 1) if last else 1
+            obj.version = definitions.definition_next_version(obj.doctype)
         super().save_model(request, obj, form, change)
 
     # ------------------------------------------------------------------ actions

@@ -1,9 +1,26 @@
-"""Conditions: expressions over a document, evaluated by simpleeval (no ``eval``)."""
+"""Conditions: expressions over a document, evaluated by simpleeval (no ``eval``), with bounds.
+
+simpleeval's own limits are not enough (``MAX_POWER`` bounds the exponent only, so
+``3999999 ** 3999999`` runs for half a minute). Here every operator that can grow a value checks its
+result's size first (integers in bits for ``**``, ``*``, ``<<``, ``+``; strings and lists in length;
+``%`` formatting widths), the number of syntax nodes is bounded, comprehensions, lambdas and
+f-strings are refused, and the evaluation has a time limit checked at every node (see
+``core/limits.py``: conditions run inside transactions and may query the database, so no exception is
+ever injected into them; without loops the checks at each node are enough).
+
+A definition is refused when saved if a condition's constant parts already exceed a bound: constant
+sub-expressions are evaluated with the same bounds (``2 ** 10 ** 9`` is refused without being
+computed), and a power or shift by a constant larger than the integer bound is refused whatever its
+left side.
+"""
 from __future__ import annotations
 
 import ast
 
-from simpleeval import EvalWithCompoundTypes, InvalidExpression
+from simpleeval import DEFAULT_OPERATORS, EvalWithCompoundTypes, InvalidExpression
+
+from housing_campaign.core import limits
+from housing_campaign.core.limits import LimitExceeded
 
 from . import registry
 
@@ -12,23 +29,116 @@ class ConditionError(Exception):
     pass
 
 
-def condition_names(expression: str) -> set[str]:
+OPERATORS = {**DEFAULT_OPERATORS, ast.Pow: limits.safe_pow, ast.Mult: limits.safe_mul, ast.Add: limits.safe_add,
+             ast.Sub: limits.safe_sub, ast.LShift: limits.safe_lshift, ast.RShift: limits.safe_rshift,
+             ast.Mod: limits.safe_mod}
+_FORBIDDEN = (ast.Attribute, ast.Lambda, ast.ListComp, ast.DictComp, ast.GeneratorExp, ast.SetComp, ast.NamedExpr,
+              ast.JoinedStr, ast.FormattedValue)
+
+
+class BoundedEvaluator(EvalWithCompoundTypes):
+    """simpleeval with bounded operators, no comprehensions or f-strings, and a step/time check per node."""
+
+    def __init__(self, *, names, functions):
+        super().__init__(operators=OPERATORS, functions=functions, names=names)
+        for node_type in (ast.ListComp, ast.DictComp, ast.GeneratorExp, ast.SetComp, ast.JoinedStr,
+                          ast.FormattedValue, ast.Attribute):
+            self.nodes.pop(node_type, None)
+
+    def _eval(self, node):
+        limits.budget().step()
+        return super()._eval(node)
+
+
+def _parse(expression: str) -> ast.Expression:
     try:
-        tree = ast.parse(expression.strip(), mode="eval")
+        return ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
         raise ConditionError(f"Điều kiện không đúng cú pháp: {exc.msg} (cột {exc.offset})") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise ConditionError(f"Điều kiện không đọc được: {exc}") from None
+
+
+def condition_names(expression: str) -> set[str]:
+    tree = _parse(expression)
     names = set()
+    count = 0
+    max_nodes = limits.limits().max_condition_nodes
     for node in ast.walk(tree):
+        count += 1
+        if count > max_nodes:
+            raise ConditionError(f"Điều kiện quá dài: hơn {max_nodes} thành phần.")
         if isinstance(node, ast.Name):
             names.add(node.id)
-        if isinstance(node, (ast.Attribute, ast.Lambda, ast.ListComp, ast.DictComp, ast.GeneratorExp,
-                             ast.SetComp, ast.NamedExpr)):
-            raise ConditionError("Điều kiện chỉ được dùng tên trường, hằng số, phép so sánh và hàm len/min/max/abs.")
+        if isinstance(node, _FORBIDDEN):
+            raise ConditionError("Điều kiện chỉ được dùng tên trường, hằng số, phép so sánh và hàm "
+                                 "len/min/max/abs/round.")
     return names
 
 
+def _constant(node: ast.AST) -> bool:
+    """A sub-tree whose value does not depend on the document (literals, operators, known functions)."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id not in registry.FUNCTIONS and sub.id not in ("True", "False", "None"):
+            return False
+    return True
+
+
+def limit_problems(expression: str) -> list[str]:
+    """Bounds that the condition exceeds whatever the document: constant sub-expressions evaluated with
+    the bounds (short time limit), powers and shifts by constants larger than the integer bound."""
+    current = limits.limits()
+    problems: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call, ast.BoolOp, ast.Compare)) and _constant(node):
+            try:
+                _evaluate_tree(node)
+            except LimitExceeded as exc:
+                problems.append(exc.message)
+            except ConditionError:
+                pass  # e.g. 1/0 in a branch that may never run: not a bound
+            return
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Pow, ast.LShift)) and _constant(node.right):
+            try:
+                exponent = _evaluate_tree(node.right)
+            except (LimitExceeded, ConditionError):
+                exponent = None  # reported when the right side is visited
+            if isinstance(exponent, int) and exponent > current.max_int_bits:
+                sign = "**" if isinstance(node.op, ast.Pow) else "<<"
+                problems.append(f"số mũ/độ dịch bit ({sign}) {limits._n(exponent)} vượt giới hạn "
+                                f"{limits._n(current.max_int_bits)}.")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "round" \
+                and len(node.args) > 1 and _constant(node.args[1]):
+            try:
+                limits.ensure_width(_evaluate_tree(node.args[1]), "số chữ số của round")
+            except LimitExceeded as exc:
+                problems.append(exc.message)
+            except ConditionError:
+                pass
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    tree = _parse(expression)
+    try:
+        with limits.bounded(seconds=current.condition_seconds, lim=current, reuse=True):
+            visit(tree.body)
+    except LimitExceeded as exc:
+        problems.append(exc.message)
+    return list(dict.fromkeys(problems))
+
+
+def _evaluate_tree(node: ast.AST):
+    evaluator = BoundedEvaluator(names={"True": True, "False": False, "None": None}, functions=registry.FUNCTIONS)
+    try:
+        return evaluator._eval(node)
+    except (InvalidExpression, TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError,
+            IndexError, RecursionError) as exc:
+        raise ConditionError(str(exc)) from None
+
+
 def condition_problems(doctype: str, expression: str) -> list[str]:
-    """Why a condition cannot be saved: syntax, forbidden constructs, unknown names."""
+    """Why a condition cannot be saved: syntax, forbidden constructs, unknown names, bounds."""
     if not expression.strip():
         return []
     try:
@@ -36,12 +146,20 @@ def condition_problems(doctype: str, expression: str) -> list[str]:
     except ConditionError as exc:
         return [str(exc)]
     unknown = sorted(names - registry.known_names(doctype) - set(registry.FUNCTIONS))
-    return [f"Điều kiện dùng tên không tồn tại: {', '.join(unknown)}"] if unknown else []
+    if unknown:
+        return [f"Điều kiện dùng tên không tồn tại: {', '.join(unknown)}"]
+    return [f"Điều kiện “{_short(expression)}” vượt giới hạn: {problem}" for problem in limit_problems(expression)]
+
+
+def _short(expression: str) -> str:
+    text = " ".join(expression.split())
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def evaluate(doctype: str, document, expression: str) -> bool:
     if not expression.strip():
         return True
+    condition_names(expression)  # forbidden constructs and size, as when saved
 
     def resolve(node):
         try:
@@ -49,10 +167,15 @@ def evaluate(doctype: str, document, expression: str) -> bool:
         except KeyError:
             raise ConditionError(f"Tên không tồn tại trong điều kiện: {node.id}") from None
 
-    evaluator = EvalWithCompoundTypes(names=resolve, functions=registry.FUNCTIONS)
+    evaluator = BoundedEvaluator(names=resolve, functions=registry.FUNCTIONS)
+    lim = limits.limits()
     try:
-        return bool(evaluator.eval(expression.strip()))
+        with limits.bounded(seconds=lim.condition_seconds, lim=lim):
+            return bool(evaluator.eval(expression.strip()))
     except ConditionError:
         raise
-    except (InvalidExpression, TypeError, ValueError, ZeroDivisionError, SyntaxError) as exc:
+    except LimitExceeded as exc:
+        raise ConditionError(f"Điều kiện “{_short(expression)}” vượt giới hạn: {exc.message}") from None
+    except (InvalidExpression, TypeError, ValueError, ZeroDivisionError, SyntaxError, OverflowError,
+            RecursionError) as exc:
         raise ConditionError(f"Không tính được điều kiện “{expression}”: {exc}") from None

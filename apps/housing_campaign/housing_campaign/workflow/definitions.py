@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from housing_campaign.core import hookspec, limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
 from . import registry
@@ -78,8 +79,13 @@ def definition_checksum(data: dict) -> str:
 
 # ---------------------------------------------------------------------------- validation
 def definition_problems(data: dict) -> list[str]:
-    """Every reason the definition cannot take effect (python-statemachine's checks, and ours)."""
-    from housing_campaign import hooks
+    """Every reason the definition cannot take effect (python-statemachine's checks, and ours). The
+    conditions' bound checks share one time budget (``definition_seconds``), however many there are."""
+    with limits.bounded(seconds=limits.limits().definition_seconds):
+        return _definition_problems(data)
+
+
+def _definition_problems(data: dict) -> list[str]:
     from housing_campaign.accounts.models import Role
 
     problems: list[str] = []
@@ -93,7 +99,7 @@ def definition_problems(data: dict) -> list[str]:
             problems.append(f"Bước {t.get('source')}→{t.get('target')}: khóa không hợp lệ "
                             f"{', '.join(map(str, unknown))}.")
     doctype = data.get("doctype")
-    if doctype not in hooks.DOCUMENT_TYPES:
+    if doctype not in hookspec.doctype_models():
         return [f"Loại hồ sơ không tồn tại: {doctype!r}."]
     roles = set(Role.objects.values_list("code", flat=True))
     field_names = registry.known_names(doctype)
@@ -154,7 +160,7 @@ def definition_problems(data: dict) -> list[str]:
         if t.get("territory_rule", "contains") not in ("contains", "none"):
             problems.append(f"{name}: quy tắc địa bàn không hợp lệ.")
         for effect in t.get("side_effects") or []:
-            spec = hooks.side_effects().get(effect)
+            spec = hookspec.side_effect_specs().get(effect)
             if spec is None:
                 problems.append(f"{name}: tác vụ kèm theo “{effect}” không có trong hooks.py.")
             elif doctype not in spec["doctypes"]:
@@ -207,13 +213,17 @@ def _write_rows(definition: WorkflowDefinition, data: dict) -> None:
         for i, t in enumerate(data["transitions"])])
 
 
+def definition_next_version(doctype: str) -> int:
+    """The number the next version of ``doctype``'s workflow takes (the admin and sync share it)."""
+    last = WorkflowDefinition.objects.filter(doctype=doctype).order_by("-version").values_list("version", flat=True)
+    return (last.first() or 0) + 1
+
+
 @transaction.atomic
 def definition_create(*, data: dict, activate: bool = False, based_on: WorkflowDefinition | None = None
                       ) -> WorkflowDefinition:
     raise_if_invalid(data)
-    version = data.get("version") or (
-        (WorkflowDefinition.objects.filter(doctype=data["doctype"]).order_by("-version")
-         .values_list("version", flat=True).first() or 0) + 1)
+    version = data.get("version") or definition_next_version(data["doctype"])
     if WorkflowDefinition.objects.filter(doctype=data["doctype"], version=version).exists():
         raise ServiceError(f"Phiên bản {version} của quy trình {data['doctype']} đã tồn tại.",
                            code=ErrorCode.DUPLICATE)
@@ -229,23 +239,6 @@ def definition_create(*, data: dict, activate: bool = False, based_on: WorkflowD
 def definition_in_use(definition: WorkflowDefinition) -> bool:
     model = registry.model_for(definition.doctype)
     return model.objects.filter(workflow=definition).exists()
-
-
-@transaction.atomic
-def definition_update(*, definition: WorkflowDefinition, data: dict) -> WorkflowDefinition:
-    """Only drafts no document uses may be changed; a used definition is copied into a new version."""
-    definition = WorkflowDefinition.objects.select_for_update().get(pk=definition.pk)
-    if definition.is_active or definition_in_use(definition):
-        raise ServiceError("Phiên bản quy trình đang được áp dụng hoặc đã có hồ sơ sử dụng nên không sửa được; "
-                           "hãy tạo phiên bản mới.", code=ErrorCode.INVALID_DEFINITION)
-    data = {**data, "doctype": definition.doctype, "version": definition.version}
-    raise_if_invalid(data)
-    definition.name = data["name"]
-    definition.description = data.get("description", "")
-    definition.initial_state = data["initial_state"]
-    definition.save()
-    _write_rows(definition, data)
-    return definition
 
 
 @transaction.atomic

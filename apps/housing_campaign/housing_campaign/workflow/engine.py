@@ -9,16 +9,17 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
-from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.errors import ErrorCode, ServiceError, unexpected_error
+from housing_campaign.core.events import approval_event, transition_event
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.models import DocumentEvent
+from housing_campaign.core.sideeffects import side_effect_jobs_record
 
 from . import registry
 from .conditions import ConditionError, evaluate
@@ -331,11 +332,10 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
             if key in wanted:
                 counts[key[0]] += 1
         for doc, t, acting_for in to_vote:
-            events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.APPROVAL, at=now,
-                                        actor_id=actor.id, acting_for_id=acting_for, from_state=doc.state,
-                                        action=t.action, comment=comment,
-                                        workflow_version=compiled(doc.workflow_id).version,
-                                        data={"votes": counts.get(doc.pk, 1), "quorum": t.quorum}))
+            events.append(approval_event(doctype=doctype, object_id=doc.pk, actor_id=actor.id, acting_for_id=acting_for,
+                                         state=doc.state, action=t.action, comment=comment,
+                                         workflow_version=compiled(doc.workflow_id).version,
+                                         votes=counts.get(doc.pk, 1), quorum=t.quorum, at=now))
             outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã ghi nhận phiếu ({counts.get(doc.pk, 1)}/{t.quorum}).",
                                        doc.state, doc.state, vote_recorded=True)
         DocumentEvent.objects.bulk_create(events)
@@ -351,10 +351,9 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
             doc.state_entry += 1
             doc.lock_version += 1
             doc.last_actor_id = actor.id
-            events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.TRANSITION, at=now,
-                                        actor_id=actor.id, acting_for_id=acting_for, from_state=old,
-                                        to_state=t.target, action=t.action, comment=comment,
-                                        workflow_version=spec.version, changes={"state": [old, t.target]}))
+            events.append(transition_event(doctype=doctype, object_id=doc.pk, actor_id=actor.id,
+                                           acting_for_id=acting_for, from_state=old, to_state=t.target,
+                                           action=t.action, comment=comment, workflow_version=spec.version, at=now))
             outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã chuyển sang “{spec.state_label(t.target)}”.",
                                        old, t.target)
         # One UPDATE per target state: every moved row gets the same values, counters go up by one.
@@ -370,23 +369,10 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
         for doc, t, _ in to_move:
             for effect in t.side_effects:
                 effects[effect].append(doc.pk)
-        for effect, doc_ids in effects.items():
-            transaction.on_commit(partial(_queue_side_effect, effect, doctype, doc_ids, actor.id))
+        # Recorded in this transaction, run after commit; a failure is retried, never a 500.
+        side_effect_jobs_record(doctype=doctype, effects=effects, actor_id=actor.id,
+                                event_ids=[doc.pk for doc, _t, _ in to_move])
     return [outcomes[i] for i in ids]
-
-
-def _queue_side_effect(effect: str, doctype: str, ids: list[int], actor_id: int) -> None:
-    from housing_campaign.core.jobs import enqueue
-
-    enqueue("housing_campaign.workflow.engine.run_side_effect", effect=effect, doctype=doctype, ids=ids,
-            actor_id=actor_id)
-
-
-def run_side_effect(*, effect: str, doctype: str, ids: list[int], actor_id: int) -> None:
-    from housing_campaign import hooks
-
-    spec = hooks.side_effects()[effect]
-    spec["handler"](doctype=doctype, ids=ids, actor_id=actor_id)
 
 
 def document_transition(*, actor: Actor, doctype: str, object_id: int, action: str, comment: str = "",
@@ -410,9 +396,9 @@ def bulk_transition(*, actor: Actor, doctype: str, ids: list[int], action: str, 
         try:
             with transaction.atomic():
                 results.extend(_apply(actor, doctype, chunk, action, comment or "", expected_states))
-        except Exception as exc:  # noqa: BLE001 - a database failure refuses the chunk, never the whole request
-            logger.exception("Bulk transition chunk failed")
-            results.extend(Outcome(i, False, "error", f"Lỗi hệ thống, chưa áp dụng: {exc}") for i in chunk)
+        except Exception:  # noqa: BLE001 - a database failure refuses the chunk, never the whole request
+            refusal = unexpected_error(logger, "Bulk transition chunk failed")
+            results.extend(Outcome(i, False, refusal.code, refusal.message) for i in chunk)
     return results
 
 

@@ -1,4 +1,5 @@
-"""Document types the engine drives, resolved from ``hooks.DOCUMENT_TYPES`` (no engine change to add one)."""
+"""Document types the engine drives and the names their conditions may use, resolved from
+``hooks.doctypes`` and ``hooks.computed_fields`` (no engine change to add one)."""
 from __future__ import annotations
 
 from functools import cache
@@ -6,27 +7,23 @@ from functools import cache
 from django.apps import apps
 from django.db import models
 
-from housing_campaign import hooks
+from housing_campaign.core import hookspec, limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
-# Names a condition may use besides the document's own fields, per document type.
-COMPUTED_NAMES: dict[str, dict[str, str]] = {
-    "housing_case": {
-        "unstable_parts": "số bộ phận chính không bền vững",
-        "funded_total": "tổng kinh phí đã phân bổ",
-        "household_category": "đối tượng của hộ",
-        "acceptance_passed": "nghiệm thu đạt",
-        "has_photos": "có ảnh hiện trạng",
-    },
-    "commendation": {"linked_cases": "số hồ sơ liên quan"},
-}
-FUNCTIONS = {"len": len, "abs": abs, "min": min, "max": max, "round": round}
+
+def bounded_round(number, ndigits=None):
+    """``round(x, -10**9)`` would compute 10**(10**9): the number of digits is bounded."""
+    limits.ensure_width(ndigits, "số chữ số của round")
+    return round(number, ndigits)
+
+
+FUNCTIONS = {"len": len, "abs": abs, "min": min, "max": max, "round": bounded_round}
 HIDDEN_FIELDS = {"extra", "lock_version", "state_entry", "workflow"}
 
 
 def model_for(doctype: str) -> type[models.Model]:
     try:
-        return apps.get_model(hooks.DOCUMENT_TYPES[doctype])
+        return apps.get_model(hookspec.doctype_models()[doctype])
     except KeyError:
         raise ServiceError(f"Loại hồ sơ không tồn tại: {doctype}", code=ErrorCode.NOT_FOUND) from None
 
@@ -47,27 +44,15 @@ def model_field_names(doctype: str) -> frozenset[str]:
 def known_names(doctype: str) -> set[str]:
     from housing_campaign.extrafields.services import extra_fields_for
 
-    return (set(model_field_names(doctype)) | set(COMPUTED_NAMES.get(doctype, {}))
+    return (set(model_field_names(doctype)) | set(hookspec.computed_fields(doctype))
             | {f.code for f in extra_fields_for(doctype, include_retired=True)} | {"True", "False", "None"})
 
 
 def computed_value(doctype: str, document, name: str):
-    if doctype == "housing_case":
-        if name == "unstable_parts":
-            return document.unstable_parts
-        if name == "funded_total":
-            return document.funded_total
-        if name == "household_category":
-            return document.household.category
-        if name == "acceptance_passed":
-            from housing_campaign.cases.models import Acceptance
-
-            return Acceptance.objects.filter(case_id=document.pk, result=Acceptance.Result.PASSED).exists()
-        if name == "has_photos":
-            return document.attachments.filter(kind="photo").exists()
-    if doctype == "commendation" and name == "linked_cases":
-        return document.cases.count()
-    raise KeyError(name)
+    spec = hookspec.computed_fields(doctype).get(name)
+    if spec is None:
+        raise KeyError(name)
+    return hookspec.get_attr(spec["path"])(document)
 
 
 def document_value(doctype: str, document, name: str):
@@ -75,7 +60,7 @@ def document_value(doctype: str, document, name: str):
     if name in model_field_names(doctype):
         value = getattr(document, name)
         return value
-    if name in COMPUTED_NAMES.get(doctype, {}):
+    if name in hookspec.computed_fields(doctype):
         return computed_value(doctype, document, name)
     extra = getattr(document, "extra", None) or {}
     if name in extra:
@@ -93,8 +78,9 @@ def field_label(doctype: str, name: str) -> str:
         return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
     except Exception:  # noqa: BLE001 - fall back to extra fields and computed names
         pass
-    if name in COMPUTED_NAMES.get(doctype, {}):
-        return COMPUTED_NAMES[doctype][name]
+    computed = hookspec.computed_fields(doctype)
+    if name in computed:
+        return computed[name]["label"]
     from housing_campaign.extrafields.models import ExtraField
 
     field = ExtraField.objects.filter(doctype=doctype, code=name).first()

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor, territory_q, users_with_role_over
+from housing_campaign.core import hookspec
+from housing_campaign.core.events import escalated_event
 from housing_campaign.core.models import DocumentEvent, Notification
 
 from . import registry
@@ -38,13 +40,11 @@ def sla_status(document, *, now: dt.datetime | None = None) -> dict:
 
 
 def escalate_overdue(*, now: dt.datetime | None = None) -> int:
-    """Daily job (hooks.SCHEDULES): notify the next territorial level about overdue documents.
+    """Daily job (hooks.scheduler_events): notify the next territorial level about overdue documents.
     Deduplicated per document, state entry and day."""
-    from housing_campaign import hooks
-
     now = now or timezone.now()
     created = 0
-    for doctype in hooks.DOCUMENT_TYPES:
+    for doctype in hookspec.doctype_models():
         model = registry.model_for(doctype)
         overdue = model.objects.filter(overdue_q(doctype, now=now)).select_related("commune__parent")
         notes = []
@@ -69,8 +69,8 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
                                           subject=f"Quá hạn: {doc} ở “{spec.state_label(doc.state)}” "
                                                   f"{sla_status(doc, now=now)['days']} ngày"))
             if fresh:
-                events.append(DocumentEvent(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.ESCALATED,
-                                            at=now, from_state=doc.state, data={"recipients": len(fresh)}))
+                events.append(escalated_event(doctype=doctype, object_id=doc.pk, state=doc.state,
+                                              recipients=len(fresh), at=now))
         Notification.objects.bulk_create(notes, batch_size=1000)
         DocumentEvent.objects.bulk_create(events, batch_size=1000)
         created += len(notes)

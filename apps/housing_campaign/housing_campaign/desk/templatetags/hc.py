@@ -14,7 +14,3 @@ def vnd(value):
 def dmy(value):
     return formatting.format_date(value)
 
-
-@register.filter
-def in_words(value):
-    return formatting.amount_in_words(value) if value is not None else ""

@@ -1,23 +1,20 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from housing_campaign import hooks
-from housing_campaign.core.jobs import _resolve
-from housing_campaign.core.models import ScheduledRun
+from housing_campaign.core.hookspec import scheduled_jobs
+from housing_campaign.core.scheduler import scheduled_job_run
 
 
 class Command(BaseCommand):
-    help = "Run a scheduled job from hooks.SCHEDULES now (in-process; use cron or Celery beat to repeat)."
+    help = ("Run scheduled jobs of hooks.scheduler_events now (all, or those whose dotted path ends with NAME); "
+            "in-process; cron or Celery beat repeat them.")
 
     def add_arguments(self, parser):
-        parser.add_argument("name", nargs="?", help=", ".join(hooks.SCHEDULES))
+        parser.add_argument("name", nargs="?", help=", ".join(p.rsplit(".", 1)[1] for p in scheduled_jobs()))
 
     def handle(self, *args, name, **options):
-        names = [name] if name else list(hooks.SCHEDULES)
-        for n in names:
-            if n not in hooks.SCHEDULES:
-                raise CommandError(f"Không có tác vụ định kỳ “{n}”. Có: {', '.join(hooks.SCHEDULES)}")
-            result = _resolve(hooks.SCHEDULES[n]["path"])()
-            ScheduledRun.objects.update_or_create(name=n, defaults={"last_run_at": timezone.now(),
-                                                                    "last_result": str(result)[:300]})
-            self.stdout.write(f"{n}: {result}")
+        paths = [p for p in scheduled_jobs() if not name or p == name or p.endswith("." + name)]
+        if not paths:
+            raise CommandError(f"Không có tác vụ định kỳ “{name}”. Có: "
+                               + ", ".join(p.rsplit(".", 1)[1] for p in scheduled_jobs()))
+        for path in paths:
+            self.stdout.write(f"{path}: {scheduled_job_run(path)}")

@@ -148,19 +148,21 @@ def sync_campaigns() -> int:
     return changes
 
 
+def sync_award_forms() -> int:
+    return sync_simple("commendations.AwardForm", "award_forms.yaml")
+
+
+def sync_document_kinds() -> int:
+    return sync_simple("printing.DocumentKind", "document_kinds.yaml")
+
+
 def sync_all(*, stdout=None) -> dict[str, object]:
-    from housing_campaign.geography.services import admin_units_sync
-    from housing_campaign.printing.services import print_formats_sync
-    from housing_campaign.workflow.definitions import definitions_sync
+    """Run every loader listed in ``hooks.fixtures``, in order."""
+    from housing_campaign.core.hookspec import fixture_loaders
 
     report: dict[str, object] = {}
-    report["roles"] = sync_roles()
-    report["award_forms"] = sync_simple("commendations.AwardForm", "award_forms.yaml")
-    report["document_kinds"] = sync_simple("printing.DocumentKind", "document_kinds.yaml")
-    report["admin_units"] = admin_units_sync()
-    report["campaigns"] = sync_campaigns()
-    report["workflows"] = definitions_sync()
-    report["print_formats"] = print_formats_sync()
+    for name, loader in fixture_loaders().items():
+        report[name] = loader()
     if stdout:
         for key, value in report.items():
             stdout.write(f"  {key}: {value}\n")

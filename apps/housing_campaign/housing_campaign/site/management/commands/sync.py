@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from housing_campaign.core.sync import sync_all
+from housing_campaign.site.sync import sync_all
 
 
 class Command(BaseCommand):

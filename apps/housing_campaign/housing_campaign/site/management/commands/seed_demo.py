@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from housing_campaign.core import demo
+from housing_campaign.site import demo
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from housing_campaign.core import demo
-from housing_campaign.core.sync import sync_all
+from housing_campaign.site import demo
+from housing_campaign.site.sync import sync_all
 
 
 class Command(BaseCommand):

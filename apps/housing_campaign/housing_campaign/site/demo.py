@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase
 from housing_campaign.commendations.models import AwardForm, Nomination
 from housing_campaign.contributions.models import Contribution
+from housing_campaign.core.events import created_event, event_save
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.households.models import LandStatus
@@ -132,53 +134,87 @@ def demo_exists() -> bool:
     return HousingCase.objects.exists()
 
 
+@dataclass
+class Cast:
+    """The demo's people: named users, and an officer and a chairman for every demo commune."""
+
+    users: dict
+    officers: dict
+    chairmen: dict
+    inspector_province: object
+
+
 @transaction.atomic
 def seed_demo(*, stdout=None) -> dict:
-    def say(msg):
-        if stdout:
-            stdout.write(msg + "\n")
-
+    """Seed 520 households and cases walked through the real services and engine, deterministically."""
     rng = random.Random(SEED)
     today = timezone.localdate()
     campaign = Campaign.objects.get(code="kt2425")
-    rounds = list(campaign.rounds.order_by("number"))
-    strands = {s.code: s for s in campaign.strands.all()}
     communes = list(AdminUnit.objects.filter(system="legacy", code__in=COMMUNE_CODES).select_related("successor"))
     units = {u.code: u for u in AdminUnit.objects.filter(system="legacy", code__in=[HOME_DISTRICT, "62"])}
     units.update({c.code: c for c in communes})
+    cast = _seed_people(units, communes)
+    villages = _seed_villages(communes)
+    actor = _actor_cache()
+    counts: dict[str, int] = {}
+    for n, (target, path) in enumerate(_plan(rng)):
+        # The home commune gets a full spread of states for the demo officer.
+        commune = communes[n % len(communes)] if n >= 40 else units[HOME_COMMUNE]
+        case, start, step = _seed_case(rng, campaign, commune, target, path, villages[commune.id], cast, actor,
+                                       today)
+        for i, action in enumerate(path, 1):
+            _walk(case, action, min(today, start + dt.timedelta(days=step * i)), officer=cast.officers[commune.id],
+                  chairman=cast.chairmen[commune.id], reviewer=cast.users["thamdinh_tinh"],
+                  finance=cast.users["taichinh"], inspector=cast.users["giamsat"]
+                  if commune.path.startswith(units[HOME_DISTRICT].path) else cast.inspector_province,
+                  actor=actor, rng=rng)
+        _backdate(case, start, step)
+        counts[target] = counts.get(target, 0) + 1
+    _contributions(rng, campaign, communes, today)
+    _nominations(rng, campaign, communes, cast.users, actor)
+    if stdout:
+        stdout.write(f"Đã tạo {HOUSEHOLDS} hộ và hồ sơ tại {len(communes)} xã: "
+                     + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + "\n")
+    return counts
 
-    superuser = get_user_model().objects.filter(username="admin").first()
-    if superuser is None:
-        superuser = get_user_model().objects.create_superuser("admin", "admin@example.invalid", DEMO_PASSWORD,
-                                                              first_name="Quản trị", last_name="Hệ thống")
+
+def _seed_people(units: dict, communes: list) -> Cast:
+    if not get_user_model().objects.filter(username="admin").exists():
+        get_user_model().objects.create_superuser("admin", "admin@example.invalid", DEMO_PASSWORD,
+                                                  first_name="Quản trị", last_name="Hệ thống")
     users = {u[0]: _user(u[0], u[1], u[2], units[u[3][1]], u[4]) for u in USERS}
     # A commune officer of a 2025 commune (after the reorganisation): sees cases mapped to it.
     home = units[HOME_COMMUNE]
     if home.successor_id:
         users["canboxa_moi"] = _user("canboxa_moi", "Y Sương", "commune_officer", home.successor, False)
     # Commune-level roles in every demo commune, so that any case can be walked by the engine.
+    named = {HOME_COMMUNE: ("canboxa", "chutichxa"), OTHER_COMMUNE: ("canboxa2", "chutichxa2")}
     officers, chairmen = {}, {}
     for commune in communes:
-        if commune.code == HOME_COMMUNE:
-            officers[commune.id], chairmen[commune.id] = users["canboxa"], users["chutichxa"]
-        elif commune.code == OTHER_COMMUNE:
-            officers[commune.id], chairmen[commune.id] = users["canboxa2"], users["chutichxa2"]
-        else:
-            officers[commune.id] = _user(f"cbx_{commune.code}", f"Cán bộ {commune.short_name}", "commune_officer",
-                                         commune, False)
-            chairmen[commune.id] = _user(f"ctx_{commune.code}", f"Chủ tịch {commune.short_name}", "commune_chairman",
-                                         commune, False)
-    reviewer, finance, inspector = users["thamdinh_tinh"], users["taichinh"], users["giamsat"]
-    inspector_all = _user("giamsat_tinh", "Hồ Văn Kiên", "inspector", units["62"], False)
+        if commune.code in named:
+            officer, chairman = named[commune.code]
+            officers[commune.id], chairmen[commune.id] = users[officer], users[chairman]
+            continue
+        officers[commune.id] = _user(f"cbx_{commune.code}", f"Cán bộ {commune.short_name}", "commune_officer",
+                                     commune, False)
+        chairmen[commune.id] = _user(f"ctx_{commune.code}", f"Chủ tịch {commune.short_name}", "commune_chairman",
+                                     commune, False)
+    inspector_province = _user("giamsat_tinh", "Hồ Văn Kiên", "inspector", units["62"], False)
     Group.objects.get_or_create(name="Ban Chỉ đạo tỉnh")
+    return Cast(users=users, officers=officers, chairmen=chairmen, inspector_province=inspector_province)
 
+
+def _seed_villages(communes: list) -> dict[int, list]:
     villages = {}
     for i, commune in enumerate(communes):
         names = VILLAGE_NAMES[i % 4::1][:4] if i % 2 else VILLAGE_NAMES[(i * 3) % 12:][:4]
         names = (names + VILLAGE_NAMES)[:4]
         villages[commune.id] = [Village.objects.get_or_create(commune=commune, name=n)[0] for n in names]
+    return villages
 
-    # Build the plan: which target state each household's case ends in.
+
+def _plan(rng: random.Random) -> list[tuple[str, list[str]]]:
+    """Which target state each household's case ends in, and the actions that reach it."""
     plan = []
     for state, per_mille, path in TARGETS:
         plan += [(state, path)] * round(HOUSEHOLDS * per_mille / 1000)
@@ -186,70 +222,64 @@ def seed_demo(*, stdout=None) -> dict:
         plan.append(("survey", []))
     plan = plan[:HOUSEHOLDS]
     rng.shuffle(plan)
+    return plan
 
+
+def _actor_cache():
     actors = {}
 
     def actor(user):
         if user.pk not in actors:
             actors[user.pk] = actor_for(user)
         return actors[user.pk]
+    return actor
 
-    counts: dict[str, int] = {}
-    for n in range(HOUSEHOLDS):
-        target, path = plan[n]
-        # The home commune gets a full spread of states for the demo officer.
-        commune = communes[n % len(communes)] if n >= 40 else home
-        ethnicity = rng.choices([e for e, _ in ETHNIC_WEIGHTS], [w for _, w in ETHNIC_WEIGHTS])[0]
-        birth_year = rng.randint(1950, 2000)
-        female = rng.random() < 0.4
-        category = rng.choices(["poor", "near_poor", "meritorious", "disaster", "other"], [60, 24, 8, 5, 3])[0]
-        if target == "rejected":
-            category = "other"
-        elif category == "other" and path:
-            category = "poor"
-        village = rng.choice(villages[commune.id])
-        officer = officers[commune.id]
-        household = case_services.household_create(actor=actor(officer), campaign=campaign, data={
-            "head_name": _name(rng, ethnicity), "national_id": _national_id(rng, birth_year, female),
-            "category": category, "ethnicity": ethnicity, "is_ethnic_minority": ethnicity != "Kinh",
-            "social_assistance": rng.random() < 0.15, "commune": commune, "village": village,
-            "split_on": (dt.date(rng.randint(1995, 2019), rng.randint(1, 12), rng.randint(1, 28))
-                         if rng.random() < 0.3 else None),
-            "earlier_support": False, "land_status": LandStatus.UNDISPUTED,
-            "address": village.name, "phone": f"09{rng.randrange(10**8):08d}"})
-        age = {"survey": 5, "returned": 20, "commune_confirmation": 25, "eligibility_review": 40, "funding": 60,
-               "construction": 120, "acceptance": 170, "handover": 185, "posting": 200, "closed": 300,
-               "rejected": 90, "withdrawn": 30}[target] + rng.randint(0, 25)
-        start = today - dt.timedelta(days=age)
-        persons = rng.randint(1, 8)
-        area = Decimal(rng.randint(8, 17) if persons == 1 else rng.randint(10, min(29, 7 * persons))).quantize(
-            Decimal("0.1"))
-        unstable = ["unstable", "unstable", rng.choice(["stable", "unstable"])]
-        rng.shuffle(unstable)
-        strand = strands["phong_trao"] if rng.random() < 0.8 else strands["giam_ngheo"]
-        support_type = "new_build" if rng.random() < 0.8 else "repair"
-        survey_round = rounds[0] if age > 60 or len(rounds) == 1 else rounds[1]
-        case = case_services.case_create(actor=actor(officer), campaign=campaign, household=household,
-                                         survey_round=survey_round, data={
-            "strand": strand, "support_type": support_type, "floor_area": area, "persons": persons,
-            "foundation": unstable[0], "frame_walls": unstable[1], "roof": unstable[2],
-            "remaining_lifespan_years": rng.randint(1, 6), "surveyed_on": start,
-            "survey_note": "Nhà tạm vách gỗ, mái tôn dột" if support_type == "new_build" else "Mái dột, tường nứt",
-            "village": village})
-        step = max(1, age // (len(path) + 1))
-        moment = start
-        for action in path:
-            moment = min(today, moment + dt.timedelta(days=step))
-            _walk(case, action, moment, officer=officer, chairman=chairmen[commune.id], reviewer=reviewer,
-                  finance=finance, inspector=inspector if commune.path.startswith(units[HOME_DISTRICT].path)
-                  else inspector_all, actor=actor, rng=rng)
-        _backdate(case, start, step)
-        counts[target] = counts.get(target, 0) + 1
-    _contributions(rng, campaign, communes, today)
-    _nominations(rng, campaign, communes, users, actor)
-    say(f"Đã tạo {HOUSEHOLDS} hộ và hồ sơ tại {len(communes)} xã: " + ", ".join(
-        f"{k} {v}" for k, v in sorted(counts.items())))
-    return counts
+
+AGE_DAYS = {"survey": 5, "returned": 20, "commune_confirmation": 25, "eligibility_review": 40, "funding": 60,
+            "construction": 120, "acceptance": 170, "handover": 185, "posting": 200, "closed": 300,
+            "rejected": 90, "withdrawn": 30}
+
+
+def _seed_case(rng, campaign, commune, target, path, villages, cast, actor, today):
+    """One household and its surveyed case; returns the case, its survey date and days per step."""
+    ethnicity = rng.choices([e for e, _ in ETHNIC_WEIGHTS], [w for _, w in ETHNIC_WEIGHTS])[0]
+    birth_year = rng.randint(1950, 2000)
+    female = rng.random() < 0.4
+    category = rng.choices(["poor", "near_poor", "meritorious", "disaster", "other"], [60, 24, 8, 5, 3])[0]
+    if target == "rejected":
+        category = "other"
+    elif category == "other" and path:
+        category = "poor"
+    village = rng.choice(villages)
+    officer = actor(cast.officers[commune.id])
+    household = case_services.household_create(actor=officer, campaign=campaign, data={
+        "head_name": _name(rng, ethnicity), "national_id": _national_id(rng, birth_year, female),
+        "category": category, "ethnicity": ethnicity, "is_ethnic_minority": ethnicity != "Kinh",
+        "social_assistance": rng.random() < 0.15, "commune": commune, "village": village,
+        "split_on": (dt.date(rng.randint(1995, 2019), rng.randint(1, 12), rng.randint(1, 28))
+                     if rng.random() < 0.3 else None),
+        "earlier_support": False, "land_status": LandStatus.UNDISPUTED,
+        "address": village.name, "phone": f"09{rng.randrange(10**8):08d}"})
+    age = AGE_DAYS[target] + rng.randint(0, 25)
+    start = today - dt.timedelta(days=age)
+    persons = rng.randint(1, 8)
+    area = Decimal(rng.randint(8, 17) if persons == 1 else rng.randint(10, min(29, 7 * persons))).quantize(
+        Decimal("0.1"))
+    unstable = ["unstable", "unstable", rng.choice(["stable", "unstable"])]
+    rng.shuffle(unstable)
+    strands = {s.code: s for s in campaign.strands.all()}
+    rounds = list(campaign.rounds.order_by("number"))
+    strand = strands["phong_trao"] if rng.random() < 0.8 else strands["giam_ngheo"]
+    support_type = "new_build" if rng.random() < 0.8 else "repair"
+    survey_round = rounds[0] if age > 60 or len(rounds) == 1 else rounds[1]
+    case = case_services.case_create(actor=officer, campaign=campaign, household=household,
+                                     survey_round=survey_round, data={
+        "strand": strand, "support_type": support_type, "floor_area": area, "persons": persons,
+        "foundation": unstable[0], "frame_walls": unstable[1], "roof": unstable[2],
+        "remaining_lifespan_years": rng.randint(1, 6), "surveyed_on": start,
+        "survey_note": "Nhà tạm vách gỗ, mái tôn dột" if support_type == "new_build" else "Mái dột, tường nứt",
+        "village": village})
+    return case, start, max(1, age // (len(path) + 1))
 
 
 def _walk(case, action, moment, *, officer, chairman, reviewer, finance, inspector, actor, rng):
@@ -344,8 +374,9 @@ def _nominations(rng, campaign, communes, users, actor):
             achievement="Có thành tích xuất sắc trong phong trào thi đua “Chung tay xóa nhà tạm, nhà dột nát”",
             commune=home, unit_path=home.path, unit_2025_path=home.successor.path if home.successor_id else "",
             created_by=officer, **engine.initial_workflow_fields("commendation"))
-        DocumentEvent.objects.create(doctype="commendation", object_id=nomination.pk, kind="created",
-                                     at=timezone.now(), actor=officer, to_state=nomination.state)
+        event_save(created_event(doctype="commendation", object_id=nomination.pk, actor_id=officer.pk,
+                                 state=nomination.state,
+                                 workflow_version=engine.compiled(nomination.workflow_id).version))
         for action in path:
             who = {"submit": officer, "approve": users["thamdinh"]}.get(action) or next(voters)
             engine.document_transition(actor=actor(who), doctype="commendation", object_id=nomination.pk,

@@ -1,0 +1,90 @@
+"""The timeline's event kinds, one builder each (Saleor's ``order/events.py``).
+
+Every row of the append-only ``DocumentEvent`` log is built here, so the case timeline, reports "as
+of a date" and (later) webhooks read one documented shape. A builder returns an unsaved row so a
+bulk action can write thousands with one ``bulk_create``; ``event_save`` writes one.
+
+Shapes (besides doctype, object_id, kind, at, actor, acting_for):
+- created:    to_state, workflow_version
+- edited:     changes {field: [old, new]}, comment (optional); data may name the record touched
+              (``funding_line``, ``acceptance``)
+- transition: from_state, to_state, action, comment, workflow_version, changes {"state": [old, new]}
+- approval:   from_state (a vote does not move the document), action, comment, workflow_version,
+              data {"votes": n, "quorum": m}
+- attachment: comment (the caption), data {"attachment": id, "name": file name, "kind": photo|document}
+- migrated:   from_state, to_state, workflow_version (target), data {"from_version", "to_version"}
+- escalated:  from_state (the overdue state), data {"recipients": number of people notified}
+- document:   comment (what was issued/revoked, with its number), data {"document": id, "certificate": code}
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from .models import DocumentEvent
+
+Kind = DocumentEvent.Kind
+
+
+def _event(kind: str, *, doctype: str, object_id: int, actor_id: int | None, at: dt.datetime | None = None,
+           acting_for_id: int | None = None, **fields) -> DocumentEvent:
+    return DocumentEvent(doctype=doctype, object_id=object_id, kind=kind, at=at or timezone.now(),
+                         actor_id=actor_id, acting_for_id=acting_for_id, **fields)
+
+
+def event_save(event: DocumentEvent) -> DocumentEvent:
+    event.save(force_insert=True)
+    return event
+
+
+def created_event(*, doctype: str, object_id: int, actor_id: int | None, state: str,
+                  workflow_version: int | None, at: dt.datetime | None = None) -> DocumentEvent:
+    return _event(Kind.CREATED, doctype=doctype, object_id=object_id, actor_id=actor_id, at=at, to_state=state,
+                  workflow_version=workflow_version)
+
+
+def edited_event(*, doctype: str, object_id: int, actor_id: int | None, changes: dict[str, list],
+                 comment: str = "", data: dict | None = None) -> DocumentEvent:
+    return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, changes=changes,
+                  comment=comment, data=data or {})
+
+
+def transition_event(*, doctype: str, object_id: int, actor_id: int, acting_for_id: int | None, from_state: str,
+                     to_state: str, action: str, comment: str, workflow_version: int,
+                     at: dt.datetime) -> DocumentEvent:
+    return _event(Kind.TRANSITION, doctype=doctype, object_id=object_id, actor_id=actor_id, at=at,
+                  acting_for_id=acting_for_id, from_state=from_state, to_state=to_state, action=action,
+                  comment=comment, workflow_version=workflow_version, changes={"state": [from_state, to_state]})
+
+
+def approval_event(*, doctype: str, object_id: int, actor_id: int, acting_for_id: int | None, state: str,
+                   action: str, comment: str, workflow_version: int, votes: int, quorum: int,
+                   at: dt.datetime) -> DocumentEvent:
+    return _event(Kind.APPROVAL, doctype=doctype, object_id=object_id, actor_id=actor_id, at=at,
+                  acting_for_id=acting_for_id, from_state=state, action=action, comment=comment,
+                  workflow_version=workflow_version, data={"votes": votes, "quorum": quorum})
+
+
+def attachment_event(*, doctype: str, object_id: int, actor_id: int, attachment_id: int, name: str, kind: str,
+                     caption: str = "") -> DocumentEvent:
+    return _event(Kind.ATTACHMENT, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=caption,
+                  data={"attachment": attachment_id, "name": name, "kind": kind})
+
+
+def migrated_event(*, doctype: str, object_id: int, actor_id: int, from_state: str, to_state: str,
+                   from_version: int, to_version: int, at: dt.datetime) -> DocumentEvent:
+    return _event(Kind.MIGRATED, doctype=doctype, object_id=object_id, actor_id=actor_id, at=at,
+                  from_state=from_state, to_state=to_state, workflow_version=to_version,
+                  data={"from_version": from_version, "to_version": to_version})
+
+
+def escalated_event(*, doctype: str, object_id: int, state: str, recipients: int, at: dt.datetime) -> DocumentEvent:
+    return _event(Kind.ESCALATED, doctype=doctype, object_id=object_id, actor_id=None, at=at, from_state=state,
+                  data={"recipients": recipients})
+
+
+def document_event(*, doctype: str, object_id: int, actor_id: int | None, comment: str, document_id: int | None = None,
+                   certificate: str | None = None) -> DocumentEvent:
+    data = {k: v for k, v in {"document": document_id, "certificate": certificate}.items() if v is not None}
+    return _event(Kind.DOCUMENT, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=comment, data=data)

@@ -1,0 +1,145 @@
+"""Reading ``hooks.py`` (Frappe's ``frappe.get_hooks`` and ``frappe.get_attr``).
+
+``hooks.py`` is data; this module turns a dotted path into the callable only when it is needed, so
+the registry never takes part in an import cycle. ``hook_problems()`` resolves every path once and
+is run as a Django system check at start-up (``manage.py check`` fails on a broken path).
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+SCHEDULE_SECONDS = {"all": 60, "hourly": 3600, "daily": 24 * 3600, "weekly": 7 * 24 * 3600}
+DOC_EVENTS = ("on_transition",)
+
+
+def _module():
+    return importlib.import_module("housing_campaign.hooks")
+
+
+def get_hooks(name: str, default: Any = None) -> Any:
+    """One kind of hook (``doctypes``, ``side_effects``, ``scheduler_events`` ...)."""
+    return getattr(_module(), name, default if default is not None else {})
+
+
+@cache
+def get_attr(path: str) -> Callable:
+    """The object a dotted path names; ImportError/AttributeError name the path when it is broken."""
+    module_name, _, attr = path.rpartition(".")
+    if not module_name:
+        raise ImportError(f"“{path}” is not a dotted path")
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise AttributeError(f"{module_name} has no attribute {attr!r} (hooks.py: {path})") from None
+
+
+def doctype_models() -> dict[str, str]:
+    return dict(get_hooks("doctypes"))
+
+
+def side_effect_specs() -> dict[str, dict]:
+    return dict(get_hooks("side_effects"))
+
+
+def doc_event_handlers(doctype: str, event: str) -> list[str]:
+    events = get_hooks("doc_events")
+    return [*events.get("*", {}).get(event, []), *events.get(doctype, {}).get(event, [])]
+
+
+def scheduled_jobs() -> dict[str, int]:
+    """{dotted path: interval in seconds} of every scheduled job."""
+    jobs: dict[str, int] = {}
+    for frequency, paths in get_hooks("scheduler_events").items():
+        for path in paths:
+            jobs[path] = SCHEDULE_SECONDS[frequency]
+    return jobs
+
+
+def scheduled_job_label(path: str) -> str:
+    doc = (getattr(get_attr(path), "__doc__", None) or "").strip().splitlines()
+    return doc[0] if doc else path
+
+
+def jinja_filters() -> dict[str, Callable]:
+    return {name: get_attr(path) for name, path in get_hooks("jinja").get("filters", {}).items()}
+
+
+def jinja_methods() -> dict[str, Callable]:
+    return {name: get_attr(path) for name, path in get_hooks("jinja").get("methods", {}).items()}
+
+
+def computed_fields(doctype: str) -> dict[str, dict]:
+    return dict(get_hooks("computed_fields").get(doctype, {}))
+
+
+def print_doctypes() -> dict[str, dict]:
+    return dict(get_hooks("print_doctypes"))
+
+
+def fixture_loaders() -> dict[str, Callable]:
+    return {name: get_attr(path) for name, path in get_hooks("fixtures").items()}
+
+
+def _paths() -> list[tuple[str, str]]:
+    """(where, dotted path) of every path in hooks.py."""
+    found: list[tuple[str, str]] = []
+    for name, events in get_hooks("doc_events").items():
+        for event, paths in events.items():
+            found += [(f"doc_events[{name!r}][{event!r}]", p) for p in paths]
+    found += [(f"side_effects[{n!r}]", spec.get("handler", "")) for n, spec in get_hooks("side_effects").items()]
+    for frequency, paths in get_hooks("scheduler_events").items():
+        found += [(f"scheduler_events[{frequency!r}]", p) for p in paths]
+    for kind in ("filters", "methods"):
+        found += [(f"jinja[{kind!r}][{n!r}]", p) for n, p in get_hooks("jinja").get(kind, {}).items()]
+    found += [(f"fixtures[{n!r}]", p) for n, p in get_hooks("fixtures").items()]
+    for doctype, spec in get_hooks("print_doctypes").items():
+        found += [(f"print_doctypes[{doctype!r}][{k!r}]", spec.get(k, ""))
+                  for k in ("by_reference", "example", "sample", "visible")]
+    for doctype, names in get_hooks("computed_fields").items():
+        found += [(f"computed_fields[{doctype!r}][{n!r}]", spec.get("path", "")) for n, spec in names.items()]
+    return found
+
+
+def hook_problems() -> list[str]:
+    """Every broken entry of hooks.py, named (unknown model, unresolvable path, unknown event)."""
+    from django.apps import apps
+
+    problems = []
+    doctypes = get_hooks("doctypes")
+    for name, label in doctypes.items():
+        try:
+            apps.get_model(label)
+        except (LookupError, ValueError) as exc:
+            problems.append(f"doctypes[{name!r}]: {label!r}: {exc}")
+    for name, events in get_hooks("doc_events").items():
+        if name != "*" and name not in doctypes:
+            problems.append(f"doc_events[{name!r}]: unknown document type")
+        problems += [f"doc_events[{name!r}][{e!r}]: unknown event (known: {', '.join(DOC_EVENTS)})"
+                     for e in events if e not in DOC_EVENTS]
+    for name, spec in get_hooks("side_effects").items():
+        problems += [f"side_effects[{name!r}]: unknown document type {d!r}" for d in spec.get("doctypes", [])
+                     if d not in doctypes]
+        if not spec.get("label"):
+            problems.append(f"side_effects[{name!r}]: no label")
+    problems += [f"scheduler_events[{f!r}]: unknown frequency (known: {', '.join(SCHEDULE_SECONDS)})"
+                 for f in get_hooks("scheduler_events") if f not in SCHEDULE_SECONDS]
+    for where, path in _paths():
+        try:
+            target = get_attr(path)
+        except Exception as exc:  # noqa: BLE001 - every broken path is reported, named
+            problems.append(f"{where}: {path!r} cannot be resolved: {exc}")
+            continue
+        if not callable(target):
+            problems.append(f"{where}: {path!r} is not callable")
+    return problems
+
+
+def check_hooks(app_configs=None, **kwargs):
+    """Django system check: every entry of hooks.py resolves (``manage.py check`` fails otherwise)."""
+    from django.core.checks import Error
+
+    return [Error(problem, id="housing_campaign.E001", obj="housing_campaign.hooks") for problem in hook_problems()]

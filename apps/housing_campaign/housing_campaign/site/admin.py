@@ -1,0 +1,108 @@
+from django.contrib import admin, messages
+
+from housing_campaign.accounts.admin_base import BaseAdmin, ReadOnlyAdmin
+from housing_campaign.core.models import BackgroundJob, DocumentEvent, Notification, Sequence, SideEffectJob
+from housing_campaign.core.sideeffects import side_effect_job_retry_now
+from housing_campaign.geography.models import AdminUnit, Village
+
+
+@admin.register(DocumentEvent)
+class DocumentEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "doctype", "object_id", "kind", "from_state", "to_state", "action", "actor", "acting_for")
+    list_filter = ("doctype", "kind")
+    search_fields = ("comment", "action")
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        from housing_campaign.accounts.selectors import actor_for
+        from housing_campaign.cases.selectors import cases_visible
+
+        return qs.filter(doctype="housing_case", object_id__in=cases_visible(actor_for(request.user)).values("pk"))
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "subject", "read_at")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(user=request.user)
+
+
+@admin.register(Sequence)
+class SequenceAdmin(ReadOnlyAdmin):
+    list_display = ("key", "last_value")
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "status", "done", "total", "created_by")
+
+
+@admin.register(SideEffectJob)
+class SideEffectJobAdmin(BaseAdmin):
+    """What ran after each change, what failed and why; an administrator can ask for another attempt
+    (the one change allowed: every field is read-only)."""
+
+    list_display = ("created_at", "name", "doctype", "object_id", "documents", "status", "attempts",
+                    "next_attempt_at", "short_error")
+    list_filter = ("status", "kind", "name", "doctype")
+    search_fields = ("=object_id", "last_error")
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+
+    def get_queryset(self, request):
+        # Failures are always per document (a failing batch is split), so a territory sees its own.
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        from housing_campaign.accounts.selectors import actor_for
+        from housing_campaign.cases.selectors import cases_visible
+
+        return qs.filter(doctype="housing_case", object_id__in=cases_visible(actor_for(request.user)).values("pk"))
+
+    @admin.display(description="số hồ sơ")
+    def documents(self, obj):
+        return len(obj.object_ids)
+
+    @admin.display(description="lỗi")
+    def short_error(self, obj):
+        return obj.last_error[:120]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.action(description="Chạy lại ngay các tác vụ đã chọn", permissions=["change"])
+    def retry_now(self, request, queryset):
+        results = [side_effect_job_retry_now(job=job) for job in queryset]
+        done = results.count(SideEffectJob.Status.DONE)
+        messages.info(request, f"Đã chạy lại {len(results)} tác vụ: {done} thành công, "
+                               f"{len(results) - done} vẫn lỗi hoặc không còn chờ chạy.")
+
+
+# Reference data of geography (its admin sits here: the admin bases scope by territory, a layer above).
+@admin.register(AdminUnit)
+class AdminUnitAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "level", "system", "parent", "successor")
+    list_filter = ("system", "level")
+    search_fields = ("code", "name", "short_name")
+    raw_id_fields = ("parent", "successor")
+    list_select_related = ("parent", "successor")
+    # Reference data from the national dataset, loaded by `manage.py sync`: read-only here.
+
+
+@admin.register(Village)
+class VillageAdmin(BaseAdmin):
+    list_display = ("name", "commune")
+    search_fields = ("name", "commune__name")
+    raw_id_fields = ("commune",)
+    list_select_related = ("commune",)

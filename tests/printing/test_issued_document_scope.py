@@ -1,0 +1,37 @@
+"""An issued document opens in the admin only for those who may see what it was issued for, whatever
+its document type (not only housing cases)."""
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from housing_campaign.commendations.documents import nomination_context
+from housing_campaign.commendations.models import AwardForm, Nomination
+from housing_campaign.commendations.services import nomination_save
+from housing_campaign.printing.models import IssuedDocument, PrintFormat
+from housing_campaign.printing.services import document_issue
+from tests.conftest import FAR, make_user, unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_issued_nomination_document_is_refused_outside_the_territory(people, campaign):
+    nomination = nomination_save(actor=people.actor(people.admin), nomination=Nomination(
+        code="KT-7001", campaign=campaign, nominee_kind="collective", nominee_name="UBND thành phố Kon Tum",
+        award_form=AwardForm.objects.get(code="giay_khen"), achievement="Hoàn thành sớm", commune=unit(FAR)))
+    fmt = PrintFormat.objects.get(code="commendation_certificate")
+    from django.db import transaction
+
+    with transaction.atomic():
+        document = document_issue(actor_user=people.admin, format_code=fmt.code, doctype="commendation",
+                                  object_id=nomination.pk, context=nomination_context(nomination),
+                                  issuer_key="province:62", issuer_symbol="UBND")
+    assert IssuedDocument.objects.filter(pk=document.pk).exists()
+    url = reverse("admin:printing_issued_pdf", args=[document.pk])
+    district_admin = make_user("admin_610", "administrator", "610", staff=True)
+    client = Client()
+    client.force_login(district_admin)
+    response = client.get(url)
+    assert response.status_code == 404 and "trong địa bàn của bạn" in response.content.decode()
+    client.force_login(people.admin)  # the province's administrator
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
