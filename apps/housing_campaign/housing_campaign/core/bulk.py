@@ -8,8 +8,10 @@ would set it, and foreign keys to these objects can be filled before they are in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 
 from django.db import connection, models
+from django.utils import timezone
 
 
 def _json_adapter():
@@ -42,36 +44,29 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, b
         ids = [row[0] for row in cursor.fetchall()]
     for obj, new_id in zip(objects, ids):
         obj.pk = new_id
-    fields = [f for f in meta.concrete_fields]
+    fields = list(meta.concrete_fields)
     jsonb = _json_adapter()
     dumped: dict[int, object] = {}  # rows often share one JSON value (a memoised eligibility, a batch marker)
-    getters = []
-    for field in fields:
-        if isinstance(field, models.JSONField):
-            getters.append((field, "json"))
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            getters.append((field, "pre_save"))
-        else:
-            getters.append((field, "plain"))
+    json_at = [(i, f.null) for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    # auto_now(_add) columns: one timestamp for the whole insert, as one transaction would have it.
+    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    now = timezone.now()
+    values_of = attrgetter(*[f.attname for f in fields])  # one C call per object
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     raw = connection.connection  # psycopg connection, inside Django's transaction
     with raw.cursor() as cursor, cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
         for obj in objects:
-            row = []
-            for field, how in getters:
-                if how == "plain":
-                    row.append(getattr(obj, field.attname))
-                elif how == "json":
-                    value = getattr(obj, field.attname)
-                    if value is None and field.null:
-                        row.append(None)
-                    else:
-                        adapted = dumped.get(id(value))
-                        if adapted is None:
-                            adapted = dumped[id(value)] = jsonb(value)
-                        row.append(adapted)
-                else:
-                    row.append(field.pre_save(obj, add=True))
+            for attname in stamped:
+                setattr(obj, attname, now)
+            row = list(values_of(obj))
+            for i, nullable in json_at:
+                value = row[i]
+                if value is None and nullable:
+                    continue
+                adapted = dumped.get(id(value))
+                if adapted is None:
+                    adapted = dumped[id(value)] = jsonb(value)
+                row[i] = adapted
             copy.write_row(row)
     for obj in objects:
         obj._state.adding = False
