@@ -354,6 +354,8 @@ def bench_import() -> None:
 
     n = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
     say(f"## Import of {n:,} rows (goal ≤ 10 s, never above 30 s)")
+    say(f"- load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine "
+        "slows every phase)")
     reset_cases()
     campaign = Campaign.objects.get(code="kt2425")
     survey_round = campaign.rounds.get(number=1)

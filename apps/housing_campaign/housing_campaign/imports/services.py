@@ -575,6 +575,7 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
             _write_survey(ctx, to_write, batch, mark)
             outcome.written, outcome.batch = True, batch
             _batch_finish(batch, outcome)
+        mark("commit")  # PostgreSQL checks the deferred foreign keys of every row here
     if progress:
         progress(len(data_rows), len(data_rows))
     if report:
