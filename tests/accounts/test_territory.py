@@ -127,3 +127,24 @@ def test_photos_are_served_only_inside_the_territory(people, two_cases):
     assert login(people.officer_b).get(url).status_code == 404
     assert Client().get(url).status_code == 302          # anonymous: to the login page
     assert Client().get(f"/files/{photo.file.name}").status_code == 404   # no public media URL
+
+
+def test_downloads_keep_vietnamese_names_and_cannot_inject_headers(people, two_cases):
+    import io
+    from urllib.parse import unquote
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from housing_campaign.cases.services import attachment_add
+
+    mine, _ = two_cases
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(buffer, "JPEG")
+    photo = attachment_add(actor=people.actor(people.officer), case_id=mine.pk, upload=SimpleUploadedFile(
+        'Ảnh nhà "cũ"\r\nX-Evil: 1.jpg', buffer.getvalue(), content_type="image/jpeg"))
+    response = login(people.officer).get(reverse("desk:attachment_file", args=[mine.pk, photo.pk]))
+    disposition = response["Content-Disposition"]
+    assert response.status_code == 200 and "X-Evil" not in response.headers
+    assert "\n" not in disposition and "\r" not in disposition
+    assert "Ảnh nhà" in unquote(disposition.split("filename*=utf-8''")[1])

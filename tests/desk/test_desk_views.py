@@ -202,7 +202,7 @@ def test_issue_numbered_acceptance_minutes(people, campaign):
     pdf = chairman.get(reverse("desk:issued_pdf", args=[case.pk, document.pk]))
     from tests.printing.test_print_formats import pdf_text
 
-    assert pdf["Content-Type"] == "application/pdf" and "Số: 02/BB-UBND" in pdf_text(pdf.content)
+    assert pdf["Content-Type"] == "application/pdf" and "Số: 02/BB-UBND" in pdf_text(pdf.getvalue())
     assert login("officer_b").get(reverse("desk:issued_pdf", args=[case.pk, document.pk])).status_code == 404
 
 

@@ -85,7 +85,7 @@ def test_batch_reprint_of_issued_certificates_is_identical_to_the_issue(people, 
         assert page_images(archive.read(f"{case.commune.short_name}/{case.code}.pdf")) == [original]
 
     single = client.get(reverse("desk:case_print", args=[cases[0].pk, "handover_certificate"]))
-    assert page_images(single.content) == [original_images[0]]
+    assert page_images(single.getvalue()) == [original_images[0]]
 
 
 def test_issued_minutes_batch_as_issued_and_unissued_as_current_draft(people, campaign, monkeypatch,

@@ -142,3 +142,35 @@ def test_administrator_pattern_cannot_freeze_the_server(reference_data):
                                 pattern=r"(ab)\1")
     problems = extra_field_definition_errors(back_reference)["pattern"]
     assert "không được hỗ trợ" in problems[0] and "\\1" in problems[0]
+
+
+def test_a_refused_admin_edit_says_so_and_saves_nothing(people, campaign):
+    """The admin used to catch the service's refusal and still report success."""
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import advance
+
+    ExtraField.objects.create(doctype="housing_case", code="so_to_ban_do", label_vi="Số tờ bản đồ",
+                              field_type="text", max_length=20)
+    case = advance(people, new_case(people, campaign), "closed")  # nobody edits a closed case
+    root = get_user_model().objects.create_superuser("root", "root@example.invalid", PASSWORD)
+    client = Client()
+    client.force_login(root)
+    url = reverse("admin:cases_housingcase_change", args=[case.pk])
+    from html.parser import HTMLParser
+
+    class Inputs(HTMLParser):  # what the browser would send back: every input of the page as it is
+        fields: dict = {}
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("name") and attrs.get("type") not in ("checkbox", "submit"):
+                self.fields[attrs["name"]] = attrs.get("value") or ""
+
+    page = Inputs()
+    page.feed(client.get(url).content.decode())
+    response = client.post(url, {**page.fields, "extra__so_to_ban_do": "12"}, follow=True)
+    text = response.content.decode()
+    assert "Chưa lưu" in text and "đã được thay đổi thành công" not in text
+    case.refresh_from_db()
+    assert "so_to_ban_do" not in case.extra

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from housing_campaign.accounts.admin_base import TerritoryScopedAdmin
 from housing_campaign.accounts.selectors import actor_for
@@ -30,6 +31,14 @@ class ProgressInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class RefusedEdit(Exception):
+    """A service refused the save after the form was valid (e.g. the state no longer allows the edit)."""
+
+    def __init__(self, error: ServiceError):
+        super().__init__(error.message)
+        self.error = error
 
 
 class CaseAdminForm(forms.ModelForm):
@@ -90,7 +99,14 @@ class HousingCaseAdmin(TerritoryScopedAdmin):
             services.case_update_extra(actor=actor_for(request.user), case_id=obj.pk,
                                        values=extra_values_from(form.cleaned_data))
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            raise RefusedEdit(exc) from None  # leaves the admin's atomic block: nothing is saved
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RefusedEdit as refused:
+            messages.error(request, f"Chưa lưu: {refused.error.message}")
+            return HttpResponseRedirect(request.path)
 
     def save_formset(self, request, form, formset, change):
         pass  # inlines are read-only

@@ -132,3 +132,127 @@ def forget_counts(actor: Actor) -> None:
         cache.incr(f"desk:counts-version:{actor.id}")
     except ValueError:
         cache.set(f"desk:counts-version:{actor.id}", 1, None)
+
+
+# ---------------------------------------------------------------------------- what the desk pages show
+def queue_rows(cases) -> list[dict]:
+    from housing_campaign.workflow.engine import compiled
+    from housing_campaign.workflow.sla import sla_status
+
+    return [{"case": case, "state_label": compiled(case.workflow_id).state_label(case.state), "sla": sla_status(case)}
+            for case in cases]
+
+
+def bulk_actions_for(actor: Actor) -> list[dict]:
+    """(action, label) pairs the actor's roles can take somewhere in active workflows."""
+    roles = set()
+    for authority in actor.all_authorities:
+        roles |= authority.roles
+    seen = {}
+    for action, label, t_roles, comment in WorkflowTransition.objects.filter(
+            definition__doctype="housing_case", definition__is_active=True).values_list(
+            "action", "label_vi", "roles", "comment_required"):
+        if roles & set(t_roles) and action not in seen:
+            seen[action] = (label, comment)
+    return [{"action": a, "label": lab, "comment_required": c} for a, (lab, c) in seen.items()]
+
+
+def communes_of(actor: Actor, *, limit: int = 300) -> QuerySet:
+    """Communes inside the actor's territories (their own and delegated), by name."""
+    from housing_campaign.geography.models import AdminUnit
+
+    paths = [p for a in actor.all_authorities for p in a.paths]
+    if not paths:
+        return AdminUnit.objects.none()
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return AdminUnit.objects.filter(q, level="commune").order_by("name")[:limit]
+
+
+def queue_filter_options(actor: Actor, filters: QueueFilters) -> dict:
+    """The choices of the queue's filter bar and bulk bar for this actor."""
+    from housing_campaign.campaigns.models import Strand
+    from housing_campaign.extrafields.services import extra_fields_for
+    from housing_campaign.workflow.models import WorkflowState
+
+    states = (WorkflowState.objects.filter(definition__doctype="housing_case", definition__is_active=True)
+              .values_list("code", "label_vi"))
+    extra_filters = [{"code": f.code, "label": f.label_vi, "value": dict(filters.extra).get(f.code, ""),
+                      "choices": [("true", "Có"), ("false", "Không")] if f.field_type == "boolean"
+                      else [(str(c[0]), c[1]) for c in f.choices]}
+                     for f in extra_fields_for("housing_case") if f.field_type in ("choice", "boolean")]
+    return {"states": states, "strands": Strand.objects.all(), "communes": communes_of(actor),
+            "extra_filters": extra_filters, "bulk_actions": bulk_actions_for(actor)}
+
+
+def queue_personal(user) -> dict:
+    from housing_campaign.core.models import Notification
+
+    from .models import SavedFilter
+
+    return {"saved_filters": SavedFilter.objects.filter(user=user),
+            "notifications": Notification.objects.filter(user=user, read_at__isnull=True)[:5]}
+
+
+def case_page(actor: Actor, case: HousingCase) -> dict:
+    """Everything the case page shows: every stage's data, the actions open now and why the others are
+    closed, the stage form the state opens, certificates, issued documents and the timeline."""
+    from housing_campaign.cases.models import Acceptance
+    from housing_campaign.cases.services import FORM_STAGES, acceptance_reasons
+    from housing_campaign.printing.models import IssuedDocument, PrintFormat
+    from housing_campaign.workflow import engine
+    from housing_campaign.workflow.sla import sla_status
+
+    from . import timeline
+
+    spec = engine.compiled(case.workflow_id)
+    options = engine.actions_for(actor=actor, doctype="housing_case", document=case)
+    can_edit, edit_reason = engine.can_edit(actor=actor, document=case)
+    acceptance = Acceptance.objects.filter(case=case).select_related("inspector").first()
+    return {
+        "case": case, "household": case.household, "state_label": spec.state_label(case.state),
+        "workflow": spec, "options": options, "open_options": [o for o in options if o.allowed],
+        "closed_options": [o for o in options if not o.allowed], "can_edit": can_edit, "edit_reason": edit_reason,
+        "open_form": next((name for name, stage in FORM_STAGES.items() if stage == case.stage), None),
+        "sla": sla_status(case), "eligibility": case.eligibility, "funding_lines": case.funding_lines.all(),
+        "progress": case.progress_entries.select_related("recorded_by").prefetch_related("photos"),
+        "acceptance": acceptance,
+        "acceptance_reasons": acceptance_reasons(acceptance, case.campaign) if acceptance else [],
+        "attachments": case.attachments.filter(progress__isnull=True),
+        "certificates": list(case.certificates.order_by("-issued_at")),
+        "timeline": timeline.case_timeline(case),
+        "formats": PrintFormat.objects.filter(doctype="housing_case", is_active=True),
+        "issued": (IssuedDocument.objects.filter(doctype="housing_case", object_id=case.pk)
+                   .select_related("print_format_version__print_format").order_by("-issued_at")),
+        "extra_display": timeline.extra_display(case), "actor": actor,
+        "can_manage_certificates": not actor.read_only and actor.authority_for(
+            {"commune_chairman", "reviewer", "administrator"}, *engine.document_paths(case)) is not None,
+    }
+
+
+def survey_communes(actor: Actor, campaign) -> list:
+    """Communes of the campaign's province where the actor may survey: legacy communes of their territory;
+    an officer of a 2025 commune surveys in the legacy communes mapped to it."""
+    from housing_campaign.geography.models import AdminUnit
+
+    q = Q(pk__in=[])
+    for authority in actor.all_authorities:
+        for path in authority.paths:
+            q |= Q(path__startswith=path)
+        if authority.everywhere:
+            q = Q(path__startswith=campaign.province.path)
+    communes = list(AdminUnit.objects.filter(q, level="commune", system="legacy",
+                                             path__startswith=campaign.province.path).order_by("name")[:200])
+    if not communes:
+        successors = AdminUnit.objects.filter(q, level="commune", system="2025")
+        communes = list(AdminUnit.objects.filter(successor__in=successors, level="commune").order_by("name"))
+    return communes
+
+
+def print_communes(actor: Actor) -> QuerySet:
+    """Communes that have cases the actor may see (batch printing per commune)."""
+    from housing_campaign.geography.models import AdminUnit
+
+    return AdminUnit.objects.filter(
+        pk__in=HousingCase.objects.filter(territory_q(actor)).values("commune_id")).order_by("name")

@@ -16,7 +16,7 @@ from housing_campaign.extrafields.services import extra_fields_for
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.workflow.models import Stage, WorkflowState
 
-from .selectors import QueueFilters, queue_queryset
+from ..selectors import QueueFilters, queue_queryset
 
 CHUNK = 2000
 
