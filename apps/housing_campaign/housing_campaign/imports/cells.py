@@ -170,7 +170,7 @@ def choice(value, table: dict[str, str], what: str) -> str | None:
     key = fold(value)
     if key in table:
         return table[key]
-    raise CellError(f"không phải {what} đã biết.")
+    raise CellError(f"không phải {what}.")
 
 
 def boolean(value) -> bool | None:

@@ -76,6 +76,7 @@ PART_NAMES = {
     "ben vung": PartCondition.STABLE, "bv": PartCondition.STABLE, "tot": PartCondition.STABLE,
     "stable": PartCondition.STABLE, "co": PartCondition.STABLE,
 }
+PART_HINT = "tình trạng đã biết (Bền vững, Không bền vững)"
 LAND_NAMES = {
     "hop phap": LandStatus.UNDISPUTED, "khong tranh chap": LandStatus.UNDISPUTED,
     "dat o hop phap khong tranh chap": LandStatus.UNDISPUTED, "on dinh": LandStatus.UNDISPUTED,
@@ -420,7 +421,8 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         village, _ = ctx.village_for(commune, row.raw("village"))
         if village is not None and village.pk is None:
             row.notes.append(f"Thôn “{village.name}” chưa có trong danh mục của {commune.name}: sẽ được thêm.")
-    category = row.parse("category", cells.choice, CATEGORY_NAMES, "đối tượng")
+    category = row.parse("category", cells.choice, CATEGORY_NAMES, "đối tượng đã biết (Hộ nghèo, Hộ cận nghèo, "
+                         "Người có công, Hộ bị ảnh hưởng thiên tai, Đối tượng khác)")
     if category is None and "category" not in row.bad_fields:
         row.refuse("category", "Chưa có đối tượng (Hộ nghèo, Hộ cận nghèo, Người có công ...).")
     elif category and category not in ctx.admitted:
@@ -435,7 +437,8 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         "social_assistance": bool(row.parse("social_assistance", cells.boolean)),
         "split_on": row.parse("split_on", cells.date),
         "earlier_support": bool(row.parse("earlier_support", cells.boolean)),
-        "land_status": row.parse("land_status", cells.choice, LAND_NAMES, "tình trạng đất ở") or LandStatus.UNDISPUTED,
+        "land_status": (row.parse("land_status", cells.choice, LAND_NAMES, "tình trạng đất ở đã biết")
+                        or LandStatus.UNDISPUTED),
         "commune": commune, "village": village,
         "address": cells.text(row.raw("address"))[:300], "phone": cells.text(row.raw("phone"))[:20],
     }
@@ -446,13 +449,13 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         row.refuse("strand", str(exc)[0].upper() + str(exc)[1:])
     case_data = {
         "strand": strand,
-        "support_type": row.parse("support_type", cells.choice, SUPPORT_TYPE_NAMES, "hình thức hỗ trợ (Xây mới, "
-                                  "Sửa chữa)"),
+        "support_type": row.parse("support_type", cells.choice, SUPPORT_TYPE_NAMES, "hình thức hỗ trợ đã biết "
+                                  "(Xây mới, Sửa chữa)"),
         "floor_area": row.parse("floor_area", cells.decimal),
         "persons": row.parse("persons", cells.integer),
-        "foundation": row.parse("foundation", cells.choice, PART_NAMES, "tình trạng (Bền vững, Không bền vững)"),
-        "frame_walls": row.parse("frame_walls", cells.choice, PART_NAMES, "tình trạng (Bền vững, Không bền vững)"),
-        "roof": row.parse("roof", cells.choice, PART_NAMES, "tình trạng (Bền vững, Không bền vững)"),
+        "foundation": row.parse("foundation", cells.choice, PART_NAMES, PART_HINT),
+        "frame_walls": row.parse("frame_walls", cells.choice, PART_NAMES, PART_HINT),
+        "roof": row.parse("roof", cells.choice, PART_NAMES, PART_HINT),
         "remaining_lifespan_years": row.parse("remaining_lifespan_years", cells.integer),
         "surveyed_on": row.parse("surveyed_on", cells.date),
         "survey_note": cells.text(row.raw("survey_note")),
