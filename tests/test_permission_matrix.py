@@ -8,6 +8,7 @@ must change nothing: every request runs in a savepoint that is rolled back after
 database hook counting the rows it inserted, updated or deleted (sessions excepted)."""
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -133,6 +134,7 @@ class World:
         self.delegation = Delegation.objects.create(delegator=people.officer, delegate=people.officer_b,
                                                     starts_on=timezone.localdate(), ends_on=timezone.localdate())
         self.format = PrintFormat.objects.get(code="acceptance_minutes")
+        self.import_batch, self.import_upload = _import_probe(other, campaign)
         self.verify_url = f"/verify/{self.certificate.code}?t={token_for(self.certificate.code)}"
         self.specific = {
             "auth.user": people.officer, "auth.group": people.officer.groups.first(),
@@ -193,6 +195,8 @@ class World:
             "desk:batch_download": lambda: (reverse(name, args=[self.job.pk]), {}),
             "desk:notifications": lambda: (reverse(name), {}),
             "desk:report_time_in_stage": lambda: (reverse(name), {}),
+            "desk:export_cases": lambda: (reverse(name) + "?scope=all", {}),
+            "desk:export_commune_list": lambda: (reverse(name) + f"?scope=all&unit={unit(HOME).path}", {}),
         }[name]()
 
 
@@ -392,6 +396,33 @@ def test_permission_matrix(people, campaign, fast_pdf, settings):
     assert not runner.failures, f"{len(runner.failures)} cells differ from the table:\n" + "\n".join(runner.failures)
 
 
+class _RewindingFile(io.BytesIO):
+    """An upload the matrix can send once per subject: every read starts from the beginning."""
+
+    name = "danh-sach.xlsx"
+
+    def read(self, *args):
+        self.seek(0)
+        return super().read(*args)
+
+
+def _import_probe(other, campaign):
+    """A checked import batch of another officer of the home commune (with its report), and an upload."""
+    from housing_campaign.imports import services as imports
+    from housing_campaign.imports.models import ImportBatch
+    from tests.imports.conftest import build_workbook, clean_rows
+
+    path = imports.imports_dir() / "probe.xlsx"
+    build_workbook(path, clean_rows(1))
+    (imports.imports_dir() / "probe-report.xlsx").write_bytes(path.read_bytes())
+    batch = ImportBatch.objects.create(
+        campaign=campaign, survey_round=campaign.rounds.get(number=1), created_by=other, file_name="probe.xlsx",
+        stored_file="probe.xlsx", file_sha256="0" * 64, status="checked", unit_paths=[unit(HOME).path],
+        report_file="probe-report.xlsx", mapping={"columns": {}, "defaults": {}, "detected": {"labels": []}})
+    return batch, {"kind": "survey", "survey_round": campaign.rounds.get(number=1).pk,
+                   "file": _RewindingFile(path.read_bytes())}
+
+
 def _other_probe(world, name, route):
     """(table key, url, POST data) for a URL pattern that is not a ModelAdmin standard page."""
     if name is None:
@@ -428,6 +459,12 @@ def _other_probe(world, name, route):
         "admin:printing_preview": lambda: (reverse(name, args=[world.format.pk]) + "?as=html",
                                    {"html": "<p>{{ 1 + 1 }}</p>", "css": ""}),
         "admin:printing_issued_pdf": lambda: (reverse(name, args=[world.issued.pk]), {}),
+        "imports:upload": lambda: (reverse(name), world.import_upload),
+        "imports:mapping": lambda: (reverse(name, args=[world.import_batch.pk]), {"col__head_name": "Họ và tên chủ hộ",
+                                                                                  "template_name": "Mẫu"}),
+        "imports:batch": lambda: (reverse(name, args=[world.import_batch.pk]), {}),
+        "imports:confirm": lambda: (reverse(name, args=[world.import_batch.pk]), {"mode": "good_rows_only"}),
+        "imports:report": lambda: (reverse(name, args=[world.import_batch.pk]), {}),
     }
     if name == "admin:view_on_site":
         from django.contrib.contenttypes.models import ContentType

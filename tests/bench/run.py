@@ -2,11 +2,12 @@
 """Benchmarks on PostgreSQL, with a written report (tests/bench/reports/).
 
   make bench                      # all
-  make bench BENCH_ARGS="bulk"    # one of: bulk queue print verify
+  make bench BENCH_ARGS="bulk"    # one of: bulk queue print verify import
 
 Targets (issues #3, #4, #5): bulk approval of 10,000 cases ≤ 20 s with constant queries per
 transition; queue page p95 ≤ 150 ms with 1,000,000 cases and ≤ 15 queries whatever the page size;
 1,000 certificates in one batch ≤ 60 s; /verify under gunicorn ≥ 300 req/s with p99 ≤ 100 ms.
+Issue #10: import of a 100,000-row file ≤ 10 s end to end (never above 30 s); its dry run; a 100,000-row export.
 """
 from __future__ import annotations
 
@@ -314,8 +315,97 @@ def bench_verify() -> None:
     say()
 
 
+def make_survey_file(path: Path, n: int) -> None:
+    """A clean 100,000-row commune list (13 columns) over Kon Tum's communes, written as .xlsx."""
+    from housing_campaign.core.spreadsheets import Column, xlsx_write
+    from housing_campaign.geography.models import AdminUnit
+
+    communes = list(AdminUnit.objects.filter(system="legacy", level="commune", path__startswith="L.62.")
+                    .select_related("parent").order_by("id"))
+    headers = ["TT", "Họ và tên chủ hộ", "Số CCCD", "Dân tộc", "Đối tượng", "Huyện", "Xã", "Nguồn hỗ trợ",
+               "Hình thức hỗ trợ",
+               "Diện tích nhà (m²)", "Số khẩu", "Nền, móng", "Khung, tường", "Mái", "Ngày rà soát"]
+    today = dt.date.today()
+
+    def rows():
+        for i in range(1, n + 1):
+            commune = communes[i % len(communes)]
+            yield [i, f"Y Bench Nhập {i}", f"{63000000000 + i:012d}", "Xơ Đăng", ("Hộ nghèo", "Hộ cận nghèo")[i % 2],
+                   commune.parent.name, commune.name, "Phong trào xóa nhà tạm, nhà dột nát",
+                   ("Xây mới", "Sửa chữa")[i % 3 == 0], 18 + i % 20, 1 + i % 7,
+                   "Không bền vững", ("Không bền vững", "Bền vững")[i % 2], "Bền vững",
+                   today - dt.timedelta(days=1 + i % 300)]
+    with open(path, "wb") as handle:
+        xlsx_write(handle, columns=[Column(h, "general") for h in headers], rows=rows(),
+                   title_rows=["DANH SÁCH HỘ ĐỀ NGHỊ HỖ TRỢ NHÀ Ở (tệp sinh cho đo hiệu năng)"])
+
+
+def bench_import() -> None:
+    """Issue #10: import of a 100,000-row clean file end to end, its dry run, and a 100,000-row export."""
+    import tempfile
+
+    from django.contrib.auth import get_user_model
+
+    from housing_campaign.accounts.selectors import actor_for
+    from housing_campaign.campaigns.models import Campaign
+    from housing_campaign.cases.models import HousingCase
+    from housing_campaign.core.models import DocumentEvent
+    from housing_campaign.imports import services
+
+    n = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+    say(f"## Import of {n:,} rows (goal ≤ 10 s, never above 30 s)")
+    say(f"- load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine "
+        "slows every phase)")
+    reset_cases()
+    campaign = Campaign.objects.get(code="kt2425")
+    survey_round = campaign.rounds.get(number=1)
+    user = get_user_model().objects.get(pk=users()["reviewer"].pk)
+    actor = actor_for(user)
+    folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    path = folder / "danh-sach-100000.xlsx"
+    started = time.perf_counter()
+    make_survey_file(path, n)
+    say(f"- generated file: {path.stat().st_size / 1024 / 1024:.1f} MB in {time.perf_counter() - started:.1f} s "
+        "(not counted)")
+
+    def run(dry_run: bool):
+        started = time.perf_counter()
+        outcome = services.survey_import(actor=actor, campaign=campaign, survey_round=survey_round, path=path,
+                                         dry_run=dry_run)
+        return outcome, time.perf_counter() - started
+
+    dry, dry_seconds = run(True)
+    say(f"- **dry run: {dry_seconds:.2f} s** — {dry.summary()}")
+    say(f"  - phases (s): {dry.phases}")
+    real, seconds = run(False)
+    counts = (HousingCase.objects.count(), DocumentEvent.objects.filter(kind="created").count())
+    verdict = "PASS" if seconds <= 10 else ("over goal, under the 30 s limit" if seconds <= 30 else "FAIL")
+    say(f"- **import: {seconds:.2f} s ({n / seconds:,.0f} rows/s)** → {verdict}; "
+        f"{real.counts['created']} created; cases in the database: {counts[0]}, created log rows: {counts[1]}")
+    say(f"  - phases (s): {real.phases}")
+    again, again_seconds = run(False)
+    say(f"- same file again: {again_seconds:.2f} s — {again.summary()}")
+    started = time.perf_counter()
+    size = bench_export_cases(user)
+    say(f"- **export of {HousingCase.objects.count():,} cases to .xlsx (streamed): "
+        f"{time.perf_counter() - started:.2f} s**, {size / 1024 / 1024:.1f} MB")
+    say()
+
+
+def bench_export_cases(user) -> int:
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(user)
+    response = client.get("/desk/export.xlsx?scope=all")
+    assert response.status_code == 200, response.status_code
+    return sum(len(chunk) for chunk in response.streaming_content)
+
+
 def main() -> None:
-    wanted = sys.argv[1:] or ["bulk", "queue", "print", "verify"]
+    wanted = sys.argv[1:] or ["bulk", "queue", "print", "verify", "import"]
     ensure_database()
     setup_django()
     from django.db import connection
@@ -327,8 +417,9 @@ def main() -> None:
     say(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL {pg}, "
         f"database `{DB_NAME}`.")
     say()
-    order = {"bulk": bench_bulk, "print": bench_print, "verify": bench_verify, "queue": bench_queue}
-    for name in ["bulk", "print", "verify", "queue"]:
+    order = {"bulk": bench_bulk, "print": bench_print, "verify": bench_verify, "queue": bench_queue,
+             "import": bench_import}
+    for name in ["bulk", "print", "verify", "queue", "import"]:
         if name in wanted:
             order[name]()
     reports = ROOT / "tests" / "bench" / "reports"

@@ -56,6 +56,10 @@ EVERYONE = SIGNED_IN | {ANONYMOUS}
 ALL_STAFF = frozenset({ADMINISTRATOR, AUDITOR, SUPERUSER, STAFF_ONLY})
 # ``staff_only`` is a commune officer of the probes' home commune: on the desk it may what they may.
 HOME_OFFICERS = frozenset({"commune_officer", STAFF_ONLY})
+# Imports from Excel (issue 10): survey lists by commune officers and reviewers, each in their territory;
+# updates by the roles that fill the stage forms (each row then passes that form's own checks).
+IMPORTERS = frozenset({"commune_officer", "reviewer", SUPERUSER, STAFF_ONLY})
+IMPORT_PAGES = IMPORTERS | {"commune_chairman", "finance_officer", "inspector"}
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,8 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "printing.documentkind": MANAGED,
     "desk.savedfilter": ModelAccess(view=NOBODY),
     "desk.surveydraft": ModelAccess(view=NOBODY),
+    "imports.importbatch": READ_ONLY,                     # imports are made on the desk; batches are records
+    "imports.importtemplate": ModelAccess(view=NOBODY),   # column mappings, saved from the desk
 }
 
 # ("app_label.model_name", action name) -> the ModelAccess column the action needs. ``delete_selected``
@@ -183,6 +189,15 @@ URL_RULES: dict[str, Rule] = {
     "desk:batch_download": Rule(NOBODY, NOBODY, "probe: another user's job file: nobody else gets it"),
     "desk:notifications": Rule(SIGNED_IN, SIGNED_IN, "personal: mark own notifications read"),
     "desk:report_time_in_stage": Rule(SIGNED_IN, NOBODY),
+    "desk:export_cases": Rule(SIGNED_IN, NOBODY, "the list with the filters, scoped like the queue"),
+    "desk:export_commune_list": Rule(SIGNED_IN, NOBODY, "probe: the home commune's list, scoped like the queue"),
+    # imports from Excel (login required; batches are seen by their importer and within territory)
+    "imports:upload": Rule(IMPORT_PAGES, IMPORTERS, "probe: upload a one-row survey list (a batch row is written)"),
+    "imports:mapping": Rule(IMPORT_PAGES, NOBODY, "probe: another officer's batch in the home commune: only "
+                                               "the importer starts its check"),
+    "imports:batch": Rule(IMPORT_PAGES, NOBODY, "probe: another officer's batch in the home commune"),
+    "imports:confirm": Rule(NOBODY, NOBODY, "probe: another officer's checked batch: only the importer confirms"),
+    "imports:report": Rule(IMPORT_PAGES, NOBODY, "probe: the report of another officer's batch in the home commune"),
     # admin site pages (staff only; a data role with is_staff sees an empty index and nothing else)
     "admin:index": Rule(ALL_STAFF, NOBODY),
     "admin:login": Rule(EVERYONE, EVERYONE, "the admin login form", gate=True),

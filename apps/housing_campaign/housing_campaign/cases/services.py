@@ -39,6 +39,7 @@ FORM_STAGES = {
 }
 SURVEY_FIELDS = ("strand", "support_type", "floor_area", "persons", "foundation", "frame_walls", "roof",
                  "remaining_lifespan_years", "surveyed_on", "survey_note", "village")
+_PART_CONDITIONS, _SUPPORT_TYPES = frozenset(PartCondition.values), frozenset(SupportType.values)  # checked per row
 CONFIRMATION_FIELDS = ("village_meeting_on", "village_meeting_agree", "village_meeting_total", "commune_list_number")
 
 
@@ -149,8 +150,10 @@ def _lock_national_ids() -> None:
 
 
 def household_clean(data: dict, *, campaign: Campaign | None = None, actor: Actor | None = None,
-                    exclude_pk: int | None = None) -> tuple[dict, dict[str, list[str]]]:
-    """The household's fields normalised (text, CCCD) and every problem with them."""
+                    exclude_pk: int | None = None,
+                    check_duplicate: bool = True) -> tuple[dict, dict[str, list[str]]]:
+    """The household's fields normalised (text, CCCD) and every problem with them. A bulk import checks
+    duplicate CCCDs itself, for the whole file in a few queries (``check_duplicate=False``)."""
     errors: dict[str, list[str]] = {}
     cleaned = {k: data[k] for k in HOUSEHOLD_FIELDS if k in data}
     for key, length in (("head_name", 120), ("ethnicity", 40), ("address", 300), ("phone", 20)):
@@ -163,8 +166,8 @@ def household_clean(data: dict, *, campaign: Campaign | None = None, actor: Acto
     except validators.InputError as exc:
         errors["national_id"] = [exc.message]
     else:
-        if message := national_id_duplicate_error(national_id=cleaned["national_id"], actor=actor,
-                                                  exclude_pk=exclude_pk):
+        if check_duplicate and (message := national_id_duplicate_error(national_id=cleaned["national_id"], actor=actor,
+                                                                    exclude_pk=exclude_pk)):
             errors["national_id"] = [message]
     commune = data.get("commune")
     if commune is None:
@@ -211,9 +214,9 @@ def survey_clean(campaign: Campaign, data: dict) -> tuple[dict, dict[str, list[s
     cleaned["remaining_lifespan_years"] = _int(data.get("remaining_lifespan_years"), "Niên hạn còn lại", errors,
                                                "remaining_lifespan_years", minimum=0, maximum=100, required=False)
     for key, label in (("foundation", "Nền, móng"), ("frame_walls", "Khung, tường"), ("roof", "Mái")):
-        if data.get(key) not in PartCondition.values:
+        if data.get(key) not in _PART_CONDITIONS:
             errors[key] = [f"Chưa chọn tình trạng {label.lower()}."]
-    if data.get("support_type") not in SupportType.values:
+    if data.get("support_type") not in _SUPPORT_TYPES:
         errors["support_type"] = ["Chưa chọn hình thức hỗ trợ (xây mới hoặc sửa chữa)."]
     strand = data.get("strand")
     if strand is None:
@@ -237,40 +240,87 @@ def _eligibility_for(case: HousingCase) -> tuple[list[dict], bool]:
     return results, eligibility.overall(results)
 
 
-@transaction.atomic
-def case_create(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
-                extra: dict | None = None) -> HousingCase:
-    """Open a case for a surveyed household. Refuses with every field's error, saving nothing."""
+def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
+                       extra: dict | None = None, workflow_fields: dict, extra_fields=None,
+                       check_existing: bool = True,
+                       also_roles: tuple[str, ...] = ()) -> tuple[dict, dict[str, list[str]], dict]:
+    """The survey values cleaned, every reason ``case_create`` would refuse, and the cleaned extra fields.
+    Shared with bulk imports, which check the existing case themselves, pass the extra-field definitions
+    once, and also let the roles in ``also_roles`` create cases in their territory."""
     survey, errors = survey_clean(campaign, data)
     if not commune_in_campaign(campaign, household.commune):
         errors["commune"] = [f"{household.commune.name} không thuộc địa bàn của chương trình {campaign.name}."]
     if survey_round is None or survey_round.campaign_id != campaign.id:
         errors["survey_round"] = ["Đợt rà soát không thuộc chương trình này."]
-    if HousingCase.objects.filter(campaign=campaign, household=household).exists():
+    if check_existing and HousingCase.objects.filter(campaign=campaign, household=household).exists():
         errors["household"] = [f"Hộ {household.head_name} ({household.code}) đã có hồ sơ trong chương trình này."]
     try:
-        extra_clean = extra_values_clean(doctype=DOCTYPE, values=extra or {})
+        extra_clean = extra_values_clean(doctype=DOCTYPE, values=extra or {}, fields=extra_fields)
     except ServiceError as exc:
         errors.update(exc.errors)
         extra_clean = {}
     commune = household.commune
     successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
-    workflow_fields = engine.initial_workflow_fields(DOCTYPE)
     initial = engine.compiled(workflow_fields["workflow"].id).states[workflow_fields["state"]]
-    if "commune" not in errors and actor.authority_for(initial.edit_roles, commune.path,
+    if "commune" not in errors and actor.authority_for({*initial.edit_roles, *also_roles}, commune.path,
                                                        successor.path if successor else "") is None:
         errors["commune"] = [f"Bạn không có quyền lập hồ sơ tại {commune.name}."]
-    if errors:
-        raise validation_error(errors)
+    return survey, errors, extra_clean
+
+
+def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey_round, survey: dict,
+               extra_clean: dict, code: str, workflow_fields: dict, norms: dict | None = None,
+               eligibility_memo: dict | None = None) -> HousingCase:
+    """The unsaved case exactly as ``case_create`` makes it from cleaned survey values: initial workflow
+    state and stage, units now and after 2025, priority, eligibility with reasons, support amount. For
+    bulk imports, ``norms`` ({(strand_id, support_type): amount}, from ``support_norms_today``) spares one
+    query per case, and ``eligibility_memo`` reuses the rules' verdict for identical inputs (the rules are
+    a pure function of them)."""
+    commune = household.commune
+    successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
     case = HousingCase(
-        code=f"{campaign.code.upper()}-{sequence_next(key=f'case:{campaign.code}'):06d}",
-        campaign=campaign, household=household, survey_round=survey_round, commune=commune,
+        code=code, campaign=campaign, household=household, survey_round=survey_round, commune=commune,
         commune_2025=successor, unit_path=commune.path if commune.system == AdminUnit.System.LEGACY else "",
-        unit_2025_path=successor.path if successor else "", village=data.get("village") or household.village,
+        unit_2025_path=successor.path if successor else "", village=survey.get("village") or household.village,
         priority=priority_of(household), extra=extra_clean, created_by=actor.user, **workflow_fields,
         **{k: survey.get(k) for k in SURVEY_FIELDS if k != "village"})
-    case.eligibility, case.is_eligible = _eligibility_for(case)
-    case.support_amount = support_norm_amount(case=case)
+    if eligibility_memo is None:
+        case.eligibility, case.is_eligible = _eligibility_for(case)
+    else:
+        key = (household.category, household.split_on, household.earlier_support, household.land_status,
+               case.floor_area, case.persons, case.foundation, case.frame_walls, case.roof,
+               case.remaining_lifespan_years, case.surveyed_on if household.split_on else None)  # date: split rule
+        if key not in eligibility_memo:
+            eligibility_memo[key] = _eligibility_for(case)
+        case.eligibility, case.is_eligible = eligibility_memo[key]
+    case.support_amount = (support_norm_amount(case=case) if norms is None
+                           else norms.get((case.strand_id, case.support_type), 0))
+    return case
+
+
+def support_norms_today(campaign: Campaign) -> dict[tuple[int, str], int]:
+    """{(strand id, support type): amount} of the norms valid today, as ``support_norm_amount`` picks them."""
+    today = timezone.localdate()
+    result: dict[tuple[int, str], int] = {}
+    for norm in SupportNorm.objects.filter(strand__campaign=campaign, valid_from__lte=today).order_by("valid_from"):
+        result[(norm.strand_id, norm.support_type)] = norm.amount
+    return result
+
+
+@transaction.atomic
+def case_create(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
+                extra: dict | None = None) -> HousingCase:
+    """Open a case for a surveyed household. Refuses with every field's error, saving nothing."""
+    workflow_fields = engine.initial_workflow_fields(DOCTYPE)
+    survey, errors, extra_clean = case_create_errors(
+        actor=actor, campaign=campaign, household=household, survey_round=survey_round, data=data, extra=extra,
+        workflow_fields=workflow_fields)
+    if errors:
+        raise validation_error(errors)
+    case = case_build(actor=actor, campaign=campaign, household=household, survey_round=survey_round,
+                      survey={**survey, "village": data.get("village")}, extra_clean=extra_clean,
+                      workflow_fields=workflow_fields,
+                      code=f"{campaign.code.upper()}-{sequence_next(key=f'case:{campaign.code}'):06d}")
     try:
         with transaction.atomic():
             case.save()
@@ -410,6 +460,30 @@ def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decisio
                  changes={"funding": [None, f"{FundingSource(source).label}: {format_vnd(value)}"]},
                  data={"funding_line": line.pk})
     return line
+
+
+@transaction.atomic
+def case_update_approval(*, actor: Actor, case_id: int, decision_number: str,
+                         decision_date: dt.date | None) -> HousingCase:
+    """The funding decision's number and date on their own (the funding form sets them with the first
+    funding line; updates by import set them alone), open only while the case is in the funding stage."""
+    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
+    _require_form_open(actor, case, "funding")
+    errors: dict[str, list[str]] = {}
+    number = validators.normalize_text(decision_number or "", max_length=200)
+    if not number:
+        errors["approval_decision_number"] = ["Chưa nhập số quyết định."]
+    elif len(number) > 60:
+        errors["approval_decision_number"] = [f"Số quyết định dài tối đa 60 ký tự (đang có {len(number)})."]
+    if decision_date and decision_date > timezone.localdate():
+        errors["approval_decision_date"] = ["Ngày quyết định không được sau ngày hôm nay."]
+    if errors:
+        raise validation_error(errors)
+    before = {"approval_decision_number": case.approval_decision_number,
+              "approval_decision_date": case.approval_decision_date}
+    case.approval_decision_number, case.approval_decision_date = number, decision_date
+    _record_changes(actor, case, before, list(before))
+    return case
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ DOMAIN_APPS = [
     "housing_campaign.certificates",
     "housing_campaign.desk",
     "housing_campaign.public",
+    "housing_campaign.imports",
     "housing_campaign.site",
 ]
 
@@ -162,6 +163,12 @@ TRUSTED_PROXIES = SITE_CONFIG.raw.get("site", {}).get("trusted_proxies", [])
 VERIFY_RATE_LIMIT_PER_MINUTE = int(os.environ.get("VERIFY_RATE_LIMIT_PER_MINUTE", "60"))
 # Bounds on administrator-written templates and conditions (core/limits.py DEFAULTS; site [limits] table).
 EVAL_LIMITS = SITE_CONFIG.raw.get("limits", {})
+
+# Imports of survey lists ([imports] in site_config.toml, or the environment): a province's whole list fits.
+_imports = SITE_CONFIG.raw.get("imports", {})
+IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", _imports.get("max_mb", 50)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", _imports.get("max_rows", 300_000)))
+IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", _imports.get("max_unzipped_mb", 600)))
 
 LOGGING = {
     "version": 1,

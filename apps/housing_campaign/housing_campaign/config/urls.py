@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("desk/imports/", include("housing_campaign.imports.urls")),
     path("desk/", include("housing_campaign.desk.urls")),
     path("", include("housing_campaign.public.urls")),
 ]

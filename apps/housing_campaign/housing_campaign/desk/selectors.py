@@ -44,6 +44,7 @@ class QueueFilters:
     overdue: bool = False
     q: str = ""
     extra: tuple = ()  # ((code, value), ...) for administrator-defined choice and yes/no fields
+    batch: str = ""  # cases created by one import batch
 
     @classmethod
     def from_request(cls, data) -> QueueFilters:
@@ -61,7 +62,7 @@ class QueueFilters:
                    unit=text("unit", 80), stage=text("stage", 30), state=text("state", 60),
                    strand=str(strand) if strand else "", support_type=text("support_type", 20),
                    category=text("category", 20), overdue=text("overdue") in ("1", "on", "true"), q=text("q"),
-                   extra=tuple(sorted(extra)))
+                   extra=tuple(sorted(extra)), batch=str(query_id(text("batch", 20)) or ""))
 
     def key(self) -> str:
         return hashlib.sha1(repr(sorted(self.__dict__.items())).encode()).hexdigest()
@@ -95,6 +96,11 @@ def queue_queryset(actor: Actor, filters: QueueFilters, *, with_stage: bool = Tr
                 qs = qs.filter(**{f"extra__{code}": value == "true"})
             elif kinds.get(code) == "choice":
                 qs = qs.filter(**{f"extra__{code}": value})
+    if filters.batch.isdigit():
+        from housing_campaign.core.models import DocumentEvent
+
+        qs = qs.filter(pk__in=DocumentEvent.objects.filter(
+            doctype="housing_case", kind="created", data__import_batch=int(filters.batch)).values("object_id"))
     if filters.q:
         text = filters.q
         cond = Q(code__iexact=text) | Q(household__head_name__icontains=text)

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import case, documents, queue, reports, survey
+from .views import case, documents, exports, queue, reports, survey
 
 app_name = "desk"
 urlpatterns = [
     path("", queue.queue, name="queue"),
+    path("export.xlsx", exports.export_cases, name="export_cases"),
+    path("export/commune-list.xlsx", exports.export_commune_list, name="export_commune_list"),
     path("filters/save/", queue.save_filter, name="save_filter"),
     path("filters/<int:pk>/delete/", queue.delete_filter, name="delete_filter"),
     path("bulk/", queue.bulk, name="bulk"),
