@@ -35,12 +35,12 @@ doc_events: dict[str, dict[str, list[str]]] = {
 side_effects = {
     "evaluate_eligibility": {
         "label": "Kiểm tra lại điều kiện hỗ trợ",
-        "handler": "housing_campaign.cases.services.case_side_effect_evaluate_eligibility",
+        "handler": "housing_campaign.cases.side_effects.case_side_effect_evaluate_eligibility",
         "doctypes": ["housing_case"],
     },
     "apply_support_norm": {
         "label": "Áp mức hỗ trợ theo định mức",
-        "handler": "housing_campaign.cases.services.case_side_effect_apply_norm",
+        "handler": "housing_campaign.cases.side_effects.case_side_effect_apply_norm",
         "doctypes": ["housing_case"],
     },
     "issue_certificate": {

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +24,7 @@ from housing_campaign.workflow import engine
 from . import eligibility
 from .models import Acceptance, Attachment, FundingLine, HousingCase, PartCondition, Priority, ProgressEntry
 from .selectors import case_get_for_actor
+from .uploads import inspect_upload, stored_name
 
 DOCTYPE = HousingCase.DOCTYPE
 
@@ -232,7 +232,7 @@ def survey_errors(campaign: Campaign, data: dict) -> dict[str, list[str]]:
     return survey_clean(campaign, data)[1]
 
 
-def _eligibility_for(case: HousingCase) -> tuple[list[dict], bool]:
+def eligibility_for(case: HousingCase) -> tuple[list[dict], bool]:
     results = eligibility.evaluate_case(
         campaign=case.campaign, household=case.household, floor_area=case.floor_area, persons=case.persons,
         foundation=case.foundation, frame_walls=case.frame_walls, roof=case.roof,
@@ -285,13 +285,13 @@ def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey
         priority=priority_of(household), extra=extra_clean, created_by=actor.user, **workflow_fields,
         **{k: survey.get(k) for k in SURVEY_FIELDS if k != "village"})
     if eligibility_memo is None:
-        case.eligibility, case.is_eligible = _eligibility_for(case)
+        case.eligibility, case.is_eligible = eligibility_for(case)
     else:
         key = (household.category, household.split_on, household.earlier_support, household.land_status,
                case.floor_area, case.persons, case.foundation, case.frame_walls, case.roof,
                case.remaining_lifespan_years, case.surveyed_on if household.split_on else None)  # date: split rule
         if key not in eligibility_memo:
-            eligibility_memo[key] = _eligibility_for(case)
+            eligibility_memo[key] = eligibility_for(case)
         case.eligibility, case.is_eligible = eligibility_memo[key]
     case.support_amount = (support_norm_amount(case=case) if norms is None
                            else norms.get((case.strand_id, case.support_type), 0))
@@ -401,7 +401,7 @@ def case_update_survey(*, actor: Actor, case_id: int, data: dict, extra: dict | 
         if key in data:
             setattr(case, key, survey[key])
     case.extra = extra_clean
-    case.eligibility, case.is_eligible = _eligibility_for(case)
+    case.eligibility, case.is_eligible = eligibility_for(case)
     case.support_amount = support_norm_amount(case=case)
     _record_changes(actor, case, before, [f for f in fields if f not in ("eligibility",)])
     return case
@@ -580,65 +580,7 @@ def handover_record(*, actor: Actor, case_id: int, handed_over_on: dt.date | Non
     return case
 
 
-# ---------------------------------------------------------------------------- uploads
-def _exif_info(image) -> dict:
-    """Capture time and GPS from EXIF, kept with the photo as field evidence. EXIF is whatever the
-    file says: anything unreadable or implausible is left out, never an error."""
-    info: dict = {}
-    try:
-        exif = image.getexif()
-        sub = exif.get_ifd(0x8769) if exif else {}
-        gps = exif.get_ifd(0x8825) if exif else {}
-        raw_time = sub.get(0x9003) or exif.get(0x0132)
-    except Exception:  # noqa: BLE001 - a photo without readable EXIF is still a photo
-        return info
-    if raw_time:
-        try:
-            naive = dt.datetime.strptime(str(raw_time).strip("\x00").strip()[:19], "%Y:%m:%d %H:%M:%S")
-            if naive.year >= validators.EARLIEST_EVENT_DATE.year:
-                info["taken_at"] = timezone.make_aware(naive)
-        except (ValueError, OverflowError):
-            pass
-    if gps and 2 in gps and 4 in gps:
-        def to_deg(values, ref, limit):
-            d, m, s = (float(v) for v in values)
-            deg = d + m / 60 + s / 3600
-            if not -limit <= deg <= limit:  # also false for NaN
-                raise ValueError(deg)
-            return -deg if ref in ("S", "W") else deg
-        try:
-            latitude, longitude = to_deg(gps[2], gps.get(1, "N"), 90), to_deg(gps[4], gps.get(3, "E"), 180)
-            info.update(latitude=latitude, longitude=longitude)
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-            pass
-    return info
-
-
-def inspect_upload(upload: UploadedFile, *, photo_only: bool = False) -> dict:
-    """What the file really is, by its content (core.validators.upload_inspect: size, type, image pixel
-    limits read from the header before decoding, PDFs opened). Returns what was learnt of it."""
-    name = upload.name or "tệp"
-    upload.seek(0)
-    data = upload.read(settings.MAX_UPLOAD_BYTES + 1)  # enough to know it is too large, never more
-    upload.seek(0)
-    try:
-        found = validators.upload_inspect(data, name, max_bytes=settings.MAX_UPLOAD_BYTES, images_only=photo_only,
-                                          size=upload.size)
-    except validators.InputError as exc:
-        raise ServiceError(exc.message, code=ErrorCode.UPLOAD_REJECTED) from None
-    info = {"kind": Attachment.Kind.FILE, "content_type": found["content_type"], "extension": found["extension"]}
-    if "image" in found:
-        with found["image"] as image:
-            info.update(kind=Attachment.Kind.PHOTO, **_exif_info(image))
-    return info
-
-
-def _stored_name(upload: UploadedFile, info: dict) -> str:
-    """The name the file is stored under ends with the extension of what it really is."""
-    stem = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0][:80] or "tep"
-    return f"{stem}{info.get('extension', '')}"
-
-
+# ---------------------------------------------------------------------------- attachments
 def _attachment_save(actor: Actor, case: HousingCase, upload: UploadedFile, info: dict, *, stage: str,
                      caption: str = "", progress: ProgressEntry | None = None) -> Attachment:
     attachment = Attachment(case=case, stage=stage, kind=info["kind"],
@@ -647,7 +589,7 @@ def _attachment_save(actor: Actor, case: HousingCase, upload: UploadedFile, info
                             caption=validators.normalize_text(caption, max_length=300),
                             taken_at=info.get("taken_at"), latitude=info.get("latitude"),
                             longitude=info.get("longitude"), progress=progress, uploaded_by=actor.user)
-    attachment.file.save(_stored_name(upload, info), upload, save=False)
+    attachment.file.save(stored_name(upload, info), upload, save=False)
     attachment.save()
     event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.ATTACHMENT, actor=actor.user,
                  comment=caption, data={"attachment": attachment.pk, "name": attachment.original_name,
@@ -663,25 +605,6 @@ def attachment_add(*, actor: Actor, case_id: int, upload: UploadedFile, caption:
         raise ServiceError(reason, code=ErrorCode.FIELD_LOCKED)
     info = inspect_upload(upload)
     return _attachment_save(actor, case, upload, info, stage=case.stage, caption=caption)
-
-
-# ---------------------------------------------------------------------------- side effects (hooks.py)
-def case_side_effect_evaluate_eligibility(*, doctype: str, ids: list[int], actor_id: int) -> None:
-    cases = list(HousingCase.objects.filter(pk__in=ids).select_related("campaign", "household"))
-    for case in cases:
-        case.eligibility, case.is_eligible = _eligibility_for(case)
-    HousingCase.objects.bulk_update(cases, ["eligibility", "is_eligible"], batch_size=500)
-
-
-def case_side_effect_apply_norm(*, doctype: str, ids: list[int], actor_id: int) -> None:
-    """Set the support level from the campaign's norms (the latest valid today): one UPDATE per norm."""
-    today = timezone.localdate()
-    norms = {}
-    for norm in SupportNorm.objects.filter(valid_from__lte=today).order_by("valid_from"):
-        norms[(norm.strand_id, norm.support_type)] = norm.amount
-    for (strand_id, support_type), amount in norms.items():
-        (HousingCase.objects.filter(pk__in=ids, strand_id=strand_id, support_type=support_type)
-         .exclude(support_amount=amount).update(support_amount=amount))
 
 
 @transaction.atomic
