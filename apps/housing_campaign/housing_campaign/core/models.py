@@ -132,24 +132,25 @@ class SideEffectJob(models.Model):
         FAILED = "failed", _("Lỗi, đã dừng thử lại")
         SPLIT = "split", _("Tách theo từng hồ sơ")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    name = models.CharField(max_length=200)  # the side effect's name, or the event
-    handler = models.CharField(max_length=200)  # dotted path resolved when the job runs
-    doctype = models.CharField(max_length=40)
-    object_id = models.BigIntegerField(null=True, blank=True)  # set when the job concerns one document
-    object_ids = models.JSONField(default=list)
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    name = models.CharField("tác vụ", max_length=200)  # the side effect's name, or the event
+    handler = models.CharField("hàm xử lý", max_length=200)  # dotted path resolved when the job runs
+    doctype = models.CharField("loại hồ sơ", max_length=40)
+    object_id = models.BigIntegerField("mã hồ sơ (id)", null=True, blank=True)  # when it concerns one document
+    object_ids = models.JSONField("các hồ sơ (id)", default=list)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    payload = models.JSONField(default=dict, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    max_attempts = models.PositiveIntegerField(default=5)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+                              related_name="+", verbose_name="người thực hiện")
+    payload = models.JSONField("dữ liệu", default=dict, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+                               verbose_name="tác vụ gốc")
+    status = models.CharField("tình trạng", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField("số lần đã chạy", default=0)
+    max_attempts = models.PositiveIntegerField("số lần chạy tối đa", default=5)
+    next_attempt_at = models.DateTimeField("chạy lại lúc", null=True, blank=True)
+    last_error = models.TextField("lỗi gần nhất", blank=True)
+    created_at = models.DateTimeField("tạo lúc", default=timezone.now)
+    started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"]),

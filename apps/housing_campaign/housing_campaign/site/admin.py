@@ -47,8 +47,8 @@ class SideEffectJobAdmin(BaseAdmin):
     """What ran after each change, what failed and why; an administrator can ask for another attempt
     (the one change allowed: every field is read-only)."""
 
-    list_display = ("created_at", "name", "doctype", "object_id", "documents", "status", "attempts",
-                    "next_attempt_at", "short_error")
+    list_display = ("created_at", "label", "document", "documents", "status", "attempts", "next_attempt_at",
+                    "short_error")
     list_filter = ("status", "kind", "name", "doctype")
     search_fields = ("=object_id", "last_error")
     date_hierarchy = "created_at"
@@ -63,6 +63,22 @@ class SideEffectJobAdmin(BaseAdmin):
         from housing_campaign.cases.selectors import cases_visible
 
         return qs.filter(doctype="housing_case", object_id__in=cases_visible(actor_for(request.user)).values("pk"))
+
+    @admin.display(description="tác vụ", ordering="name")
+    def label(self, obj):
+        from housing_campaign.core.hookspec import side_effect_specs
+
+        spec = side_effect_specs().get(obj.name)
+        return spec["label"] if spec and obj.kind == obj.Kind.SIDE_EFFECT else obj.name
+
+    @admin.display(description="hồ sơ", ordering="object_id")
+    def document(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if obj.doctype == "housing_case" and obj.object_id:
+            return format_html('<a href="{}">{}</a>', reverse("desk:case", args=[obj.object_id]), obj.object_id)
+        return obj.object_id or "—"
 
     @admin.display(description="số hồ sơ")
     def documents(self, obj):
