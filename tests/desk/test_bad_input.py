@@ -358,3 +358,18 @@ def test_new_survey_form_fuzzed(people, campaign):
             assert response.status_code in (302, 400), (field, value)
     stored = list(Household.objects.values_list("head_name", "phone", "ethnicity"))
     assert stored and not any("\x00" in text for row in stored for text in row)
+
+
+def test_survey_note_is_bounded_and_migrate_target_never_500(people, campaign):
+    from housing_campaign.cases.services import SURVEY_NOTE_MAX, survey_clean
+    from housing_campaign.workflow.models import WorkflowDefinition
+    from tests.conftest import survey_data
+
+    _, errors = survey_clean(campaign, survey_data(campaign, survey_note="x" * (SURVEY_NOTE_MAX + 1)))
+    assert "Ghi chú dài tối đa 4.000 ký tự" in errors["survey_note"][0]
+    client = Client()
+    client.force_login(people.admin)
+    definition = WorkflowDefinition.objects.filter(doctype="housing_case").first()
+    for target in ("abc", "NaN", "1.5", "0x10", "%00", "9" * 30):
+        response = client.get(reverse("admin:workflow_migrate", args=[definition.pk]) + f"?target={target}")
+        assert response.status_code == 200, target

@@ -35,3 +35,16 @@ def test_issued_nomination_document_is_refused_outside_the_territory(people, cam
     client.force_login(people.admin)  # the province's administrator
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_default_preview_of_a_commune_list_renders(people, campaign):
+    """Legacy and 2025 communes may share a code: the preview's example must find the commune with cases."""
+    from tests.conftest import advance, new_case
+
+    advance(people, new_case(people, campaign), "posting")
+    client = Client()
+    client.force_login(people.admin)
+    for code in ("support_list_decision", "public_posting_list"):
+        fmt = PrintFormat.objects.get(code=code)
+        response = client.get(reverse("admin:printing_preview", args=[fmt.pk]) + "?as=html")
+        assert response.status_code == 200, response.content.decode()[:300]

@@ -111,3 +111,10 @@ def test_whole_definition_check_has_one_time_budget(reference_data, settings):
     problems = definitions.definition_problems(data)
     assert time.perf_counter() - start < 1.5
     assert any("chạy quá thời gian cho phép (0,3 giây)" in p for p in problems)
+
+
+def test_deeply_nested_condition_has_a_message(reference_data):
+    from housing_campaign.workflow.conditions import condition_problems
+
+    problems = condition_problems("housing_case", "not " * 3000 + "True")
+    assert problems and "lồng nhau quá sâu" in problems[0]

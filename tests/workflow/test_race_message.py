@@ -77,3 +77,17 @@ def test_approve_and_return_race_on_postgres(people, campaign):
         t.join()
     losses = [o for o in results.values() if isinstance(o, ServiceError)]
     assert len(losses) == 1 and losses[0].code == "stale_state", [str(o) for o in results.values()]
+
+
+def test_a_stale_page_without_expected_state_is_told_the_case_moved_on(people, campaign):
+    """The probe of the review: one reviewer approves; a second, on a page opened before, sends "return"
+    without the state it saw. It is told the case moved on, not that only finance officers may act."""
+    case = advance(people, new_case(people, campaign), "eligibility_review")
+    second_reviewer = make_user("reviewer2", "reviewer", "610")
+    engine.document_transition(actor=people.actor(second_reviewer), doctype="housing_case", object_id=case.pk,
+                               action="approve")
+    with pytest.raises(ServiceError) as exc:
+        engine.document_transition(actor=people.actor(people.reviewer), doctype="housing_case", object_id=case.pk,
+                                   action="return", comment="Thiếu ảnh")
+    assert exc.value.code == "stale_state" and "vừa được chuyển sang" in exc.value.message
+    assert "Cán bộ tài chính" not in exc.value.message

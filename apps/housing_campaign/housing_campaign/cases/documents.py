@@ -81,7 +81,10 @@ def case_list_context(cases, *, campaign, commune=None, title: str = "") -> dict
 
 def case_list_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
     """A commune's list (by commune code) inside the actor's territory."""
-    commune = AdminUnit.objects.filter(code=reference, level="commune").select_related("parent").first()
+    # Legacy and 2025 units may share a code: the commune meant is the one with cases the actor sees.
+    commune = (AdminUnit.objects.filter(code=reference, level="commune",
+                                        pk__in=cases_visible(actor).values("commune_id"))
+               .select_related("parent").first())
     cases = (cases_visible(actor).filter(commune=commune, stage__in=LIST_STAGES)
              .select_related("household", "strand", "village", "campaign").order_by("priority", "code"))
     first = cases.first()

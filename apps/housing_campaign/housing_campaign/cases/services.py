@@ -12,7 +12,7 @@ from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, FundingSource, SupportNorm, SupportType
 from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
-from housing_campaign.core.formatting import format_vnd
+from housing_campaign.core.formatting import format_number, format_vnd
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.services import event_record, sequence_next
 from housing_campaign.extrafields.services import extra_values_clean
@@ -40,6 +40,7 @@ FORM_STAGES = {
 SURVEY_FIELDS = ("strand", "support_type", "floor_area", "persons", "foundation", "frame_walls", "roof",
                  "remaining_lifespan_years", "surveyed_on", "survey_note", "village")
 _PART_CONDITIONS, _SUPPORT_TYPES = frozenset(PartCondition.values), frozenset(SupportType.values)  # checked per row
+SURVEY_NOTE_MAX = 4000
 CONFIRMATION_FIELDS = ("village_meeting_on", "village_meeting_agree", "village_meeting_total", "commune_list_number")
 
 
@@ -224,7 +225,11 @@ def survey_clean(campaign: Campaign, data: dict) -> tuple[dict, dict[str, list[s
     elif strand.campaign_id != campaign.id:
         errors["strand"] = ["Nguồn hỗ trợ không thuộc chương trình này."]
     cleaned["surveyed_on"] = _date(data.get("surveyed_on"), "Ngày rà soát", errors, "surveyed_on")
-    cleaned["survey_note"] = validators.normalize_text(data.get("survey_note"), multiline=True)
+    note = validators.normalize_text(data.get("survey_note"), multiline=True)
+    if len(note) > SURVEY_NOTE_MAX:
+        errors["survey_note"] = [f"Ghi chú dài tối đa {format_number(SURVEY_NOTE_MAX)} ký tự "
+                                 f"(đang có {format_number(len(note))})."]
+    cleaned["survey_note"] = note
     return cleaned, errors
 
 

@@ -17,6 +17,7 @@ from housing_campaign.accounts.models import Role
 from housing_campaign.accounts.selectors import actor_for, scope
 from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ServiceError
+from housing_campaign.core.validators import query_id
 
 from . import definitions, engine, registry
 from .conditions import ConditionError, condition_problems, evaluate
@@ -269,7 +270,8 @@ class WorkflowDefinitionAdmin(BaseAdmin):
         source = get_object_or_404(WorkflowDefinition, pk=pk)
         model = registry.model_for(source.doctype)
         targets = WorkflowDefinition.objects.filter(doctype=source.doctype).exclude(pk=source.pk)
-        target = targets.filter(pk=request.POST.get("target") or request.GET.get("target") or 0).first() \
+        target_id = query_id(request.POST.get("target") or request.GET.get("target"))  # never raises
+        target = (targets.filter(pk=target_id).first() if target_id is not None else None) \
             or targets.filter(is_active=True).first()
         in_scope = scope(model.objects.filter(workflow=source), actor_for(request.user))  # the user's territory
         in_use = list(in_scope.values_list("state", flat=True).distinct())

@@ -55,8 +55,10 @@ def _parse(expression: str) -> ast.Expression:
         return ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
         raise ConditionError(f"Điều kiện không đúng cú pháp: {exc.msg} (cột {exc.offset})") from None
-    except (ValueError, RecursionError, MemoryError) as exc:
-        raise ConditionError(f"Điều kiện không đọc được: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ConditionError("Điều kiện lồng nhau quá sâu hoặc quá dài, không đọc được; hãy viết gọn lại.") from None
+    except ValueError as exc:
+        raise ConditionError(f"Điều kiện không đọc được: {exc or 'ký tự không hợp lệ'}") from None
 
 
 def condition_names(expression: str) -> set[str]:

@@ -282,6 +282,7 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
     stale-state conflict) instead of a refusal computed against a state the user never saw."""
     model = registry.model_for(doctype)
     seen = dict(model.objects.filter(pk__in=ids).values_list("pk", "state"))
+    explicit = expected_states
     expected_states = {**seen, **(expected_states or {})}
     docs = _lock(model, ids, actor)
     now = timezone.now()
@@ -292,6 +293,8 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
         verdict = _judge(actor, doctype, docs.get(object_id), object_id, action, comment,
                          expected_states.get(object_id))
         if isinstance(verdict, Outcome):
+            if not verdict.ok and len(ids) == 1 and object_id not in (explicit or {}):
+                verdict = _moved_on(actor, doctype, docs.get(object_id), action) or verdict
             outcomes[object_id] = verdict
         else:
             doc, t, acting_for, is_vote = verdict
@@ -323,6 +326,24 @@ def _judge(actor: Actor, doctype: str, doc, object_id: int, action: str, comment
         # The most specific reason names the error; the message gives them all.
         return Outcome(object_id, False, reasons[-1][0], " ".join(m for _, m in reasons), doc.state)
     return doc, t, acting_for, t.quorum > 1 and len(votes or ()) + 1 < t.quorum
+
+
+def _moved_on(actor: Actor, doctype: str, doc, action: str) -> Outcome | None:
+    """A refused action sent without the state the user saw: when the document has just left a state
+    from which this actor could take this action, the honest answer is that it moved on (the loser of a
+    race between "approve" and "return"), not a refusal computed against a state the user never saw."""
+    if doc is None:
+        return None
+    last = (DocumentEvent.objects.filter(doctype=doctype, object_id=doc.pk, kind=DocumentEvent.Kind.TRANSITION,
+                                         to_state=doc.state).order_by("-at", "-id").values_list("from_state", flat=True)
+            .first())
+    spec = compiled(doc.workflow_id)
+    before = spec.transitions.get((last, action)) if last else None
+    if before is None or not any(set(before.roles) & a.roles for a in actor.all_authorities):
+        return None
+    return Outcome(doc.pk, False, ErrorCode.STALE_STATE,
+                   f"Hồ sơ vừa được chuyển sang “{spec.state_label(doc.state)}” lúc {format_date(doc.state_since)}; "
+                   "thao tác của bạn không được áp dụng. Hãy xem lại hồ sơ.", doc.state)
 
 
 def _record_votes(actor: Actor, doctype: str, to_vote: list[Decision], comment: str, now) -> dict[int, Outcome]:

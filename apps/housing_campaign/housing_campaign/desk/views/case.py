@@ -128,7 +128,8 @@ def case_form(request, pk, name):
 
 def _apply_form(actor, case, name, form, request):
     data = form.cleaned_data
-    expected = request.POST.get("lock_version")
+    # The desk's forms always carry the version they were opened on: a form without one is stale.
+    expected = request.POST.get("lock_version") or "?"
     if name == "survey":
         case_services.case_update_survey(actor=actor, case_id=case.pk, data=parse_survey(form),
                                          extra=extra_values_from(request.POST), expected_lock_version=expected)
