@@ -11,7 +11,7 @@ from housing_campaign.cases.selectors import cases_visible
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.printing.contexts import in_vietnamese, qr_data_uri
 
-from .services import verify_url
+from .tokens import verify_url
 
 
 @in_vietnamese

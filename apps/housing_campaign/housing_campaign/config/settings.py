@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "housing_campaign.core.scheduler.SchedulerMiddleware",
+    "housing_campaign.core.middleware.SchedulerMiddleware",
 ]
 # Scheduled jobs (hooks.scheduler_events) run in-process unless a Celery broker is configured.
 RUN_SCHEDULES_IN_PROCESS = os.environ.get("RUN_SCHEDULES_IN_PROCESS", "1") == "1"

@@ -1,22 +1,18 @@
 """In-process scheduling of ``hooks.scheduler_events`` for the single-machine default (no broker): the
 first request after a job falls due starts it on a background thread; the row lock makes sure only
-one process runs it. With a Celery broker configured, beat schedules the same jobs instead.
-Jobs are named by their dotted path."""
+one process runs it (core.middleware.SchedulerMiddleware). With a Celery broker configured, beat
+schedules the same jobs instead. Jobs are named by their dotted path."""
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .hookspec import get_attr, scheduled_jobs
 
 logger = logging.getLogger(__name__)
-CHECK_EVERY_SECONDS = 60
-_last_check = 0.0
 
 
 def due_jobs(now: dt.datetime | None = None) -> list[str]:
@@ -53,32 +49,3 @@ def run_job_if_due(name: str) -> bool:
     result = get_attr(name)()
     ScheduledRun.objects.filter(name=name).update(last_result=str(result)[:300])
     return True
-
-
-def maybe_run_due() -> None:
-    global _last_check
-    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True) or not getattr(settings, "RUN_SCHEDULES_IN_PROCESS",
-                                                                              True):
-        return
-    if time.monotonic() - _last_check < CHECK_EVERY_SECONDS:
-        return
-    _last_check = time.monotonic()
-    try:
-        names = due_jobs()
-    except Exception:  # noqa: BLE001 - never let scheduling break a request (e.g. before migrate)
-        logger.exception("Could not check scheduled jobs")
-        return
-    from .jobs import enqueue
-
-    for name in names:
-        enqueue("housing_campaign.core.scheduler.run_job_if_due", background=True, name=name)
-
-
-class SchedulerMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        maybe_run_due()
-        return response

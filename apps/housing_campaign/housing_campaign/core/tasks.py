@@ -1,12 +1,12 @@
 """Celery tasks: one generic runner, and the scheduled-job runner used by beat."""
 from celery import shared_task
 
-from .jobs import run_job
+from .hookspec import get_attr
 
 
 @shared_task(name="housing_campaign.run_job")
 def run_job_task(path: str, kwargs: dict) -> None:
-    run_job(path, kwargs)
+    get_attr(path)(**kwargs)
 
 
 @shared_task(name="housing_campaign.run_scheduled")
