@@ -10,6 +10,8 @@ only" was chosen. A report workbook lists every row with its status and reasons.
 """
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import logging
 import time
@@ -20,13 +22,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType, SurveyRound
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase, PartCondition
-from housing_campaign.core.bulk import bulk_insert
+from housing_campaign.core.bulk import InstanceBuilder, bulk_insert
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import created_event
 from housing_campaign.core.models import BackgroundJob, DocumentEvent
@@ -202,6 +205,8 @@ class SurveyContext:
         self._village_new: dict[tuple[int, str], Village] = {}
         self.eligibility_memo: dict = {}
         self.cell_cache: dict = {}
+        self.case_checks: dict = {}  # ``_case_checks``: the form's answer per distinct value
+        self.new_household = InstanceBuilder(Household)
         self._communes_found: dict = {}
 
     def commune_for(self, raw_commune, raw_district) -> tuple[AdminUnit, str | None]:
@@ -313,7 +318,7 @@ class _Row:
     def raw(self, key: str):
         index = self.columns.get(key)
         value = self.values[index] if index is not None and index < len(self.values) else None
-        if cells.is_blank(value) and key in self.defaults:
+        if key in self.defaults and cells.is_blank(value):
             return self.defaults[key]
         return value
 
@@ -466,11 +471,8 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
     hh_clean, shared = case_services.household_clean(hh_data, campaign=ctx.campaign, check_duplicate=False)
     household = survey = None
     if commune is not None:
-        household = Household(code="", commune=commune, **hh_clean)
-        survey, errors, extra_clean = case_services.case_create_errors(
-            actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
-            data=case_data, extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields,
-            check_existing=False, also_roles=IMPORT_ROLES)
+        household = ctx.new_household(code="", commune=commune, **hh_clean)
+        survey, errors, extra_clean = _case_checks(ctx, household, case_data, extra)
         shared.update(errors)
     for key, messages in shared.items():
         field_key = f"extra:{key[len('extra__'):]}" if key.startswith("extra__") else key
@@ -485,6 +487,55 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         survey={**survey, "village": village}, extra_clean=extra_clean, code="", workflow_fields=ctx.workflow_fields,
         norms=ctx.norms, eligibility_memo=ctx.eligibility_memo)
     return household, case, hh_clean["national_id"]
+
+
+def _memo_key(value):
+    """A cell value as a memo key: models by identity of their row (or of the unsaved object), others with
+    their type (Decimal("18") and 18 are not the same input)."""
+    if isinstance(value, Model):
+        return value.__class__, value.pk if value.pk is not None else id(value)
+    if isinstance(value, dict):
+        return dict, tuple(sorted((k, _memo_key(v)) for k, v in value.items()))
+    return value.__class__, value
+
+
+def _case_checks(ctx: SurveyContext, household: Household, data: dict, extra: dict) -> tuple[dict, dict, dict]:
+    """``case_services.case_create_errors`` for one row, run once per distinct value of each input.
+
+    The form's checks are field by field: each survey field's cleaned value and error depend on that field's
+    value alone; the commune's (campaign, territory) on the commune; the extra fields' on their values; the
+    rest on what is fixed for the whole import (actor, campaign, round, workflow). So the shared function is
+    called for a row only when one of its values was not seen yet in this import, and its answer is kept per
+    value; a row whose every value was seen is answered from those parts. A row with any error is always
+    checked by the function itself, so refusals read exactly as the form's. ``test_case_checks_memo`` holds
+    the two ways to the same answers."""
+    memo = ctx.case_checks
+    try:
+        keys = [("field", key, _memo_key(data.get(key))) for key in case_services.SURVEY_FIELDS]
+        keys.append(("commune", household.commune_id))
+        keys.append(("extra", _memo_key(extra)))
+    except TypeError:  # an unhashable value: no memo for this row
+        keys = None
+    if keys is not None:
+        parts = [memo.get(key) for key in keys]
+        if all(part is not None and not part[1] for part in parts):
+            survey = {key[1]: part[0] for key, part in zip(keys, parts) if key[0] == "field" and part[2]}
+            return survey, {}, dict(parts[-1][0])
+    survey, errors, extra_clean = case_services.case_create_errors(
+        actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
+        data=data, extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields,
+        check_existing=False, also_roles=IMPORT_ROLES)
+    if keys is not None:
+        fields = set(case_services.SURVEY_FIELDS)
+        for key in keys:
+            if key[0] == "field":
+                memo[key] = (survey.get(key[1]), errors.get(key[1]), key[1] in survey)
+            elif key[0] == "commune":
+                memo[key] = (None, errors.get("commune"), False)
+            else:  # the extra fields, and whatever else is not a survey field or the commune
+                memo[key] = (dict(extra_clean), {k: v for k, v in errors.items()
+                                                 if k not in fields and k != "commune"}, False)
+    return survey, errors, extra_clean
 
 
 # ---------------------------------------------------------------------------- survey import
@@ -527,6 +578,23 @@ def _classify(values: list, columns: dict[str, int], after_total: bool, near_hea
     return None
 
 
+def _without_cyclic_gc(function):
+    """Every row makes a dozen objects that live until the write: the cyclic collector would walk them all
+    again and again (a large share of the check time at 100,000 rows) and finds nothing to free. Off for
+    the call (reference counting still frees everything as usual), back on after it, whatever happens."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+    return wrapper
+
+
+@_without_cyclic_gc
 def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound, path: Path | str,
                   file_name: str = "", mapping: dict | None = None, dry_run: bool = True, good_rows_only: bool = False,
                   batch: ImportBatch | None = None, progress=None, report: Path | str | None = None) -> Outcome:
