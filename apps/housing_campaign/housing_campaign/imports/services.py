@@ -646,7 +646,7 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
             _write_survey(ctx, to_write, batch, mark)
             outcome.written, outcome.batch = True, batch
             _batch_finish(batch, outcome)
-        mark("commit")  # PostgreSQL checks the deferred foreign keys of every row here
+        mark("commit")  # the foreign keys were checked in bulk after each COPY (core.bulk)
     if progress:
         progress(len(data_rows), len(data_rows))
     if report:
@@ -760,7 +760,7 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         last = sequence_next(key=f"household:{code}", count=len(items))
         for offset, household in enumerate(items):
             household.code = f"H{code}-{last - len(items) + 1 + offset:05d}"
-    bulk_insert(Household, households)
+    bulk_insert(Household, households, check_keys_in_bulk=True)
     mark("write_households")
     last = sequence_next(key=f"case:{campaign.code}", count=len(to_write))
     first = last - len(to_write) + 1
@@ -771,7 +771,7 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         case.code = f"{prefix}-{first + offset:06d}"
         case.household_id = (cand.existing_household or cand.household).pk
         cases.append(case)
-    bulk_insert(HousingCase, cases)
+    bulk_insert(HousingCase, cases, check_keys_in_bulk=True)
     mark("write_cases")
     version = engine.compiled(ctx.workflow_fields["workflow"].id).version
     now = timezone.now()
@@ -782,7 +782,7 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
                               workflow_version=version, at=now)
         event.data, event.changes = marker, no_changes  # the batch, so the queue can list its cases
         events.append(event)
-    bulk_insert(DocumentEvent, events)
+    bulk_insert(DocumentEvent, events, check_keys_in_bulk=True)
     mark("write_log")
 
 
