@@ -19,6 +19,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -293,13 +294,23 @@ def _village_key(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------- one row
+class KnownHousehold(NamedTuple):
+    """A household already in the database that a row's CCCD names: what deduplication reads of it."""
+    pk: int
+    national_id: str
+    code: str
+    head_name: str
+    commune_id: int
+    commune_name: str
+
+
 @dataclass
 class Candidate:
     result: RowResult
     household: Household
     case: HousingCase
     national_id: str
-    existing_household: Household | None = None
+    existing_household: KnownHousehold | None = None
     new_village: Village | None = None  # a village the list names that the commune's catalogue lacks
 
 
@@ -689,12 +700,13 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
                 cand.result.messages.insert(0, f"cột “Số CCCD” (“{nid}”): trùng số CCCD với dòng {others} trong tệp.")
     alone = [c for c in candidates if c.result.status != REFUSED]
     nids = sorted({c.national_id for c in alone if c.national_id})
-    existing: dict[str, Household] = {}
-    for start in range(0, len(nids), 2000):
-        for household in Household.objects.filter(national_id__in=nids[start:start + 2000]).select_related("commune"):
-            existing.setdefault(household.national_id, household)
+    existing: dict[str, KnownHousehold] = {}
+    for start in range(0, len(nids), 2000):  # plain tuples: a re-import finds every row's household
+        for known in Household.objects.filter(national_id__in=nids[start:start + 2000]).order_by("pk").values_list(
+                "pk", "national_id", "code", "head_name", "commune_id", "commune__name"):
+            existing.setdefault(known[1], KnownHousehold(*known))
     cases_by_household: dict[int, str] = {}
-    ids = [h.id for h in existing.values()]
+    ids = [h.pk for h in existing.values()]
     for start in range(0, len(ids), 2000):
         cases_by_household.update(HousingCase.objects.filter(campaign=ctx.campaign, household_id__in=ids[
             start:start + 2000]).values_list("household_id", "code"))
@@ -703,7 +715,7 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
         if found is None:
             continue
         same_name = compact(found.head_name) == compact(cand.household.head_name)
-        case_code = cases_by_household.get(found.id)
+        case_code = cases_by_household.get(found.pk)
         if case_code and same_name:
             cand.result.status = EXISTING
             cand.result.messages = [f"Đã có hồ sơ {case_code} (hộ {found.code}) trong chương trình: không tạo lại."]
@@ -717,7 +729,7 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
         else:
             cand.result.status = REFUSED
             cand.result.messages.insert(0, f"cột “Số CCCD” (“{cand.national_id}”): số CCCD đã thuộc hộ "
-                                           f"“{found.head_name}” ({found.code}, {found.commune.name}).")
+                                           f"“{found.head_name}” ({found.code}, {found.commune_name}).")
     # Rows without a CCCD: the same head of household in the same commune already in the campaign.
     no_id = [c for c in candidates if not c.national_id and c.result.status != REFUSED]
     if no_id:
