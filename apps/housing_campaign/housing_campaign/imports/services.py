@@ -10,6 +10,7 @@ only" was chosen. A report workbook lists every row with its status and reasons.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gc
 import hashlib
@@ -18,6 +19,7 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -500,9 +502,15 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
     return household, case, hh_clean["national_id"]
 
 
+_PLAIN_KEYS = frozenset({str, int, float, bool, Decimal, dt.date, dt.datetime, type(None)})
+
+
 def _memo_key(value):
     """A cell value as a memo key: models by identity of their row (or of the unsaved object), others with
     their type (Decimal("18") and 18 are not the same input)."""
+    cls = value.__class__
+    if cls in _PLAIN_KEYS:
+        return cls, value
     if isinstance(value, Model):
         return value.__class__, value.pk if value.pk is not None else id(value)
     if isinstance(value, dict):
@@ -521,8 +529,9 @@ def _case_checks(ctx: SurveyContext, household: Household, data: dict, extra: di
     checked by the function itself, so refusals read exactly as the form's. ``test_case_checks_memo`` holds
     the two ways to the same answers."""
     memo = ctx.case_checks
+    get = data.get
     try:
-        keys = [("field", key, _memo_key(data.get(key))) for key in case_services.SURVEY_FIELDS]
+        keys = [("field", key, _memo_key(get(key))) for key in case_services.SURVEY_FIELDS]
         keys.append(("commune", household.commune_id))
         keys.append(("extra", _memo_key(extra)))
     except TypeError:  # an unhashable value: no memo for this row
