@@ -121,6 +121,9 @@ def test_a_bad_foreign_key_is_still_refused_when_checked_in_bulk(people, campaig
     with pytest.raises(IntegrityError, match="commune_id"), transaction.atomic():
         bulk_insert(Household, [good, bad], check_keys_in_bulk=True)
     assert Household.objects.count() == before
+    with pytest.raises(IntegrityError, match="commune_id"), transaction.atomic():  # checked, even when not locked
+        bulk_insert(Household, [Household(code="HX-4", commune_id=987654321, head_name="Y Sai")],
+                    check_keys_in_bulk=True, fresh=(AdminUnit,))
     with transaction.atomic():  # and the triggers are on again for what follows in the same transaction
         bulk_insert(Household, [Household(code="HX-3", commune=commune, head_name="Y Ba")], check_keys_in_bulk=True)
         with connection.cursor() as cursor:

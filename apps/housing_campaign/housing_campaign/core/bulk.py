@@ -27,10 +27,13 @@ def _set_replication_role(role: str) -> bool:
     return True
 
 
-def _check_foreign_keys(model: type[models.Model], first_id: int, last_id: int) -> None:
+def _check_foreign_keys(model: type[models.Model], first_id: int, last_id: int,
+                        fresh: frozenset = frozenset()) -> None:
     """What PostgreSQL's per-row foreign-key triggers check, for the rows just inserted, one statement per
     key: each referenced row exists, and it is locked FOR KEY SHARE (as the triggers lock it) so that no
-    other transaction can delete it before this one commits. Raises IntegrityError naming the first bad key."""
+    other transaction can delete it before this one commits. Rows of the ``fresh`` models were inserted by
+    this transaction: no other can see them, let alone delete them, so they are checked but not locked (the
+    lock is the costly half: a write on every referenced row). Raises IntegrityError naming the first bad key."""
     meta = model._meta
     quote = connection.ops.quote_name
     table, pk = quote(meta.db_table), quote(meta.pk.column)
@@ -43,8 +46,9 @@ def _check_foreign_keys(model: type[models.Model], first_id: int, last_id: int) 
             ref, ref_column = quote(target.model._meta.db_table), quote(target.column)
             keys = (f"SELECT DISTINCT {column} FROM {table} WHERE {pk} BETWEEN %s AND %s "
                     f"AND {column} IS NOT NULL")
-            cursor.execute(f"SELECT 1 FROM {ref} WHERE {ref_column} IN ({keys}) FOR KEY SHARE",
-                           [first_id, last_id])
+            if target.model not in fresh:
+                cursor.execute(f"SELECT 1 FROM {ref} WHERE {ref_column} IN ({keys}) FOR KEY SHARE",
+                               [first_id, last_id])
             cursor.execute(f"SELECT k.{column} FROM ({keys}) k WHERE NOT EXISTS "
                            f"(SELECT 1 FROM {ref} r WHERE r.{ref_column} = k.{column}) LIMIT 1",
                            [first_id, last_id])
@@ -56,7 +60,7 @@ def _check_foreign_keys(model: type[models.Model], first_id: int, last_id: int) 
 
 
 def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, batch_size: int = 2000,
-                check_keys_in_bulk: bool = False) -> None:
+                check_keys_in_bulk: bool = False, fresh: Sequence[type[models.Model]] = ()) -> None:
     """Insert ``objects`` (new, unsaved) and set their primary keys. Runs inside the caller's transaction.
 
     ``check_keys_in_bulk``: on PostgreSQL, check the foreign keys of the inserted rows with one statement per
@@ -64,7 +68,9 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, b
     per-row triggers are switched off (``session_replication_role = replica``) for the COPY only, and the
     same checks and locks are made right after it (``_check_foreign_keys``): integrity is kept, the
     transaction fails as it would at commit. Where the database role may not switch them off, the triggers
-    run as usual. Only for tables without triggers of their own (replica mode skips every ordinary trigger)."""
+    run as usual. Only for tables without triggers of their own (replica mode skips every ordinary trigger).
+    ``fresh``: models whose rows these objects point to were all inserted earlier in this same transaction
+    (checked, not locked: see ``_check_foreign_keys``)."""
     if not objects:
         return
     if connection.vendor != "postgresql":
@@ -119,7 +125,7 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, b
         if in_bulk:
             _set_replication_role("origin")
     if in_bulk:
-        _check_foreign_keys(model, min(ids), max(ids))
+        _check_foreign_keys(model, min(ids), max(ids), frozenset(fresh))
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias

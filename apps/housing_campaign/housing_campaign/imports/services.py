@@ -792,7 +792,10 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         case.code = f"{prefix}-{first + offset:06d}"
         case.household_id = (cand.existing_household or cand.household).pk
         cases.append(case)
-    bulk_insert(HousingCase, cases, check_keys_in_bulk=True)
+    # Households: every case points to one written above, or to one already there (then only when
+    # some row reuses an existing household is the lock taken).
+    reused = any(cand.existing_household is not None for cand in to_write)
+    bulk_insert(HousingCase, cases, check_keys_in_bulk=True, fresh=() if reused else (Household,))
     mark("write_cases")
     version = engine.compiled(ctx.workflow_fields["workflow"].id).version
     now = timezone.now()
