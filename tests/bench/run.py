@@ -385,6 +385,8 @@ def bench_import() -> None:
     say(f"  - phases (s): {real.phases}")
     again, again_seconds = run(False)
     say(f"- same file again: {again_seconds:.2f} s — {again.summary()}")
+    say(f"  - phases (s): {again.phases}")
+    say(f"- load average at the end of the import runs {os.getloadavg()[0]:.1f}")
     started = time.perf_counter()
     size = bench_export_cases(user)
     say(f"- **export of {HousingCase.objects.count():,} cases to .xlsx (streamed): "

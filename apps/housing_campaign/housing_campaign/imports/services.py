@@ -10,23 +10,29 @@ only" was chosen. A report workbook lists every row with its status and reasons.
 """
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import gc
 import hashlib
 import logging
 import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType, SurveyRound
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase, PartCondition
-from housing_campaign.core.bulk import bulk_insert
+from housing_campaign.core.bulk import InstanceBuilder, bulk_insert
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import created_event
 from housing_campaign.core.models import BackgroundJob, DocumentEvent
@@ -202,6 +208,8 @@ class SurveyContext:
         self._village_new: dict[tuple[int, str], Village] = {}
         self.eligibility_memo: dict = {}
         self.cell_cache: dict = {}
+        self.case_checks: dict = {}  # ``_case_checks``: the form's answer per distinct value
+        self.new_household = InstanceBuilder(Household)
         self._communes_found: dict = {}
 
     def commune_for(self, raw_commune, raw_district) -> tuple[AdminUnit, str | None]:
@@ -288,13 +296,23 @@ def _village_key(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------- one row
+class KnownHousehold(NamedTuple):
+    """A household already in the database that a row's CCCD names: what deduplication reads of it."""
+    pk: int
+    national_id: str
+    code: str
+    head_name: str
+    commune_id: int
+    commune_name: str
+
+
 @dataclass
 class Candidate:
     result: RowResult
     household: Household
     case: HousingCase
     national_id: str
-    existing_household: Household | None = None
+    existing_household: KnownHousehold | None = None
     new_village: Village | None = None  # a village the list names that the commune's catalogue lacks
 
 
@@ -313,7 +331,7 @@ class _Row:
     def raw(self, key: str):
         index = self.columns.get(key)
         value = self.values[index] if index is not None and index < len(self.values) else None
-        if cells.is_blank(value) and key in self.defaults:
+        if key in self.defaults and cells.is_blank(value):
             return self.defaults[key]
         return value
 
@@ -466,11 +484,8 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
     hh_clean, shared = case_services.household_clean(hh_data, campaign=ctx.campaign, check_duplicate=False)
     household = survey = None
     if commune is not None:
-        household = Household(code="", commune=commune, **hh_clean)
-        survey, errors, extra_clean = case_services.case_create_errors(
-            actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
-            data=case_data, extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields,
-            check_existing=False, also_roles=IMPORT_ROLES)
+        household = ctx.new_household(code="", commune=commune, **hh_clean)
+        survey, errors, extra_clean = _case_checks(ctx, household, case_data, extra)
         shared.update(errors)
     for key, messages in shared.items():
         field_key = f"extra:{key[len('extra__'):]}" if key.startswith("extra__") else key
@@ -485,6 +500,62 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         survey={**survey, "village": village}, extra_clean=extra_clean, code="", workflow_fields=ctx.workflow_fields,
         norms=ctx.norms, eligibility_memo=ctx.eligibility_memo)
     return household, case, hh_clean["national_id"]
+
+
+_PLAIN_KEYS = frozenset({str, int, float, bool, Decimal, dt.date, dt.datetime, type(None)})
+
+
+def _memo_key(value):
+    """A cell value as a memo key: models by identity of their row (or of the unsaved object), others with
+    their type (Decimal("18") and 18 are not the same input)."""
+    cls = value.__class__
+    if cls in _PLAIN_KEYS:
+        return cls, value
+    if isinstance(value, Model):
+        return value.__class__, value.pk if value.pk is not None else id(value)
+    if isinstance(value, dict):
+        return dict, tuple(sorted((k, _memo_key(v)) for k, v in value.items()))
+    return value.__class__, value
+
+
+def _case_checks(ctx: SurveyContext, household: Household, data: dict, extra: dict) -> tuple[dict, dict, dict]:
+    """``case_services.case_create_errors`` for one row, run once per distinct value of each input.
+
+    The form's checks are field by field: each survey field's cleaned value and error depend on that field's
+    value alone; the commune's (campaign, territory) on the commune; the extra fields' on their values; the
+    rest on what is fixed for the whole import (actor, campaign, round, workflow). So the shared function is
+    called for a row only when one of its values was not seen yet in this import, and its answer is kept per
+    value; a row whose every value was seen is answered from those parts. A row with any error is always
+    checked by the function itself, so refusals read exactly as the form's. ``test_case_checks_memo`` holds
+    the two ways to the same answers."""
+    memo = ctx.case_checks
+    get = data.get
+    try:
+        keys = [("field", key, _memo_key(get(key))) for key in case_services.SURVEY_FIELDS]
+        keys.append(("commune", household.commune_id))
+        keys.append(("extra", _memo_key(extra)))
+    except TypeError:  # an unhashable value: no memo for this row
+        keys = None
+    if keys is not None:
+        parts = [memo.get(key) for key in keys]
+        if all(part is not None and not part[1] for part in parts):
+            survey = {key[1]: part[0] for key, part in zip(keys, parts) if key[0] == "field" and part[2]}
+            return survey, {}, dict(parts[-1][0])
+    survey, errors, extra_clean = case_services.case_create_errors(
+        actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
+        data=data, extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields,
+        check_existing=False, also_roles=IMPORT_ROLES)
+    if keys is not None:
+        fields = set(case_services.SURVEY_FIELDS)
+        for key in keys:
+            if key[0] == "field":
+                memo[key] = (survey.get(key[1]), errors.get(key[1]), key[1] in survey)
+            elif key[0] == "commune":
+                memo[key] = (None, errors.get("commune"), False)
+            else:  # the extra fields, and whatever else is not a survey field or the commune
+                memo[key] = (dict(extra_clean), {k: v for k, v in errors.items()
+                                                 if k not in fields and k != "commune"}, False)
+    return survey, errors, extra_clean
 
 
 # ---------------------------------------------------------------------------- survey import
@@ -527,6 +598,23 @@ def _classify(values: list, columns: dict[str, int], after_total: bool, near_hea
     return None
 
 
+def _without_cyclic_gc(function):
+    """Every row makes a dozen objects that live until the write: the cyclic collector would walk them all
+    again and again (a large share of the check time at 100,000 rows) and finds nothing to free. Off for
+    the call (reference counting still frees everything as usual), back on after it, whatever happens."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+    return wrapper
+
+
+@_without_cyclic_gc
 def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound, path: Path | str,
                   file_name: str = "", mapping: dict | None = None, dry_run: bool = True, good_rows_only: bool = False,
                   batch: ImportBatch | None = None, progress=None, report: Path | str | None = None) -> Outcome:
@@ -578,7 +666,7 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
             _write_survey(ctx, to_write, batch, mark)
             outcome.written, outcome.batch = True, batch
             _batch_finish(batch, outcome)
-        mark("commit")  # PostgreSQL checks the deferred foreign keys of every row here
+        mark("commit")  # the foreign keys were checked in bulk after each COPY (core.bulk)
     if progress:
         progress(len(data_rows), len(data_rows))
     if report:
@@ -621,12 +709,13 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
                 cand.result.messages.insert(0, f"cột “Số CCCD” (“{nid}”): trùng số CCCD với dòng {others} trong tệp.")
     alone = [c for c in candidates if c.result.status != REFUSED]
     nids = sorted({c.national_id for c in alone if c.national_id})
-    existing: dict[str, Household] = {}
-    for start in range(0, len(nids), 2000):
-        for household in Household.objects.filter(national_id__in=nids[start:start + 2000]).select_related("commune"):
-            existing.setdefault(household.national_id, household)
+    existing: dict[str, KnownHousehold] = {}
+    for start in range(0, len(nids), 2000):  # plain tuples: a re-import finds every row's household
+        for known in Household.objects.filter(national_id__in=nids[start:start + 2000]).order_by("pk").values_list(
+                "pk", "national_id", "code", "head_name", "commune_id", "commune__name"):
+            existing.setdefault(known[1], KnownHousehold(*known))
     cases_by_household: dict[int, str] = {}
-    ids = [h.id for h in existing.values()]
+    ids = [h.pk for h in existing.values()]
     for start in range(0, len(ids), 2000):
         cases_by_household.update(HousingCase.objects.filter(campaign=ctx.campaign, household_id__in=ids[
             start:start + 2000]).values_list("household_id", "code"))
@@ -635,7 +724,7 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
         if found is None:
             continue
         same_name = compact(found.head_name) == compact(cand.household.head_name)
-        case_code = cases_by_household.get(found.id)
+        case_code = cases_by_household.get(found.pk)
         if case_code and same_name:
             cand.result.status = EXISTING
             cand.result.messages = [f"Đã có hồ sơ {case_code} (hộ {found.code}) trong chương trình: không tạo lại."]
@@ -649,7 +738,7 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
         else:
             cand.result.status = REFUSED
             cand.result.messages.insert(0, f"cột “Số CCCD” (“{cand.national_id}”): số CCCD đã thuộc hộ "
-                                           f"“{found.head_name}” ({found.code}, {found.commune.name}).")
+                                           f"“{found.head_name}” ({found.code}, {found.commune_name}).")
     # Rows without a CCCD: the same head of household in the same commune already in the campaign.
     no_id = [c for c in candidates if not c.national_id and c.result.status != REFUSED]
     if no_id:
@@ -692,7 +781,7 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         last = sequence_next(key=f"household:{code}", count=len(items))
         for offset, household in enumerate(items):
             household.code = f"H{code}-{last - len(items) + 1 + offset:05d}"
-    bulk_insert(Household, households)
+    bulk_insert(Household, households, check_keys_in_bulk=True)
     mark("write_households")
     last = sequence_next(key=f"case:{campaign.code}", count=len(to_write))
     first = last - len(to_write) + 1
@@ -703,7 +792,10 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         case.code = f"{prefix}-{first + offset:06d}"
         case.household_id = (cand.existing_household or cand.household).pk
         cases.append(case)
-    bulk_insert(HousingCase, cases)
+    # Households: every case points to one written above, or to one already there (then only when
+    # some row reuses an existing household is the lock taken).
+    reused = any(cand.existing_household is not None for cand in to_write)
+    bulk_insert(HousingCase, cases, check_keys_in_bulk=True, fresh=() if reused else (Household,))
     mark("write_cases")
     version = engine.compiled(ctx.workflow_fields["workflow"].id).version
     now = timezone.now()
@@ -714,7 +806,7 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
                               workflow_version=version, at=now)
         event.data, event.changes = marker, no_changes  # the batch, so the queue can list its cases
         events.append(event)
-    bulk_insert(DocumentEvent, events)
+    bulk_insert(DocumentEvent, events, check_keys_in_bulk=True)
     mark("write_log")
 
 
