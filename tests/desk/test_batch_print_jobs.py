@@ -211,5 +211,8 @@ def test_real_certificates_printed_by_worker_processes(people, campaign, monkeyp
             if job.status in ("done", "failed"):
                 break
             time.sleep(0.2)
+    for thread in threading.enumerate():  # its database connection closed before the database is flushed
+        if thread.name.startswith("job:"):
+            thread.join(30)
     assert job.status == "done", job.error
     assert len(PdfReader(str(desk_printing.job_file_path(job))).pages) == 3
