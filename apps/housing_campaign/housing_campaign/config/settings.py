@@ -129,6 +129,12 @@ if _cache_url:
 CELERY_BROKER_URL = SITE_CONFIG.broker_url or None
 CELERY_TASK_ALWAYS_EAGER = not SITE_CONFIG.broker_url
 CELERY_TIMEZONE = TIME_ZONE
+# Batch printing (desk/printing.py): jobs queued or running at once per user and site-wide (0 = cores),
+# seconds allowed per part of 50 cases, minutes without progress before a job is swept to failed.
+BATCH_PRINT_MAX_PER_USER = 2
+BATCH_PRINT_MAX_SITE = 0
+BATCH_PRINT_CHUNK_TIMEOUT = 300
+BATCH_PRINT_STALE_MINUTES = 15
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"

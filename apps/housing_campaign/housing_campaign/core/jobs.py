@@ -5,7 +5,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from .hookspec import get_attr
 
@@ -35,6 +35,6 @@ def enqueue(path: str, *, background: bool = False, **kwargs) -> None:
         except Exception:  # noqa: BLE001 - recorded on the job row by the job itself
             logger.exception("Background job %s failed", path)
         finally:
-            close_old_connections()
+            connections.close_all()  # the thread ends: its connections would stay open (CONN_MAX_AGE)
 
     threading.Thread(target=target, daemon=True, name=f"job:{path}").start()

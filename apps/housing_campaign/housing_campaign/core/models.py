@@ -81,6 +81,8 @@ class BackgroundJob(models.Model):
     result_file = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of life (start or a finished part): a job "running" without one for long is swept to failed.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "tác vụ nền"

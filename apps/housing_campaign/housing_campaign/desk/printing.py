@@ -1,7 +1,9 @@
 """Printing from the desk: one case's documents, and batches built in the background."""
 from __future__ import annotations
 
+import datetime as dt
 import io
+import logging
 import multiprocessing
 import os
 import zipfile
@@ -9,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from pypdf import PdfWriter
 
@@ -25,6 +28,7 @@ from housing_campaign.printing import pdf
 from housing_campaign.printing import services as printing
 from housing_campaign.printing.models import PrintFormat
 
+logger = logging.getLogger(__name__)
 CHUNK = 50
 CERTIFICATE_FORMAT = "handover_certificate"
 
@@ -112,13 +116,41 @@ def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
     if not ids:
         raise ServiceError("Không có hồ sơ nào phù hợp để in.", code=ErrorCode.VALIDATION)
     output = "zip" if data.get("output") == "zip" else "pdf"
-    job = BackgroundJob.objects.create(kind="batch_print", created_by=user, total=len(ids),
-                                       params={"format": code, "ids": ids, "output": output,
-                                               "commune": str(commune or ""),
-                                               "filter_query": filter_query})
+    with transaction.atomic():
+        _batch_slots_check(user)
+        job = BackgroundJob.objects.create(kind="batch_print", created_by=user, total=len(ids),
+                                           params={"format": code, "ids": ids, "output": output,
+                                                   "commune": str(commune or ""),
+                                                   "filter_query": filter_query})
     transaction.on_commit(lambda: enqueue("housing_campaign.desk.printing.batch_run", background=True,
                                           job_id=job.pk))
     return job
+
+
+def batch_limits() -> tuple[int, int]:
+    """At most this many batch jobs queued or running at once: per user, and on the whole site (each uses
+    up to ``_workers`` processes, so the site-wide cap bounds the load on the machine)."""
+    per_user = int(getattr(settings, "BATCH_PRINT_MAX_PER_USER", 2))
+    site = int(getattr(settings, "BATCH_PRINT_MAX_SITE", 0) or os.cpu_count() or 1)
+    return max(1, per_user), max(1, site)
+
+
+def _batch_slots_check(user) -> None:
+    """Refuse a new batch job past the caps. The user's row is locked so that two requests of the same
+    user cannot both take the last slot (the site-wide count may, rarely, be passed by one)."""
+    from django.contrib.auth import get_user_model
+
+    per_user, site = batch_limits()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    active = BackgroundJob.objects.filter(kind="batch_print", status__in=[BackgroundJob.Status.QUEUED,
+                                                                          BackgroundJob.Status.RUNNING])
+    mine = active.filter(created_by=user).count()
+    if mine >= per_user:
+        raise ServiceError(f"Bạn đang có {mine} tác vụ in hàng loạt chưa xong (tối đa {per_user} tác vụ cùng lúc). "
+                           "Hãy chờ một tác vụ xong rồi tạo tác vụ mới.", code=ErrorCode.LIMIT_EXCEEDED)
+    if active.count() >= site:
+        raise ServiceError(f"Hệ thống đang chạy {site} tác vụ in hàng loạt, mức tối đa cùng lúc. "
+                           "Hãy thử lại sau vài phút.", code=ErrorCode.LIMIT_EXCEEDED)
 
 
 def jobs_dir() -> Path:
@@ -137,10 +169,15 @@ def _case_queryset(ids):
             .prefetch_related("funding_lines", "certificates"))
 
 
+class BatchPrintError(Exception):
+    """A batch stopped for a reason the user is told as is (Vietnamese)."""
+
+
 def batch_run(*, job_id: int) -> None:
     job = BackgroundJob.objects.get(pk=job_id)
     job.status = BackgroundJob.Status.RUNNING
-    job.save(update_fields=["status"])
+    job.progress_at = timezone.now()
+    job.save(update_fields=["status", "progress_at"])
     try:
         fmt = PrintFormat.objects.get(code=job.params["format"])
         ids = job.params["ids"]
@@ -150,11 +187,37 @@ def batch_run(*, job_id: int) -> None:
         else:
             _batch_cases(job, fmt, ids, name)
         job.status = BackgroundJob.Status.DONE
-    except Exception as exc:  # noqa: BLE001 - the job row tells the user what went wrong
+    except BatchPrintError as exc:
         job.status = BackgroundJob.Status.FAILED
-        job.error = str(exc)[:2000]
+        job.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - the job row tells the user what went wrong
+        logger.exception("Batch print job %s failed", job_id)
+        job.status = BackgroundJob.Status.FAILED
+        job.error = f"Tác vụ in bị lỗi và đã dừng: {exc}"[:2000]
     job.finished_at = timezone.now()
     job.save()
+
+
+STALE_MESSAGE = ("Tác vụ in đã dừng: quá {minutes} phút không có tiến triển (máy chủ có thể đã khởi động lại "
+                 "hoặc tiến trình in bị treo). Hãy tạo lại tác vụ in.")
+
+
+def batch_jobs_sweep_stale() -> int:
+    """Scheduled every minute: a batch job queued or running with no sign of life for
+    ``BATCH_PRINT_STALE_MINUTES`` is marked failed, so no page shows "running" forever. Returns how many."""
+    minutes = int(getattr(settings, "BATCH_PRINT_STALE_MINUTES", 15))
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    stale = (BackgroundJob.objects.filter(kind="batch_print", status__in=[BackgroundJob.Status.QUEUED,
+                                                                          BackgroundJob.Status.RUNNING])
+             .filter(Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)))
+    return stale.update(status=BackgroundJob.Status.FAILED, error=STALE_MESSAGE.format(minutes=minutes),
+                        finished_at=timezone.now())
+
+
+def _progress(job, count: int) -> None:
+    job.done += count
+    job.progress_at = timezone.now()
+    BackgroundJob.objects.filter(pk=job.pk).update(done=job.done, progress_at=job.progress_at)
 
 
 def _draft_html(fmt, case) -> str:
@@ -174,7 +237,7 @@ def _case_htmls(fmt, cases) -> list[str]:
 
 def _chunk_pdf(args) -> bytes:
     """One PDF for a chunk of cases, each laid out exactly as when printed alone (also in a worker process,
-    which opens its own database connection: the parent closed its connections before forking)."""
+    which opens its own database connection)."""
     format_code, chunk_ids = args
     fmt = PrintFormat.objects.get(code=format_code)
     cases = sorted(_case_queryset(chunk_ids), key=lambda c: chunk_ids.index(c.pk))
@@ -185,27 +248,73 @@ def _workers(n_chunks: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4, n_chunks))
 
 
+def _in_workers(func, items: list, workers: int, on_result) -> None:
+    """``on_result(item, func(item))`` for each item in order, ``func`` running in ``workers`` processes
+    started by the forkserver (``print_worker`` says why never by a fork of this process). Nothing waits
+    forever: a worker that dies stops the batch at once, and a part not done within
+    ``BATCH_PRINT_CHUNK_TIMEOUT`` seconds of the previous one stops it too (the workers are killed)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from django.db import connections
+
+    from . import print_worker
+
+    timeout = float(getattr(settings, "BATCH_PRINT_CHUNK_TIMEOUT", 300))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["housing_campaign.desk.print_preload"])
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=print_worker.init_worker,
+                                   initargs=(dict(connections["default"].settings_dict), str(settings.MEDIA_ROOT)))
+    finished = False
+    try:
+        futures = [executor.submit(func, item) for item in items]
+        for item, future in zip(items, futures):
+            try:
+                result = future.result(timeout=timeout)
+            except TimeoutError:
+                raise BatchPrintError(
+                    f"Tác vụ in đã dừng: quá {timeout:g} giây mà phần tiếp theo (tối đa {CHUNK} hồ sơ) vẫn chưa "
+                    "in xong. Hãy thử lại; nếu vẫn lỗi, hãy in ít hồ sơ hơn hoặc báo quản trị.") from None
+            except BrokenProcessPool:
+                raise BatchPrintError(
+                    "Tác vụ in đã dừng: một tiến trình in bị dừng đột ngột (có thể do máy chủ thiếu bộ nhớ). "
+                    "Hãy thử lại; nếu vẫn lỗi, hãy in ít hồ sơ hơn hoặc báo quản trị.") from None
+            on_result(item, result)
+        finished = True
+    finally:
+        if finished:
+            executor.shutdown(wait=True)
+        else:
+            _stop_workers(executor)
+
+
+def _stop_workers(executor) -> None:
+    """Cancel what has not started and kill the workers (a stuck one would never return)."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
 def _batch_cases(job, fmt, ids, name):
     chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
     if job.params["output"] == "pdf":
         writer = PdfWriter()
         workers = _workers(len(chunks))
+
+        def add(item, data):
+            writer.append(io.BytesIO(data))
+            _progress(job, len(item[1]))
+
         if workers > 1:
             # PDF layout is CPU-bound: one process per core, chunks kept in order.
-            from django.db import connections
-
-            connections.close_all()
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.imap(_chunk_pdf, [(fmt.code, chunk) for chunk in chunks])
-                for chunk, data in zip(chunks, results):
-                    writer.append(io.BytesIO(data))
-                    job.done += len(chunk)
-                    BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
+            _in_workers(_chunk_pdf, [(fmt.code, chunk) for chunk in chunks], workers, add)
         else:
             for chunk in chunks:
-                writer.append(io.BytesIO(_chunk_pdf((fmt.code, chunk))))
-                job.done += len(chunk)
-                BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
+                add((fmt.code, chunk), _chunk_pdf((fmt.code, chunk)))
         job.result_file = f"{name}.pdf"
         with open(jobs_dir() / job.result_file, "wb") as handle:
             writer.write(handle)
@@ -216,8 +325,7 @@ def _batch_cases(job, fmt, ids, name):
             cases = list(_case_queryset(chunk))
             for case, html in zip(cases, _case_htmls(fmt, cases)):
                 archive.writestr(f"{case.commune.short_name}/{case.code}.pdf", pdf.html_to_pdf(html))
-            job.done += len(chunk)
-            BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
+            _progress(job, len(chunk))
     job.result_file = f"{name}.zip"
     (jobs_dir() / job.result_file).write_bytes(archive_buffer.getvalue())
 
@@ -235,8 +343,7 @@ def _batch_lists(job, fmt, ids, name):
         context = {**case_list_context(items, campaign=items[0].campaign, commune=commune),
                    "document_number": f"……/{fmt.document_kind}-UBND"}
         writer.append(io.BytesIO(printing.render_pdf(html=fmt.html, css=fmt.css, context=context)))
-        job.done += len(items)
-        BackgroundJob.objects.filter(pk=job.pk).update(done=job.done)
+        _progress(job, len(items))
     job.result_file = f"{name}.pdf"
     with open(jobs_dir() / job.result_file, "wb") as handle:
         writer.write(handle)
