@@ -226,3 +226,16 @@ def test_hook_check_names_a_broken_territory_scope(monkeypatch):
     problems = hook_problems()
     assert any("territory_scopes['cases.HousingCase']" in p for p in problems)
     assert HousingCase  # the model the scope names exists
+
+
+def test_a_saved_value_beyond_the_territory_stays_but_no_other_one(people, campaign):
+    """A province administrator edits the campaign whose 2025 province reaches beyond Kon Tum: the saved
+    value is kept, another unit outside is refused."""
+    client = _client(people.admin)
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    data = _form_data(client.get(url))
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "province": unit("01").pk})
+    assert response.status_code == 200 and OUTSIDE in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.province.code == "62"

@@ -34,6 +34,7 @@ from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, IS_FACETS_VAR, ORDER_VAR, PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
@@ -154,18 +155,62 @@ class ScopedChoicesMixin:
             queryset = self.get_field_queryset(db, db_field, request)
         if queryset is None:
             queryset = db_field.related_model._default_manager.using(db)
-        kwargs["queryset"] = queryset = queryset.filter(pk__in=scoped.values("pk"))
+        base = queryset
+        kwargs["queryset"] = queryset = base.filter(pk__in=scoped.values("pk"))
         kwargs["error_messages"] = {**kwargs.get("error_messages", {}), "invalid_choice": OUTSIDE_TERRITORY}
         if "widget" not in kwargs and db_field.name in self.raw_id_fields:
             kwargs["widget"] = raw_id_widget(db_field.remote_field, self.admin_site, queryset, using=db)
+        return base, scoped
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        self._limit_choices(db_field, request, kwargs, ScopedForeignKeyRawIdWidget)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        limits = self._limit_choices(db_field, request, kwargs, ScopedForeignKeyRawIdWidget)
+        return _marked(super().formfield_for_foreignkey(db_field, request, **kwargs), limits)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        self._limit_choices(db_field, request, kwargs, ScopedManyToManyRawIdWidget)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        limits = self._limit_choices(db_field, request, kwargs, ScopedManyToManyRawIdWidget)
+        return _marked(super().formfield_for_manytomany(db_field, request, **kwargs), limits)
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _keeping_saved_choices(super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):  # inlines
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _keeping_saved_choices(formset.form)
+        return formset
+
+
+def _marked(formfield, limits):
+    if formfield is not None and limits is not None:
+        formfield.territory_limits = limits  # (the unlimited queryset, the rows the user may see)
+    return formfield
+
+
+def _keeping_saved_choices(form_class):
+    """A value already saved stays selectable (e.g. a campaign's 2025 province that reaches beyond the
+    administrator's territory): the limit stops pointing a record *somewhere else* outside."""
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            limits = getattr(field, "territory_limits", None)
+            if limits is None:
+                continue
+            model_field = instance._meta.get_field(name)
+            if model_field.many_to_many:
+                saved = list(getattr(instance, name).values_list("pk", flat=True))
+            else:
+                saved = [getattr(instance, model_field.attname)]
+            saved = [pk for pk in saved if pk is not None]
+            if saved:
+                base, scoped = limits
+                field.queryset = base.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=saved))
+                if hasattr(field.widget, "queryset"):
+                    field.widget.queryset = field.queryset
+
+    return type(form_class.__name__, (form_class,), {"__init__": __init__})
 
 
 # Changelist parameters that are not field lookups.
