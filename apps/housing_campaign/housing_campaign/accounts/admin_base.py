@@ -170,8 +170,8 @@ class ScopedChoicesMixin:
         limits = self._limit_choices(db_field, request, kwargs, ScopedManyToManyRawIdWidget)
         return _marked(super().formfield_for_manytomany(db_field, request, **kwargs), limits)
 
-    def get_form(self, request, obj=None, **kwargs):
-        return _keeping_saved_choices(super().get_form(request, obj, **kwargs))
+    def get_form(self, request, obj=None, *args, **kwargs):
+        return _keeping_saved_choices(super().get_form(request, obj, *args, **kwargs))
 
     def get_formset(self, request, obj=None, **kwargs):  # inlines
         formset = super().get_formset(request, obj, **kwargs)
