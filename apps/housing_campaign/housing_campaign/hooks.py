@@ -16,6 +16,9 @@ Kinds of hooks:
 - ``fixtures``: what ``manage.py sync`` loads, in order: name -> dotted path of its loader.
 - ``print_doctypes``: document types print formats are written for, and how one is found, previewed
   and sampled (dotted paths into each domain's documents.py).
+- ``territory_scopes``: per model ("app_label.Model"), the dotted path of ``fn(actor) -> QuerySet`` of
+  the rows the actor may see. The admin limits every foreign-key and many-to-many choice (and the
+  list of a model without its own scoping) to it, so nothing outside the territory can be written.
 - ``computed_fields``: per document type, names a workflow condition may use besides the
   document's own fields: label and the dotted path of ``fn(document) -> value``.
 """
@@ -83,30 +86,44 @@ fixtures = {
     "print_formats": "housing_campaign.printing.services.print_formats_sync",
 }
 
+territory_scopes = {
+    "geography.AdminUnit": "housing_campaign.accounts.selectors.units_visible",
+    "geography.Village": "housing_campaign.accounts.selectors.villages_visible",
+    "households.Household": "housing_campaign.households.selectors.households_visible",
+    "cases.HousingCase": "housing_campaign.cases.selectors.cases_visible",
+    "contributions.Contribution": "housing_campaign.contributions.selectors.contributions_visible",
+    "commendations.Nomination": "housing_campaign.commendations.selectors.nominations_visible",
+}
+
 # Document types print formats are written for: label, and how a document of the type is found
 # for a user (by_reference), previewed (example), test-rendered when a format is saved (sample), and
-# whether a user may read an issued document of it (visible).
+# whether a user may read an issued document of it (visible); ``scope``: the model (a key of
+# ``territory_scopes``) whose visible rows are the object ids of the issued documents a user may list.
 print_doctypes = {
     "housing_case": {"label": "Hồ sơ hỗ trợ nhà ở",
                      "by_reference": "housing_campaign.certificates.documents.case_by_reference",
                      "example": "housing_campaign.certificates.documents.case_example",
                      "sample": "housing_campaign.certificates.documents.case_sample",
-                     "visible": "housing_campaign.certificates.documents.case_visible"},
+                     "visible": "housing_campaign.certificates.documents.case_visible",
+                     "scope": "cases.HousingCase"},
     "case_list": {"label": "Danh sách hồ sơ (quyết định, công khai)",
                   "by_reference": "housing_campaign.cases.documents.case_list_by_reference",
                   "example": "housing_campaign.cases.documents.case_list_example",
                   "sample": "housing_campaign.cases.documents.case_list_sample",
-                  "visible": "housing_campaign.cases.documents.case_list_visible"},
+                  "visible": "housing_campaign.cases.documents.case_list_visible",
+                  "scope": "geography.AdminUnit"},
     "commendation": {"label": "Đề nghị khen thưởng",
                      "by_reference": "housing_campaign.commendations.documents.nomination_by_reference",
                      "example": "housing_campaign.commendations.documents.nomination_example",
                      "sample": "housing_campaign.commendations.documents.nomination_sample",
-                     "visible": "housing_campaign.commendations.documents.nomination_visible"},
+                     "visible": "housing_campaign.commendations.documents.nomination_visible",
+                     "scope": "commendations.Nomination"},
     "contribution": {"label": "Đóng góp, ủng hộ",
                      "by_reference": "housing_campaign.contributions.documents.contribution_by_reference",
                      "example": "housing_campaign.contributions.documents.contribution_example",
                      "sample": "housing_campaign.contributions.documents.contribution_sample",
-                     "visible": "housing_campaign.contributions.documents.contribution_visible"},
+                     "visible": "housing_campaign.contributions.documents.contribution_visible",
+                     "scope": "contributions.Contribution"},
 }
 
 computed_fields = {

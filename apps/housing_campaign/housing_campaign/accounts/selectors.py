@@ -134,6 +134,38 @@ def units_inside_q(actor: Actor, *, field: str = "") -> Q:
     return q
 
 
+def units_visible(actor: Actor) -> QuerySet:
+    """Administrative units within the actor's territory (with their delegations): the units under
+    one of their paths, legacy units merged into a 2025 unit of theirs, and (for a legacy territory)
+    the 2025 units every legacy unit of which lies inside. What a record of theirs may point to."""
+    from housing_campaign.geography.models import AdminUnit
+
+    if any(a.everywhere for a in actor.all_authorities):
+        return AdminUnit.objects.all()
+    q = territory_q(actor, legacy_field="path", current_field="successor__path")
+    for authority in actor.all_authorities:
+        for path in authority.paths:
+            q |= Q(path__startswith=path)
+            if path.startswith("L."):
+                q |= Q(pk__in=_current_units_inside(path))
+    return AdminUnit.objects.filter(q)
+
+
+def _current_units_inside(path: str) -> QuerySet:
+    from housing_campaign.geography.models import AdminUnit
+
+    outside = AdminUnit.objects.filter(successor__isnull=False).exclude(path__startswith=path)
+    return (AdminUnit.objects.filter(system=AdminUnit.System.CURRENT, predecessors__path__startswith=path)
+            .exclude(pk__in=outside.values("successor_id")).values("pk"))
+
+
+def villages_visible(actor: Actor) -> QuerySet:
+    """Villages of the communes the actor may see."""
+    from housing_campaign.geography.models import Village
+
+    return Village.objects.filter(commune__in=units_visible(actor).values("pk"))
+
+
 def unit_is_inside(actor: Actor, unit) -> bool:
     from housing_campaign.geography.models import AdminUnit
 

@@ -13,15 +13,5 @@ class ContributionAdmin(BaseAdmin):
     raw_id_fields = ("commune", "earmarked_case")
     list_select_related = ("commune",)
 
-    def get_queryset(self, request):
-        """Contributions to a commune are seen within its territory; province-wide ones by everyone."""
-        from django.db.models import Q
-
-        from housing_campaign.accounts.selectors import actor_for, territory_q
-
-        qs = super().get_queryset(request)
-        scoped = territory_q(actor_for(request.user), legacy_field="commune__path",
-                             current_field="commune__successor__path")
-        if not scoped:  # everywhere (an empty Q would turn "| province-wide" into "province-wide only")
-            return qs
-        return qs.filter(scoped | Q(commune__isnull=True))
+    # The list and every choice are scoped by hooks.territory_scopes (contributions_visible): those to a
+    # commune inside the territory, and province-wide ones.

@@ -80,6 +80,13 @@ def print_doctypes() -> dict[str, dict]:
     return dict(get_hooks("print_doctypes"))
 
 
+def territory_scope(model_label: str) -> Callable | None:
+    """``fn(actor) -> QuerySet`` of the rows of ``model_label`` ("app_label.Model") an actor may see,
+    or None when the model is not scoped by territory."""
+    path = get_hooks("territory_scopes").get(model_label)
+    return get_attr(path) if path else None
+
+
 def fixture_loaders() -> dict[str, Callable]:
     return {name: get_attr(path) for name, path in get_hooks("fixtures").items()}
 
@@ -99,6 +106,7 @@ def _paths() -> list[tuple[str, str]]:
     for doctype, spec in get_hooks("print_doctypes").items():
         found += [(f"print_doctypes[{doctype!r}][{k!r}]", spec.get(k, ""))
                   for k in ("by_reference", "example", "sample", "visible")]
+    found += [(f"territory_scopes[{label!r}]", p) for label, p in get_hooks("territory_scopes").items()]
     for doctype, names in get_hooks("computed_fields").items():
         found += [(f"computed_fields[{doctype!r}][{n!r}]", spec.get("path", "")) for n, spec in names.items()]
     return found
@@ -127,6 +135,14 @@ def hook_problems() -> list[str]:
             problems.append(f"side_effects[{name!r}]: no label")
     problems += [f"scheduler_events[{f!r}]: unknown frequency (known: {', '.join(SCHEDULE_SECONDS)})"
                  for f in get_hooks("scheduler_events") if f not in SCHEDULE_SECONDS]
+    scopes = get_hooks("territory_scopes")
+    for label in scopes:
+        try:
+            apps.get_model(label)
+        except (LookupError, ValueError) as exc:
+            problems.append(f"territory_scopes[{label!r}]: {exc}")
+    problems += [f"print_doctypes[{d!r}]['scope']: {spec['scope']!r} is not a key of territory_scopes"
+                 for d, spec in get_hooks("print_doctypes").items() if spec.get("scope") not in scopes]
     for where, path in _paths():
         try:
             target = get_attr(path)

@@ -1,9 +1,19 @@
 """Reads of households."""
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
+from housing_campaign.accounts.selectors import Actor, scope
+
 from .models import Household
 
 DUPLICATE_NATIONAL_ID = "Đã có hộ khác dùng số CCCD này."
+
+
+def households_visible(actor: Actor) -> QuerySet[Household]:
+    """Households of communes inside the actor's territory (legacy commune, or its 2025 successor)."""
+    return scope(Household.objects.all(), actor, legacy_field="commune__path",
+                 current_field="commune__successor__path")
 
 
 def household_by_national_id(*, national_id: str, exclude_pk: int | None = None) -> Household | None:

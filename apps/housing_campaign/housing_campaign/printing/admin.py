@@ -125,6 +125,12 @@ class IssuedDocumentAdmin(BaseAdmin):
     search_fields = ("number_text",)
     readonly_fields = [f.name for f in IssuedDocument._meta.fields]
 
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return selectors.issued_documents_visible(actor=actor_for(request.user), queryset=qs)
+
     def has_add_permission(self, request):
         return False
 

@@ -2,9 +2,11 @@
 says how it is found, sampled and built in ``hooks.print_doctypes`` (its own domain's documents.py)."""
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
-from housing_campaign.core.hookspec import get_attr, print_doctypes
+from housing_campaign.core.hookspec import get_attr, print_doctypes, territory_scope
 
 
 def _spec(doctype: str) -> dict:
@@ -31,6 +33,18 @@ def issued_document_visible(*, actor: Actor, document) -> bool:
     if spec is None or document.object_id is None:
         return any(a.everywhere for a in actor.all_authorities)
     return bool(get_attr(spec["visible"])(actor=actor, object_id=document.object_id))
+
+
+def issued_documents_visible(*, actor: Actor, queryset: QuerySet) -> QuerySet:
+    """The issued documents of ``queryset`` the actor may read: those issued for a document inside
+    their territory (per document type, the rows of its ``scope`` model in ``hooks.territory_scopes``)."""
+    if any(a.everywhere for a in actor.all_authorities):
+        return queryset
+    visible = Q(pk__in=[])
+    for doctype, spec in print_doctypes().items():
+        scoped = territory_scope(spec["scope"])
+        visible |= Q(doctype=doctype, object_id__in=scoped(actor).values("pk"))
+    return queryset.filter(visible)
 
 
 def sample_context(doctype: str) -> dict | None:

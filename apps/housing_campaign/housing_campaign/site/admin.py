@@ -113,6 +113,7 @@ class AdminUnitAdmin(ReadOnlyAdmin):
     search_fields = ("code", "name", "short_name")
     raw_id_fields = ("parent", "successor")
     list_select_related = ("parent", "successor")
+    scope_by_registry = False  # the national dataset is public; what a record may point to is still scoped
     # Reference data from the national dataset, loaded by `manage.py sync`: read-only here.
 
 
