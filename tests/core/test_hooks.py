@@ -210,3 +210,14 @@ def test_auditor_cannot_retry_jobs(monkeypatch, people, campaign, django_capture
     auditor.post(reverse("admin:core_sideeffectjob_changelist"), {"action": "retry_now", "_selected_action": [job.pk]})
     job.refresh_from_db()
     assert job.attempts == 1 and job.status == "retry"
+
+
+def test_a_side_effect_missing_from_hooks_fails_visibly_not_the_transition(monkeypatch, people, campaign):
+    monkeypatch.setattr(hooks, "side_effects", {k: v for k, v in hooks.side_effects.items()
+                                                if k != "notify_next_actors"})
+    case = new_case(people, campaign)
+    transition(people, people.officer, case, "submit")  # the workflow still names notify_next_actors
+    case.refresh_from_db()
+    assert case.state == "commune_confirmation"
+    job = SideEffectJob.objects.get(name="notify_next_actors")
+    assert job.status == "retry" and "notify_next_actors" in job.last_error

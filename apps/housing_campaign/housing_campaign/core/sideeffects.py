@@ -33,7 +33,9 @@ def side_effect_jobs_record(*, doctype: str, effects: dict[str, list[int]], acto
     specs = side_effect_specs()
     jobs = []
     for name, ids in effects.items():
-        jobs.append(_job(SideEffectJob.Kind.SIDE_EFFECT, name, specs[name]["handler"], doctype, ids, actor_id))
+        # A name hooks.py no longer has still gets its job: it fails visibly instead of breaking the transition.
+        jobs.append(_job(SideEffectJob.Kind.SIDE_EFFECT, name, specs.get(name, {}).get("handler", ""), doctype, ids,
+                         actor_id))
     event_ids = list(event_ids)
     if event_ids:
         for path in doc_event_handlers(doctype, event):
@@ -102,6 +104,8 @@ def _handler(job: SideEffectJob) -> str:
         spec = side_effect_specs().get(job.name)
         if spec:
             return spec["handler"]
+        if not job.handler:
+            raise LookupError(f"Tác vụ kèm theo “{job.name}” không có trong hooks.py.")
     return job.handler
 
 
