@@ -12,9 +12,9 @@ from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, FundingSource, SupportNorm, SupportType
 from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
+from housing_campaign.core.events import attachment_event, created_event, edited_event, event_save
 from housing_campaign.core.formatting import format_number, format_vnd
-from housing_campaign.core.models import DocumentEvent
-from housing_campaign.core.services import event_record, sequence_next
+from housing_campaign.core.services import sequence_next
 from housing_campaign.extrafields.services import extra_values_clean
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.households.models import Household
@@ -333,8 +333,8 @@ def case_create(*, actor: Actor, campaign: Campaign, household: Household, surve
         if "household" not in str(exc) and "case_one_per_household" not in str(exc):
             raise
         raise validation_error({"household": ["Hộ này đã có hồ sơ trong chương trình."]}) from None
-    event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.CREATED, actor=actor.user,
-                 to_state=case.state, workflow_version=engine.compiled(case.workflow_id).version)
+    event_save(created_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, state=case.state,
+                             workflow_version=engine.compiled(case.workflow_id).version))
     return case
 
 
@@ -378,8 +378,8 @@ def _record_changes(actor: Actor, case: HousingCase, before: dict, fields: list[
     if changes:
         case.lock_version += 1
         case.save()
-        event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.EDITED, actor=actor.user,
-                     changes=changes, comment=comment)
+        event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, changes=changes,
+                                comment=comment))
     return changes
 
 
@@ -461,9 +461,9 @@ def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decisio
         case.approval_decision_number, case.approval_decision_date = decision_number, decision_date
     case.lock_version += 1
     case.save()
-    event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.EDITED, actor=actor.user,
-                 changes={"funding": [None, f"{FundingSource(source).label}: {format_vnd(value)}"]},
-                 data={"funding_line": line.pk})
+    event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id,
+                            changes={"funding": [None, f"{FundingSource(source).label}: {format_vnd(value)}"]},
+                            data={"funding_line": line.pk}))
     return line
 
 
@@ -546,8 +546,9 @@ def acceptance_record(*, actor: Actor, case_id: int, data: dict) -> Acceptance:
     reasons = acceptance_reasons(acceptance, campaign)
     case.lock_version += 1
     case.save(update_fields=["lock_version"])
-    event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.EDITED, actor=actor.user,
-                 changes={"acceptance": [None, acceptance.get_result_display()]}, comment="; ".join(reasons))
+    event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id,
+                            changes={"acceptance": [None, acceptance.get_result_display()]},
+                            comment="; ".join(reasons)))
     return acceptance
 
 
@@ -596,9 +597,8 @@ def _attachment_save(actor: Actor, case: HousingCase, upload: UploadedFile, info
                             longitude=info.get("longitude"), progress=progress, uploaded_by=actor.user)
     attachment.file.save(stored_name(upload, info), upload, save=False)
     attachment.save()
-    event_record(doctype=DOCTYPE, object_id=case.pk, kind=DocumentEvent.Kind.ATTACHMENT, actor=actor.user,
-                 comment=caption, data={"attachment": attachment.pk, "name": attachment.original_name,
-                                        "kind": attachment.kind})
+    event_save(attachment_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, attachment_id=attachment.pk,
+                                name=attachment.original_name, kind=attachment.kind, caption=caption))
     return attachment
 
 

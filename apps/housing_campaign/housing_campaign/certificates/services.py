@@ -13,9 +13,8 @@ from django.utils.crypto import constant_time_compare
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.events import document_event, event_save
 from housing_campaign.core.formatting import mask_name
-from housing_campaign.core.models import DocumentEvent
-from housing_campaign.core.services import event_record
 
 from .models import Certificate
 from .tokens import token_for, verify_url  # noqa: F401 - verify_url: the service's public API too
@@ -65,9 +64,9 @@ def certificate_issue(*, case, actor_user=None) -> Certificate:
     context["certificate"] = certificate_context(cert)
     document.context = _snapshot({**context, "document_number": document.number_text})
     document.save(update_fields=["context"])
-    event_record(doctype="housing_case", object_id=case.pk, kind=DocumentEvent.Kind.DOCUMENT, actor=actor_user,
-                 comment=f"Cấp giấy chứng nhận bàn giao số {cert.number_text}",
-                 data={"certificate": cert.code, "document": document.pk})
+    event_save(document_event(doctype="housing_case", object_id=case.pk, actor_id=getattr(actor_user, "pk", None),
+                              comment=f"Cấp giấy chứng nhận bàn giao số {cert.number_text}",
+                              document_id=document.pk, certificate=cert.code))
     return cert
 
 
@@ -89,8 +88,8 @@ def certificate_revoke(*, actor: Actor, certificate: Certificate, reason: str) -
     cert.revoked_at = timezone.now()
     cert.revoke_reason = reason.strip()
     cert.save()
-    event_record(doctype="housing_case", object_id=cert.case_id, kind=DocumentEvent.Kind.DOCUMENT, actor=actor.user,
-                 comment=f"Thu hồi giấy chứng nhận {cert.number_text}: {reason.strip()}")
+    event_save(document_event(doctype="housing_case", object_id=cert.case_id, actor_id=actor.id,
+                              comment=f"Thu hồi giấy chứng nhận {cert.number_text}: {reason.strip()}"))
     return cert
 
 

@@ -5,8 +5,7 @@ from django.db import transaction
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
-from housing_campaign.core.models import DocumentEvent
-from housing_campaign.core.services import event_record
+from housing_campaign.core.events import created_event, event_save
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.workflow import engine
 
@@ -43,6 +42,6 @@ def nomination_save(*, actor: Actor, nomination: Nomination) -> Nomination:
         nomination.created_by = actor.user
     nomination.save()
     if created:
-        event_record(doctype=DOCTYPE, object_id=nomination.pk, kind=DocumentEvent.Kind.CREATED, actor=actor.user,
-                     to_state=nomination.state, workflow_version=engine.compiled(nomination.workflow_id).version)
+        event_save(created_event(doctype=DOCTYPE, object_id=nomination.pk, actor_id=actor.id, state=nomination.state,
+                                 workflow_version=engine.compiled(nomination.workflow_id).version))
     return nomination

@@ -59,11 +59,6 @@ def scheduled_jobs() -> dict[str, int]:
     return jobs
 
 
-def scheduled_job_label(path: str) -> str:
-    doc = (getattr(get_attr(path), "__doc__", None) or "").strip().splitlines()
-    return doc[0] if doc else path
-
-
 def jinja_filters() -> dict[str, Callable]:
     return {name: get_attr(path) for name, path in get_hooks("jinja").get("filters", {}).items()}
 

@@ -21,6 +21,7 @@ from housing_campaign.cases.models import HousingCase
 from housing_campaign.cases.selectors import cases_visible
 from housing_campaign.certificates.documents import case_context
 from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.events import document_event, event_save
 from housing_campaign.core.jobs import enqueue
 from housing_campaign.core.models import BackgroundJob
 from housing_campaign.core.validators import query_id, query_text
@@ -69,8 +70,6 @@ ISSUING_ROLES = {"commune_chairman", "reviewer", "administrator"}
 def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
     """Issue a numbered document (e.g. acceptance minutes) for a case: the next number of the commune's
     register for that kind and year, the format version and the data kept so it reprints exactly."""
-    from housing_campaign.core.models import DocumentEvent
-    from housing_campaign.core.services import event_record
     from housing_campaign.workflow.engine import document_paths
 
     fmt = PrintFormat.objects.filter(code=format_code, doctype="housing_case", is_active=True).first()
@@ -88,8 +87,8 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
             actor_user=actor.user, format_code=fmt.code, doctype="housing_case", object_id=case.pk,
             context=case_context(case, certificate=certificate),
             issuer_key=f"commune:{case.commune.code}", issuer_symbol="UBND")
-        event_record(doctype="housing_case", object_id=case.pk, kind=DocumentEvent.Kind.DOCUMENT, actor=actor.user,
-                     comment=f"Ban hành {fmt.name} số {document.number_text}", data={"document": document.pk})
+        event_save(document_event(doctype="housing_case", object_id=case.pk, actor_id=actor.id,
+                                  comment=f"Ban hành {fmt.name} số {document.number_text}", document_id=document.pk))
     return document
 
 

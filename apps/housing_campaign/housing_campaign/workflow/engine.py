@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError, unexpected_error
-from housing_campaign.core.events import approval_event, transition_event
+from housing_campaign.core.events import approval_event, migrated_event, transition_event
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.sideeffects import side_effect_jobs_record
@@ -471,8 +471,8 @@ def documents_migrate(*, actor: Actor, doctype: str, source: WorkflowDefinition,
                 doc.state_entry += 1
         model.objects.bulk_update(docs, ["workflow", "state", "stage", "lock_version", "state_since", "state_entry"])
         DocumentEvent.objects.bulk_create([
-            DocumentEvent(doctype=doctype, object_id=d.pk, kind=DocumentEvent.Kind.MIGRATED, at=now, actor_id=actor.id,
-                          from_state=old_state, to_state=new_state, workflow_version=target.version,
-                          data={"from_version": source.version, "to_version": target.version}) for d in docs])
+            migrated_event(doctype=doctype, object_id=d.pk, actor_id=actor.id, from_state=old_state,
+                           to_state=new_state, from_version=source.version, to_version=target.version, at=now)
+            for d in docs])
         moved += len(docs)
     return moved
