@@ -96,33 +96,29 @@ territory_scopes = {
 }
 
 # Document types print formats are written for: label, and how a document of the type is found
-# for a user (by_reference), previewed (example), test-rendered when a format is saved (sample), and
-# whether a user may read an issued document of it (visible); ``scope``: the model (a key of
-# ``territory_scopes``) whose visible rows are the object ids of the issued documents a user may list.
+# for a user (by_reference), previewed (example) and test-rendered when a format is saved (sample);
+# ``scope``: the model (a key of ``territory_scopes``) whose visible rows are the object ids of the
+# issued documents a user may list and open.
 print_doctypes = {
     "housing_case": {"label": "Hồ sơ hỗ trợ nhà ở",
                      "by_reference": "housing_campaign.certificates.documents.case_by_reference",
                      "example": "housing_campaign.certificates.documents.case_example",
                      "sample": "housing_campaign.certificates.documents.case_sample",
-                     "visible": "housing_campaign.certificates.documents.case_visible",
                      "scope": "cases.HousingCase"},
     "case_list": {"label": "Danh sách hồ sơ (quyết định, công khai)",
                   "by_reference": "housing_campaign.cases.documents.case_list_by_reference",
                   "example": "housing_campaign.cases.documents.case_list_example",
                   "sample": "housing_campaign.cases.documents.case_list_sample",
-                  "visible": "housing_campaign.cases.documents.case_list_visible",
                   "scope": "geography.AdminUnit"},
     "commendation": {"label": "Đề nghị khen thưởng",
                      "by_reference": "housing_campaign.commendations.documents.nomination_by_reference",
                      "example": "housing_campaign.commendations.documents.nomination_example",
                      "sample": "housing_campaign.commendations.documents.nomination_sample",
-                     "visible": "housing_campaign.commendations.documents.nomination_visible",
                      "scope": "commendations.Nomination"},
     "contribution": {"label": "Đóng góp, ủng hộ",
                      "by_reference": "housing_campaign.contributions.documents.contribution_by_reference",
                      "example": "housing_campaign.contributions.documents.contribution_example",
                      "sample": "housing_campaign.contributions.documents.contribution_sample",
-                     "visible": "housing_campaign.contributions.documents.contribution_visible",
                      "scope": "contributions.Contribution"},
 }
 

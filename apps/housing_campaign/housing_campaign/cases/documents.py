@@ -95,11 +95,6 @@ def case_list_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
             "document_number": "……/QĐ-UBND"}, commune.name
 
 
-def case_list_visible(*, actor: Actor, object_id: int) -> bool:
-    """A list document belongs to a commune (its object id): readable by those who see its cases."""
-    return cases_visible(actor).filter(commune_id=object_id).exists()
-
-
 def case_list_sample() -> dict | None:
     case = HousingCase.objects.select_related("campaign", "commune").order_by("id").first()
     if case is None:

@@ -39,10 +39,6 @@ def case_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
             "document_number": cert.number_text if cert else "……/GCN-UBND"}, case.code
 
 
-def case_visible(*, actor: Actor, object_id: int) -> bool:
-    return cases_visible(actor).filter(pk=object_id).exists()
-
-
 def case_sample() -> dict | None:
     case = HousingCase.objects.filter(stage__in=["posting", "closed", "handover"]).order_by("id").first() \
         or HousingCase.objects.order_by("id").first()

@@ -27,10 +27,6 @@ def nomination_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]
     return {**nomination_context(nomination), "document_number": "……/QĐ-UBND"}, nomination.code
 
 
-def nomination_visible(*, actor: Actor, object_id: int) -> bool:
-    return scope(Nomination.objects.all(), actor).filter(pk=object_id).exists()
-
-
 def nomination_sample() -> dict | None:
     nomination = Nomination.objects.order_by("id").first()
     return nomination_context(nomination) if nomination else None

@@ -33,10 +33,6 @@ def contribution_by_reference(*, actor: Actor, reference: str) -> tuple[dict, st
     return {**contribution_context(contribution), "document_number": "……/BN-MTTQ"}, reference
 
 
-def contribution_visible(*, actor: Actor, object_id: int) -> bool:
-    return contributions_visible(actor).filter(pk=object_id).exists()
-
-
 def contribution_sample() -> dict | None:
     contribution = Contribution.objects.order_by("id").first()
     return contribution_context(contribution) if contribution else None

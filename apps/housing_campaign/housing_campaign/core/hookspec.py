@@ -100,7 +100,7 @@ def _paths() -> list[tuple[str, str]]:
     found += [(f"fixtures[{n!r}]", p) for n, p in get_hooks("fixtures").items()]
     for doctype, spec in get_hooks("print_doctypes").items():
         found += [(f"print_doctypes[{doctype!r}][{k!r}]", spec.get(k, ""))
-                  for k in ("by_reference", "example", "sample", "visible")]
+                  for k in ("by_reference", "example", "sample")]
     found += [(f"territory_scopes[{label!r}]", p) for label, p in get_hooks("territory_scopes").items()]
     for doctype, names in get_hooks("computed_fields").items():
         found += [(f"computed_fields[{doctype!r}][{n!r}]", spec.get("path", "")) for n, spec in names.items()]

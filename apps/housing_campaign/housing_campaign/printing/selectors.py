@@ -28,11 +28,8 @@ def example_reference(*, actor: Actor, doctype: str) -> str:
 
 
 def issued_document_visible(*, actor: Actor, document) -> bool:
-    """Whether the actor may read an issued document: the document it was issued for is in their territory."""
-    spec = print_doctypes().get(document.doctype)
-    if spec is None or document.object_id is None:
-        return any(a.everywhere for a in actor.all_authorities)
-    return bool(get_attr(spec["visible"])(actor=actor, object_id=document.object_id))
+    """Whether the actor may read an issued document (the same rule as the lists, for one document)."""
+    return issued_documents_visible(actor=actor, queryset=type(document).objects.filter(pk=document.pk)).exists()
 
 
 def issued_documents_visible(*, actor: Actor, queryset: QuerySet) -> QuerySet:
