@@ -93,6 +93,15 @@ def test_required_fields_block_leaving_a_state(people, campaign):
     assert "Còn thiếu thông tin bắt buộc: ngày họp bình xét" in exc.value.message
 
 
+def test_a_return_is_never_blocked_by_the_fields_it_sends_back_to_correct(people, campaign):
+    case = advance(people, new_case(people, campaign), "commune_confirmation")
+    HousingCase.objects.filter(pk=case.pk).update(village_meeting_on=None)
+    case.refresh_from_db()
+    transition(people, people.chairman, case, "return", comment="Thiếu ngày họp bình xét")
+    case.refresh_from_db()
+    assert case.state == "returned"
+
+
 def test_full_lifecycle_issues_certificate(people, campaign):
     case = advance(people, new_case(people, campaign), "closed")
     assert case.state == "closed" and case.stage == "closed"

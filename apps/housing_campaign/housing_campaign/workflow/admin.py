@@ -72,7 +72,7 @@ class TransitionForm(forms.ModelForm):
 
     class Meta:
         model = WorkflowTransition
-        fields = ("order", "source", "action", "label_vi", "label_en", "target", "roles", "condition",
+        fields = ("order", "source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition",
                   "condition_message", "comment_required", "allow_previous_actor", "quorum", "territory_rule",
                   "side_effects")
         widgets = {"condition": forms.TextInput(attrs={"size": 40})}

@@ -23,9 +23,9 @@ from .models import Stage, WorkflowDefinition, WorkflowState, WorkflowTransition
 
 STATE_KEYS = ("code", "label_vi", "label_en", "stage", "edit_roles", "required_fields", "sla_days", "is_terminal")
 STATE_DEFAULTS = {"label_en": "", "edit_roles": [], "required_fields": [], "sla_days": None, "is_terminal": False}
-TRANSITION_KEYS = ("source", "action", "label_vi", "label_en", "target", "roles", "condition", "condition_message",
+TRANSITION_KEYS = ("source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition", "condition_message",
                    "comment_required", "allow_previous_actor", "quorum", "territory_rule", "side_effects")
-TRANSITION_DEFAULTS = {"label_en": "", "condition": "", "condition_message": "", "comment_required": False,
+TRANSITION_DEFAULTS = {"label_en": "", "kind": "forward", "condition": "", "condition_message": "", "comment_required": False,
                        "allow_previous_actor": True, "quorum": 1, "territory_rule": "contains", "side_effects": []}
 
 
@@ -176,6 +176,8 @@ def _transition_problems(doctype: str, transitions: list[dict], codes: list, rol
         quorum = t.get("quorum", 1)
         if not isinstance(quorum, int) or quorum < 1:
             problems.append(f"{name}: số phiếu cần phải là số nguyên ≥ 1.")
+        if t.get("kind", "forward") not in WorkflowTransition.Kind.values:
+            problems.append(f"{name}: loại bước “{t.get('kind')}” không hợp lệ.")
         if t.get("territory_rule", "contains") not in ("contains", "none"):
             problems.append(f"{name}: quy tắc địa bàn không hợp lệ.")
         for effect in t.get("side_effects") or []:

@@ -50,6 +50,7 @@ class TransitionSpec:
     label_vi: str
     label_en: str
     target: str
+    kind: str
     roles: tuple[str, ...]
     condition: str
     condition_message: str
@@ -95,7 +96,7 @@ def compiled(definition_id: int) -> CompiledDefinition:
                                 tuple(s.required_fields), s.sla_days, s.is_terminal)
               for s in d.states.all()}
     transitions = {(t.source, t.action): TransitionSpec(
-        t.id, t.source, t.action, t.label_vi, t.label_en, t.target, tuple(t.roles), t.condition,
+        t.id, t.source, t.action, t.label_vi, t.label_en, t.target, t.kind, tuple(t.roles), t.condition,
         t.condition_message, t.comment_required, t.allow_previous_actor, t.quorum, t.territory_rule,
         tuple(t.side_effects)) for t in d.transitions.all()}
     result = CompiledDefinition(d.id, d.doctype, d.version, d.name, d.initial_state, states, transitions)
@@ -188,7 +189,9 @@ def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: Tr
     if not t.allow_previous_actor and document.last_actor_id and document.last_actor_id in (actor.id, acting_for):
         reasons.append((ErrorCode.PREVIOUS_ACTOR, "Người đã thực hiện bước trước không được thực hiện bước này."))
     state = spec.states.get(document.state)
-    if state:
+    # Only a forward step needs the state's required fields: a return for correction or a rejection
+    # is never blocked by the very fields that need correcting.
+    if state and t.kind == "forward":
         missing = _missing_required(doctype, document, state)
         if missing:
             reasons.append((ErrorCode.REQUIRED_FIELDS_MISSING,

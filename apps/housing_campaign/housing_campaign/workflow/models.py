@@ -32,6 +32,12 @@ class WorkflowDefinition(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A draft is edited by several administrators: each save names the revision it started from, and a
+    # save from an older revision is refused (the second editor is told; nothing is lost).
+    revision = models.PositiveIntegerField("lần sửa", default=0)
+    edited_at = models.DateTimeField("sửa lần cuối lúc", null=True, blank=True)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="người sửa lần cuối")
 
     class Meta:
         constraints = [
@@ -45,6 +51,28 @@ class WorkflowDefinition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.version}{', đang áp dụng' if self.is_active else ''})"
+
+
+class WorkflowPilot(models.Model):
+    """A version tried in some communes or districts before the whole province: new documents of a
+    unit under ``unit_path`` start on ``definition`` while the rest keep the active version."""
+
+    definition = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="pilots",
+                                   verbose_name="quy trình")
+    unit = models.ForeignKey("geography.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name="địa bàn thí điểm")
+    unit_path = models.CharField(max_length=80, db_index=True)
+    started_at = models.DateTimeField("bắt đầu lúc")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="người bắt đầu")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["definition", "unit"], name="wfpilot_unique_unit")]
+        verbose_name = "địa bàn thí điểm"
+        verbose_name_plural = "địa bàn thí điểm"
+
+    def __str__(self) -> str:
+        return f"{self.definition} – {self.unit}"
 
 
 class WorkflowState(models.Model):
@@ -70,6 +98,11 @@ class WorkflowState(models.Model):
 
 
 class WorkflowTransition(models.Model):
+    class Kind(models.TextChoices):
+        FORWARD = "forward", _("Chuyển tiếp (kiểm tra trường bắt buộc)")
+        RETURN = "return", _("Trả lại để bổ sung")
+        STOP = "stop", _("Từ chối, rút hoặc dừng hồ sơ")
+
     class TerritoryRule(models.TextChoices):
         CONTAINS = "contains", _("Địa bàn của người thực hiện phải chứa hồ sơ")
         NONE = "none", _("Không kiểm tra địa bàn")
@@ -80,6 +113,9 @@ class WorkflowTransition(models.Model):
     label_vi = models.CharField("nhãn nút (tiếng Việt)", max_length=120)
     label_en = models.CharField("nhãn nút (tiếng Anh)", max_length=120, blank=True)
     target = models.SlugField("đến trạng thái", max_length=60)
+    kind = models.CharField("loại bước", max_length=10, choices=Kind.choices, default=Kind.FORWARD,
+                            help_text=_("Chỉ bước chuyển tiếp đòi đủ trường bắt buộc của trạng thái; trả lại và "
+                                        "từ chối không bị chặn bởi chính những trường cần sửa."))
     roles = models.JSONField("vai trò được thực hiện", default=list)
     condition = models.TextField("điều kiện", blank=True)
     condition_message = models.CharField("thông báo khi điều kiện không đạt", max_length=300, blank=True)
