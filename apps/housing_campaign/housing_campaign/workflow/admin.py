@@ -20,7 +20,8 @@ from housing_campaign.core.errors import ServiceError
 from housing_campaign.core.validators import query_id
 
 from . import definitions, engine, registry
-from .conditions import ConditionError, condition_problems, evaluate
+from .builder import WorkflowBuilderMixin, doctype_title
+from .conditions import condition_try
 from .diagram import workflow_svg
 from .models import WorkflowDefinition, WorkflowState, WorkflowTransition
 
@@ -137,7 +138,7 @@ class DefinitionForm(forms.ModelForm):
 
 
 @admin.register(WorkflowDefinition)
-class WorkflowDefinitionAdmin(BaseAdmin):
+class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
     form = DefinitionForm
     list_display = ("doctype", "version", "name", "is_active", "documents", "activated_at", "tools")
     list_filter = ("doctype", "is_active")
@@ -145,6 +146,7 @@ class WorkflowDefinitionAdmin(BaseAdmin):
     actions = ["make_new_version", "activate_version"]
     readonly_fields = ("diagram",)
     change_form_template = "admin/workflow/change_form.html"
+    change_list_template = "admin/workflow/change_list.html"
 
     # ------------------------------------------------------------------ read-only once used
     def _locked(self, obj) -> bool:
@@ -173,9 +175,17 @@ class WorkflowDefinitionAdmin(BaseAdmin):
 
     @admin.display(description="")
     def tools(self, obj):
-        return format_html('<a href="{}">Thử điều kiện</a> · <a href="{}">Chuyển hồ sơ sang phiên bản khác</a>',
+        return format_html('<a href="{}"><b>Mở trình thiết kế</b></a> · <a href="{}">Thử điều kiện</a> · '
+                           '<a href="{}">Chuyển hồ sơ sang phiên bản khác</a>',
+                           reverse("admin:workflow_builder", args=[obj.pk]),
                            reverse("admin:workflow_try_condition", args=[obj.pk]),
                            reverse("admin:workflow_migrate", args=[obj.pk]))
+
+    def changelist_view(self, request, extra_context=None):
+        # The builder is the main way to change a workflow: one entry per document type, above the list.
+        builders = [{"doctype": d, "title": doctype_title(d),
+                     "url": reverse("admin:workflow_builder_start", args=[d])} for d in hookspec.doctype_models()]
+        return super().changelist_view(request, {**(extra_context or {}), "builders": builders})
 
     @admin.display(description="sơ đồ")
     def diagram(self, obj):
@@ -233,6 +243,7 @@ class WorkflowDefinitionAdmin(BaseAdmin):
     # ------------------------------------------------------------------ extra pages
     def get_urls(self):
         extra = [
+            *self.builder_urls(),
             # Tools for editing workflows: only for those who may change them (never the auditor).
             path("<int:pk>/try-condition/", self.guarded_view(self.try_condition_view, read="change"),
                  name="workflow_try_condition"),
@@ -242,23 +253,12 @@ class WorkflowDefinitionAdmin(BaseAdmin):
 
     def try_condition_view(self, request, pk):
         definition = get_object_or_404(WorkflowDefinition, pk=pk)
-        model = registry.model_for(definition.doctype)
         result = None
         condition = request.POST.get("condition", "") or request.GET.get("condition", "")
         code = request.POST.get("document", "") or request.GET.get("document", "")
         if request.method == "POST":
-            problems = condition_problems(definition.doctype, condition)
-            document = scope(model.objects.all(), actor_for(request.user)).filter(code=code.strip()).first()
-            if problems:
-                result = {"ok": False, "message": "; ".join(problems)}
-            elif document is None:
-                result = {"ok": False, "message": f"Không tìm thấy hồ sơ “{code}” trong địa bàn của bạn."}
-            else:
-                try:
-                    value = evaluate(definition.doctype, document, condition)
-                    result = {"ok": True, "value": value, "document": document}
-                except ConditionError as exc:
-                    result = {"ok": False, "message": str(exc)}
+            result = condition_try(doctype=definition.doctype, actor=actor_for(request.user), expression=condition,
+                                   document_code=code)
         names = sorted(registry.known_names(definition.doctype) - {"True", "False", "None"})
         transitions = definition.transitions.exclude(condition="")
         return render(request, "admin/workflow/try_condition.html", {

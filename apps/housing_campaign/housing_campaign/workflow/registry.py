@@ -48,6 +48,35 @@ def known_names(doctype: str) -> set[str]:
             | {f.code for f in extra_fields_for(doctype, include_retired=True)} | {"True", "False", "None"})
 
 
+# Kept by the engine, never typed by people: not offered as fields a state requires.
+TECHNICAL_FIELDS = {"id", "state", "stage", "state_since", "last_actor_id", "unit_path", "unit_2025_path", "created_at",
+                    "created_by_id"}
+FIELD_GROUPS = ("Trường của hồ sơ", "Trường bổ sung", "Trường tính toán")
+
+
+def field_choices(doctype: str, *, for_required: bool = False) -> list[tuple[str, str, str]]:
+    """(name, Vietnamese label, group) of every name a condition or a state's required fields may use:
+    the model's own fields with their verbose names, the administrator's extra fields (retired ones
+    marked) and the computed fields of ``hooks.computed_fields``."""
+    from housing_campaign.extrafields.services import extra_fields_for
+
+    model = model_for(doctype)
+    out = []
+    for f in model._meta.concrete_fields:
+        name = f.attname if f.is_relation else f.name
+        if f.name in HIDDEN_FIELDS or (for_required and name in TECHNICAL_FIELDS):
+            continue
+        label = str(f.verbose_name)
+        out.append((name, label[:1].upper() + label[1:], FIELD_GROUPS[0]))
+    out.sort(key=lambda row: row[1].lower())
+    for f in extra_fields_for(doctype, include_retired=True):
+        out.append((f.code, f.label_vi + ("" if f.is_active else " (ngừng dùng)"), FIELD_GROUPS[1]))
+    for name, spec in sorted(hookspec.computed_fields(doctype).items()):
+        label = str(spec["label"])
+        out.append((name, label[:1].upper() + label[1:], FIELD_GROUPS[2]))
+    return out
+
+
 def computed_value(doctype: str, document, name: str):
     spec = hookspec.computed_fields(doctype).get(name)
     if spec is None:
