@@ -167,8 +167,13 @@ class WorkflowBuilderMixin:
             return HttpResponseRedirect(builder_url(definition))
         if op == "try_condition":
             form.is_valid()  # only to show what was typed with its field errors; nothing is saved
-            result = condition_try(doctype=definition.doctype, actor=actor, expression=form.data.get("condition", ""),
-                                   document_code=query_text(form.data.get("try_document"), max_length=40))
+            if "condition" in form.errors or "try_document" in form.errors:
+                result = {"ok": False, "message": " ".join(form.errors.get("condition", [])
+                                                           + form.errors.get("try_document", []))}
+            else:
+                result = condition_try(doctype=definition.doctype, actor=actor,
+                                       expression=form.cleaned_data.get("condition", ""),
+                                       document_code=form.cleaned_data.get("try_document", ""))
             return self._builder_page(request, definition, panel=panel, form=form, tried=result)
         if not form.is_valid():
             return self._builder_page(request, definition, panel=panel, form=form,
@@ -204,8 +209,7 @@ class WorkflowBuilderMixin:
             definition.refresh_from_db()
             data = form.data.copy()
             data["revision"] = str(definition.revision)
-            form = type(form)(data, **form.builder_kwargs)
-            form.builder_kwargs = form.builder_kwargs
+            form = _with_kwargs(type(form), data, **form.builder_kwargs)
         if exc.code == ErrorCode.STALE_REVISION:
             definition.refresh_from_db()
         return self._builder_page(request, definition, panel=panel or {}, form=form, reasons=reasons,
