@@ -348,3 +348,43 @@ def test_service_input_of_the_wrong_kind_is_refused_not_crashed(people, draft):
         assert reason in text
     assert snapshot(draft) == before
     assert WorkflowTransition.objects.filter(definition=draft).count() == len(before[2]["transitions"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_saving_at_once_on_postgres_one_wins(people):
+    """Both opened revision 0 and press save at the same moment: the row lock serves them one after the
+    other, so the second sees revision 1 and is told (without the lock both would pass the check)."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (run with DATABASE_URL=postgres://...)")
+    import threading
+
+    draft = drafts.draft_create(actor=people.actor(people.admin), doctype="housing_case")
+    second = make_user("quantri2", "administrator", "62", staff=True)
+    review = state(draft, "eligibility_review")
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def save(user, label):
+        try:
+            barrier.wait()
+            results[label] = drafts.draft_state_save(actor=people.actor(user), definition_id=draft.pk, revision=0,
+                                                     state_id=review.pk, data=state_data(review, label_vi=label))
+        except ServiceError as exc:
+            results[label] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=args) for args in ((people.admin, "Một"), (second, "Hai"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    losses = [r for r in results.values() if isinstance(r, ServiceError)]
+    assert len(losses) == 1 and losses[0].code == ErrorCode.STALE_REVISION
+    draft.refresh_from_db()
+    assert draft.revision == 1
+    winner = next(label for label, r in results.items() if not isinstance(r, ServiceError))
+    assert state(draft, "eligibility_review").label_vi == winner

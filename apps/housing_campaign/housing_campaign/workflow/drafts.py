@@ -78,7 +78,7 @@ def _person(user) -> str:
 
 def _locked_draft(actor: Actor, definition_id: int, revision: int | None) -> WorkflowDefinition:
     _ensure_administrator(actor)
-    definition = (WorkflowDefinition.objects.select_for_update().select_related("edited_by")
+    definition = (WorkflowDefinition.objects.select_for_update(of=("self",)).select_related("edited_by")
                   .filter(pk=definition_id).first())
     if definition is None:
         raise ServiceError("Không tìm thấy phiên bản quy trình này; có thể bản nháp vừa bị hủy.",
