@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from housing_campaign.accounts.models import Role
 from housing_campaign.accounts.selectors import actor_for
@@ -76,13 +77,13 @@ class WorkflowBuilderMixin:
     # ------------------------------------------------------------------ entry, export, live check
     def builder_start_view(self, request, doctype):
         if doctype not in hookspec.doctype_models():
-            raise Http404("Loại hồ sơ không tồn tại.")
+            raise Http404(_("Loại hồ sơ không tồn tại."))
         found = drafts.drafts_of(doctype)
         definition = (found[0] if found else None) \
             or WorkflowDefinition.objects.filter(doctype=doctype, is_active=True).first() \
             or WorkflowDefinition.objects.filter(doctype=doctype).order_by("-version").first()
         if definition is None:
-            raise Http404("Chưa có quy trình nào cho loại hồ sơ này.")
+            raise Http404(_("Chưa có quy trình nào cho loại hồ sơ này."))
         return HttpResponseRedirect(builder_url(definition))
 
     def builder_export_view(self, request, pk):
@@ -96,8 +97,8 @@ class WorkflowBuilderMixin:
         definition = get_object_or_404(WorkflowDefinition, pk=pk)
         condition = request.GET.get("condition", "")
         if len(condition) > drafts.MAX_CONDITION:
-            return JsonResponse({"problems": [f"Điều kiện quá dài (tối đa {drafts.MAX_CONDITION} ký tự)."],
-                                 "try": None})
+            too_long = _("Điều kiện quá dài (tối đa %(max)s ký tự).") % {"max": drafts.MAX_CONDITION}
+            return JsonResponse({"problems": [too_long], "try": None})
         problems = condition_problems(definition.doctype, condition)
         tried = None
         document = query_text(request.GET.get("document"), max_length=40)
@@ -121,39 +122,43 @@ class WorkflowBuilderMixin:
     def _builder_post(self, request, definition):
         op = request.POST.get("op", "")
         if op not in OPS:
-            messages.error(request, "Thao tác không hợp lệ; không có gì thay đổi.")
+            messages.error(request, _("Thao tác không hợp lệ; không có gì thay đổi."))
             return self._builder_page(request, definition, status=400)
         actor = actor_for(request.user)
         revision = _revision(request.POST.get("revision"))
         try:
             if op == "draft_create":
                 draft = drafts.draft_create(actor=actor, doctype=definition.doctype)
-                messages.success(request, f"Đã tạo bản nháp phiên bản {draft.version} từ phiên bản đang áp dụng. "
-                                          "Bấm vào một trạng thái hoặc bước chuyển trên sơ đồ để sửa.")
+                messages.success(request, _("Đã tạo bản nháp phiên bản %(version)s từ phiên bản đang áp dụng. Bấm vào "
+                                            "một trạng thái hoặc bước chuyển trên sơ đồ để sửa.")
+                                 % {"version": draft.version})
                 return HttpResponseRedirect(builder_url(draft))
             if op == "discard":
                 if request.POST.get("confirm") != "yes":
                     return HttpResponseRedirect(builder_url(definition, panel="discard"))
                 version = drafts.draft_discard(actor=actor, definition_id=definition.pk, revision=revision)
-                messages.success(request, f"Đã hủy bản nháp phiên bản {version}.")
+                messages.success(request, _("Đã hủy bản nháp phiên bản %(version)s.") % {"version": version})
                 return HttpResponseRedirect(reverse("admin:workflow_builder_start", args=[definition.doctype]))
             if op == "state_delete":
                 state = definition.states.filter(pk=query_id(request.POST.get("state"))).first()
                 if state is None:
-                    raise ServiceError("Trạng thái này không còn trong bản nháp.", code=ErrorCode.NOT_FOUND)
+                    raise ServiceError(_("Trạng thái này không còn trong bản nháp."), code=ErrorCode.NOT_FOUND)
                 removed = drafts.draft_state_delete(actor=actor, definition_id=definition.pk, revision=revision,
                                                     state_id=state.pk)
-                messages.success(request, f"Đã xóa trạng thái “{state.label_vi}”"
-                                 + (f" và {len(removed)} bước chuyển nối với nó: {', '.join(removed)}." if removed
-                                    else "."))
+                if removed:
+                    messages.success(request, _("Đã xóa trạng thái “%(state)s” và %(count)s bước chuyển nối với nó: "
+                                                "%(steps)s.") % {"state": state.label_vi, "count": len(removed),
+                                                                 "steps": ", ".join(removed)})
+                else:
+                    messages.success(request, _("Đã xóa trạng thái “%(state)s”.") % {"state": state.label_vi})
                 return HttpResponseRedirect(builder_url(definition))
             if op == "transition_delete":
                 transition = definition.transitions.filter(pk=query_id(request.POST.get("transition"))).first()
                 if transition is None:
-                    raise ServiceError("Bước chuyển này không còn trong bản nháp.", code=ErrorCode.NOT_FOUND)
+                    raise ServiceError(_("Bước chuyển này không còn trong bản nháp."), code=ErrorCode.NOT_FOUND)
                 drafts.draft_transition_delete(actor=actor, definition_id=definition.pk, revision=revision,
                                                transition_id=transition.pk)
-                messages.success(request, f"Đã xóa bước chuyển “{transition.label_vi}”.")
+                messages.success(request, _("Đã xóa bước chuyển “%(step)s”.") % {"step": transition.label_vi})
                 return HttpResponseRedirect(builder_url(definition))
         except ServiceError as exc:
             return self._refused(request, definition, exc, panel={"panel": "discard"} if op == "discard" else {})
@@ -163,7 +168,7 @@ class WorkflowBuilderMixin:
         """The operations with a form: on a refusal the form comes back bound (everything typed)."""
         panel, form = self._bound_form(request, definition, op)
         if form is None:
-            messages.error(request, "Phần tử này không còn trong bản nháp; sơ đồ dưới đây là bản mới nhất.")
+            messages.error(request, _("Phần tử này không còn trong bản nháp; sơ đồ dưới đây là bản mới nhất."))
             return HttpResponseRedirect(builder_url(definition))
         if op == "try_condition":
             form.is_valid()  # only to show what was typed with its field errors; nothing is saved
@@ -177,26 +182,26 @@ class WorkflowBuilderMixin:
             return self._builder_page(request, definition, panel=panel, form=form, tried=result)
         if not form.is_valid():
             return self._builder_page(request, definition, panel=panel, form=form,
-                                      reasons=["Chưa lưu gì: hãy sửa các ô được đánh dấu bên dưới."])
+                                      reasons=[_("Hãy sửa các ô được đánh dấu bên dưới.")])
         data = form.cleaned_data
         common = {"actor": actor, "definition_id": definition.pk, "revision": data["revision"]}
         try:
             if op == "info_save":
                 drafts.draft_info_save(**common, data=data)
-                messages.success(request, "Đã lưu thông tin chung của bản nháp.")
+                messages.success(request, _("Đã lưu thông tin chung của bản nháp."))
                 return HttpResponseRedirect(builder_url(definition))
             if op == "state_save":
                 state = drafts.draft_state_save(**common, state_id=panel.get("state_id"), data=data)
-                messages.success(request, f"Đã lưu trạng thái “{state.label_vi}”.")
+                messages.success(request, _("Đã lưu trạng thái “%(state)s”.") % {"state": state.label_vi})
                 return HttpResponseRedirect(builder_url(definition, state=state.pk))
             if op == "transition_save":
                 transition = drafts.draft_transition_save(**common, transition_id=panel.get("transition_id"),
                                                           data=data)
-                messages.success(request, f"Đã lưu bước chuyển “{transition.label_vi}”.")
+                messages.success(request, _("Đã lưu bước chuyển “%(step)s”.") % {"step": transition.label_vi})
                 return HttpResponseRedirect(builder_url(definition, transition=transition.pk))
             state = drafts.draft_state_insert_between(**common, transition_id=panel["insert_id"], data=data)
-            messages.success(request, f"Đã thêm trạng thái “{state.label_vi}” và nối lại bước chuyển. Xem lại các "
-                                      "bước chuyển của nó trên sơ đồ.")
+            messages.success(request, _("Đã thêm trạng thái “%(state)s” và nối lại bước chuyển. Xem lại các bước "
+                                        "chuyển của nó trên sơ đồ.") % {"state": state.label_vi})
             return HttpResponseRedirect(builder_url(definition, state=state.pk))
         except ServiceError as exc:
             return self._refused(request, definition, exc, panel=panel, form=form)
@@ -349,7 +354,7 @@ class WorkflowBuilderMixin:
             _decorate(form)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Thiết kế quy trình – {definition.name}",
+            "title": _("Thiết kế quy trình – %(name)s") % {"name": definition.name},
             "opts": self.model._meta, "is_nav_sidebar_enabled": False,
             "definition": definition, "doctype_title": doctype_title(definition.doctype),
             "editable": editable, "lock_reason": drafts.draft_lock_reason(definition),

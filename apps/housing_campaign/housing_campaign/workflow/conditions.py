@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 
+from django.utils.translation import gettext
 from simpleeval import DEFAULT_OPERATORS, EvalWithCompoundTypes, InvalidExpression
 
 from housing_campaign.core import limits
@@ -194,11 +195,12 @@ def condition_try(*, doctype: str, actor, expression: str, document_code: str) -
         return {"ok": False, "message": "; ".join(problems)}
     code = (document_code or "").strip()
     if not code:
-        return {"ok": False, "message": "Nhập mã hồ sơ để thử điều kiện."}
+        return {"ok": False, "message": gettext("Nhập mã hồ sơ để thử điều kiện.")}
     model = registry.model_for(doctype)
     document = scope(model.objects.all(), actor).filter(code=code).first()
     if document is None:
-        return {"ok": False, "message": f"Không tìm thấy hồ sơ “{code}” trong địa bàn của bạn."}
+        return {"ok": False,
+                "message": gettext("Không tìm thấy hồ sơ “%(code)s” trong địa bàn của bạn.") % {"code": code}}
     try:
         return {"ok": True, "value": evaluate(doctype, document, expression), "document": document}
     except ConditionError as exc:

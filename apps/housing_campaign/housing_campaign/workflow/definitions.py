@@ -121,6 +121,7 @@ def definition_warnings(data: dict) -> list[Problem]:
     refuse activation: roles are often staffed after the procedure is set, and a fresh site loads its
     workflows before it has users."""
     from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext
 
     from housing_campaign.accounts.models import Role
 
@@ -135,14 +136,15 @@ def definition_warnings(data: dict) -> list[Problem]:
         for role in s.get("edit_roles") or []:
             if role in empty:
                 warnings.append(Problem.at(
-                    f"Trạng thái “{s.get('label_vi') or s.get('code')}”: chưa có người dùng nào giữ vai trò "
-                    f"“{names[role]}” (được sửa hồ sơ).", state=s.get("code"), scope="element", blocking=False))
+                    gettext("Trạng thái “%(state)s”: chưa có người dùng nào giữ vai trò “%(role)s” (được sửa hồ sơ).")
+                    % {"state": s.get("label_vi") or s.get("code"), "role": names[role]},
+                    state=s.get("code"), scope="element", blocking=False))
     for t in data.get("transitions") or []:
         for role in t.get("roles") or []:
             if role in empty:
                 warnings.append(Problem.at(
-                    f"Bước “{t.get('label_vi') or t.get('action')}”: chưa có người dùng nào giữ vai trò "
-                    f"“{names[role]}”, chưa ai thực hiện được bước này.",
+                    gettext("Bước “%(step)s”: chưa có người dùng nào giữ vai trò “%(role)s”, chưa ai thực hiện được "
+                            "bước này.") % {"step": t.get("label_vi") or t.get("action"), "role": names[role]},
                     transition=(t.get("source"), t.get("action")), scope="element", blocking=False))
     return warnings
 

@@ -19,6 +19,8 @@ import textwrap
 from collections import deque
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from .models import Stage
 
 logger = logging.getLogger(__name__)
@@ -103,8 +105,10 @@ def workflow_dot(data: dict, *, state_urls: dict | None = None, transition_urls:
         lines.append("}")
     if data.get("initial_state") in node:
         lines.append('start [shape=circle, width=0.18, height=0.18, fixedsize=true, style=filled, '
-                     'fillcolor="#263238", color="#263238", label="", tooltip="Hồ sơ mới bắt đầu ở đây"];')
-        lines.append(f'start -> {node[data["initial_state"]]} [color="#263238", tooltip="Trạng thái đầu"];')
+                     'fillcolor="#263238", color="#263238", label="", '
+                     f'tooltip={dot_string(_("Hồ sơ mới bắt đầu ở đây"))}];')
+        lines.append(f'start -> {node[data["initial_state"]]} [color="#263238", '
+                     f'tooltip={dot_string(_("Trạng thái đầu"))}];')
     # Each transition is drawn as a small box of its own between its two states: dot never overlaps
     # nodes, so button labels never sit on each other or on an arrow, and the box is easy to click.
     for i, t in enumerate(data.get("transitions") or []):
@@ -125,17 +129,17 @@ def _state_attrs(s, data, urls, ids, selected, problems, changes, role_names) ->
     code = s.get("code")
     notes = []
     if code == data.get("initial_state"):
-        notes.append("bắt đầu")
+        notes.append(_("bắt đầu"))
     if s.get("is_terminal"):
-        notes.append("kết thúc")
+        notes.append(_("kết thúc"))
     if s.get("sla_days"):
-        notes.append(f"{s['sla_days']} ngày")
+        notes.append(_("%(days)s ngày") % {"days": s["sla_days"]})
     change = changes.get(code)
     if change:
-        notes.append("mới" if change == "added" else "đã sửa")
+        notes.append(_("mới") if change == "added" else _("đã sửa"))
     problem = problems.get(code)
     if problem:
-        notes.insert(0, "⚠ có lỗi" if problem == "problem" else "⚠ cảnh báo")
+        notes.insert(0, "⚠ " + (_("có lỗi") if problem == "problem" else _("cảnh báo")))
     label = f"<b>{_html_lines(s.get('label_vi') or code, 24)}</b>"
     if notes:
         label += f'<br/><font point-size="10" color="#546e7a">{escape(" · ".join(notes))}</font>'
@@ -147,7 +151,8 @@ def _state_attrs(s, data, urls, ids, selected, problems, changes, role_names) ->
     fill = {"added": ADDED_FILL, "changed": CHANGED_FILL}.get(change, "white")
     roles = ", ".join(role_names.get(r, r) for r in s.get("edit_roles") or [])
     return _attrs(label=HtmlLabel(label), id=ids.get(code), URL=urls.get(code), target="_top",
-                  tooltip=f"{s.get('label_vi') or code}" + (f" — sửa hồ sơ: {roles}" if roles else ""),
+                  tooltip=f"{s.get('label_vi') or code}" + (" — " + _("sửa hồ sơ: %(roles)s") % {"roles": roles}
+                                                              if roles else ""),
                   color=color, penwidth=penwidth, fillcolor=fill,
                   peripheries=2 if s.get("is_terminal") else None)
 
@@ -170,7 +175,7 @@ def _transition_attrs(t, urls, ids, selected, problems, changes, role_names) -> 
         prefix = "⚠ " + prefix
     roles = ", ".join(role_names.get(r, r) for r in t.get("roles") or [])
     tooltip = f"{t.get('label_vi') or t.get('action')} — {roles}" + (
-        f" — điều kiện: {t['condition']}" if t.get("condition") else "")
+        " — " + _("điều kiện: %(condition)s") % {"condition": t["condition"]} if t.get("condition") else "")
     fill = {"added": ADDED_FILL, "changed": CHANGED_FILL}.get(changes.get(key), "#fafafa")
     box = _attrs(label=HtmlLabel(_html_lines(prefix + (t.get("label_vi") or t.get("action") or ""), 22)),
                  id=ids.get(key), URL=urls.get(key), target="_top", tooltip=tooltip,
@@ -231,7 +236,7 @@ def layered_svg(data: dict) -> str:
     queue = deque(depth)
     while queue:
         cur = queue.popleft()
-        for src, tgt, _ in edges:
+        for src, tgt, _label in edges:
             if src == cur and tgt not in depth:
                 depth[tgt] = depth[cur] + 1
                 queue.append(tgt)

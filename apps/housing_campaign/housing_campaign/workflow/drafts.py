@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -44,14 +45,15 @@ EVERY_STEP_SIDE_EFFECTS = frozenset({"notify_next_actors"})
 # ---------------------------------------------------------------------------- what may be edited
 def draft_lock_reason(definition: WorkflowDefinition) -> str | None:
     """Why ``definition`` is read-only, or None for a draft that may be edited and discarded."""
+    v = {"version": definition.version}
     if definition.is_active:
-        return f"Phiên bản {definition.version} đang được áp dụng nên chỉ xem; hãy tạo bản nháp để sửa."
+        return _("Phiên bản %(version)s đang được áp dụng nên chỉ xem; hãy tạo bản nháp để sửa.") % v
     if definition.activated_at or definition.retired_at:
-        return f"Phiên bản {definition.version} đã từng được áp dụng nên chỉ xem."
+        return _("Phiên bản %(version)s đã từng được áp dụng nên chỉ xem.") % v
     if definition.pilots.exists():
-        return f"Phiên bản {definition.version} đang được thí điểm nên chỉ xem."
+        return _("Phiên bản %(version)s đang được thí điểm nên chỉ xem.") % v
     if definitions.definition_in_use(definition):
-        return f"Phiên bản {definition.version} đã có hồ sơ sử dụng nên chỉ xem."
+        return _("Phiên bản %(version)s đã có hồ sơ sử dụng nên chỉ xem.") % v
     return None
 
 
@@ -64,15 +66,15 @@ def drafts_of(doctype: str) -> list[WorkflowDefinition]:
 
 def _ensure_administrator(actor: Actor) -> None:
     if actor.read_only:
-        raise ServiceError("Tài khoản của bạn chỉ có quyền xem, không được sửa quy trình.",
+        raise ServiceError(_("Tài khoản của bạn chỉ có quyền xem, không được sửa quy trình."),
                            code=ErrorCode.PERMISSION_DENIED)
     if not (actor.user.is_superuser or "administrator" in actor.own.roles):
-        raise ServiceError("Chỉ Quản trị hệ thống được sửa quy trình.", code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(_("Chỉ Quản trị hệ thống được sửa quy trình."), code=ErrorCode.PERMISSION_DENIED)
 
 
 def _person(user) -> str:
     if user is None:
-        return "một quản trị viên khác"
+        return _("một quản trị viên khác")
     return user.get_full_name() or user.get_username()
 
 
@@ -81,7 +83,7 @@ def _locked_draft(actor: Actor, definition_id: int, revision: int | None) -> Wor
     definition = (WorkflowDefinition.objects.select_for_update(of=("self",)).select_related("edited_by")
                   .filter(pk=definition_id).first())
     if definition is None:
-        raise ServiceError("Không tìm thấy phiên bản quy trình này; có thể bản nháp vừa bị hủy.",
+        raise ServiceError(_("Không tìm thấy phiên bản quy trình này; có thể bản nháp vừa bị hủy."),
                            code=ErrorCode.NOT_FOUND)
     reason = draft_lock_reason(definition)
     if reason:
@@ -89,8 +91,9 @@ def _locked_draft(actor: Actor, definition_id: int, revision: int | None) -> Wor
     if revision != definition.revision:
         when = timezone.localtime(definition.edited_at).strftime("%H:%M %d/%m/%Y") if definition.edited_at else ""
         raise ServiceError(
-            f"Bản nháp vừa được {_person(definition.edited_by)} sửa lúc {when} nên thay đổi của bạn chưa được lưu. "
-            "Những gì bạn nhập vẫn còn trên biểu mẫu: xem lại sơ đồ mới rồi bấm lưu lần nữa.",
+            _("Bản nháp vừa được %(person)s sửa lúc %(when)s nên thay đổi của bạn chưa được lưu. Những gì bạn nhập "
+              "vẫn còn trên biểu mẫu: xem lại sơ đồ mới rồi bấm lưu lần nữa.")
+            % {"person": _person(definition.edited_by), "when": when},
             code=ErrorCode.STALE_REVISION)
     return definition
 
@@ -134,14 +137,14 @@ class _Draft:
     def state(self, state_id) -> WorkflowState:
         found = next((s for s in self.states if s.pk == state_id), None)
         if found is None:
-            raise ServiceError("Trạng thái này không còn trong bản nháp (có thể vừa bị xóa).",
+            raise ServiceError(_("Trạng thái này không còn trong bản nháp (có thể vừa bị xóa)."),
                                code=ErrorCode.NOT_FOUND)
         return found
 
     def transition(self, transition_id) -> WorkflowTransition:
         found = next((t for t in self.transitions if t.pk == transition_id), None)
         if found is None:
-            raise ServiceError("Bước chuyển này không còn trong bản nháp (có thể vừa bị xóa).",
+            raise ServiceError(_("Bước chuyển này không còn trong bản nháp (có thể vừa bị xóa)."),
                                code=ErrorCode.NOT_FOUND)
         return found
 
@@ -162,7 +165,8 @@ class _Draft:
                                                or problem.transition in touched_transitions):
                 reasons.append(str(problem))
         if reasons:
-            raise ServiceError("Chưa lưu gì vì: " + " ".join(reasons), code=ErrorCode.INVALID_DEFINITION,
+            raise ServiceError(_("Chưa lưu gì vì: %(reasons)s") % {"reasons": " ".join(reasons)},
+                               code=ErrorCode.INVALID_DEFINITION,
                                details=list(dict.fromkeys(reasons)))
 
     def renumber(self) -> None:
@@ -190,18 +194,19 @@ def _text(data: dict, key: str, label: str, max_length: int, reasons: list[str],
     value = data.get(key)
     text = normalize_text(value, multiline=multiline) if isinstance(value, str) else ""
     if value is not None and not isinstance(value, str):
-        reasons.append(f"{label}: phải là chữ.")
+        reasons.append(_("%(field)s: phải là chữ.") % {"field": label})
     elif len(text) > max_length:
-        reasons.append(f"{label}: tối đa {max_length} ký tự (đang có {len(text)}).")
+        reasons.append(_("%(field)s: tối đa %(max)s ký tự (đang có %(length)s).")
+                       % {"field": label, "max": max_length, "length": len(text)})
     elif required and not text:
-        reasons.append(f"{label}: chưa nhập.")
+        reasons.append(_("%(field)s: chưa nhập.") % {"field": label})
     return text[:max_length]
 
 
 def _codes(data: dict, key: str, label: str, reasons: list[str]) -> list[str]:
     value = data.get(key) or []
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        reasons.append(f"{label}: phải là danh sách chọn.")
+        reasons.append(_("%(field)s: phải là danh sách chọn.") % {"field": label})
         return []
     return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
@@ -212,7 +217,8 @@ def _int(data: dict, key: str, label: str, reasons: list[str], *, minimum: int, 
     if value is None or value == "":
         return default
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        reasons.append(f"{label}: phải là số nguyên từ {minimum} đến {maximum}.")
+        reasons.append(_("%(field)s: phải là số nguyên từ %(min)s đến %(max)s.")
+                       % {"field": label, "min": minimum, "max": maximum})
         return default
     return value
 
@@ -222,7 +228,8 @@ def _code(data: dict, key: str, label: str, reasons: list[str], default: str, *,
     with its own words); here only that it is a short text the column holds."""
     value = data.get(key) or default
     if not isinstance(value, str) or len(value) > max_length:
-        reasons.append(f"{label}: “{str(value)[:40]}” không có trong danh sách.")
+        reasons.append(_("%(field)s: “%(value)s” không có trong danh sách.")
+                       % {"field": label, "value": str(value)[:40]})
         return default
     return value
 
@@ -233,43 +240,43 @@ def _override(data: dict, key: str, label: str, taken: set[str], reasons: list[s
     if not value:
         return ""
     if not isinstance(value, str) or not CODE_RE.fullmatch(value):
-        reasons.append(f"{label}: chỉ gồm chữ thường không dấu, số và dấu gạch dưới, bắt đầu bằng chữ, "
-                       "tối đa 60 ký tự.")
+        reasons.append(_("%(field)s: chỉ gồm chữ thường không dấu, số và dấu gạch dưới, bắt đầu bằng chữ, tối đa "
+                         "60 ký tự.") % {"field": label})
         return ""
     if value in taken:
-        reasons.append(f"{label}: “{value}” đã được dùng.")
+        reasons.append(_("%(field)s: “%(value)s” đã được dùng.") % {"field": label, "value": value})
         return ""
     return value
 
 
 def _state_fields(state: WorkflowState, data: dict, reasons: list[str]) -> None:
-    state.label_vi = _text(data, "label_vi", "Tên trạng thái", 120, reasons, required=True)
-    state.label_en = _text(data, "label_en", "Tên tiếng Anh", 120, reasons)
-    state.stage = _code(data, "stage", "Giai đoạn", reasons, state.stage or Stage.SURVEY, max_length=20)
-    state.edit_roles = _codes(data, "edit_roles", "Vai trò được sửa hồ sơ", reasons)
-    state.required_fields = _codes(data, "required_fields", "Trường bắt buộc", reasons)
-    state.sla_days = _int(data, "sla_days", "Thời hạn xử lý", reasons, minimum=1, maximum=MAX_SLA_DAYS, default=None)
+    state.label_vi = _text(data, "label_vi", _("Tên trạng thái"), 120, reasons, required=True)
+    state.label_en = _text(data, "label_en", _("Tên tiếng Anh"), 120, reasons)
+    state.stage = _code(data, "stage", _("Giai đoạn"), reasons, state.stage or Stage.SURVEY, max_length=20)
+    state.edit_roles = _codes(data, "edit_roles", _("Vai trò được sửa hồ sơ"), reasons)
+    state.required_fields = _codes(data, "required_fields", _("Trường bắt buộc"), reasons)
+    state.sla_days = _int(data, "sla_days", _("Thời hạn xử lý"), reasons, minimum=1, maximum=MAX_SLA_DAYS, default=None)
     state.is_terminal = bool(data.get("is_terminal"))
 
 
 def _transition_fields(transition: WorkflowTransition, data: dict, reasons: list[str]) -> None:
-    transition.label_vi = _text(data, "label_vi", "Nhãn nút", 120, reasons, required=True)
-    transition.label_en = _text(data, "label_en", "Nhãn nút tiếng Anh", 120, reasons)
-    transition.source = _code(data, "source", "Từ trạng thái", reasons, transition.source or "")
-    transition.target = _code(data, "target", "Đến trạng thái", reasons, transition.target or "")
-    transition.kind = _code(data, "kind", "Loại bước", reasons, transition.kind or WorkflowTransition.Kind.FORWARD,
+    transition.label_vi = _text(data, "label_vi", _("Nhãn nút"), 120, reasons, required=True)
+    transition.label_en = _text(data, "label_en", _("Nhãn nút tiếng Anh"), 120, reasons)
+    transition.source = _code(data, "source", _("Từ trạng thái"), reasons, transition.source or "")
+    transition.target = _code(data, "target", _("Đến trạng thái"), reasons, transition.target or "")
+    transition.kind = _code(data, "kind", _("Loại bước"), reasons, transition.kind or WorkflowTransition.Kind.FORWARD,
                             max_length=10)
-    transition.roles = _codes(data, "roles", "Vai trò được thực hiện", reasons)
-    transition.condition = _text(data, "condition", "Điều kiện", MAX_CONDITION, reasons, multiline=True)
-    transition.condition_message = _text(data, "condition_message", "Thông báo khi điều kiện không đạt", 300,
+    transition.roles = _codes(data, "roles", _("Vai trò được thực hiện"), reasons)
+    transition.condition = _text(data, "condition", _("Điều kiện"), MAX_CONDITION, reasons, multiline=True)
+    transition.condition_message = _text(data, "condition_message", _("Thông báo khi điều kiện không đạt"), 300,
                                          reasons)
     transition.comment_required = bool(data.get("comment_required"))
     transition.allow_previous_actor = bool(data.get("allow_previous_actor", True))
-    transition.quorum = _int(data, "quorum", "Số phiếu cần", reasons, minimum=1, maximum=MAX_QUORUM, default=1)
-    transition.territory_rule = _code(data, "territory_rule", "Quy tắc địa bàn", reasons,
+    transition.quorum = _int(data, "quorum", _("Số phiếu cần"), reasons, minimum=1, maximum=MAX_QUORUM, default=1)
+    transition.territory_rule = _code(data, "territory_rule", _("Quy tắc địa bàn"), reasons,
                                       transition.territory_rule or WorkflowTransition.TerritoryRule.CONTAINS,
                                       max_length=10)
-    transition.side_effects = _codes(data, "side_effects", "Tác vụ kèm theo", reasons)
+    transition.side_effects = _codes(data, "side_effects", _("Tác vụ kèm theo"), reasons)
 
 
 def _rename_state(draft: _Draft, old: str, new: str) -> None:
@@ -292,11 +299,11 @@ def draft_create(*, actor: Actor, doctype: str) -> WorkflowDefinition:
     _ensure_administrator(actor)
     active = WorkflowDefinition.objects.select_for_update().filter(doctype=doctype, is_active=True).first()
     if active is None:
-        raise ServiceError("Chưa có phiên bản đang áp dụng để tạo bản nháp.", code=ErrorCode.NOT_FOUND)
+        raise ServiceError(_("Chưa có phiên bản đang áp dụng để tạo bản nháp."), code=ErrorCode.NOT_FOUND)
     existing = drafts_of(doctype)
     if existing:
-        raise ServiceError(f"Đã có bản nháp phiên bản {existing[0].version}; hãy sửa tiếp bản nháp đó hoặc hủy nó "
-                           "trước khi tạo bản mới.", code=ErrorCode.DUPLICATE)
+        raise ServiceError(_("Đã có bản nháp phiên bản %(version)s; hãy sửa tiếp bản nháp đó hoặc hủy nó trước khi "
+                             "tạo bản mới.") % {"version": existing[0].version}, code=ErrorCode.DUPLICATE)
     data = definitions.definition_to_dict(active)
     draft = WorkflowDefinition.objects.create(
         doctype=doctype, version=definitions.definition_next_version(doctype), name=active.name,
@@ -319,10 +326,11 @@ def draft_discard(*, actor: Actor, definition_id: int, revision: int | None) -> 
 def draft_info_save(*, actor: Actor, definition_id: int, revision: int | None, data: dict) -> WorkflowDefinition:
     definition = _locked_draft(actor, definition_id, revision)
     reasons: list[str] = []
-    name = _text(data, "name", "Tên quy trình", 200, reasons, required=True)
-    description = _text(data, "description", "Mô tả", 4000, reasons, multiline=True)
+    name = _text(data, "name", _("Tên quy trình"), 200, reasons, required=True)
+    description = _text(data, "description", _("Mô tả"), 4000, reasons, multiline=True)
     if reasons:
-        raise ServiceError("Chưa lưu gì vì: " + " ".join(reasons), code=ErrorCode.VALIDATION, details=reasons)
+        raise ServiceError(_("Chưa lưu gì vì: %(reasons)s") % {"reasons": " ".join(reasons)},
+                           code=ErrorCode.VALIDATION, details=reasons)
     definition.name, definition.description = name, description
     definition.save(update_fields=["name", "description"])
     _touch(definition, actor)
@@ -344,7 +352,7 @@ def draft_state_save(*, actor: Actor, definition_id: int, revision: int | None, 
         state = draft.state(state_id)
     old_code = state.code
     _state_fields(state, data, reasons)
-    code = _override(data, "code", "Mã trạng thái", draft.codes(besides=state), reasons)
+    code = _override(data, "code", _("Mã trạng thái"), draft.codes(besides=state), reasons)
     if code:
         state.code = code
     elif not state.code:
@@ -354,7 +362,7 @@ def draft_state_save(*, actor: Actor, definition_id: int, revision: int | None, 
     if data.get("is_initial"):
         definition.initial_state = state.code
     elif old_code and definition.initial_state == state.code and data.get("is_initial") is False:
-        reasons.append("Trạng thái đầu: hãy đánh dấu một trạng thái khác là trạng thái đầu thay vì bỏ chọn ở đây.")
+        reasons.append(_("Trạng thái đầu: hãy đánh dấu một trạng thái khác là trạng thái đầu thay vì bỏ chọn ở đây."))
     draft.renumber()
     draft.check(states=[state], extra=reasons)
     definition.save(update_fields=["initial_state"])
@@ -370,7 +378,8 @@ def draft_state_delete(*, actor: Actor, definition_id: int, revision: int | None
     draft = _Draft.load(definition)
     state = draft.state(state_id)
     if definition.initial_state == state.code:
-        raise ServiceError(f"“{state.label_vi}” là trạng thái đầu: hãy chọn trạng thái đầu khác trước khi xóa.",
+        raise ServiceError(_("“%(state)s” là trạng thái đầu: hãy chọn trạng thái đầu khác trước khi xóa.")
+                           % {"state": state.label_vi},
                            code=ErrorCode.VALIDATION)
     attached = [t for t in draft.transitions if state.code in (t.source, t.target)]
     draft.states.remove(state)
@@ -397,7 +406,7 @@ def draft_transition_save(*, actor: Actor, definition_id: int, revision: int | N
         transition = draft.transition(transition_id)
     _transition_fields(transition, data, reasons)
     taken = draft.actions(transition.source, besides=transition)
-    action = _override(data, "action", "Mã thao tác", taken, reasons)
+    action = _override(data, "action", _("Mã thao tác"), taken, reasons)
     if action:
         transition.action = action
     elif not transition.action or transition.action in taken:
@@ -436,18 +445,18 @@ def draft_state_insert_between(*, actor: Actor, definition_id: int, revision: in
     draft = _Draft.load(definition)
     step = draft.transition(transition_id)
     reasons: list[str] = []
-    label = _text(data, "label_vi", "Tên trạng thái mới", 120, reasons, required=True)
-    stage = _code(data, "stage", "Giai đoạn", reasons,
+    label = _text(data, "label_vi", _("Tên trạng thái mới"), 120, reasons, required=True)
+    stage = _code(data, "stage", _("Giai đoạn"), reasons,
                   next((s.stage for s in draft.states if s.code == step.target), Stage.SURVEY), max_length=20)
-    roles = _codes(data, "roles", "Vai trò thực hiện ở trạng thái mới", reasons)
-    button = _text(data, "action_label", "Nhãn nút của bước mới", 120, reasons)
-    code = _override(data, "code", "Mã trạng thái", draft.codes(), reasons)
+    roles = _codes(data, "roles", _("Vai trò thực hiện ở trạng thái mới"), reasons)
+    button = _text(data, "action_label", _("Nhãn nút của bước mới"), 120, reasons)
+    code = _override(data, "code", _("Mã trạng thái"), draft.codes(), reasons)
     target = step.target
     state = WorkflowState(definition=definition, label_vi=label, stage=stage, edit_roles=roles,
                           code=code or code_from_label(label, taken=draft.codes(), fallback="trang_thai"))
     source_index = next((i for i, s in enumerate(draft.states) if s.code == step.source), len(draft.states) - 1)
     draft.states.insert(source_index + 1, state)
-    button = button or f"Hoàn tất {label[:1].lower()}{label[1:]}"[:120]
+    button = button or (_("Hoàn tất %(state)s") % {"state": label[:1].lower() + label[1:]})[:120]
     onward = WorkflowTransition(
         definition=definition, source=state.code, target=target, label_vi=button, kind=step.kind, roles=roles,
         action=code_from_label(button, taken=(), fallback="thao_tac"), quorum=1, territory_rule=step.territory_rule,

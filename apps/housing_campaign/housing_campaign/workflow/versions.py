@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from housing_campaign.core import hookspec
 
 from . import definitions, registry
@@ -16,14 +19,14 @@ def version_status(definition: WorkflowDefinition) -> str:
     from .drafts import draft_lock_reason
 
     if definition.is_active:
-        return "đang áp dụng"
+        return _("đang áp dụng")
     if definition.pilots.exists():
-        return "đang thí điểm"
+        return _("đang thí điểm")
     if definition.activated_at or definition.retired_at:
-        return "đã ngừng áp dụng"
+        return _("đã ngừng áp dụng")
     if draft_lock_reason(definition) is None:
-        return "bản nháp"
-    return "chưa áp dụng, đã có hồ sơ"
+        return _("bản nháp")
+    return _("chưa áp dụng, đã có hồ sơ")
 
 
 def versions_of(doctype: str) -> list[dict]:
@@ -60,7 +63,7 @@ class Labels:
         if value in (None, "", []):
             return "—"
         if isinstance(value, bool):
-            return "có" if value else "không"
+            return _("có") if value else _("không")
         if key in ("edit_roles", "roles"):
             return ", ".join(self.roles.get(v, v) for v in value)
         if key == "required_fields":
@@ -76,7 +79,7 @@ class Labels:
         if key == "territory_rule":
             return str(self.territory.get(value, value))
         if key == "sla_days":
-            return f"{value} ngày"
+            return _("%(days)s ngày") % {"days": value}
         return str(value)
 
     def transition(self, t: dict) -> str:
@@ -89,7 +92,8 @@ def _field_label(model, key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-DEFINITION_FIELDS = (("name", "Tên quy trình"), ("description", "Mô tả"), ("initial_state", "Trạng thái đầu"))
+DEFINITION_FIELDS = (("name", gettext_lazy("Tên quy trình")), ("description", gettext_lazy("Mô tả")),
+                     ("initial_state", gettext_lazy("Trạng thái đầu")))
 
 
 @dataclass
@@ -102,7 +106,7 @@ class Difference:
 
     @property
     def change_label(self) -> str:
-        return {"added": "thêm mới", "removed": "bỏ đi", "changed": "sửa"}[self.change]
+        return {"added": _("thêm mới"), "removed": _("bỏ đi"), "changed": _("sửa")}[self.change]
 
 
 def _summary(model, keys, item: dict, labels: Labels, *, skip=()) -> list[tuple[str, str]]:
@@ -123,8 +127,8 @@ def definition_diff(old: dict, new: dict) -> list[Difference]:
     out: list[Difference] = []
     for key, label in DEFINITION_FIELDS:
         if (old.get(key) or "") != (new.get(key) or ""):
-            out.append(Difference("definition", "changed", "Thông tin chung", fields=[
-                (label, labels.value(key, old.get(key)), labels.value(key, new.get(key)))]))
+            out.append(Difference("definition", "changed", _("Thông tin chung"), fields=[
+                (str(label), labels.value(key, old.get(key)), labels.value(key, new.get(key)))]))
     out += _elements(old["states"], new["states"], lambda s: s.get("code"), WorkflowState, definitions.STATE_KEYS,
                      labels, "state", lambda s: f"“{s.get('label_vi') or s.get('code')}”")
     out += _elements(old["transitions"], new["transitions"], lambda t: (t.get("source"), t.get("action")),

@@ -11,6 +11,14 @@
       .toLowerCase();
   }
 
+  /* Messages come translated from the page (data-msg-* on #wfb), so this file holds no language. */
+  var root = document.getElementById('wfb');
+  function msg(name, values) {
+    var text = (root && root.getAttribute('data-msg-' + name)) || '';
+    Object.keys(values || {}).forEach(function (k) { text = text.replace('%(' + k + ')s', values[k]); });
+    return text;
+  }
+
   var names = [];
   var source = document.getElementById('wfb-names');
   if (source) { try { names = JSON.parse(source.textContent); } catch (e) { names = []; } }
@@ -99,9 +107,9 @@
       if (!data) return;
       out.innerHTML = '';
       var span = document.createElement('span');
-      if (!field.value.trim()) { span.textContent = 'Không có điều kiện: bước này luôn mở khi đủ vai trò.'; }
+      if (!field.value.trim()) { span.textContent = msg('empty'); }
       else if (data.problems.length) { span.className = 'wfb-bad'; span.textContent = data.problems.join(' '); }
-      else { span.className = 'wfb-ok'; span.textContent = '✓ Điều kiện hợp lệ.'; }
+      else { span.className = 'wfb-ok'; span.textContent = msg('valid'); }
       out.appendChild(span);
     }
     field.addEventListener('input', function () {
@@ -115,20 +123,20 @@
     if (tryButton && doc && result) {
       tryButton.addEventListener('click', function (e) {
         e.preventDefault();
-        result.textContent = 'Đang thử…';
+        result.textContent = msg('trying');
         ask({document: doc.value}).then(function (data) {
           if (!data) return;
           render(data);
           var t = data['try'];
           result.innerHTML = '';
           var span = document.createElement('span');
-          if (!doc.value.trim()) { span.className = 'wfb-bad'; span.textContent = 'Nhập mã hồ sơ để thử điều kiện.'; }
+          if (!doc.value.trim()) { span.className = 'wfb-bad'; span.textContent = msg('need-code'); }
           else if (t && t.ok) {
             span.className = t.value ? 'wfb-ok' : 'wfb-bad';
-            span.textContent = 'Trên hồ sơ ' + t.document + ': điều kiện ' + (t.value ? 'ĐẠT' : 'KHÔNG ĐẠT') + '.';
+            span.textContent = msg('on-case', {case: t.document, result: msg(t.value ? 'passed' : 'failed')});
           } else { span.className = 'wfb-bad'; span.textContent = (t && t.message) || data.problems.join(' '); }
           result.appendChild(span);
-        }).catch(function () { result.textContent = 'Không kiểm tra được lúc này; bấm “Thử” để gửi lên máy chủ.'; });
+        }).catch(function () { result.textContent = msg('offline'); });
       });
       doc.addEventListener('keydown', function (e) { if (e.key === 'Enter') { e.preventDefault(); tryButton.click(); } });
     }
