@@ -335,3 +335,24 @@ def test_without_graphviz_the_simple_drawing_is_shown_with_a_note(people, draft,
     page = client_for(people.admin).get(page_url(draft)).content.decode()
     assert "chưa cài Graphviz" in page and "<svg" in page and "Đang rà soát" in page
     diagram.render_svg.cache_clear()
+
+
+def test_the_table_page_and_the_builder_share_the_draft_revision(people, draft):
+    from tests.workflow.admin_forms import change_form_data, encode
+
+    client = client_for(people.admin)
+    url = reverse("admin:workflow_workflowdefinition_change", args=[draft.pk])
+    data, formsets = change_form_data(client.get(url))  # the table page opened at revision 0
+    s = draft.states.get(code="survey")
+    assert client.post(page_url(draft), state_post(s, label_vi="Rà soát hộ")).status_code == 302  # the builder saves
+    before = snapshot(draft)
+    formsets["states"]["rows"][0]["label_vi"] = "Sửa trên trang bảng"
+    response = client.post(url, encode(data, formsets))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Bản nháp vừa được Admin_Kt sửa lúc" in page
+    assert 'value="Sửa trên trang bảng"' in page
+    assert snapshot(draft) == before
+    data["revision"] = 1  # reopened: saving now is a revision of its own
+    assert client.post(url, encode(data, formsets)).status_code == 302
+    draft.refresh_from_db()
+    assert draft.revision == 2 and draft.states.get(code="survey").label_vi == "Sửa trên trang bảng"

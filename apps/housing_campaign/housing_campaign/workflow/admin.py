@@ -19,7 +19,7 @@ from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.core.validators import query_id
 
-from . import definitions, engine, registry
+from . import definitions, drafts, engine, registry
 from .builder import WorkflowBuilderMixin, doctype_title
 from .conditions import condition_try
 from .diagram import workflow_svg
@@ -129,7 +129,18 @@ class TransitionInline(admin.StackedInline):
 class DefinitionForm(forms.ModelForm):
     class Meta:
         model = WorkflowDefinition
-        fields = ("doctype", "name", "description", "initial_state")
+        fields = ("doctype", "name", "description", "initial_state", "revision")
+        widgets = {"revision": forms.HiddenInput}
+
+    def clean_revision(self):
+        # The draft may be edited in the builder meanwhile: a form opened on an older revision is refused
+        # (everything typed stays on the page), as in the builder.
+        revision = self.cleaned_data.get("revision")
+        if self.instance.pk:
+            current = WorkflowDefinition.objects.select_related("edited_by").get(pk=self.instance.pk)
+            if revision != current.revision:
+                raise forms.ValidationError(drafts.stale_message(current))
+        return revision
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +161,8 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
 
     # ------------------------------------------------------------------ read-only once used
     def _locked(self, obj) -> bool:
-        return bool(obj and obj.pk and (obj.is_active or definitions.definition_in_use(obj)))
+        # One rule with the builder: only a draft is edited (never a version active, once active, piloted or used).
+        return bool(obj and obj.pk and drafts.draft_lock_reason(obj))
 
     def has_change_permission(self, request, obj=None):
         if self._locked(obj):
@@ -161,8 +173,10 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
         return bool(obj is None or not self._locked(obj)) and super().has_delete_permission(request, obj)
 
     def get_fields(self, request, obj=None):
-        return ["doctype", "name", "description", "initial_state", "diagram"] if obj else \
-            ["doctype", "name", "description", "initial_state"]
+        if not obj:
+            return ["doctype", "name", "description", "initial_state"]
+        editable = self.has_change_permission(request, obj)
+        return ["doctype", "name", "description", "initial_state", *(["revision"] if editable else []), "diagram"]
 
     @admin.display(description="số hồ sơ")
     def documents(self, obj):
@@ -216,7 +230,13 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.version = definitions.definition_next_version(obj.doctype)
+            super().save_model(request, obj, form, change)
+            return
+        locked = WorkflowDefinition.objects.select_for_update(of=("self",)).select_related("edited_by").get(pk=obj.pk)
+        if locked.revision != form.cleaned_data.get("revision"):  # saved in the builder since the form checked
+            raise InvalidDefinition([drafts.stale_message(locked)])
         super().save_model(request, obj, form, change)
+        drafts.draft_touch(definition=obj, user=request.user)
 
     # ------------------------------------------------------------------ actions
     @admin.action(description="Tạo phiên bản mới (bản nháp) từ phiên bản đã chọn", permissions=["add"])

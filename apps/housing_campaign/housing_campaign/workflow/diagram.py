@@ -212,8 +212,13 @@ def render_svg(dot_text: str) -> str | None:
     if start < 0:
         return None
     # dot sizes the drawing in points; drawn with one pixel per point it fits beside the form at
-    # 1366 px (text stays at 11–13 px), and CSS may still shrink it to the column's width.
-    return _PT_SIZE.sub(r'\1="\2px"', svg[start:], count=2)
+    # 1366 px (text stays at 11–13 px). CSS may shrink it to the column's width, but never below 80 %:
+    # on a narrower screen the drawing scrolls rather than becoming unreadable.
+    svg = _PT_SIZE.sub(r'\1="\2px"', svg[start:], count=2)
+    width = re.search(r'width="([0-9.]+)px"', svg)
+    if width:
+        svg = svg.replace("<svg ", f'<svg style="min-width:{float(width.group(1)) * 0.8:.0f}px" ', 1)
+    return svg
 
 
 def workflow_svg(data: dict, **options) -> str:
