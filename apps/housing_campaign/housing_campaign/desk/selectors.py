@@ -368,14 +368,17 @@ def case_next_steps(actor: Actor, case: HousingCase, page: dict, *, form=None, f
         (with_form if bundled else others).append(action)
     mine = with_form + others
     summary, kind = _summary(actor, case, spec, state, options, mine, can_edit, form_title)
-    if not mine:
-        waiting = [o for o in options if o.transition.kind == "forward"] or options
+    next_by = ""
+    if not any(a.transition.kind == "forward" for a in mine):
+        # The step that moves the case on is someone else's: say whose.
+        held = {a.action for a in mine}
+        waiting = [o for o in options if o.transition.kind == "forward" and o.action not in held]
+        if not waiting and not mine:
+            waiting = options
         who = sorted({r for o in waiting for r in o.transition.roles})
-        next_by = (_("Bước tiếp theo (%(actions)s) do %(roles)s thực hiện.")
-                   % {"actions": ", ".join(f"“{o.label}”" for o in waiting), "roles": role_labels(who)}
-                   if waiting else "")
-    else:
-        next_by = ""
+        if waiting:
+            next_by = (_("Bước tiếp theo (%(actions)s) do %(roles)s thực hiện.")
+                       % {"actions": ", ".join(f"“{o.label}”" for o in waiting), "roles": role_labels(who)})
     return {"with_form": with_form, "actions": others, "summary": summary, "kind": kind, "next_by": next_by,
             "has_any": bool(mine)}
 
