@@ -231,6 +231,7 @@ def test_returned_case_with_survey_fields_missing(people, campaign):
     assert "disabled" in resubmit and 'data-needs="id_foundation id_roof"' in resubmit
     assert '<a href="#id_foundation">Nền, móng</a>' in card and '<a href="#id_roof">Mái</a>' in card
     assert "disabled" not in button(card, "Rút hồ sơ")
+    assert "Lý do trả lại</b> (Reviewer," in card and "<q>Ghi rõ móng và mái</q>" in card  # read first
 
 
 # ---------------------------------------------------------------------------- the form saved with the action

@@ -380,7 +380,18 @@ def case_next_steps(actor: Actor, case: HousingCase, page: dict, *, form=None, f
             next_by = (_("Bước tiếp theo (%(actions)s) do %(roles)s thực hiện.")
                        % {"actions": ", ".join(f"“{o.label}”" for o in waiting), "roles": role_labels(who)})
     return {"with_form": with_form, "actions": others, "summary": summary, "kind": kind, "next_by": next_by,
-            "has_any": bool(mine)}
+            "has_any": bool(mine), "arrival": _arrival(case, spec, page.get("timeline") or [])}
+
+
+def _arrival(case, spec, timeline: list[dict]) -> dict | None:
+    """The comment of the step that brought the case into its state (the reason of a return above all),
+    from the timeline the page already read: whoever picks the case up reads it first."""
+    last = next((row for row in timeline if row["kind"] == "transition"), None)
+    if last is None or not last["comment"] or last["to"] != spec.state_label(case.state):
+        return None
+    returned = any(t.action == last["action"] and t.target == case.state and t.kind == "return"
+                   for t in spec.transitions.values())
+    return {"returned": returned, "actor": last["actor"], "at": last["at"], "comment": last["comment"]}
 
 
 def _summary(actor, case, spec, state, options, mine, can_edit, form_title) -> tuple[str, str]:
