@@ -379,6 +379,12 @@ def case_next_steps(actor: Actor, case: HousingCase, page: dict, *, form=None, f
         if waiting:
             next_by = (_("Bước tiếp theo (%(actions)s) do %(roles)s thực hiện.")
                        % {"actions": ", ".join(f"“{o.label}”" for o in waiting), "roles": role_labels(who)})
+        ready = [a for a in mine if a.enabled]
+        if next_by and ready and kind == "todo":
+            # The user's own actions here are side roads (withdraw, reopen): the main road is said first.
+            summary = next_by + " " + (_("Ở bước này bạn chỉ có thể: %(actions)s.")
+                                       % {"actions": ", ".join(f"“{a.label}”" for a in ready)})
+            kind, next_by = "wait", ""
     return {"with_form": with_form, "actions": others, "summary": summary, "kind": kind, "next_by": next_by,
             "has_any": bool(mine), "arrival": _arrival(case, spec, page.get("timeline") or [])}
 
