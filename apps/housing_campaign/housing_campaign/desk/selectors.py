@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
@@ -262,9 +262,9 @@ class DeskAction:
     option: object  # workflow.engine.ActionOption
     with_form: bool = False
     enabled: bool = False
-    missing: list[MissingLink] = None
-    reasons: list[str] = None
-    needs: list[str] = None
+    missing: list[MissingLink] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
     comment: str = ""
 
     @property
@@ -305,16 +305,18 @@ def _form_input(form, name: str) -> str:
     return ""
 
 
-def _missing_links(missing, *, form, form_title: str, state, can_edit: bool, actor: Actor, case) -> list[MissingLink]:
+def _missing_links(missing, *, form, state, can_edit: bool, actor: Actor, case) -> list[MissingLink]:
+    """Each missing field with where to fill it in: the input of the stage form on this page, else who
+    enters it, else the case's admin page for staff."""
     from django.urls import reverse
     from django.utils.text import capfirst
 
     from housing_campaign.workflow.engine import role_labels
 
     links = []
-    for field in missing:
-        link = MissingLink(field.name, capfirst(field.label))
-        input_name = _form_input(form, field.name) if can_edit else ""
+    for missing_field in missing:
+        link = MissingLink(missing_field.name, capfirst(missing_field.label))
+        input_name = _form_input(form, missing_field.name) if can_edit else ""
         if input_name:
             bound = form[input_name]
             link.input_id = bound.id_for_label
@@ -353,11 +355,10 @@ def case_next_steps(actor: Actor, case: HousingCase, page: dict, *, form=None, f
         if not (set(option.transition.roles) & roles):
             continue  # an action of other people: not the user's to see as a button
         bundled = form is not None and can_edit and option.transition.kind == "forward"
-        action = DeskAction(option, with_form=bundled, reasons=list(option.reasons), needs=[],
+        action = DeskAction(option, with_form=bundled, reasons=list(option.reasons),
                             comment=comments.get(option.action, ""),
-                            missing=_missing_links(option.missing, form=form if bundled else None,
-                                                   form_title=form_title, state=state, can_edit=can_edit,
-                                                   actor=actor, case=case))
+                            missing=_missing_links(option.missing, form=form if bundled else None, state=state,
+                                                   can_edit=can_edit, actor=actor, case=case))
         if option.allowed:
             action.enabled = True
         elif bundled and set(option.codes) <= _FORM_CAN_LIFT and all(m.input_id for m in action.missing):

@@ -168,10 +168,6 @@ class ActionOption:
         return self.transition.label_vi
 
 
-def missing_message(missing: list[MissingField]) -> str:
-    return "Còn thiếu thông tin bắt buộc: " + ", ".join(m.label for m in missing) + "."
-
-
 def _missing_required(doctype: str, document, state: StateSpec) -> list[MissingField]:
     missing = []
     for name in state.required_fields:
@@ -213,7 +209,8 @@ def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: Tr
     if state and t.kind == "forward":
         missing = _missing_required(doctype, document, state)
         if missing:
-            reasons.append((ErrorCode.REQUIRED_FIELDS_MISSING, missing_message(missing)))
+            reasons.append((ErrorCode.REQUIRED_FIELDS_MISSING,
+                            "Còn thiếu thông tin bắt buộc: " + ", ".join(m.label for m in missing) + "."))
     if t.condition:
         try:
             ok = evaluate(doctype, document, t.condition)

@@ -138,12 +138,14 @@ def case_transition(request, pk):
         return _case_page(request, case, bound_form=form, bound_name=form_name, status=400,
                           comments={action: comment})
     except ServiceError as exc:
-        messages.error(request, exc.message + (" " + _("Biểu mẫu bên dưới chưa được lưu; những gì bạn nhập vẫn "
-                                                        "còn nguyên.") if to_save else ""))
+        case.refresh_from_db()
+        still_open = case_services.FORM_STAGES.get(form_name) == case.stage
+        kept = (_("Biểu mẫu bên dưới chưa được lưu; những gì bạn nhập vẫn còn nguyên.") if still_open else
+                _("Biểu mẫu bạn gửi kèm chưa được lưu: hồ sơ đã sang bước khác."))
+        messages.error(request, exc.message + (" " + kept if to_save else ""))
         stale = exc.code == ErrorCode.STALE_STATE
         if stale:
             messages.info(request, _("Trang đã được tải lại với trạng thái mới nhất."))
-        case.refresh_from_db()
         open_now = {o.action for o in engine.actions_for(actor=actor, doctype="housing_case", document=case)
                     if o.allowed}
         if comment and action not in open_now:
