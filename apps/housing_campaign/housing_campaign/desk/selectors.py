@@ -396,9 +396,11 @@ def _arrival(case, spec, timeline: list[dict]) -> dict | None:
     last = next((row for row in timeline if row["kind"] == "transition"), None)
     if last is None or not last["comment"] or last["to"] != spec.state_label(case.state):
         return None
-    returned = any(t.action == last["action"] and t.target == case.state and t.kind == "return"
-                   for t in spec.transitions.values())
-    return {"returned": returned, "actor": last["actor"], "at": last["at"], "comment": last["comment"]}
+    kinds = {t.kind for t in spec.transitions.values() if t.action == last["action"] and t.target == case.state}
+    title = (_("Lý do trả lại") if "return" in kinds else _("Lý do") if "stop" in kinds
+             else _("Ý kiến của bước trước"))
+    return {"returned": "return" in kinds, "title": title, "actor": last["actor"], "at": last["at"],
+            "comment": last["comment"]}
 
 
 def _summary(actor, case, spec, state, options, mine, can_edit, form_title) -> tuple[str, str]:
