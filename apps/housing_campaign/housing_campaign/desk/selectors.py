@@ -205,7 +205,7 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
     from housing_campaign.workflow import engine
     from housing_campaign.workflow.sla import sla_status
 
-    from . import printing, timeline
+    from . import print_rules, timeline
 
     spec = engine.compiled(case.workflow_id)
     options = engine.actions_for(actor=actor, doctype="housing_case", document=case)
@@ -215,7 +215,7 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
     issued = list(IssuedDocument.objects.filter(doctype="housing_case", object_id=case.pk)
                   .select_related("print_format_version__print_format").order_by("-issued_at"))
     can_manage_certificates = not actor.read_only and actor.authority_for(
-        printing.ISSUING_ROLES, *engine.document_paths(case)) is not None
+        print_rules.ISSUING_ROLES, *engine.document_paths(case)) is not None
     formats = list(PrintFormat.objects.filter(doctype="housing_case", is_active=True))
     return {
         "case": case, "household": case.household, "state_label": spec.state_label(case.state),
@@ -230,9 +230,10 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
         "certificates": certificates,
         "timeline": timeline.case_timeline(case),
         "formats": formats,
-        "prints": printing.case_print_options(case=case, formats=formats, state_label=spec.state_label(case.state),
-                                              certificates=certificates, acceptance=acceptance, issued=issued,
-                                              can_issue=can_manage_certificates),
+        "prints": print_rules.case_print_options(case=case, formats=formats,
+                                                 state_label=spec.state_label(case.state), certificates=certificates,
+                                                 acceptance=acceptance, issued=issued,
+                                                 can_issue=can_manage_certificates),
         "issued": issued,
         "extra_display": timeline.extra_display(case), "actor": actor,
         "can_manage_certificates": can_manage_certificates,
