@@ -317,6 +317,23 @@ def test_funding_line_and_allocation_in_one_post(people, campaign):
     assert case.approval_decision_number == "125/QĐ-UBND"
 
 
+def test_survey_corrected_and_resubmitted_in_one_post(people, campaign):
+    case = advance(people, new_case(people, campaign), "eligibility_review")
+    login("reviewer").post(reverse("desk:case_transition", args=[case.pk]), {
+        "action": "return", "expected_state": "eligibility_review", "comment": "Ghi lại số người"})
+    case.refresh_from_db()
+    data = {"action": "resubmit", "expected_state": "returned", "stage_form": "survey", "strand": case.strand_id,
+            "support_type": "new_build", "floor_area": "24", "persons": "6", "foundation": "unstable",
+            "frame_walls": "unstable", "roof": "stable", "surveyed_on": "02/01/2025",
+            "lock_version": case.lock_version, "comment-resubmit": "Đã đếm lại"}
+    response = login("officer_a").post(reverse("desk:case_transition", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "commune_confirmation" and case.persons == 6
+    changes = DocumentEvent.objects.filter(object_id=case.pk, kind="edited").latest("id").changes
+    assert changes["persons"] == [4, 6]
+
+
 def test_an_untouched_add_form_is_not_saved_with_the_action(people, campaign):
     """The progress form sent untouched with "complete" adds no progress entry (its date defaults to today)."""
     from housing_campaign.cases.models import ProgressEntry
