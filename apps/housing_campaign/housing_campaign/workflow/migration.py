@@ -36,7 +36,7 @@ from housing_campaign.geography.models import AdminUnit
 
 from . import definitions, engine, registry
 from .models import WorkflowDefinition
-from .rollout import administrator_problems, units_clean
+from .rollout import administrator_problems, refuse, units_clean
 from .selectors import unit_label
 
 logger = logging.getLogger(__name__)
@@ -184,8 +184,10 @@ def _target_problems(source: WorkflowDefinition, target: WorkflowDefinition | No
 def migration_plan(*, actor: Actor, source: WorkflowDefinition, target: WorkflowDefinition | None,
                    mapping: dict[str, str] | None = None, units=None) -> MigrationPlan:
     """The preview: documents per state, where they land, how many would lack required fields, and every
-    reason the migration would be refused (``problems``). ``units``: ids or rows; None means "the piloted
-    target's units in the actor's territory" (or the whole territory when the target is not piloted)."""
+    reason the migration would be refused (``problems``). ``mapping``: source state -> target state; None
+    means "the same code where the target has it" (a given map must name every state in use). ``units``:
+    ids or rows; None means "the piloted target's units in the actor's territory" (or the whole territory
+    when the target is not piloted)."""
     problems = administrator_problems(actor)
     problems += _target_problems(source, target)
     target_ok = target is not None and target.doctype == source.doctype and target.pk != source.pk
@@ -211,9 +213,10 @@ def migration_plan(*, actor: Actor, source: WorkflowDefinition, target: Workflow
     rows = []
     order = {code: i for i, code in enumerate(source_spec.states)}
     for code in sorted(counts, key=lambda c: (order.get(c, len(order)), c)):
-        wanted = given.get(code) if mapping is not None else None
-        if wanted is None:
+        if mapping is None:  # the preview's default: the state with the same code, when the target has it
             wanted = code if target_spec and code in target_spec.states else ""
+        else:
+            wanted = given.get(code, "")
         row = StateRow(code=code, label=source_spec.state_label(code), count=counts[code], target=wanted)
         effective[code] = wanted
         if not wanted:
@@ -234,12 +237,6 @@ def migration_plan(*, actor: Actor, source: WorkflowDefinition, target: Workflow
 
 
 # ---------------------------------------------------------------------------- starting and running
-def _refuse(plan: MigrationPlan) -> None:
-    if plan.problems:
-        raise ServiceError("Không chuyển được hồ sơ: " + " ".join(plan.problems), code=ErrorCode.VALIDATION,
-                           details=plan.problems)
-
-
 def _snapshot(plan: MigrationPlan, actor: Actor) -> dict[str, list[int]]:
     """Each document to move, under the state it was seen in: a document found elsewhere later is skipped."""
     scope = documents_in_scope(actor=actor, source=plan.source, units=plan.units)
@@ -267,7 +264,7 @@ def migration_start(*, actor: Actor, source: WorkflowDefinition, target: Workflo
     from housing_campaign.core.jobs import enqueue
 
     plan = migration_plan(actor=actor, source=source, target=target, mapping=mapping, units=units)
-    _refuse(plan)
+    refuse(actor, plan.problems, "Không chuyển được hồ sơ")
     docs = _snapshot(plan, actor)
     total = sum(len(ids) for ids in docs.values())
     job = BackgroundJob.objects.create(kind=JOB_KIND, created_by=actor.user, total=total, params={
@@ -333,7 +330,7 @@ def documents_migrate(*, actor: Actor, source: WorkflowDefinition, target: Workf
     """The whole migration now, in this thread (chunks, each its own transaction): for commands and tests.
     The admin page goes through ``migration_start`` (the same checks, in the background)."""
     plan = migration_plan(actor=actor, source=source, target=target, mapping=mapping, units=units)
-    _refuse(plan)
+    refuse(actor, plan.problems, "Không chuyển được hồ sơ")
     docs = _snapshot(plan, actor)
     result = _run(actor=actor, source=source, target=plan.target, mapping=plan.mapping, docs=docs)
     _log(actor, plan.target, _describe(plan, "Đã chuyển", result.moved) + _skipped_note(result, source))

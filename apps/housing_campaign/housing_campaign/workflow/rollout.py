@@ -102,9 +102,11 @@ def _active(doctype: str) -> WorkflowDefinition | None:
     return WorkflowDefinition.objects.filter(doctype=doctype, is_active=True).first()
 
 
-def _refuse(problems: list[str], what: str) -> None:
+def refuse(actor: Actor, problems: list[str], what: str) -> None:
+    """Raise with every reason (``details``); the code says whether the actor may not act at all."""
     if problems:
-        raise ServiceError(f"{what}: " + " ".join(problems), code=ErrorCode.VALIDATION, details=problems)
+        code = ErrorCode.PERMISSION_DENIED if administrator_problems(actor) else ErrorCode.VALIDATION
+        raise ServiceError(f"{what}: " + " ".join(problems), code=code, details=problems)
 
 
 def _log(actor: Actor, definition: WorkflowDefinition, message: str) -> None:
@@ -144,7 +146,7 @@ def definition_pilot_start(*, actor: Actor, definition: WorkflowDefinition, unit
     new documents there start on it. Units already piloted on it are kept as they are."""
     definition = _locked(definition)
     new, problems = pilot_start_problems(actor=actor, definition=definition, units=units)
-    _refuse(problems, "Không thí điểm được")
+    refuse(actor, problems, "Không thí điểm được")
     definitions.raise_if_invalid(definitions.definition_to_dict(definition))  # the one gate of validity
     now = timezone.now()
     pilots = WorkflowPilot.objects.bulk_create([
@@ -185,7 +187,7 @@ def definition_pilot_stop(*, actor: Actor, definition: WorkflowDefinition, units
     start on the active version again. Returns how many units stopped piloting."""
     definition = _locked(definition)
     ending, problems = pilot_stop_problems(actor=actor, definition=definition, units=units)
-    _refuse(problems, "Không dừng thí điểm được")
+    refuse(actor, problems, "Không dừng thí điểm được")
     WorkflowPilot.objects.filter(pk__in=[p.pk for p in ending]).delete()
     left = definition.pilots.count()
     _log(actor, definition, f"Dừng thí điểm phiên bản {definition.version} tại: {_names(p.unit for p in ending)}."
@@ -212,7 +214,7 @@ def _apply_province(actor: Actor, definition: WorkflowDefinition, *, widen: bool
     if widen and not definition.pilots.exists():
         problems.append(f"Phiên bản {definition.version} không được thí điểm ở đâu; hãy chọn “Áp dụng cho toàn "
                         "tỉnh”.")
-    _refuse(problems, "Không áp dụng được")
+    refuse(actor, problems, "Không áp dụng được")
     previous = _active(definition.doctype)
     piloted = [p.unit for p in definition.pilots.select_related("unit__parent")]
     definitions.definition_activate(definition=definition)  # raises on any problem; retires the old active

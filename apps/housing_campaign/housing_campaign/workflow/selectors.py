@@ -38,13 +38,14 @@ def rollout_units(actor: Actor) -> QuerySet:
         units = units.filter(where)
     else:
         units = units.filter(units_inside_q(actor))
-    return units.select_related("parent__parent").order_by("system", "path")
+    return units.select_related("parent__parent").order_by("-system", "path")  # legacy units first
 
 
 @dataclass(frozen=True)
 class UnitOption:
     id: int
-    label: str    # what the list shows: "Xã Đăk Blô, Huyện Đắk Glei"
+    label: str    # what the list shows in its group: "Xã Đăk Blô"
+    name: str     # the unit said in full: "Xã Đăk Blô, Huyện Đắk Glei"
     search: str   # the words a search matches (the page folds diacritics away)
 
 
@@ -70,10 +71,9 @@ def rollout_unit_groups(actor: Actor) -> list[tuple[str, list[UnitOption]]]:
             title = f"{province.name if province else ''} – đơn vị từ 01/07/2025"
         if title not in groups:
             order.append(title)
-        label = unit_label(unit)
-        if unit.level == AdminUnit.Level.DISTRICT:
-            label = f"{unit.name} (cả huyện)"
-        groups[title].append(UnitOption(unit.pk, label, f"{label} {title}"))
+        # In its group a unit needs no more than its name (the group says the district or the system).
+        label = f"{unit.name} (cả huyện)" if unit.level == AdminUnit.Level.DISTRICT else unit.name
+        groups[title].append(UnitOption(unit.pk, label, unit_label(unit), f"{unit_label(unit)} {title}"))
     return [(title, groups[title]) for title in order]
 
 

@@ -26,15 +26,24 @@
     }
     function name() {
       var names = labels.filter(function (l) { return l.querySelector('input').checked; })
-        .map(function (l) { return l.textContent.trim(); });
+        .map(function (l) { return l.dataset.name || l.textContent.trim(); });
       picked.textContent = names.length ? 'Đã chọn: ' + names.join('; ') : 'Chưa chọn đơn vị nào.';
+      picked.dataset.count = names.length;
     }
+    /* On the activation page the list matters only for a pilot: it folds away when "the whole province" is chosen. */
+    var form = picker.closest('form');
+    var modes = form ? form.querySelectorAll('input[name=mode]') : [];
+    function follow() {
+      var province = form.querySelector('input[name=mode][value=province]:checked');
+      picker.hidden = !!province;
+    }
+    Array.prototype.forEach.call(modes, function (m) { m.addEventListener('change', follow); });
+    if (modes.length) follow();
     filter.addEventListener('input', apply);
     filter.addEventListener('keydown', function (e) { if (e.key === 'Enter') e.preventDefault(); });
     picker.addEventListener('change', name);
     name();
   }
-  document.addEventListener('DOMContentLoaded', function () {
-    document.querySelectorAll('[data-unit-picker]').forEach(setup);
-  });
+  function start() { document.querySelectorAll('[data-unit-picker]').forEach(setup); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
 })();
