@@ -242,3 +242,24 @@ def test_nothing_to_move_is_said(people, world):
         migration.migration_start(actor=people.actor(people.admin), source=world["v1"], target=world["v2"],
                                   mapping=None)
     assert exc.value.details == ["Không có hồ sơ đang xử lý nào theo phiên bản 1 trong địa bàn đã chọn."]
+
+
+def test_a_migration_without_progress_is_swept_to_failed(people, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from housing_campaign import hooks
+
+    assert "housing_campaign.workflow.migration.migration_jobs_sweep_stale" in hooks.scheduler_events["all"]
+    old = timezone.now() - dt.timedelta(minutes=30)
+    stuck = BackgroundJob.objects.create(kind="workflow_migration", created_by=people.admin, total=10,
+                                         status="running", progress_at=old)
+    alive = BackgroundJob.objects.create(kind="workflow_migration", created_by=people.admin, total=10,
+                                         status="running", progress_at=timezone.now())
+    printing = BackgroundJob.objects.create(kind="batch_print", created_by=people.admin, total=10,
+                                            status="running", progress_at=old)
+    assert migration.migration_jobs_sweep_stale() == 1
+    stuck.refresh_from_db(), alive.refresh_from_db(), printing.refresh_from_db()
+    assert stuck.status == "failed" and "quá 15 phút không có tiến triển" in stuck.error
+    assert (alive.status, printing.status) == ("running", "running")

@@ -328,8 +328,8 @@ class WorkflowDefinitionAdmin(BaseAdmin):
                 return HttpResponseRedirect(reverse("admin:workflow_activate", args=[pk]) + "?done=1")
             except ServiceError as exc:
                 problems = exc.details or [exc.message]
-        elif op:
-            problems = ["Thao tác không hợp lệ."]
+        elif request.method == "POST":
+            problems = ["Thao tác không hợp lệ: hãy chọn lại trên trang này."]
         definition.refresh_from_db()
         pilots = pilots_by_definition(definition.doctype)
         versions = [{"definition": d, "status": rollout_status(d, pilots.get(d.pk, [])),

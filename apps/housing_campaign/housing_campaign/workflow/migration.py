@@ -17,12 +17,14 @@ The summary of each migration is written in the target version's history (the ad
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models, transaction
 from django.db.models import Count, F, Q
@@ -384,3 +386,20 @@ def migration_run(*, job_id: int) -> None:
             status=BackgroundJob.Status.FAILED, params=params, finished_at=timezone.now(),
             error=f"Dừng sau khi đã chuyển {moved} hồ sơ ({reason}). Các hồ sơ đã chuyển giữ nguyên; hồ sơ còn lại "
                   "vẫn theo phiên bản cũ: hãy xem trước và chuyển lại.")
+
+
+STALE_MESSAGE = ("Việc chuyển hồ sơ đã dừng: quá {minutes} phút không có tiến triển (máy chủ có thể đã khởi động lại). "
+                 "Hồ sơ đã chuyển giữ nguyên; hãy xem trước và chuyển lại phần còn lại.")
+
+
+def migration_jobs_sweep_stale() -> int:
+    """Scheduled every minute: a migration queued or running with no sign of life for
+    ``WORKFLOW_MIGRATION_STALE_MINUTES`` (each chunk is one) is marked failed, so no page says "running"
+    forever. What it moved stays moved; the rest is still on the source version. Returns how many."""
+    minutes = int(getattr(settings, "WORKFLOW_MIGRATION_STALE_MINUTES", 15))
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    stale = (BackgroundJob.objects.filter(kind=JOB_KIND, status__in=[BackgroundJob.Status.QUEUED,
+                                                                     BackgroundJob.Status.RUNNING])
+             .filter(Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)))
+    return stale.update(status=BackgroundJob.Status.FAILED, error=STALE_MESSAGE.format(minutes=minutes),
+                        finished_at=timezone.now())
