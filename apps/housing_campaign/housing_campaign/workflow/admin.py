@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import BaseAdmin
 from housing_campaign.accounts.models import Role
@@ -166,19 +168,19 @@ class WorkflowDefinitionAdmin(BaseAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("pilots__unit__parent")
 
-    @admin.display(description="áp dụng cho hồ sơ mới")
+    @admin.display(description=_("áp dụng cho hồ sơ mới"))
     def rollout_plain(self, obj):
         """Where new documents start on this version: the whole province, a pilot's units, nowhere."""
         return rollout_status(obj, list(obj.pilots.all()))
 
-    @admin.display(description="áp dụng cho hồ sơ mới")
+    @admin.display(description=_("áp dụng cho hồ sơ mới"))
     def rollout(self, obj):
         """The same, with the way to the activation page (for those who may change workflows)."""
         status = self.rollout_plain(obj)
         if obj.is_active:
             return status
         return format_html('{} · <a href="{}">{}</a>', status, reverse("admin:workflow_activate", args=[obj.pk]),
-                           "Mở rộng, dừng thí điểm…" if obj.pilots.all() else "Áp dụng, thí điểm…")
+                           gettext("Mở rộng, dừng thí điểm…") if obj.pilots.all() else gettext("Áp dụng, thí điểm…"))
 
     @admin.display(description="số hồ sơ")
     def documents(self, obj):
@@ -305,16 +307,18 @@ class WorkflowDefinitionAdmin(BaseAdmin):
                 try:
                     if mode == "pilot":
                         rollout.definition_pilot_start(actor=actor, definition=definition, units=units)
-                        messages.success(request, f"Đã bắt đầu thí điểm phiên bản {definition.version} tại "
-                                                  f"{', '.join(unit_label(u) for u in chosen)}. Hồ sơ mới ở đây "
-                                                  f"bắt đầu theo phiên bản {definition.version}; nơi khác giữ "
-                                                  "phiên bản đang áp dụng.")
+                        messages.success(request, gettext(
+                            "Đã bắt đầu thí điểm phiên bản %(version)s tại %(units)s. Hồ sơ mới ở đây bắt đầu theo "
+                            "phiên bản %(version)s; nơi khác giữ phiên bản đang áp dụng.") % {
+                            "version": definition.version, "units": ", ".join(unit_label(u) for u in chosen)})
                     elif definition.pilots.exists():
                         rollout.definition_pilot_widen(actor=actor, definition=definition)
-                        messages.success(request, f"Đã mở rộng phiên bản {definition.version} ra toàn tỉnh.")
+                        messages.success(request, gettext("Đã mở rộng phiên bản %(version)s ra toàn tỉnh.")
+                                         % {"version": definition.version})
                     else:
                         rollout.definition_province_apply(actor=actor, definition=definition)
-                        messages.success(request, f"Đã áp dụng phiên bản {definition.version} cho toàn tỉnh.")
+                        messages.success(request, gettext("Đã áp dụng phiên bản %(version)s cho toàn tỉnh.")
+                                         % {"version": definition.version})
                     return HttpResponseRedirect(reverse("admin:workflow_activate", args=[pk]) + "?done=1")
                 except ServiceError as exc:
                     problems = exc.details or [exc.message]
@@ -322,14 +326,15 @@ class WorkflowDefinitionAdmin(BaseAdmin):
             try:
                 stopped = rollout.definition_pilot_stop(actor=actor, definition=definition,
                                                         units=request.POST.getlist("stop_units") or None)
-                messages.success(request, f"Đã dừng thí điểm phiên bản {definition.version} tại {stopped} địa bàn: "
-                                          "hồ sơ mới ở đó bắt đầu theo phiên bản đang áp dụng. Hồ sơ đã lập trong "
-                                          "thời gian thí điểm vẫn theo phiên bản này cho đến khi được chuyển.")
+                messages.success(request, gettext(
+                    "Đã dừng thí điểm phiên bản %(version)s tại %(count)s địa bàn: hồ sơ mới ở đó bắt đầu theo phiên "
+                    "bản đang áp dụng. Hồ sơ đã lập trong thời gian thí điểm vẫn theo phiên bản này cho đến khi được "
+                    "chuyển.") % {"version": definition.version, "count": stopped})
                 return HttpResponseRedirect(reverse("admin:workflow_activate", args=[pk]) + "?done=1")
             except ServiceError as exc:
                 problems = exc.details or [exc.message]
         elif request.method == "POST":
-            problems = ["Thao tác không hợp lệ: hãy chọn lại trên trang này."]
+            problems = [gettext("Thao tác không hợp lệ: hãy chọn lại trên trang này.")]
         definition.refresh_from_db()
         pilots = pilots_by_definition(definition.doctype)
         versions = [{"definition": d, "status": rollout_status(d, pilots.get(d.pk, [])),
@@ -342,7 +347,8 @@ class WorkflowDefinitionAdmin(BaseAdmin):
             sources = [v for v in versions if v["definition"].pk != definition.pk and v["documents"]]
         selected = {str(u) for u in units} if (op or mode == "pilot") else set()
         return render(request, "admin/workflow/activate.html", self._context(
-            request, title=f"Áp dụng quy trình – {definition}", definition=definition, mode=mode,
+            request, title=gettext("Áp dụng quy trình – %(definition)s") % {"definition": definition},
+            definition=definition, mode=mode,
             definition_problems=definitions.definition_problems(definitions.definition_to_dict(definition)),
             status=rollout_status(definition, own_pilots), pilots=own_pilots, versions=versions,
             problems=problems, confirm=confirm, unit_groups=rollout_unit_groups(actor), selected=selected,
@@ -373,8 +379,8 @@ class WorkflowDefinitionAdmin(BaseAdmin):
         notice = ""
         if request.method == "POST" and request.POST.get("confirm"):
             if request.POST.get("token") != plan.token:
-                notice = ("Lựa chọn đã thay đổi so với bản xem trước nên chưa chuyển hồ sơ nào: hãy xem lại số "
-                          "liệu bên dưới rồi xác nhận.")
+                notice = gettext("Lựa chọn đã thay đổi so với bản xem trước nên chưa chuyển hồ sơ nào: hãy xem lại "
+                                 "số liệu bên dưới rồi xác nhận.")
             elif not plan.problems:
                 try:
                     job = migration.migration_start(actor=actor, source=source, target=target, mapping=mapping,
@@ -383,7 +389,8 @@ class WorkflowDefinitionAdmin(BaseAdmin):
                 except ServiceError as exc:
                     plan.problems = exc.details or [exc.message]
         return render(request, "admin/workflow/migrate.html", self._context(
-            request, title=f"Chuyển hồ sơ sang phiên bản khác – {source}", source=source, targets=targets,
+            request, title=gettext("Chuyển hồ sơ sang phiên bản khác – %(definition)s") % {"definition": source},
+            source=source, targets=targets,
             target=plan.target, plan=plan, notice=notice, unit_groups=rollout_unit_groups(actor),
             selected={str(u.pk) for u in plan.units}, chunk=migration.CHUNK,
             target_status=rollout_status(plan.target) if plan.target else ""))
@@ -393,7 +400,7 @@ class WorkflowDefinitionAdmin(BaseAdmin):
 
         job = BackgroundJob.objects.filter(pk=job_pk, kind=migration.JOB_KIND).first()
         if job is None:
-            raise Http404("Không tìm thấy lần chuyển hồ sơ này.")
+            raise Http404(gettext("Không tìm thấy lần chuyển hồ sơ này."))
         source = WorkflowDefinition.objects.filter(pk=job.params.get("source")).first()
         target = WorkflowDefinition.objects.filter(pk=job.params.get("target")).first()
         context = {"job": job, "poll_url": reverse("admin:workflow_migration_job", args=[job.pk]),
@@ -401,4 +408,4 @@ class WorkflowDefinitionAdmin(BaseAdmin):
         if request.htmx:
             return render(request, "desk/_job_progress.html", context)
         return render(request, "admin/workflow/migration_job.html", self._context(
-            request, title="Tiến độ chuyển hồ sơ sang phiên bản khác", **context))
+            request, title=gettext("Tiến độ chuyển hồ sơ sang phiên bản khác"), **context))

@@ -29,6 +29,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from housing_campaign.accounts.selectors import Actor, territory_q
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -90,7 +91,7 @@ class MigrationPlan:
 
     @property
     def units_label(self) -> str:
-        return ", ".join(unit_label(u) for u in self.units) if self.units else "toàn bộ địa bàn bạn phụ trách"
+        return ", ".join(unit_label(u) for u in self.units) if self.units else gettext("toàn bộ địa bàn bạn phụ trách")
 
 
 @dataclass(frozen=True)
@@ -168,17 +169,18 @@ def missing_required(doctype: str, queryset: models.QuerySet, state: engine.Stat
 
 def _target_problems(source: WorkflowDefinition, target: WorkflowDefinition | None) -> list[str]:
     if target is None:
-        return ["Hãy chọn phiên bản đích."]
+        return [gettext("Hãy chọn phiên bản đích.")]
     if target.doctype != source.doctype:
-        return [f"Phiên bản đích phải cùng loại hồ sơ với phiên bản {source.version} ({source.doctype}); "
-                f"“{target.name}” là loại {target.doctype}."]
+        return [gettext("Phiên bản đích phải cùng loại hồ sơ với phiên bản %(version)s (%(doctype)s); “%(name)s” là "
+                        "loại %(other)s.") % {"version": source.version, "doctype": source.doctype,
+                                              "name": target.name, "other": target.doctype}]
     if target.pk == source.pk:
-        return ["Phiên bản đích phải khác phiên bản đang có hồ sơ."]
+        return [gettext("Phiên bản đích phải khác phiên bản đang có hồ sơ.")]
     problems = []
     if not target.is_active and not target.pilots.exists():
-        problems.append(f"Phiên bản {target.version} chưa được áp dụng hay thí điểm ở đâu: hãy áp dụng hoặc thí "
-                        "điểm nó trước khi chuyển hồ sơ sang.")
-    problems += [f"Phiên bản {target.version} còn lỗi: {p}"
+        problems.append(gettext("Phiên bản %(version)s chưa được áp dụng hay thí điểm ở đâu: hãy áp dụng hoặc thí "
+                                "điểm nó trước khi chuyển hồ sơ sang.") % {"version": target.version})
+    problems += [gettext("Phiên bản %(version)s còn lỗi: %(problem)s") % {"version": target.version, "problem": p}
                  for p in definitions.definition_problems(definitions.definition_to_dict(target))]
     return problems
 
@@ -201,11 +203,11 @@ def migration_plan(*, actor: Actor, source: WorkflowDefinition, target: Workflow
     if not defaulted:
         problems += unit_problems
     elif not chosen:  # a pilot unit outside the actor's territory is left out, not refused
-        problems.append(f"Phiên bản {target.version} chỉ được thí điểm ngoài địa bàn bạn phụ trách: hãy chọn xã "
-                        "hoặc huyện cần chuyển hồ sơ.")
+        problems.append(gettext("Phiên bản %(version)s chỉ được thí điểm ngoài địa bàn bạn phụ trách: hãy chọn xã "
+                                "hoặc huyện cần chuyển hồ sơ.") % {"version": target.version})
     source_spec = engine.compiled(source.pk)
     target_spec = engine.compiled(target.pk) if target_ok else None
-    target_states = [(s.code, s.label_vi) for s in target_spec.states.values()] if target_spec else []
+    target_states = [(code, target_spec.state_label(code)) for code in target_spec.states] if target_spec else []
     scope = documents_in_scope(actor=actor, source=source, units=chosen)
     finals = [code for code, s in source_spec.states.items() if s.is_terminal]
     counts = dict(scope.exclude(state__in=finals).values_list("state").annotate(n=Count("pk")).order_by())
@@ -221,18 +223,22 @@ def migration_plan(*, actor: Actor, source: WorkflowDefinition, target: Workflow
             wanted = given.get(code, "")
         row = StateRow(code=code, label=source_spec.state_label(code), count=counts[code], target=wanted)
         effective[code] = wanted
-        if not wanted:
-            problems.append(f"Chưa chọn trạng thái mới cho “{row.label}” ({row.count} hồ sơ).")
-        elif target_spec is not None and wanted not in target_spec.states:
-            problems.append(f"Trạng thái “{wanted}” (chọn cho “{row.label}”) không có trong phiên bản "
-                            f"{target.version}.")
-        elif target_spec is not None:
+        if target_spec is None:
+            pass  # no usable target: its reason is already given, the map means nothing yet
+        elif not wanted:
+            problems.append(gettext("Chưa chọn trạng thái mới cho “%(state)s” (%(count)s hồ sơ).")
+                            % {"state": row.label, "count": row.count})
+        elif wanted not in target_spec.states:
+            problems.append(gettext("Trạng thái “%(chosen)s” (chọn cho “%(state)s”) không có trong phiên bản "
+                                    "%(version)s.") % {"chosen": wanted, "state": row.label, "version": target.version})
+        else:
             row.target_label = target_spec.state_label(wanted)
             row.missing, row.missing_fields = missing_required(source.doctype, scope.filter(state=code),
                                                                target_spec.states[wanted])
         rows.append(row)
     if not rows and not problems:
-        problems.append(f"Không có hồ sơ đang xử lý nào theo phiên bản {source.version} trong địa bàn đã chọn.")
+        problems.append(gettext("Không có hồ sơ đang xử lý nào theo phiên bản %(version)s trong địa bàn đã chọn.")
+                        % {"version": source.version})
     return MigrationPlan(source=source, target=target if target_ok else None, mapping=effective, units=chosen,
                          rows=rows, finished=finished, target_states=target_states, problems=problems,
                          units_defaulted=defaulted)
@@ -266,7 +272,7 @@ def migration_start(*, actor: Actor, source: WorkflowDefinition, target: Workflo
     from housing_campaign.core.jobs import enqueue
 
     plan = migration_plan(actor=actor, source=source, target=target, mapping=mapping, units=units)
-    refuse(actor, plan.problems, "Không chuyển được hồ sơ")
+    refuse(actor, plan.problems, gettext("Không chuyển được hồ sơ"))
     docs = _snapshot(plan, actor)
     total = sum(len(ids) for ids in docs.values())
     job = BackgroundJob.objects.create(kind=JOB_KIND, created_by=actor.user, total=total, params={
@@ -332,7 +338,7 @@ def documents_migrate(*, actor: Actor, source: WorkflowDefinition, target: Workf
     """The whole migration now, in this thread (chunks, each its own transaction): for commands and tests.
     The admin page goes through ``migration_start`` (the same checks, in the background)."""
     plan = migration_plan(actor=actor, source=source, target=target, mapping=mapping, units=units)
-    refuse(actor, plan.problems, "Không chuyển được hồ sơ")
+    refuse(actor, plan.problems, gettext("Không chuyển được hồ sơ"))
     docs = _snapshot(plan, actor)
     result = _run(actor=actor, source=source, target=plan.target, mapping=plan.mapping, docs=docs)
     _log(actor, plan.target, _describe(plan, "Đã chuyển", result.moved) + _skipped_note(result, source))
@@ -380,16 +386,17 @@ def migration_run(*, job_id: int) -> None:
                             f"{target.version}." + _skipped_note(result, source))
     except Exception as exc:  # noqa: BLE001 - the page says what happened; the trace goes to the log
         logger.exception("Workflow migration job %s failed", job_id)
-        reason = exc.message if isinstance(exc, ServiceError) else "lỗi hệ thống"
+        reason = exc.message if isinstance(exc, ServiceError) else gettext("lỗi hệ thống")
         params.update(moved=moved, skipped=skipped)
         BackgroundJob.objects.filter(pk=job.pk).update(
             status=BackgroundJob.Status.FAILED, params=params, finished_at=timezone.now(),
-            error=f"Dừng sau khi đã chuyển {moved} hồ sơ ({reason}). Các hồ sơ đã chuyển giữ nguyên; hồ sơ còn lại "
-                  "vẫn theo phiên bản cũ: hãy xem trước và chuyển lại.")
+            error=gettext("Dừng sau khi đã chuyển %(moved)s hồ sơ (%(reason)s). Các hồ sơ đã chuyển giữ nguyên; hồ sơ "
+                          "còn lại vẫn theo phiên bản cũ: hãy xem trước và chuyển lại.")
+            % {"moved": moved, "reason": reason})
 
 
-STALE_MESSAGE = ("Việc chuyển hồ sơ đã dừng: quá {minutes} phút không có tiến triển (máy chủ có thể đã khởi động lại). "
-                 "Hồ sơ đã chuyển giữ nguyên; hãy xem trước và chuyển lại phần còn lại.")
+STALE_MESSAGE = gettext_noop("Việc chuyển hồ sơ đã dừng: quá %(minutes)s phút không có tiến triển (máy chủ có thể đã "
+                             "khởi động lại). Hồ sơ đã chuyển giữ nguyên; hãy xem trước và chuyển lại phần còn lại.")
 
 
 def migration_jobs_sweep_stale() -> int:
@@ -401,5 +408,5 @@ def migration_jobs_sweep_stale() -> int:
     stale = (BackgroundJob.objects.filter(kind=JOB_KIND, status__in=[BackgroundJob.Status.QUEUED,
                                                                      BackgroundJob.Status.RUNNING])
              .filter(Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)))
-    return stale.update(status=BackgroundJob.Status.FAILED, error=STALE_MESSAGE.format(minutes=minutes),
+    return stale.update(status=BackgroundJob.Status.FAILED, error=gettext(STALE_MESSAGE) % {"minutes": minutes},
                         finished_at=timezone.now())

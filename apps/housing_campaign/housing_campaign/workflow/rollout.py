@@ -9,8 +9,9 @@ districts (legacy or 2025 units) while the rest keep the active version.
 - ``definition_pilot_stop``: new documents of the units go back to the active version. Documents
   opened during the pilot stay on the piloted version until they finish or are migrated.
 
-Every service checks everything first and refuses with every reason (``ServiceError.details``), writes
-nothing then, and otherwise logs the change in the version's history (the admin's "Lịch sử").
+Every service checks everything first and refuses with every reason (``ServiceError.details``, in the reader's
+language), writes nothing then, and otherwise logs the change in the version's history (the admin's
+"Lịch sử"; a record, kept in Vietnamese).
 Documents already in flight never move here: moving them is ``migration.py``.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -37,9 +39,10 @@ MAX_UNITS = 500  # more than the communes of any province
 def administrator_problems(actor: Actor) -> list[str]:
     """Only an administrator (or a superuser) changes how workflows roll out; never the read-only auditor."""
     if actor.read_only:
-        return ["Tài khoản của bạn chỉ có quyền xem, không được áp dụng hay chuyển quy trình."]
+        return [gettext("Tài khoản của bạn chỉ có quyền xem, không được áp dụng hay chuyển quy trình.")]
     if not (actor.own.everywhere or "administrator" in actor.own.roles):
-        return ["Chỉ Quản trị hệ thống được áp dụng, thí điểm hoặc chuyển hồ sơ sang phiên bản khác của quy trình."]
+        return [gettext("Chỉ Quản trị hệ thống được áp dụng, thí điểm hoặc chuyển hồ sơ sang phiên bản khác của "
+                        "quy trình.")]
     return []
 
 
@@ -62,12 +65,13 @@ def units_clean(*, actor: Actor, units: Iterable) -> tuple[list[AdminUnit], list
     ids: dict[int, None] = {}
     raw = list(units or ())
     if len(raw) > MAX_UNITS:
-        return [], [f"Chọn quá nhiều đơn vị ({len(raw)}); tối đa {MAX_UNITS}."]
+        return [], [gettext("Chọn quá nhiều đơn vị (%(count)s); tối đa %(max)s.") % {"count": len(raw),
+                                                                                       "max": MAX_UNITS}]
     for value in raw:
         number = value.pk if isinstance(value, AdminUnit) else query_id(value.strip() if isinstance(value, str)
                                                                          else value)
         if number is None:
-            problems.append(f"“{_shown(value)}” không phải là một đơn vị hành chính.")
+            problems.append(gettext("“%(value)s” không phải là một đơn vị hành chính.") % {"value": _shown(value)})
         else:
             ids[number] = None
     found = AdminUnit.objects.select_related("parent__parent").in_bulk(list(ids))
@@ -76,12 +80,12 @@ def units_clean(*, actor: Actor, units: Iterable) -> tuple[list[AdminUnit], list
     for number in ids:
         unit = found.get(number)
         if unit is None:
-            problems.append(f"Không tìm thấy đơn vị hành chính số {number}.")
+            problems.append(gettext("Không tìm thấy đơn vị hành chính số %(id)s.") % {"id": number})
         elif unit.level not in ROLLOUT_LEVELS:
-            problems.append(f"{unit.name} là đơn vị cấp tỉnh: chỉ chọn xã hoặc huyện (muốn áp dụng cho cả tỉnh, "
-                            "hãy chọn “Áp dụng cho toàn tỉnh”).")
+            problems.append(gettext("%(unit)s là đơn vị cấp tỉnh: chỉ chọn xã hoặc huyện (muốn áp dụng cho cả tỉnh, "
+                                    "hãy chọn “Áp dụng cho toàn tỉnh”).") % {"unit": unit.name})
         elif number not in allowed:
-            problems.append(f"{unit_label(unit)} nằm ngoài địa bàn bạn phụ trách.")
+            problems.append(gettext("%(unit)s nằm ngoài địa bàn bạn phụ trách.") % {"unit": unit_label(unit)})
         else:
             chosen.append(unit)
     return chosen, problems
@@ -89,7 +93,8 @@ def units_clean(*, actor: Actor, units: Iterable) -> tuple[list[AdminUnit], list
 
 def _validity_problems(definition: WorkflowDefinition) -> list[str]:
     problems = definitions.definition_problems(definitions.definition_to_dict(definition))
-    return [f"Phiên bản {definition.version} còn lỗi: {p}" for p in problems]
+    return [gettext("Phiên bản %(version)s còn lỗi: %(problem)s") % {"version": definition.version, "problem": p}
+            for p in problems]
 
 
 def _locked(definition: WorkflowDefinition) -> WorkflowDefinition:
@@ -126,17 +131,20 @@ def pilot_start_problems(*, actor: Actor, definition: WorkflowDefinition, units:
     problems += unit_problems
     active = _active(definition.doctype)
     if definition.is_active:
-        problems.append(f"Phiên bản {definition.version} đang được áp dụng cho toàn tỉnh nên không thể thí điểm.")
+        problems.append(gettext("Phiên bản %(version)s đang được áp dụng cho toàn tỉnh nên không thể thí điểm.")
+                        % {"version": definition.version})
     elif active is not None and definition.version < active.version:
-        problems.append(f"Phiên bản {definition.version} cũ hơn phiên bản đang áp dụng ({active.version}): "
-                        "hồ sơ mới luôn theo phiên bản mới hơn, nên thí điểm phiên bản này không có tác dụng.")
+        problems.append(gettext("Phiên bản %(version)s cũ hơn phiên bản đang áp dụng (%(active)s): hồ sơ mới luôn "
+                                "theo phiên bản mới hơn, nên thí điểm phiên bản này không có tác dụng.")
+                        % {"version": definition.version, "active": active.version})
     problems += _validity_problems(definition)
     if not chosen and not unit_problems:
-        problems.append("Hãy chọn ít nhất một xã hoặc huyện để thí điểm.")
+        problems.append(gettext("Hãy chọn ít nhất một xã hoặc huyện để thí điểm."))
     piloted = set(definition.pilots.values_list("unit_id", flat=True))
     new = [u for u in chosen if u.pk not in piloted]
     if chosen and not new:
-        problems.append(f"Phiên bản {definition.version} đã được thí điểm tại {_names(chosen)}.")
+        problems.append(gettext("Phiên bản %(version)s đã được thí điểm tại %(units)s.")
+                        % {"version": definition.version, "units": _names(chosen)})
     return new, problems
 
 
@@ -146,7 +154,7 @@ def definition_pilot_start(*, actor: Actor, definition: WorkflowDefinition, unit
     new documents there start on it. Units already piloted on it are kept as they are."""
     definition = _locked(definition)
     new, problems = pilot_start_problems(actor=actor, definition=definition, units=units)
-    refuse(actor, problems, "Không thí điểm được")
+    refuse(actor, problems, gettext("Không thí điểm được"))
     definitions.raise_if_invalid(definitions.definition_to_dict(definition))  # the one gate of validity
     now = timezone.now()
     pilots = WorkflowPilot.objects.bulk_create([
@@ -163,21 +171,23 @@ def pilot_stop_problems(*, actor: Actor, definition: WorkflowDefinition, units: 
     problems = administrator_problems(actor)
     pilots = list(definition.pilots.select_related("unit__parent__parent"))
     if not pilots:
-        return [], [*problems, f"Phiên bản {definition.version} không được thí điểm ở đâu."]
+        return [], [*problems, gettext("Phiên bản %(version)s không được thí điểm ở đâu.")
+                    % {"version": definition.version}]
     inside = set(rollout_units(actor).filter(pk__in=[p.unit_id for p in pilots]).values_list("pk", flat=True))
     if units is None:
         ending = [p for p in pilots if p.unit_id in inside]
         if not ending:
-            problems.append("Các địa bàn thí điểm đều nằm ngoài địa bàn bạn phụ trách.")
+            problems.append(gettext("Các địa bàn thí điểm đều nằm ngoài địa bàn bạn phụ trách."))
         return ending, problems
     chosen, unit_problems = units_clean(actor=actor, units=units)
     problems += unit_problems
     by_unit = {p.unit_id: p for p in pilots}
     for unit in chosen:
         if unit.pk not in by_unit:
-            problems.append(f"Phiên bản {definition.version} không được thí điểm tại {unit_label(unit)}.")
+            problems.append(gettext("Phiên bản %(version)s không được thí điểm tại %(unit)s.")
+                            % {"version": definition.version, "unit": unit_label(unit)})
     if not chosen and not unit_problems:
-        problems.append("Hãy chọn địa bàn cần dừng thí điểm.")
+        problems.append(gettext("Hãy chọn địa bàn cần dừng thí điểm."))
     return [by_unit[u.pk] for u in chosen if u.pk in by_unit], problems
 
 
@@ -187,7 +197,7 @@ def definition_pilot_stop(*, actor: Actor, definition: WorkflowDefinition, units
     start on the active version again. Returns how many units stopped piloting."""
     definition = _locked(definition)
     ending, problems = pilot_stop_problems(actor=actor, definition=definition, units=units)
-    refuse(actor, problems, "Không dừng thí điểm được")
+    refuse(actor, problems, gettext("Không dừng thí điểm được"))
     WorkflowPilot.objects.filter(pk__in=[p.pk for p in ending]).delete()
     left = definition.pilots.count()
     _log(actor, definition, f"Dừng thí điểm phiên bản {definition.version} tại: {_names(p.unit for p in ending)}."
@@ -200,10 +210,11 @@ def province_apply_problems(*, actor: Actor, definition: WorkflowDefinition) -> 
     """Every reason ``definition`` cannot become the province-wide version now."""
     problems = administrator_problems(actor)
     if not problems and not province_administrator(actor):
-        problems.append("Chỉ quản trị cấp tỉnh được áp dụng quy trình cho toàn tỉnh; bạn có thể thí điểm trong "
-                        "địa bàn của mình.")
+        problems.append(gettext("Chỉ quản trị cấp tỉnh được áp dụng quy trình cho toàn tỉnh; bạn có thể thí điểm "
+                                "trong địa bàn của mình."))
     if definition.is_active:
-        problems.append(f"Phiên bản {definition.version} đã đang được áp dụng cho toàn tỉnh.")
+        problems.append(gettext("Phiên bản %(version)s đã đang được áp dụng cho toàn tỉnh.")
+                        % {"version": definition.version})
     problems += _validity_problems(definition)
     return problems
 
@@ -212,9 +223,9 @@ def _apply_province(actor: Actor, definition: WorkflowDefinition, *, widen: bool
     definition = _locked(definition)
     problems = province_apply_problems(actor=actor, definition=definition)
     if widen and not definition.pilots.exists():
-        problems.append(f"Phiên bản {definition.version} không được thí điểm ở đâu; hãy chọn “Áp dụng cho toàn "
-                        "tỉnh”.")
-    refuse(actor, problems, "Không áp dụng được")
+        problems.append(gettext("Phiên bản %(version)s không được thí điểm ở đâu; hãy chọn “Áp dụng cho toàn "
+                                "tỉnh”.") % {"version": definition.version})
+    refuse(actor, problems, gettext("Không áp dụng được"))
     previous = _active(definition.doctype)
     piloted = [p.unit for p in definition.pilots.select_related("unit__parent")]
     definitions.definition_activate(definition=definition)  # raises on any problem; retires the old active

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.models import UserTerritory
 from housing_campaign.accounts.selectors import Actor, units_inside_q
@@ -53,7 +54,7 @@ def unit_label(unit: AdminUnit) -> str:
     if unit.level == AdminUnit.Level.COMMUNE and unit.parent_id and unit.parent.level == AdminUnit.Level.DISTRICT:
         return f"{unit.name}, {unit.parent.name}"
     if unit.system == AdminUnit.System.CURRENT:
-        return f"{unit.name} (từ 01/07/2025)"
+        return gettext("%(unit)s (từ 01/07/2025)") % {"unit": unit.name}
     return unit.name
 
 
@@ -65,14 +66,16 @@ def rollout_unit_groups(actor: Actor) -> list[tuple[str, list[UnitOption]]]:
     for unit in rollout_units(actor):
         if unit.system == AdminUnit.System.LEGACY:
             district = unit if unit.level == AdminUnit.Level.DISTRICT else unit.parent
-            title = f"{district.name} (trước 01/07/2025)" if district else "Khác"
+            title = gettext("%(district)s (trước 01/07/2025)") % {"district": district.name} if district \
+                else gettext("Khác")
         else:
             province = unit.parent if unit.parent_id else None
-            title = f"{province.name if province else ''} – đơn vị từ 01/07/2025"
+            title = gettext("%(province)s – đơn vị từ 01/07/2025") % {"province": province.name if province else ""}
         if title not in groups:
             order.append(title)
         # In its group a unit needs no more than its name (the group says the district or the system).
-        label = f"{unit.name} (cả huyện)" if unit.level == AdminUnit.Level.DISTRICT else unit.name
+        label = gettext("%(unit)s (cả huyện)") % {"unit": unit.name} if unit.level == AdminUnit.Level.DISTRICT \
+            else unit.name
         groups[title].append(UnitOption(unit.pk, label, unit_label(unit), f"{unit_label(unit)} {title}"))
     return [(title, groups[title]) for title in order]
 
@@ -92,9 +95,9 @@ def rollout_status(definition: WorkflowDefinition, pilots: list[WorkflowPilot] |
     """Where the version applies to new documents, in words: the whole province, a pilot's units, or nowhere."""
     pilots = list(definition.pilots.select_related("unit__parent")) if pilots is None else pilots
     if definition.is_active:
-        return "Đang áp dụng cho toàn tỉnh"
+        return gettext("Đang áp dụng cho toàn tỉnh")
     if pilots:
-        return "Đang thí điểm tại " + ", ".join(unit_label(p.unit) for p in pilots)
+        return gettext("Đang thí điểm tại %(units)s") % {"units": ", ".join(unit_label(p.unit) for p in pilots)}
     if definition.retired_at:
-        return "Đã ngừng áp dụng"
-    return "Chưa áp dụng"
+        return gettext("Đã ngừng áp dụng")
+    return gettext("Chưa áp dụng")

@@ -27,7 +27,8 @@
     function name() {
       var names = labels.filter(function (l) { return l.querySelector('input').checked; })
         .map(function (l) { return l.dataset.name || l.textContent.trim(); });
-      picked.textContent = names.length ? 'Đã chọn: ' + names.join('; ') : 'Chưa chọn đơn vị nào.';
+      /* The words come from the page, in the reader's language. */
+      picked.textContent = names.length ? picker.dataset.pickedText + ' ' + names.join('; ') : picker.dataset.noneText;
       picked.dataset.count = names.length;
     }
     /* On the activation page the list matters only for a pilot: it folds away when "the whole province" is chosen. */
