@@ -119,6 +119,8 @@ class World:
                 Notification.objects.create(user=user, subject="Có hồ sơ chờ xử lý", body="")
         self.workflow = WorkflowDefinition.objects.get(doctype="housing_case", is_active=True)
         self.draft = definition_clone(definition=self.workflow)
+        self.migration_job = BackgroundJob.objects.create(kind="workflow_migration", created_by=people.admin, total=1,
+                                                          status="running", params={"source": self.workflow.pk})
         self.extra_field = ExtraField.objects.create(doctype="housing_case", code="co_dien", label_vi="Có điện",
                                                      field_type="boolean")
         self.nomination = Nomination.objects.create(
@@ -458,6 +460,9 @@ def _other_probe(world, name, route):
         "admin:jsi18n": lambda: (reverse(name), {}),
         "admin:app_list": lambda: (reverse(name, kwargs={"app_label": "workflow"}), {}),
         "admin:auth_user_password_change": lambda: (reverse(name, args=[world.users["commune_officer"].pk]), {}),
+        "admin:workflow_activate": lambda: (reverse(name, args=[world.draft.pk]),
+                                            {"op": "confirm", "mode": "pilot", "units": [unit(HOME).pk]}),
+        "admin:workflow_migration_job": lambda: (reverse(name, args=[world.migration_job.pk]), {}),
         "admin:workflow_try_condition": lambda: (reverse(name, args=[world.workflow.pk]),
                                          {"condition": "persons >= 1", "document": world.posted.code}),
         "admin:workflow_migrate": lambda: (reverse(name, args=[world.workflow.pk]), {

@@ -253,10 +253,11 @@ def test_apply_button_leads_to_activation_which_refuses_a_draft_with_problems(pe
     from housing_campaign.workflow.builder import activation_url
 
     url = activation_url(draft)
-    if url is None:  # the activation page is not in this build: the list's action is the fallback
-        response = client.post(reverse("admin:workflow_workflowdefinition_changelist"),
-                               {"action": "activate_version", "_selected_action": [draft.pk], "index": 0}, follow=True)
+    assert f'href="{url}"' in page  # "Áp dụng…" opens the activation page, which checks with raise_if_invalid
+    for mode in ("province", "pilot"):
+        response = client.post(url, {"op": "confirm", "mode": mode, "units": ["23344"]})
         assert "không thể đến được từ trạng thái đầu" in response.content.decode()
+    assert not draft.pilots.exists()
     draft.refresh_from_db()
     assert not draft.is_active
 

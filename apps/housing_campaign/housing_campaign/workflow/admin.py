@@ -6,24 +6,27 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import BaseAdmin
 from housing_campaign.accounts.models import Role
-from housing_campaign.accounts.selectors import actor_for, scope
+from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.core.validators import query_id
 
-from . import definitions, drafts, engine, registry
+from . import definitions, drafts, engine, migration, registry, rollout
 from .builder import WorkflowBuilderMixin, doctype_title
 from .conditions import condition_try
 from .diagram import workflow_svg
 from .models import WorkflowDefinition, WorkflowState, WorkflowTransition
+from .selectors import pilots_by_definition, rollout_status, rollout_unit_groups, unit_label
 
 
 class InvalidDefinition(Exception):
@@ -151,11 +154,11 @@ class DefinitionForm(forms.ModelForm):
 @admin.register(WorkflowDefinition)
 class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
     form = DefinitionForm
-    list_display = ("doctype", "version", "name", "is_active", "documents", "activated_at", "tools")
+    list_display = ("doctype", "version", "name", "is_active", "rollout", "documents", "activated_at", "tools")
     list_filter = ("doctype", "is_active")
     inlines = [StateInline, TransitionInline]
-    actions = ["make_new_version", "activate_version"]
-    readonly_fields = ("diagram",)
+    actions = ["make_new_version"]  # applying a version is its own page (activate_view): checks, pilot, confirm
+    readonly_fields = ("diagram", "rollout_plain")
     change_form_template = "admin/workflow/change_form.html"
     change_list_template = "admin/workflow/change_list.html"
 
@@ -176,7 +179,25 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
         if not obj:
             return ["doctype", "name", "description", "initial_state"]
         editable = self.has_change_permission(request, obj)
-        return ["doctype", "name", "description", "initial_state", *(["revision"] if editable else []), "diagram"]
+        return ["doctype", "name", "description", "initial_state", *(["revision"] if editable else []), "rollout_plain",
+                "diagram"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("pilots__unit__parent")
+
+    @admin.display(description=_("áp dụng cho hồ sơ mới"))
+    def rollout_plain(self, obj):
+        """Where new documents start on this version: the whole province, a pilot's units, nowhere."""
+        return rollout_status(obj, list(obj.pilots.all()))
+
+    @admin.display(description=_("áp dụng cho hồ sơ mới"))
+    def rollout(self, obj):
+        """The same, with the way to the activation page (for those who may change workflows)."""
+        status = self.rollout_plain(obj)
+        if obj.is_active:
+            return status
+        return format_html('{} · <a href="{}">{}</a>', status, reverse("admin:workflow_activate", args=[obj.pk]),
+                           gettext("Mở rộng, dừng thí điểm…") if obj.pilots.all() else gettext("Áp dụng, thí điểm…"))
 
     @admin.display(description="số hồ sơ")
     def documents(self, obj):
@@ -185,7 +206,9 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
     def get_list_display(self, request):
         # The tools are editing pages: not offered to those who may only read (they would get a 403).
         shown = super().get_list_display(request)
-        return shown if self.has_change_permission(request) else [c for c in shown if c != "tools"]
+        if self.has_change_permission(request):
+            return shown
+        return [{"rollout": "rollout_plain"}.get(c, c) for c in shown if c != "tools"]
 
     @admin.display(description="")
     def tools(self, obj):
@@ -244,21 +267,9 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
         for definition in queryset:
             new = definitions.definition_clone(definition=definition)
             messages.success(request, format_html('Đã tạo bản nháp <a href="{}">{} phiên bản {}</a>; sửa rồi '
-                                                  'chọn “Áp dụng phiên bản”.',
+                                                  'bấm “Áp dụng, thí điểm…” ở danh sách quy trình.',
                                                   reverse("admin:workflow_workflowdefinition_change",
                                                           args=[new.pk]), new.name, new.version))
-
-    @admin.action(description="Áp dụng phiên bản đã chọn cho hồ sơ mới", permissions=["change"])
-    def activate_version(self, request, queryset):
-        for definition in queryset:
-            try:
-                definitions.definition_activate(definition=definition)
-                messages.success(request, f"Đã áp dụng {definition}. Hồ sơ đang xử lý tiếp tục theo phiên bản cũ, "
-                                          "trừ khi được chuyển sang phiên bản mới.")
-            except ServiceError as exc:
-                messages.error(request, f"Không áp dụng được {definition}: ")
-                for problem in exc.details or [exc.message]:
-                    messages.error(request, problem)
 
     # ------------------------------------------------------------------ extra pages
     def get_urls(self):
@@ -268,6 +279,9 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
             path("<int:pk>/try-condition/", self.guarded_view(self.try_condition_view, read="change"),
                  name="workflow_try_condition"),
             path("<int:pk>/migrate/", self.guarded_view(self.migrate_view, read="change"), name="workflow_migrate"),
+            path("<int:pk>/activate/", self.guarded_view(self.activate_view, read="change"), name="workflow_activate"),
+            path("migration/<int:job_pk>/", self.guarded_view(self.migration_job_view, read="change", write=None),
+                 name="workflow_migration_job"),
         ]
         return extra + super().get_urls()
 
@@ -286,30 +300,133 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
             "document_code": code, "result": result, "names": names, "transitions": transitions,
             "title": f"Thử điều kiện – {definition}", "opts": self.model._meta})
 
-    def migrate_view(self, request, pk):
-        source = get_object_or_404(WorkflowDefinition, pk=pk)
-        model = registry.model_for(source.doctype)
-        targets = WorkflowDefinition.objects.filter(doctype=source.doctype).exclude(pk=source.pk)
-        target_id = query_id(request.POST.get("target") or request.GET.get("target"))  # never raises
-        target = (targets.filter(pk=target_id).first() if target_id is not None else None) \
-            or targets.filter(is_active=True).first()
-        in_scope = scope(model.objects.filter(workflow=source), actor_for(request.user))  # the user's territory
-        in_use = list(in_scope.values_list("state", flat=True).distinct())
-        target_states = list(target.states.values_list("code", "label_vi")) if target else []
-        if request.method == "POST" and request.POST.get("confirm") and target:
-            mapping = {state: request.POST.get(f"map_{state}", "") for state in in_use}
+    # ------------------------------------------------------------------ activation: province or pilot
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    def activate_view(self, request, pk):
+        """Apply a version: to the whole province, or as a pilot in chosen communes or districts; every
+        problem shown and the step refused while there is one; a confirmation before anything changes;
+        then the way to the migration preview. Also widening or stopping a running pilot."""
+        definition = get_object_or_404(WorkflowDefinition, pk=pk)
+        actor = actor_for(request.user)
+        data = request.POST if request.method == "POST" else request.GET
+        mode = data.get("mode") if data.get("mode") in ("province", "pilot") else \
+            ("province" if definition.pilots.exists() else "pilot")
+        units = data.getlist("units")
+        op = request.POST.get("op", "") if request.method == "POST" else ""
+        problems: list[str] = []
+        confirm = None
+        if op in ("check", "confirm"):
+            if mode == "pilot":
+                chosen, problems = rollout.pilot_start_problems(actor=actor, definition=definition, units=units)
+            else:
+                chosen, problems = [], rollout.province_apply_problems(actor=actor, definition=definition)
+            if not problems and op == "check":
+                confirm = {"mode": mode, "units": chosen}
+            elif not problems:
+                try:
+                    if mode == "pilot":
+                        rollout.definition_pilot_start(actor=actor, definition=definition, units=units)
+                        messages.success(request, gettext(
+                            "Đã bắt đầu thí điểm phiên bản %(version)s tại %(units)s. Hồ sơ mới ở đây bắt đầu theo "
+                            "phiên bản %(version)s; nơi khác giữ phiên bản đang áp dụng.") % {
+                            "version": definition.version, "units": ", ".join(unit_label(u) for u in chosen)})
+                    elif definition.pilots.exists():
+                        rollout.definition_pilot_widen(actor=actor, definition=definition)
+                        messages.success(request, gettext("Đã mở rộng phiên bản %(version)s ra toàn tỉnh.")
+                                         % {"version": definition.version})
+                    else:
+                        rollout.definition_province_apply(actor=actor, definition=definition)
+                        messages.success(request, gettext("Đã áp dụng phiên bản %(version)s cho toàn tỉnh.")
+                                         % {"version": definition.version})
+                    return HttpResponseRedirect(reverse("admin:workflow_activate", args=[pk]) + "?done=1")
+                except ServiceError as exc:
+                    problems = exc.details or [exc.message]
+        elif op == "stop":
             try:
-                moved = engine.documents_migrate(actor=actor_for(request.user), doctype=source.doctype,
-                                                 source=source, target=target, mapping=mapping)
-                messages.success(request, f"Đã chuyển {moved} hồ sơ sang phiên bản {target.version}.")
-                return HttpResponseRedirect(reverse("admin:workflow_workflowdefinition_changelist"))
+                stopped = rollout.definition_pilot_stop(actor=actor, definition=definition,
+                                                        units=request.POST.getlist("stop_units") or None)
+                messages.success(request, gettext(
+                    "Đã dừng thí điểm phiên bản %(version)s tại %(count)s địa bàn: hồ sơ mới ở đó bắt đầu theo phiên "
+                    "bản đang áp dụng. Hồ sơ đã lập trong thời gian thí điểm vẫn theo phiên bản này cho đến khi được "
+                    "chuyển.") % {"version": definition.version, "count": stopped})
+                return HttpResponseRedirect(reverse("admin:workflow_activate", args=[pk]) + "?done=1")
             except ServiceError as exc:
-                for problem in exc.details or [exc.message]:
-                    messages.error(request, problem)
-        target_codes = {c for c, _ in target_states}
-        rows = [{"state": s, "count": in_scope.filter(state=s).count(),
-                 "default": s if s in target_codes else ""} for s in sorted(in_use)]
-        return render(request, "admin/workflow/migrate.html", {
-            **self.admin_site.each_context(request), "source": source, "targets": targets, "target": target,
-            "rows": rows, "target_states": target_states, "title": f"Chuyển hồ sơ – {source}",
-            "opts": self.model._meta})
+                problems = exc.details or [exc.message]
+        elif request.method == "POST":
+            problems = [gettext("Thao tác không hợp lệ: hãy chọn lại trên trang này.")]
+        definition.refresh_from_db()
+        pilots = pilots_by_definition(definition.doctype)
+        versions = [{"definition": d, "status": rollout_status(d, pilots.get(d.pk, [])),
+                     "documents": registry.model_for(d.doctype).objects.filter(workflow=d).count()}
+                    for d in WorkflowDefinition.objects.filter(doctype=definition.doctype).order_by("-version")]
+        own_pilots = pilots.get(definition.pk, [])
+        # After a change: where in-flight documents may be moved to this version (the migration preview).
+        sources = []
+        if request.GET.get("done") and (definition.is_active or own_pilots):
+            sources = [v for v in versions if v["definition"].pk != definition.pk and v["documents"]]
+        selected = {str(u) for u in units} if (op or mode == "pilot") else set()
+        return render(request, "admin/workflow/activate.html", self._context(
+            request, title=gettext("Áp dụng quy trình – %(definition)s") % {"definition": definition},
+            definition=definition, mode=mode,
+            definition_problems=definitions.definition_problems(definitions.definition_to_dict(definition)),
+            status=rollout_status(definition, own_pilots), pilots=own_pilots, versions=versions,
+            problems=problems, confirm=confirm, unit_groups=rollout_unit_groups(actor), selected=selected,
+            sources=sources, may_province=rollout.province_administrator(actor)))
+
+    # ------------------------------------------------------------------ migration with a preview
+    def migrate_view(self, request, pk):
+        """The preview of moving this version's in-flight documents to another (counts per state, the state
+        map, where each lands, how many would lack required fields, the territory), then a confirmation that
+        starts the move in the background."""
+        source = get_object_or_404(WorkflowDefinition, pk=pk)
+        actor = actor_for(request.user)
+        data = request.POST if request.method == "POST" else request.GET
+        targets = migration.migration_targets(source)
+        target_id = query_id(data.get("target"))  # never raises
+        target = None
+        if target_id is not None:
+            # Any version by its id: one of another document type is refused with its reason, never a 500.
+            target = WorkflowDefinition.objects.filter(pk=target_id).first()
+        elif targets:
+            target = targets[0]
+        chosen_units = data.getlist("units")
+        units = chosen_units if (chosen_units or data.get("units_given")) else None
+        mapping = {k[4:]: v for k, v in data.items() if k.startswith("map_")} if data.get("mapped") else None
+        if "shown_target" in data and data.get("shown_target") != (str(target.pk) if target else ""):
+            mapping = units = None  # another target chosen: its defaults (same codes, its pilot's units)
+        plan = migration.migration_plan(actor=actor, source=source, target=target, mapping=mapping, units=units)
+        notice = ""
+        if request.method == "POST" and request.POST.get("confirm"):
+            if request.POST.get("token") != plan.token:
+                notice = gettext("Lựa chọn đã thay đổi so với bản xem trước nên chưa chuyển hồ sơ nào: hãy xem lại "
+                                 "số liệu bên dưới rồi xác nhận.")
+            elif not plan.problems:
+                try:
+                    job = migration.migration_start(actor=actor, source=source, target=target, mapping=mapping,
+                                                    units=units)
+                    return HttpResponseRedirect(reverse("admin:workflow_migration_job", args=[job.pk]))
+                except ServiceError as exc:
+                    plan.problems = exc.details or [exc.message]
+        return render(request, "admin/workflow/migrate.html", self._context(
+            request, title=gettext("Chuyển hồ sơ sang phiên bản khác – %(definition)s") % {"definition": source},
+            source=source, targets=targets,
+            target=plan.target, plan=plan, notice=notice, unit_groups=rollout_unit_groups(actor),
+            selected={str(u.pk) for u in plan.units}, chunk=migration.CHUNK,
+            target_status=rollout_status(plan.target) if plan.target else ""))
+
+    def migration_job_view(self, request, job_pk):
+        from housing_campaign.core.models import BackgroundJob
+
+        job = BackgroundJob.objects.filter(pk=job_pk, kind=migration.JOB_KIND).first()
+        if job is None:
+            raise Http404(gettext("Không tìm thấy lần chuyển hồ sơ này."))
+        source = WorkflowDefinition.objects.filter(pk=job.params.get("source")).first()
+        target = WorkflowDefinition.objects.filter(pk=job.params.get("target")).first()
+        context = {"job": job, "poll_url": reverse("admin:workflow_migration_job", args=[job.pk]),
+                   "done_template": "admin/workflow/_migration_done.html", "source": source, "target": target}
+        if request.htmx:
+            return render(request, "desk/_job_progress.html", context)
+        return render(request, "admin/workflow/migration_job.html", self._context(
+            request, title=gettext("Tiến độ chuyển hồ sơ sang phiên bản khác"), **context))

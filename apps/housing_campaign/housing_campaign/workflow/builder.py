@@ -46,7 +46,7 @@ def builder_url(definition: WorkflowDefinition, **query) -> str:
 
 
 def activation_url(definition: WorkflowDefinition) -> str | None:
-    """The activation page (with its checks and pilot choices), once it exists in this build."""
+    """The activation page (its checks, the province or a pilot, the confirmation): the one way to apply."""
     try:
         return reverse("admin:workflow_activate", args=[definition.pk])
     except NoReverseMatch:

@@ -30,10 +30,15 @@ def version_status(definition: WorkflowDefinition) -> str:
 
 
 def versions_of(doctype: str) -> list[dict]:
+    """Every version with what it is, where new documents start on it (the province, a pilot's units) and
+    how many documents follow it."""
+    from .selectors import pilots_by_definition, rollout_status
+
     model = registry.model_for(doctype)
+    pilots = pilots_by_definition(doctype)
     rows = []
     for d in WorkflowDefinition.objects.filter(doctype=doctype).order_by("-version"):
-        rows.append({"definition": d, "status": version_status(d),
+        rows.append({"definition": d, "status": version_status(d), "rollout": rollout_status(d, pilots.get(d.pk, [])),
                      "documents": model.objects.filter(workflow=d).count()})
     return rows
 
