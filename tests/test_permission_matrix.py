@@ -170,6 +170,13 @@ class World:
                 "roof": "unstable",
                 "surveyed_on": (timezone.localdate()).strftime("%d/%m/%Y")}
 
+    def builder_post(self):
+        """A state of the draft renamed in the workflow builder, as its form posts it."""
+        state = self.draft.states.get(code="eligibility_review")
+        return {"op": "state_save", "revision": self.draft.revision, "state": state.pk,
+                "label_vi": "Chờ thẩm định hồ sơ", "stage": state.stage, "sla_days": state.sla_days or "",
+                "edit_roles": state.edit_roles, "required_fields": state.required_fields}
+
     def desk_probe(self, name):
         """(url, POST data or JSON string) for each desk URL name."""
         today = timezone.localdate().strftime("%d/%m/%Y")
@@ -461,6 +468,11 @@ def _other_probe(world, name, route):
         "admin:workflow_migrate": lambda: (reverse(name, args=[world.workflow.pk]), {
             "confirm": "1", "target": world.draft.pk,
             **{f"map_{s}": s for s in ("survey", "commune_confirmation", "eligibility_review", "posting")}}),
+        "admin:workflow_builder_start": lambda: (reverse(name, args=["housing_case"]), {}),
+        "admin:workflow_builder": lambda: (reverse(name, args=[world.draft.pk]), world.builder_post()),
+        "admin:workflow_builder_check": lambda: (
+            reverse(name, args=[world.draft.pk]) + f"?condition=persons+%3E%3D+1&document={world.posted.code}", {}),
+        "admin:workflow_builder_export": lambda: (reverse(name, args=[world.draft.pk]), {}),
         "admin:printing_preview": lambda: (reverse(name, args=[world.format.pk]) + "?as=html",
                                    {"html": "<p>{{ 1 + 1 }}</p>", "css": ""}),
         "admin:printing_issued_pdf": lambda: (reverse(name, args=[world.issued.pk]), {}),

@@ -219,6 +219,14 @@ URL_RULES: dict[str, Rule] = {
     "admin:workflow_migration_job": Rule(EDITORS, NOBODY, "progress of a migration; GET only", gate=True),
     "admin:workflow_try_condition": Rule(EDITORS, EDITORS, "POST evaluates a condition and writes nothing", gate=True),
     "admin:workflow_migrate": Rule(EDITORS, EDITORS, "moves documents of the actor's territory", gate=True),
+    # The workflow builder (workflow/builder.py): the auditor reads it (diagram, problems, versions and their
+    # differences, the YAML) but changes nothing; the condition check and "try on a case" are editing tools.
+    "admin:workflow_builder_start": Rule(READERS, NOBODY, "opens the draft, else the active version; GET only",
+                                         gate=True),
+    "admin:workflow_builder": Rule(READERS, EDITORS, "probe: rename a state of the draft", gate=True),
+    "admin:workflow_builder_check": Rule(EDITORS, NOBODY, "checks a condition, tries it on a case; GET only",
+                                         gate=True),
+    "admin:workflow_builder_export": Rule(READERS, NOBODY, "the canonical YAML; GET only", gate=True),
     "admin:printing_preview": Rule(READERS, EDITORS, "GET previews the saved format, POST an unsaved edit", gate=True),
     "admin:printing_issued_pdf": Rule(READERS, NOBODY, gate=True),
 }

@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import BaseAdmin
 from housing_campaign.accounts.models import Role
-from housing_campaign.accounts.selectors import actor_for, scope
+from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.core.validators import query_id
 
-from . import definitions, engine, migration, registry, rollout
-from .conditions import ConditionError, condition_problems, evaluate
+from . import definitions, drafts, engine, migration, registry, rollout
+from .builder import WorkflowBuilderMixin, doctype_title
+from .conditions import condition_try
 from .diagram import workflow_svg
 from .models import WorkflowDefinition, WorkflowState, WorkflowTransition
 from .selectors import pilots_by_definition, rollout_status, rollout_unit_groups, unit_label
@@ -131,7 +132,18 @@ class TransitionInline(admin.StackedInline):
 class DefinitionForm(forms.ModelForm):
     class Meta:
         model = WorkflowDefinition
-        fields = ("doctype", "name", "description", "initial_state")
+        fields = ("doctype", "name", "description", "initial_state", "revision")
+        widgets = {"revision": forms.HiddenInput}
+
+    def clean_revision(self):
+        # The draft may be edited in the builder meanwhile: a form opened on an older revision is refused
+        # (everything typed stays on the page), as in the builder.
+        revision = self.cleaned_data.get("revision")
+        if self.instance.pk:
+            current = WorkflowDefinition.objects.select_related("edited_by").get(pk=self.instance.pk)
+            if revision != current.revision:
+                raise forms.ValidationError(drafts.stale_message(current))
+        return revision
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +152,7 @@ class DefinitionForm(forms.ModelForm):
 
 
 @admin.register(WorkflowDefinition)
-class WorkflowDefinitionAdmin(BaseAdmin):
+class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
     form = DefinitionForm
     list_display = ("doctype", "version", "name", "is_active", "rollout", "documents", "activated_at", "tools")
     list_filter = ("doctype", "is_active")
@@ -148,10 +160,12 @@ class WorkflowDefinitionAdmin(BaseAdmin):
     actions = ["make_new_version"]  # applying a version is its own page (activate_view): checks, pilot, confirm
     readonly_fields = ("diagram", "rollout_plain")
     change_form_template = "admin/workflow/change_form.html"
+    change_list_template = "admin/workflow/change_list.html"
 
     # ------------------------------------------------------------------ read-only once used
     def _locked(self, obj) -> bool:
-        return bool(obj and obj.pk and (obj.is_active or obj.pilots.exists() or definitions.definition_in_use(obj)))
+        # One rule with the builder: only a draft is edited (never a version active, once active, piloted or used).
+        return bool(obj and obj.pk and drafts.draft_lock_reason(obj))
 
     def has_change_permission(self, request, obj=None):
         if self._locked(obj):
@@ -162,8 +176,11 @@ class WorkflowDefinitionAdmin(BaseAdmin):
         return bool(obj is None or not self._locked(obj)) and super().has_delete_permission(request, obj)
 
     def get_fields(self, request, obj=None):
-        return ["doctype", "name", "description", "initial_state", "rollout_plain", "diagram"] if obj else \
-            ["doctype", "name", "description", "initial_state"]
+        if not obj:
+            return ["doctype", "name", "description", "initial_state"]
+        editable = self.has_change_permission(request, obj)
+        return ["doctype", "name", "description", "initial_state", *(["revision"] if editable else []),
+                "rollout_plain", "diagram"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("pilots__unit__parent")
@@ -195,9 +212,17 @@ class WorkflowDefinitionAdmin(BaseAdmin):
 
     @admin.display(description="")
     def tools(self, obj):
-        return format_html('<a href="{}">Thử điều kiện</a> · <a href="{}">Chuyển hồ sơ sang phiên bản khác</a>',
+        return format_html('<a href="{}"><b>Mở trình thiết kế</b></a> · <a href="{}">Thử điều kiện</a> · '
+                           '<a href="{}">Chuyển hồ sơ sang phiên bản khác</a>',
+                           reverse("admin:workflow_builder", args=[obj.pk]),
                            reverse("admin:workflow_try_condition", args=[obj.pk]),
                            reverse("admin:workflow_migrate", args=[obj.pk]))
+
+    def changelist_view(self, request, extra_context=None):
+        # The builder is the main way to change a workflow: one entry per document type, above the list.
+        builders = [{"doctype": d, "title": doctype_title(d),
+                     "url": reverse("admin:workflow_builder_start", args=[d])} for d in hookspec.doctype_models()]
+        return super().changelist_view(request, {**(extra_context or {}), "builders": builders})
 
     @admin.display(description="sơ đồ")
     def diagram(self, obj):
@@ -228,7 +253,13 @@ class WorkflowDefinitionAdmin(BaseAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.version = definitions.definition_next_version(obj.doctype)
+            super().save_model(request, obj, form, change)
+            return
+        locked = WorkflowDefinition.objects.select_for_update(of=("self",)).select_related("edited_by").get(pk=obj.pk)
+        if locked.revision != form.cleaned_data.get("revision"):  # saved in the builder since the form checked
+            raise InvalidDefinition([drafts.stale_message(locked)])
         super().save_model(request, obj, form, change)
+        drafts.draft_touch(definition=obj, user=request.user)
 
     # ------------------------------------------------------------------ actions
     @admin.action(description="Tạo phiên bản mới (bản nháp) từ phiên bản đã chọn", permissions=["add"])
@@ -243,6 +274,7 @@ class WorkflowDefinitionAdmin(BaseAdmin):
     # ------------------------------------------------------------------ extra pages
     def get_urls(self):
         extra = [
+            *self.builder_urls(),
             # Tools for editing workflows: only for those who may change them (never the auditor).
             path("<int:pk>/try-condition/", self.guarded_view(self.try_condition_view, read="change"),
                  name="workflow_try_condition"),
@@ -255,23 +287,12 @@ class WorkflowDefinitionAdmin(BaseAdmin):
 
     def try_condition_view(self, request, pk):
         definition = get_object_or_404(WorkflowDefinition, pk=pk)
-        model = registry.model_for(definition.doctype)
         result = None
         condition = request.POST.get("condition", "") or request.GET.get("condition", "")
         code = request.POST.get("document", "") or request.GET.get("document", "")
         if request.method == "POST":
-            problems = condition_problems(definition.doctype, condition)
-            document = scope(model.objects.all(), actor_for(request.user)).filter(code=code.strip()).first()
-            if problems:
-                result = {"ok": False, "message": "; ".join(problems)}
-            elif document is None:
-                result = {"ok": False, "message": f"Không tìm thấy hồ sơ “{code}” trong địa bàn của bạn."}
-            else:
-                try:
-                    value = evaluate(definition.doctype, document, condition)
-                    result = {"ok": True, "value": value, "document": document}
-                except ConditionError as exc:
-                    result = {"ok": False, "message": str(exc)}
+            result = condition_try(doctype=definition.doctype, actor=actor_for(request.user), expression=condition,
+                                   document_code=code)
         names = sorted(registry.known_names(definition.doctype) - {"True", "False", "None"})
         transitions = definition.transitions.exclude(condition="")
         return render(request, "admin/workflow/try_condition.html", {
