@@ -179,8 +179,8 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
         if not obj:
             return ["doctype", "name", "description", "initial_state"]
         editable = self.has_change_permission(request, obj)
-        return ["doctype", "name", "description", "initial_state", *(["revision"] if editable else []), "rollout_plain",
-                "diagram"]
+        return ["doctype", "name", "description", "initial_state", *(["revision"] if editable else []),
+                "rollout_plain", "diagram"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("pilots__unit__parent")

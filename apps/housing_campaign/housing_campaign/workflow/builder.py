@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -45,12 +45,9 @@ def builder_url(definition: WorkflowDefinition, **query) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def activation_url(definition: WorkflowDefinition) -> str | None:
-    """The activation page (its checks, the province or a pilot, the confirmation): the one way to apply."""
-    try:
-        return reverse("admin:workflow_activate", args=[definition.pk])
-    except NoReverseMatch:
-        return None
+def activation_url(definition: WorkflowDefinition) -> str:
+    """The activation page: its checks, the choice of province or pilot, the confirmation."""
+    return reverse("admin:workflow_activate", args=[definition.pk])
 
 
 def doctype_title(doctype: str) -> str:
