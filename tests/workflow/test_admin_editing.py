@@ -48,7 +48,8 @@ def test_insert_field_inspection_state_through_admin(people, campaign):
     approve["side_effects"] = []
     transitions.append({"order": 65, "source": "field_inspection", "action": "inspect_ok",
                         "label_vi": "Đạt thẩm định thực địa", "label_en": "Field inspection passed",
-                        "target": "funding", "roles": ["reviewer"], "condition": "", "condition_message": "",
+                        "target": "funding", "kind": "forward", "roles": ["reviewer"], "condition": "",
+                        "condition_message": "",
                         "allow_previous_actor": "on", "quorum": 1, "territory_rule": "contains",
                         "side_effects": ["apply_support_norm"], "definition": draft.pk})
     response = client.post(url, encode(data, formsets))

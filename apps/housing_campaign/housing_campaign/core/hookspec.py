@@ -45,6 +45,40 @@ def side_effect_specs() -> dict[str, dict]:
     return dict(get_hooks("side_effects"))
 
 
+def side_effect_label(name: str) -> str:
+    """A side effect's label (hooks.side_effects) in the active language; its name when hooks.py lacks it."""
+    from django.utils.translation import gettext
+
+    label = get_hooks("side_effects").get(name, {}).get("label")
+    return gettext(label) if label else name
+
+
+def doctype_label(doctype: str) -> str:
+    """A document type's name in the active language ("housing_case" -> "Hồ sơ hỗ trợ nhà ở"): the label
+    of hooks.print_doctypes, else the model's verbose name; the code itself when unknown."""
+    from django.apps import apps
+    from django.utils.translation import gettext
+
+    spec = get_hooks("print_doctypes").get(doctype) or {}
+    if spec.get("label"):
+        return gettext(spec["label"])
+    model_label = get_hooks("doctypes").get(doctype)
+    if model_label:
+        try:
+            return str(apps.get_model(model_label)._meta.verbose_name)
+        except (LookupError, ValueError):
+            pass
+    return doctype
+
+
+def doctype_choices() -> list[tuple[str, str]]:
+    """(code, name) of every document type of hooks.py: the ``choices`` of models' ``doctype`` fields, so
+    lists, filters and forms show names, never codes. Evaluated when used (callable choices), so a
+    document type added to hooks.py needs no migration."""
+    codes = dict.fromkeys([*get_hooks("doctypes"), *get_hooks("print_doctypes")])
+    return [(code, doctype_label(code)) for code in codes]
+
+
 def doc_event_handlers(doctype: str, event: str) -> list[str]:
     events = get_hooks("doc_events")
     return [*events.get("*", {}).get(event, []), *events.get(doctype, {}).get(event, [])]

@@ -61,7 +61,7 @@ def print_formats_sync() -> list[str]:
         data = formats_io.parse_format_file(path.read_text(encoding="utf-8"))
         fmt = PrintFormat.objects.filter(code=data["code"]).first()
         if fmt is None:
-            fmt = PrintFormat(code=data["code"], doctype=data["doctype"], name=data["name"],
+            fmt = PrintFormat(code=data["code"], doctype=data["doctype"], name=data["name"], name_en=data["name_en"],
                               description=data.get("description", ""), document_kind=data.get("document_kind", ""),
                               html="", css="", version=0)
             with transaction.atomic():
@@ -70,6 +70,10 @@ def print_formats_sync() -> list[str]:
                 _store_version(fmt, data, None)
             report.append(f"{path.name}: nạp mẫu in mới.")
             continue
+        if data["name_en"] and not fmt.name_en:
+            # The English name only labels the format in the interface: filled in without a new version.
+            PrintFormat.objects.filter(pk=fmt.pk).update(name_en=data["name_en"])
+            fmt.name_en = data["name_en"]
         latest = fmt.versions.order_by("-version").first()
         if fmt.html == data["html"] and fmt.css == data["css"]:
             continue
@@ -77,7 +81,7 @@ def print_formats_sync() -> list[str]:
             report.append(f"{path.name}: mẫu đã được quản trị viên sửa (v{fmt.version}); giữ nguyên.")
             continue
         with transaction.atomic():
-            for key in ("name", "description", "document_kind"):
+            for key in ("name", "name_en", "description", "document_kind"):
                 setattr(fmt, key, data.get(key, ""))
             _store_version(fmt, data, None)
         report.append(f"{path.name}: cập nhật lên v{fmt.version}.")
@@ -95,7 +99,7 @@ def _store_version(fmt: PrintFormat, data: dict, user) -> None:
 def print_format_export(*, code: str) -> str:
     fmt = PrintFormat.objects.get(code=code)
     return formats_io.format_file_text({"code": fmt.code, "doctype": fmt.doctype, "name": fmt.name,
-                                        "description": fmt.description, "document_kind": fmt.document_kind,
+                                        "name_en": fmt.name_en, "description": fmt.description, "document_kind": fmt.document_kind,
                                         "css": fmt.css, "html": fmt.html})
 
 
