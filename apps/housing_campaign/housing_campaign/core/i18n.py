@@ -71,6 +71,12 @@ def message(msgid: str, **params) -> dict:
     return {"msg": str(msgid), "params": {k: _param(v) for k, v in params.items()}}
 
 
+def joined(messages: list, separator: str = " ") -> dict:
+    """Several stored messages read as one, each in the reader's language."""
+    return {"msg": separator.replace("%", "%%").join(f"%(m{i})s" for i in range(len(messages))),
+            "params": {f"m{i}": _param(m) for i, m in enumerate(messages)}}
+
+
 def _param(value):
     if isinstance(value, Decimal):
         return {"num": format(value.normalize(), "f")}
@@ -81,33 +87,39 @@ def _param(value):
     return str(value)
 
 
-def _number(text: str) -> str:
-    """'16.5' -> '16,5' in Vietnamese, '16.5' in English."""
-    return text if is_english() else text.replace(".", ",")
-
-
-def render_message(value) -> str:
-    """A stored message (or parameter) as text in the active language."""
+def render_message(value, *, source: bool = False) -> str:
+    """A stored message (or parameter) as text in the active language; ``source=True``: in Vietnamese, the
+    language of the msgids, without a catalog lookup (for the Vietnamese copy kept beside a message)."""
     if value is None:
         return ""
     if isinstance(value, Mapping):
         if "msg" in value:
-            text = gettext(value["msg"]) if value["msg"] else ""
+            text = value["msg"] if source else (gettext(value["msg"]) if value["msg"] else "")
             params = value.get("params") or {}
             if not params:
                 return text
             try:
-                return text % {k: render_message(v) for k, v in params.items()}
+                return text % {k: render_message(v, source=source) for k, v in params.items()}
             except (KeyError, ValueError, TypeError):
                 return value["msg"]
         if "vi" in value:
-            return str(value.get("en") or value["vi"]) if is_english() else str(value["vi"])
+            return str(value.get("en") or value["vi"]) if is_english() and not source else str(value["vi"])
         if "num" in value:
-            return _number(str(value["num"]))
+            return str(value["num"]) if is_english() and not source else str(value["num"]).replace(".", ",")
         return str(value)
     if isinstance(value, bool):
+        if source:
+            return "Có" if value else "Không"
         return gettext("Có") if value else gettext("Không")
     return str(value)
+
+
+def msgid(label) -> str:
+    """The Vietnamese msgid behind a lazy label (a choice's ``label``), to store in a message."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        return str(label)
 
 
 def translate_stored(text: str) -> str:

@@ -77,13 +77,10 @@ class Notification(models.Model):
     @classmethod
     def build(cls, *, subject: dict, body: dict | None = None, **fields) -> Notification:
         """An unsaved notification whose subject (and body) are stored messages (core/i18n.message)."""
-        from django.utils import translation
-
         from .i18n import render_message
 
-        with translation.override("vi"):
-            subject_vi = render_message(subject)[:300]
-            body_vi = render_message(body) if body else ""
+        subject_vi = render_message(subject, source=True)[:300]
+        body_vi = render_message(body, source=True) if body else ""
         stored = {"subject": subject, **({"body": body} if body else {})}
         return cls(subject=subject_vi, body=body_vi, message=stored, **fields)
 
