@@ -64,6 +64,9 @@ class ImportBatch(models.Model):
     report_file = models.CharField(_("tệp báo cáo"), max_length=300, blank=True)
     phases = models.JSONField(_("thời gian từng bước (giây)"), default=dict, blank=True)
     message = models.TextField(_("thông báo"), blank=True)
+    # The summary as a stored message (core/i18n.py), shown in the reader's language; ``message`` keeps it in
+    # Vietnamese (or says why the batch failed, in the importer's language).
+    summary = models.JSONField(_("tóm tắt theo ngôn ngữ người đọc"), default=dict, blank=True)
     job = models.ForeignKey("core.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("tác vụ nền"))
 
     class Meta:
@@ -73,3 +76,9 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"
+
+    @property
+    def message_text(self) -> str:
+        from housing_campaign.core.i18n import render_message
+
+        return render_message(self.summary) if self.summary else self.message
