@@ -102,6 +102,7 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "workflow.workflowstate": MANAGED,
     "workflow.workflowtransition": MANAGED,
     "workflow.approval": ModelAccess(view=NOBODY),
+    "workflow.workflowpilot": ModelAccess(view=NOBODY),  # written by the pilot service, not an admin page
     "campaigns.campaign": MANAGED,
     "campaigns.strand": MANAGED,
     "campaigns.categorydeadline": MANAGED,

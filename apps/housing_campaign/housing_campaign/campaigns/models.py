@@ -135,6 +135,7 @@ class SurveyRound(models.Model):
 class FundingSource(models.TextChoices):
     NTP_POVERTY = "ntp_poverty", _("CTMTQG giảm nghèo bền vững")
     NTP_ETHNIC = "ntp_ethnic", _("CTMTQG phát triển KT-XH vùng DTTS và miền núi")
+    # xgettext:no-python-format
     SAVINGS_5PCT = "savings_5pct", _("Tiết kiệm 5% chi thường xuyên")
     PROVINCIAL = "provincial", _("Ngân sách tỉnh")
     DISTRICT = "district", _("Ngân sách huyện")

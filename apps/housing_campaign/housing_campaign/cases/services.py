@@ -142,7 +142,7 @@ def national_id_duplicate_error(*, national_id: str, actor: Actor | None = None,
         if code:
             return gettext("Đã có hộ khác dùng số CCCD này: hộ %(head)s, hồ sơ %(code)s.") % {
                 "head": other.head_name, "code": code}
-    return DUPLICATE_NATIONAL_ID
+    return str(DUPLICATE_NATIONAL_ID)
 
 
 def _lock_national_ids() -> None:
