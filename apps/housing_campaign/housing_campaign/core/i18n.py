@@ -37,6 +37,11 @@ def _get(obj, key: str):
     return getattr(obj, key, None)
 
 
+def localized(vi: str, en: str | None) -> str:
+    """Administrator-written text with an optional English version (``condition_message``/``_en``)."""
+    return en if en and is_english() else vi
+
+
 def localized_label(obj) -> str:
     """The label of a workflow state or transition (model row, compiled spec or dict), a role, an extra
     field or a print format, in the active language: English when chosen and filled in, else Vietnamese.

@@ -125,6 +125,8 @@ class WorkflowTransition(models.Model):
     roles = models.JSONField(_("vai trò được thực hiện"), default=list)
     condition = models.TextField(_("điều kiện"), blank=True)
     condition_message = models.CharField(_("thông báo khi điều kiện không đạt"), max_length=300, blank=True)
+    condition_message_en = models.CharField(_("thông báo khi điều kiện không đạt (tiếng Anh)"), max_length=300,
+                                            blank=True)
     comment_required = models.BooleanField(_("bắt buộc ghi lý do"), default=False)
     allow_previous_actor = models.BooleanField(_("người thao tác trước được thực hiện"), default=True)
     quorum = models.PositiveIntegerField(_("số phiếu cần (N trên M)"), default=1)
