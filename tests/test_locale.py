@@ -68,10 +68,13 @@ def _python_msgids() -> set[str]:
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
             if name not in MARKERS:
                 continue
-            position = 1 if name.startswith("pgettext") else 0
-            if len(node.args) > position and isinstance(node.args[position], ast.Constant) \
-                    and isinstance(node.args[position].value, str) and node.args[position].value:
-                found.add(node.args[position].value)
+            literals = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                        for a in node.args[:2]]
+            if name.startswith("pgettext"):
+                if len(literals) == 2 and all(literals):
+                    found.add(f"{literals[0]}\x04{literals[1]}")  # the catalogue's key for a msgid in a context
+            elif literals and literals[0]:
+                found.add(literals[0])
     return found
 
 

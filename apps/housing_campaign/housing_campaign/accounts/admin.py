@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from housing_campaign.accounts.admin_base import BaseAdmin, GuardedAdminMixin
 
@@ -53,7 +54,7 @@ class TerritoryInline(GuardedAdminMixin, admin.TabularInline):
     extra = 1
     raw_id_fields = ("unit",)
     verbose_name = _("địa bàn phụ trách")
-    verbose_name_plural = _("địa bàn phụ trách")
+    verbose_name_plural = pgettext_lazy("plural", "địa bàn phụ trách")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.Model):
@@ -17,7 +18,7 @@ class Role(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("vai trò")
-        verbose_name_plural = _("vai trò")
+        verbose_name_plural = pgettext_lazy("plural", "vai trò")
 
     def __str__(self) -> str:
         from housing_campaign.core.i18n import localized_label
@@ -32,7 +33,7 @@ class UserTerritory(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "unit"], name="userterritory_unique")]
         verbose_name = _("địa bàn phụ trách")
-        verbose_name_plural = _("địa bàn phụ trách")
+        verbose_name_plural = pgettext_lazy("plural", "địa bàn phụ trách")
 
     def __str__(self) -> str:
         return f"{self.user} – {self.unit.name}"
@@ -55,7 +56,7 @@ class Delegation(models.Model):
                                               name="delegation_dates_ordered",
                                    violation_error_message=_("Ngày kết thúc ủy quyền phải từ ngày bắt đầu trở đi."))]
         verbose_name = _("ủy quyền")
-        verbose_name_plural = _("ủy quyền")
+        verbose_name_plural = pgettext_lazy("plural", "ủy quyền")
 
     def __str__(self) -> str:
         from django.utils.translation import gettext

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SupportType(models.TextChoices):
@@ -48,7 +49,7 @@ class Campaign(models.Model):
 
     class Meta:
         verbose_name = _("chương trình, phong trào")
-        verbose_name_plural = _("chương trình, phong trào")
+        verbose_name_plural = pgettext_lazy("plural", "chương trình, phong trào")
 
     def __str__(self) -> str:
         return self.name
@@ -63,7 +64,7 @@ class Strand(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="strand_unique_code")]
         verbose_name = _("nguồn/chương trình hỗ trợ")
-        verbose_name_plural = _("nguồn/chương trình hỗ trợ")
+        verbose_name_plural = pgettext_lazy("plural", "nguồn/chương trình hỗ trợ")
 
     def __str__(self) -> str:
         return self.name
@@ -86,7 +87,7 @@ class SupportNorm(models.Model):
         ]
         ordering = ["strand", "support_type", "-valid_from"]
         verbose_name = _("định mức hỗ trợ")
-        verbose_name_plural = _("định mức hỗ trợ")
+        verbose_name_plural = pgettext_lazy("plural", "định mức hỗ trợ")
 
     def __str__(self) -> str:
         return f"{self.strand.name} – {self.get_support_type_display()}: {self.amount:,} đ"
@@ -102,7 +103,7 @@ class CategoryDeadline(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "category"], name="deadline_unique")]
         verbose_name = _("hạn hoàn thành")
-        verbose_name_plural = _("hạn hoàn thành")
+        verbose_name_plural = pgettext_lazy("plural", "hạn hoàn thành")
 
     def __str__(self) -> str:
         from django.utils.translation import gettext
@@ -124,7 +125,7 @@ class SurveyRound(models.Model):
         constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="round_unique_number")]
         ordering = ["campaign", "number"]
         verbose_name = _("đợt rà soát")
-        verbose_name_plural = _("đợt rà soát")
+        verbose_name_plural = pgettext_lazy("plural", "đợt rà soát")
 
     def __str__(self) -> str:
         from django.utils.translation import gettext

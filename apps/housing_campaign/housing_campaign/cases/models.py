@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from housing_campaign.campaigns.models import FundingSource, SupportType
 from housing_campaign.workflow.models import WorkflowDocument
@@ -89,7 +90,7 @@ class HousingCase(WorkflowDocument):
             models.Index(fields=["campaign", "stage"], name="case_campaign_stage"),
         ]
         verbose_name = _("hồ sơ hỗ trợ nhà ở")
-        verbose_name_plural = _("hồ sơ hỗ trợ nhà ở")
+        verbose_name_plural = pgettext_lazy("plural", "hồ sơ hỗ trợ nhà ở")
 
     def __str__(self) -> str:
         return f"{self.code} – {self.household.head_name}"
@@ -127,7 +128,7 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = _("tệp đính kèm")
-        verbose_name_plural = _("tệp đính kèm")
+        verbose_name_plural = pgettext_lazy("plural", "tệp đính kèm")
 
     def __str__(self) -> str:
         return self.caption or self.original_name
@@ -146,7 +147,7 @@ class FundingLine(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funding_amount_positive",
                                    violation_error_message=_("Số tiền phải lớn hơn 0."))]
         verbose_name = _("dòng kinh phí")
-        verbose_name_plural = _("kinh phí phân bổ")
+        verbose_name_plural = pgettext_lazy("plural", "kinh phí phân bổ")
 
     def __str__(self) -> str:
         from housing_campaign.core.formatting import format_vnd
@@ -174,7 +175,7 @@ class ProgressEntry(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_max",
                                    violation_error_message=_("Tiến độ không được quá 100%."))]
         verbose_name = _("tiến độ thi công")
-        verbose_name_plural = _("tiến độ thi công")
+        verbose_name_plural = pgettext_lazy("plural", "tiến độ thi công")
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} – {self.get_stage_display()} {self.percent}%"
@@ -199,7 +200,7 @@ class Acceptance(models.Model):
 
     class Meta:
         verbose_name = _("nghiệm thu")
-        verbose_name_plural = _("nghiệm thu")
+        verbose_name_plural = pgettext_lazy("plural", "nghiệm thu")
 
     def __str__(self) -> str:
         return f"{self.case} – {self.get_result_display()} ({self.accepted_on:%d/%m/%Y})"

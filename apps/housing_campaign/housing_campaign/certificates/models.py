@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Certificate(models.Model):
@@ -31,7 +32,7 @@ class Certificate(models.Model):
         constraints = [models.UniqueConstraint(fields=["case"], condition=models.Q(status="valid"),
                                                name="certificate_one_valid_per_case")]
         verbose_name = _("giấy chứng nhận bàn giao")
-        verbose_name_plural = _("giấy chứng nhận bàn giao")
+        verbose_name_plural = pgettext_lazy("plural", "giấy chứng nhận bàn giao")
 
     def __str__(self) -> str:
         return f"{self.number_text} ({self.code})"

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from housing_campaign.workflow.models import WorkflowDocument
 
@@ -16,7 +17,7 @@ class AwardForm(models.Model):
     class Meta:
         ordering = ["level", "code"]
         verbose_name = _("hình thức khen thưởng")
-        verbose_name_plural = _("hình thức khen thưởng")
+        verbose_name_plural = pgettext_lazy("plural", "hình thức khen thưởng")
 
     def __str__(self) -> str:
         return self.name
@@ -52,7 +53,7 @@ class Nomination(WorkflowDocument):
         constraints = [models.UniqueConstraint(fields=["campaign", "nominee_name", "award_form", "achievement"],
                                                name="nomination_no_double_award")]
         verbose_name = _("đề nghị khen thưởng")
-        verbose_name_plural = _("đề nghị khen thưởng")
+        verbose_name_plural = pgettext_lazy("plural", "đề nghị khen thưởng")
 
     def __str__(self) -> str:
         return f"{self.nominee_name} – {self.award_form}"

@@ -1,6 +1,7 @@
 """Pledges and receipts of cash, materials and workdays from donors."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Contribution(models.Model):
@@ -38,7 +39,7 @@ class Contribution(models.Model):
                                    violation_error_message=_("Giá trị cam kết và giá trị đã nhận không được âm.")),
         ]
         verbose_name = _("đóng góp, ủng hộ")
-        verbose_name_plural = _("đóng góp, ủng hộ")
+        verbose_name_plural = pgettext_lazy("plural", "đóng góp, ủng hộ")
 
     def __str__(self) -> str:
         return f"{self.donor_name}: {self.pledged_amount:,} đ"

@@ -72,11 +72,15 @@ def doctype_label(doctype: str) -> str:
 
 
 def doctype_choices() -> list[tuple[str, str]]:
-    """(code, name) of every document type of hooks.py: the ``choices`` of models' ``doctype`` fields, so
-    lists, filters and forms show names, never codes. Evaluated when used (callable choices), so a
-    document type added to hooks.py needs no migration."""
-    codes = dict.fromkeys([*get_hooks("doctypes"), *get_hooks("print_doctypes")])
-    return [(code, doctype_label(code)) for code in codes]
+    """(code, name) of the document types the workflow engine drives (hooks.doctypes): the ``choices`` of
+    models' ``doctype`` fields, so lists, filters and forms show names, never codes. Evaluated when used
+    (callable choices), so a document type added to hooks.py needs no migration."""
+    return [(code, doctype_label(code)) for code in get_hooks("doctypes")]
+
+
+def print_doctype_choices() -> list[tuple[str, str]]:
+    """(code, name) of the document types print formats are written for (hooks.print_doctypes)."""
+    return [(code, doctype_label(code)) for code in get_hooks("print_doctypes")]
 
 
 def doc_event_handlers(doctype: str, event: str) -> list[str]:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .hookspec import doctype_choices
 
@@ -42,7 +43,7 @@ class DocumentEvent(models.Model):
                    models.Index(fields=["doctype", "kind", "to_state", "at"])]
         ordering = ["at", "id"]
         verbose_name = _("sự kiện hồ sơ")
-        verbose_name_plural = _("nhật ký hồ sơ")
+        verbose_name_plural = pgettext_lazy("plural", "nhật ký hồ sơ")
 
     def __str__(self) -> str:
         return f"{self.get_doctype_display()} #{self.object_id} – {self.get_kind_display()} – {self.at:%d/%m/%Y %H:%M}"
@@ -69,7 +70,7 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("thông báo")
-        verbose_name_plural = _("thông báo")
+        verbose_name_plural = pgettext_lazy("plural", "thông báo")
 
     def __str__(self) -> str:
         return self.subject_text
@@ -123,7 +124,7 @@ class BackgroundJob(models.Model):
 
     class Meta:
         verbose_name = _("tác vụ nền")
-        verbose_name_plural = _("tác vụ nền")
+        verbose_name_plural = pgettext_lazy("plural", "tác vụ nền")
 
     @property
     def percent(self) -> int:
@@ -139,7 +140,7 @@ class Sequence(models.Model):
 
     class Meta:
         verbose_name = _("bộ đếm số")
-        verbose_name_plural = _("bộ đếm số")
+        verbose_name_plural = pgettext_lazy("plural", "bộ đếm số")
 
     def __str__(self) -> str:
         return f"{self.key}: {self.last_value}"
@@ -155,7 +156,7 @@ class ScheduledRun(models.Model):
 
     class Meta:
         verbose_name = _("lần chạy tác vụ định kỳ")
-        verbose_name_plural = _("lần chạy tác vụ định kỳ")
+        verbose_name_plural = pgettext_lazy("plural", "lần chạy tác vụ định kỳ")
 
 
 class SideEffectJob(models.Model):
@@ -200,7 +201,7 @@ class SideEffectJob(models.Model):
                    models.Index(fields=["doctype", "object_id"])]
         ordering = ["-created_at", "-id"]
         verbose_name = _("tác vụ sau chuyển trạng thái")
-        verbose_name_plural = _("tác vụ sau chuyển trạng thái")
+        verbose_name_plural = pgettext_lazy("plural", "tác vụ sau chuyển trạng thái")
 
     def __str__(self) -> str:
         from .hookspec import side_effect_label

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SavedFilter(models.Model):
@@ -14,7 +15,7 @@ class SavedFilter(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="savedfilter_unique_name")]
         ordering = ["name"]
         verbose_name = _("bộ lọc đã lưu")
-        verbose_name_plural = _("bộ lọc đã lưu")
+        verbose_name_plural = pgettext_lazy("plural", "bộ lọc đã lưu")
 
 
 class SurveyDraft(models.Model):
@@ -28,4 +29,4 @@ class SurveyDraft(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="surveydraft_unique_key")]
         verbose_name = _("bản nháp rà soát")
-        verbose_name_plural = _("bản nháp rà soát")
+        verbose_name_plural = pgettext_lazy("plural", "bản nháp rà soát")

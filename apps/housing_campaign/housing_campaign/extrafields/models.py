@@ -1,6 +1,7 @@
 """Administrator-defined fields (Frappe's Custom Field, stored as data; values live in ``extra`` JSON)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from housing_campaign.core.hookspec import doctype_choices
 
@@ -37,7 +38,7 @@ class ExtraField(models.Model):
         constraints = [models.UniqueConstraint(fields=["doctype", "code"], name="extrafield_unique_code")]
         ordering = ["doctype", "order", "id"]
         verbose_name = _("trường bổ sung")
-        verbose_name_plural = _("trường bổ sung")
+        verbose_name_plural = pgettext_lazy("plural", "trường bổ sung")
 
     def __str__(self) -> str:
         return f"{self.label_vi} ({self.code})"

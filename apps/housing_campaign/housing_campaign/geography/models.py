@@ -5,6 +5,7 @@ an indexed column, whatever the depth.
 """
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AdminUnit(models.Model):
@@ -38,7 +39,7 @@ class AdminUnit(models.Model):
         indexes = [models.Index(fields=["system", "level", "parent"])]
         ordering = ["system", "path"]
         verbose_name = _("đơn vị hành chính")
-        verbose_name_plural = _("đơn vị hành chính")
+        verbose_name_plural = pgettext_lazy("plural", "đơn vị hành chính")
 
     def __str__(self) -> str:
         return self.full_name
@@ -63,7 +64,7 @@ class Village(models.Model):
         constraints = [models.UniqueConstraint(fields=["commune", "name"], name="village_unique_name")]
         ordering = ["commune", "name"]
         verbose_name = _("thôn, làng")
-        verbose_name_plural = _("thôn, làng")
+        verbose_name_plural = pgettext_lazy("plural", "thôn, làng")
 
     def __str__(self) -> str:
         return self.name
@@ -78,4 +79,4 @@ class DatasetVersion(models.Model):
 
     class Meta:
         verbose_name = _("phiên bản dữ liệu tham chiếu")
-        verbose_name_plural = _("phiên bản dữ liệu tham chiếu")
+        verbose_name_plural = pgettext_lazy("plural", "phiên bản dữ liệu tham chiếu")

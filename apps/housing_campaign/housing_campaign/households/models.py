@@ -2,6 +2,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from housing_campaign.campaigns.models import Category
 from housing_campaign.core.validators import validate_national_id
@@ -35,7 +36,7 @@ class Household(models.Model):
 
     class Meta:
         verbose_name = _("hộ gia đình")
-        verbose_name_plural = _("hộ gia đình")
+        verbose_name_plural = pgettext_lazy("plural", "hộ gia đình")
 
     def __str__(self) -> str:
         return f"{self.head_name} ({self.code})"
@@ -51,7 +52,7 @@ class Member(models.Model):
 
     class Meta:
         verbose_name = _("thành viên hộ")
-        verbose_name_plural = _("thành viên hộ")
+        verbose_name_plural = pgettext_lazy("plural", "thành viên hộ")
 
     def __str__(self) -> str:
         return self.full_name

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
@@ -22,7 +23,7 @@ class ImportTemplate(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "name"], name="importtemplate_unique_name")]
         ordering = ["name"]
         verbose_name = _("mẫu ghép cột")
-        verbose_name_plural = _("mẫu ghép cột")
+        verbose_name_plural = pgettext_lazy("plural", "mẫu ghép cột")
 
     def __str__(self) -> str:
         return self.name
@@ -72,7 +73,7 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("lần nhập")
-        verbose_name_plural = _("các lần nhập")
+        verbose_name_plural = pgettext_lazy("plural", "các lần nhập")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"

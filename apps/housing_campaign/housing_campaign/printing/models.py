@@ -2,13 +2,14 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from housing_campaign.core.hookspec import doctype_choices
+from housing_campaign.core.hookspec import print_doctype_choices
 
 
 class PrintFormat(models.Model):
     code = models.SlugField(_("mã"), max_length=60, unique=True)
-    doctype = models.CharField(_("loại hồ sơ"), max_length=40, choices=doctype_choices)
+    doctype = models.CharField(_("loại hồ sơ"), max_length=40, choices=print_doctype_choices)
     name = models.CharField(_("tên mẫu"), max_length=200)
     name_en = models.CharField(_("tên mẫu (tiếng Anh)"), max_length=200, blank=True,
                                help_text=_("Tên hiển thị khi người dùng chọn tiếng Anh; văn bản in luôn bằng tiếng Việt."))
@@ -24,7 +25,7 @@ class PrintFormat(models.Model):
     class Meta:
         ordering = ["doctype", "code"]
         verbose_name = _("mẫu in")
-        verbose_name_plural = _("mẫu in")
+        verbose_name_plural = pgettext_lazy("plural", "mẫu in")
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
@@ -45,7 +46,7 @@ class PrintFormatVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["print_format", "version"], name="printformat_unique_version")]
         ordering = ["print_format", "-version"]
         verbose_name = _("phiên bản mẫu in")
-        verbose_name_plural = _("phiên bản mẫu in")
+        verbose_name_plural = pgettext_lazy("plural", "phiên bản mẫu in")
 
     def __str__(self) -> str:
         return f"{self.print_format.name} – v{self.version}"
@@ -53,7 +54,7 @@ class PrintFormatVersion(models.Model):
 
 class IssuedDocument(models.Model):
     print_format_version = models.ForeignKey(PrintFormatVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("phiên bản mẫu in"))
-    doctype = models.CharField(_("loại hồ sơ"), max_length=40, choices=doctype_choices)
+    doctype = models.CharField(_("loại hồ sơ"), max_length=40, choices=print_doctype_choices)
     object_id = models.BigIntegerField(_("mã hồ sơ (id)"), null=True, blank=True)
     number = models.PositiveIntegerField(_("số thứ tự"), null=True, blank=True)
     number_text = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
@@ -64,7 +65,7 @@ class IssuedDocument(models.Model):
     class Meta:
         indexes = [models.Index(fields=["doctype", "object_id"])]
         verbose_name = _("văn bản đã ban hành")
-        verbose_name_plural = _("văn bản đã ban hành")
+        verbose_name_plural = pgettext_lazy("plural", "văn bản đã ban hành")
 
     def __str__(self) -> str:
         return f"{self.print_format_version.print_format.name} {self.number_text}".strip()
@@ -79,7 +80,7 @@ class DocumentKind(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("loại văn bản")
-        verbose_name_plural = _("loại văn bản")
+        verbose_name_plural = pgettext_lazy("plural", "loại văn bản")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

@@ -6,6 +6,7 @@ is active (a conditional unique constraint). Documents keep the version they sta
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from housing_campaign.core.hookspec import doctype_choices
 
@@ -49,7 +50,7 @@ class WorkflowDefinition(models.Model):
         ]
         ordering = ["doctype", "-version"]
         verbose_name = _("quy trình")
-        verbose_name_plural = _("quy trình")
+        verbose_name_plural = pgettext_lazy("plural", "quy trình")
 
     def __str__(self) -> str:
         from django.utils.translation import gettext
@@ -75,7 +76,7 @@ class WorkflowPilot(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["definition", "unit"], name="wfpilot_unique_unit")]
         verbose_name = _("địa bàn thí điểm")
-        verbose_name_plural = _("địa bàn thí điểm")
+        verbose_name_plural = pgettext_lazy("plural", "địa bàn thí điểm")
 
     def __str__(self) -> str:
         return f"{self.definition} – {self.unit}"
@@ -97,7 +98,7 @@ class WorkflowState(models.Model):
         constraints = [models.UniqueConstraint(fields=["definition", "code"], name="wfstate_unique_code")]
         ordering = ["order", "id"]
         verbose_name = _("trạng thái")
-        verbose_name_plural = _("trạng thái")
+        verbose_name_plural = pgettext_lazy("plural", "trạng thái")
 
     def __str__(self) -> str:
         return f"{self.label_vi} ({self.code})"
@@ -140,7 +141,7 @@ class WorkflowTransition(models.Model):
                                                name="wftransition_unique_action")]
         ordering = ["order", "id"]
         verbose_name = _("bước chuyển")
-        verbose_name_plural = _("bước chuyển")
+        verbose_name_plural = pgettext_lazy("plural", "bước chuyển")
 
     def __str__(self) -> str:
         return f"{self.source} –[{self.label_vi}]→ {self.target}"
@@ -164,7 +165,7 @@ class Approval(models.Model):
         constraints = [models.UniqueConstraint(fields=["doctype", "object_id", "transition", "state_entry", "actor"],
                                                name="approval_one_vote_per_actor")]
         verbose_name = _("phiếu duyệt")
-        verbose_name_plural = _("phiếu duyệt")
+        verbose_name_plural = pgettext_lazy("plural", "phiếu duyệt")
 
 
 class WorkflowDocument(models.Model):

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='issueddocument',
             name='doctype',
-            field=models.CharField(choices=housing_campaign.core.hookspec.doctype_choices, max_length=40, verbose_name='loại hồ sơ'),
+            field=models.CharField(choices=housing_campaign.core.hookspec.print_doctype_choices, max_length=40, verbose_name='loại hồ sơ'),
         ),
         migrations.AlterField(
             model_name='issueddocument',
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='printformat',
             name='doctype',
-            field=models.CharField(choices=housing_campaign.core.hookspec.doctype_choices, max_length=40, verbose_name='loại hồ sơ'),
+            field=models.CharField(choices=housing_campaign.core.hookspec.print_doctype_choices, max_length=40, verbose_name='loại hồ sơ'),
         ),
         migrations.AlterField(
             model_name='printformat',
