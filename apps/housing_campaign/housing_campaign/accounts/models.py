@@ -12,7 +12,8 @@ class Role(models.Model):
     name_en = models.CharField(_("tên (tiếng Anh)"), max_length=120)
     description = models.TextField(_("mô tả"), blank=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="role", verbose_name=_("nhóm quyền"))
-    read_only = models.BooleanField(_("chỉ xem"), default=False, help_text=_("Chỉ xem, không được thay đổi (ví dụ: thanh tra)"))
+    read_only = models.BooleanField(_("chỉ xem"), default=False,
+                                    help_text=_("Chỉ xem, không được thay đổi (ví dụ: thanh tra)"))
     is_active = models.BooleanField(_("đang dùng"), default=True)
 
     class Meta:
@@ -27,8 +28,10 @@ class Role(models.Model):
 
 
 class UserTerritory(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="territories", verbose_name=_("người dùng"))
-    unit = models.ForeignKey("geography.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("địa bàn"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="territories",
+                             verbose_name=_("người dùng"))
+    unit = models.ForeignKey("geography.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("địa bàn"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "unit"], name="userterritory_unique")]
@@ -42,7 +45,8 @@ class UserTerritory(models.Model):
 class Delegation(models.Model):
     """The delegate may act with the delegator's roles and territories between two dates."""
 
-    delegator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_given", verbose_name=_("người ủy quyền"))
+    delegator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_given",
+                                  verbose_name=_("người ủy quyền"))
     delegate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                  related_name="delegations_received", verbose_name=_("người được ủy quyền"))
     starts_on = models.DateField(_("từ ngày"))

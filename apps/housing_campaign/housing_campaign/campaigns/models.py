@@ -29,7 +29,8 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("bắt đầu"))
     ends_on = models.DateField(_("kết thúc"))
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
-    issuing_body = models.CharField(_("cơ quan ban hành văn bản"), max_length=200, default="ỦY BAN NHÂN DÂN TỈNH KON TUM")
+    issuing_body = models.CharField(_("cơ quan ban hành văn bản"), max_length=200,
+                                    default="ỦY BAN NHÂN DÂN TỈNH KON TUM")
     issuing_place = models.CharField(_("địa danh"), max_length=60, default="Kon Tum")
     # Eligibility thresholds (Circular 01/2022/TT-BXD; Decision 55/QĐ-BXD), editable per campaign.
     min_area_single = models.DecimalField(_("diện tích tối thiểu 1 người (m²)"), max_digits=6, decimal_places=2,
@@ -56,7 +57,8 @@ class Campaign(models.Model):
 
 
 class Strand(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="strands", verbose_name=_("chương trình"))
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="strands",
+                                 verbose_name=_("chương trình"))
     code = models.SlugField(_("mã"), max_length=40)
     name = models.CharField(_("tên"), max_length=200)
     description = models.TextField(_("mô tả"), blank=True)
@@ -94,7 +96,8 @@ class SupportNorm(models.Model):
 
 
 class CategoryDeadline(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("chương trình"))
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines",
+                                 verbose_name=_("chương trình"))
     category = models.CharField(_("đối tượng"), max_length=20, choices=Category.choices, blank=True,
                                 help_text=_("Để trống: áp dụng cho mọi đối tượng khác"))
     deadline = models.DateField(_("hạn hoàn thành"))
@@ -115,7 +118,8 @@ class CategoryDeadline(models.Model):
 class SurveyRound(models.Model):
     """A re-survey adds a round; the first list is never overwritten."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("chương trình"))
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rounds",
+                                 verbose_name=_("chương trình"))
     number = models.PositiveIntegerField(_("đợt"))
     name = models.CharField(_("tên đợt"), max_length=200)
     started_on = models.DateField(_("bắt đầu"))

@@ -122,7 +122,8 @@ class Attachment(models.Model):
     longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
     progress = models.ForeignKey("ProgressEntry", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="photos", verbose_name=_("lần ghi tiến độ"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tải lên"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("người tải lên"))
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
@@ -135,12 +136,14 @@ class Attachment(models.Model):
 
 
 class FundingLine(models.Model):
-    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="funding_lines", verbose_name=_("hồ sơ"))
+    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="funding_lines",
+                             verbose_name=_("hồ sơ"))
     source = models.CharField(_("nguồn"), max_length=20, choices=FundingSource.choices)
     amount = models.BigIntegerField(_("số tiền (đồng)"))
     decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người ghi"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("người ghi"))
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:
@@ -162,12 +165,14 @@ class ProgressEntry(models.Model):
         ROOF = "roof", _("Mái")
         FINISHING = "finishing", _("Hoàn thiện")
 
-    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="progress_entries", verbose_name=_("hồ sơ"))
+    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="progress_entries",
+                             verbose_name=_("hồ sơ"))
     date = models.DateField(_("ngày"))
     stage = models.CharField(_("hạng mục"), max_length=20, choices=Stage.choices)
     percent = models.PositiveSmallIntegerField(_("tiến độ (%)"))
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ghi"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("người ghi"))
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:
@@ -186,7 +191,8 @@ class Acceptance(models.Model):
         PASSED = "passed", _("Đạt")
         FAILED = "failed", _("Không đạt")
 
-    case = models.OneToOneField(HousingCase, on_delete=models.CASCADE, related_name="acceptance", verbose_name=_("hồ sơ"))
+    case = models.OneToOneField(HousingCase, on_delete=models.CASCADE, related_name="acceptance",
+                                verbose_name=_("hồ sơ"))
     usable_area = models.DecimalField(_("diện tích sử dụng (m²)"), max_digits=7, decimal_places=2)
     hard_foundation = models.BooleanField(_("nền cứng"))
     hard_frame = models.BooleanField(_("khung, tường cứng"))

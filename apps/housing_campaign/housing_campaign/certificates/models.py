@@ -11,16 +11,20 @@ class Certificate(models.Model):
         REVOKED = "revoked", _("Đã thu hồi")
         SUPERSEDED = "superseded", _("Đã được thay thế")
 
-    case = models.ForeignKey("cases.HousingCase", on_delete=models.PROTECT, related_name="certificates", verbose_name=_("hồ sơ"))
+    case = models.ForeignKey("cases.HousingCase", on_delete=models.PROTECT, related_name="certificates",
+                             verbose_name=_("hồ sơ"))
     code = models.CharField(_("mã công khai"), max_length=20, unique=True)
     number_text = models.CharField(_("số giấy chứng nhận"), max_length=60)
     status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.VALID)
     issued_at = models.DateTimeField(_("cấp lúc"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người cấp"))
-    document = models.ForeignKey("printing.IssuedDocument", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("văn bản đã ban hành"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("người cấp"))
+    document = models.ForeignKey("printing.IssuedDocument", null=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("văn bản đã ban hành"))
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revoke_reason = models.CharField(_("lý do thu hồi"), max_length=300, blank=True)
-    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("được thay bằng"))
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("được thay bằng"))
     # Public snapshot: exactly what the verification page may show (PRODUCT.md personal-data rule).
     public_commune = models.CharField(_("xã (trang công khai)"), max_length=160)
     public_village = models.CharField(_("thôn (trang công khai)"), max_length=120, blank=True)

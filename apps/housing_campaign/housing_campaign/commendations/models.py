@@ -32,7 +32,8 @@ class Nomination(WorkflowDocument):
         INDIVIDUAL = "individual", _("Cá nhân")
 
     code = models.CharField(_("mã"), max_length=30, unique=True)
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="nominations", verbose_name=_("chương trình"))
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="nominations",
+                                 verbose_name=_("chương trình"))
     nominee_kind = models.CharField(_("đối tượng"), max_length=20, choices=NomineeKind.choices)
     nominee_name = models.CharField(_("tên tập thể/cá nhân"), max_length=200)
     award_form = models.ForeignKey(AwardForm, on_delete=models.PROTECT, related_name="nominations",
@@ -42,12 +43,15 @@ class Nomination(WorkflowDocument):
                                 verbose_name=_("đơn vị đề nghị"))
     unit_path = models.CharField(_("đường dẫn địa bàn"), max_length=80, db_index=True)
     unit_2025_path = models.CharField(_("đường dẫn địa bàn (từ 01/07/2025)"), max_length=80, blank=True, db_index=True)
-    cases = models.ManyToManyField("cases.HousingCase", blank=True, related_name="nominations", verbose_name=_("hồ sơ liên quan"))
-    contributions = models.ManyToManyField("contributions.Contribution", blank=True, related_name="nominations", verbose_name=_("đóng góp liên quan"))
+    cases = models.ManyToManyField("cases.HousingCase", blank=True, related_name="nominations",
+                                   verbose_name=_("hồ sơ liên quan"))
+    contributions = models.ManyToManyField("contributions.Contribution", blank=True, related_name="nominations",
+                                           verbose_name=_("đóng góp liên quan"))
     decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
     extra = models.JSONField(_("trường bổ sung"), default=dict, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người tạo"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("người tạo"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "nominee_name", "award_form", "achievement"],

@@ -1,4 +1,5 @@
-"""Plain error pages, in the language the user chose (Vietnamese by default). A server error shows only an incident reference; the trace, with
+"""Plain error pages, in the language the user chose (Vietnamese by default). A server error shows only an
+incident reference; the trace, with
 the same reference, goes to the log (never to the page, whatever DEBUG says for 500 handling here)."""
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ class Contribution(models.Model):
         MATERIALS = "materials", _("Vật liệu")
         WORKDAYS = "workdays", _("Ngày công")
 
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="contributions", verbose_name=_("chương trình"))
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="contributions",
+                                 verbose_name=_("chương trình"))
     donor_name = models.CharField(_("nhà tài trợ"), max_length=200)
     donor_kind = models.CharField(_("loại"), max_length=20, choices=DonorKind.choices)
     kind = models.CharField(_("hình thức"), max_length=10, choices=Kind.choices)

@@ -128,7 +128,8 @@ class Budget:
     def charge(self, n: int) -> None:
         self.allocated += n
         if self.allocated > self.limits.max_allocated:
-            raise LimitExceeded(_("tổng dữ liệu tạo ra vượt %(max)s ký tự/phần tử.") % {"max": _n(self.limits.max_allocated)})
+            raise LimitExceeded(_("tổng dữ liệu tạo ra vượt %(max)s ký tự/phần tử.") % {
+                "max": _n(self.limits.max_allocated)})
 
 
 def time_message(seconds: float | None) -> str:

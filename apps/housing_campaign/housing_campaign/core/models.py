@@ -110,7 +110,8 @@ class BackgroundJob(models.Model):
         FAILED = "failed", _("Lỗi")
 
     kind = models.CharField(_("loại tác vụ"), max_length=40)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người tạo"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("người tạo"))
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     status = models.CharField(_("tình trạng"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(_("tổng số"), default=0)

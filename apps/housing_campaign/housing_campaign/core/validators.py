@@ -2,7 +2,8 @@
 
 Every form, import and API reads numbers, national IDs, dates, free text and uploads through these
 helpers, so the same input means the same thing everywhere and bad input ends as a clear message in
-the user's language (gettext; labels are passed already translated), never as a server error or as a value the database refuses.
+the user's language (gettext; labels are passed already translated), never as a server error or as a value
+the database refuses.
 
 Two families:
 - ``parse_*`` for values a person typed: return the normalised value (``None``/``""`` when empty) or

@@ -6,7 +6,8 @@ from django.utils.translation import pgettext_lazy
 
 
 class SavedFilter(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters", verbose_name=_("người dùng"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters",
+                             verbose_name=_("người dùng"))
     name = models.CharField(_("tên bộ lọc"), max_length=80)
     query = models.CharField(_("bộ lọc"), max_length=1000)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -21,7 +22,8 @@ class SavedFilter(models.Model):
 class SurveyDraft(models.Model):
     """What an officer typed in the field, saved whenever the connection allows."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_drafts", verbose_name=_("người dùng"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_drafts",
+                             verbose_name=_("người dùng"))
     key = models.CharField(_("khóa"), max_length=80)
     data = models.JSONField(_("dữ liệu"), default=dict)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)

@@ -20,7 +20,8 @@ def form_fields_for(doctype: str, values: dict | None = None) -> dict[str, forms
         if field.field_type == ExtraField.FieldType.CHOICE:
             form_field = forms.ChoiceField(choices=[("", "—")] + [(str(c[0]), c[1]) for c in field.choices], **common)
         elif field.field_type == ExtraField.FieldType.BOOLEAN:
-            form_field = forms.ChoiceField(choices=[("", "—"), ("true", gettext("Có")), ("false", gettext("Không"))], **{
+            yes_no = [("", "—"), ("true", gettext("Có")), ("false", gettext("Không"))]
+            form_field = forms.ChoiceField(choices=yes_no, **{
                 **common, "initial": {True: "true", False: "false"}.get(values.get(field.code), "")})
         elif field.field_type == ExtraField.FieldType.DATE:
             form_field = forms.CharField(widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy",

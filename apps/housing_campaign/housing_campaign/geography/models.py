@@ -25,7 +25,8 @@ class AdminUnit(models.Model):
     short_name = models.CharField(_("tên ngắn"), max_length=100)
     unit_type = models.CharField(_("loại đơn vị"), max_length=30, blank=True)
     key = models.CharField(_("khóa tra cứu"), max_length=120, db_index=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("đơn vị cấp trên"))
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("đơn vị cấp trên"))
     path = models.CharField(_("đường dẫn cây đơn vị"), max_length=80, db_index=True)
     successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="predecessors",

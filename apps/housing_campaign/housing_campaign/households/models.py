@@ -43,7 +43,8 @@ class Household(models.Model):
 
 
 class Member(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("hộ gia đình"))
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members",
+                                  verbose_name=_("hộ gia đình"))
     full_name = models.CharField(_("họ tên"), max_length=120)
     relation = models.CharField(_("quan hệ với chủ hộ"), max_length=40)
     birth_year = models.PositiveIntegerField(_("năm sinh"), null=True, blank=True,

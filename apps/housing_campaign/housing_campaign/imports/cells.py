@@ -1,7 +1,8 @@
 """Turning a spreadsheet cell into a typed value, as communes type them.
 
 Each function takes the raw cell (str, int, float, date, datetime or None) and returns the value, or
-raises ``CellError`` with the reason (in the importer's language). Repairs (a value changed so it can be used) come back as
+raises ``CellError`` with the reason (in the importer's language). Repairs (a value changed so it can be
+used) come back as
 a warning string next to the value. Only what is particular to spreadsheets is here (cells typed as
 numbers, "60.000.000" and "1.234,5", Excel serial dates, d-m-yyyy); the text is then read by
 ``core.validators`` (NFKC, ASCII digits, no NaN/Infinity, bounded numbers, plausible dates) and the row is

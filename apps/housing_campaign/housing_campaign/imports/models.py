@@ -16,7 +16,8 @@ class ImportTemplate(models.Model):
     name = models.CharField(_("tên mẫu"), max_length=80)
     kind = models.CharField(_("loại"), max_length=10, choices=ImportKind.choices, default=ImportKind.SURVEY)
     mapping = models.JSONField(_("cách ghép cột"), default=dict)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người tạo"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("người tạo"))
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
@@ -68,7 +69,8 @@ class ImportBatch(models.Model):
     # The summary as a stored message (core/i18n.py), shown in the reader's language; ``message`` keeps it in
     # Vietnamese (or says why the batch failed, in the importer's language).
     summary = models.JSONField(_("tóm tắt theo ngôn ngữ người đọc"), default=dict, blank=True)
-    job = models.ForeignKey("core.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("tác vụ nền"))
+    job = models.ForeignKey("core.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            verbose_name=_("tác vụ nền"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -64,7 +64,8 @@ def sniff(data_head: bytes, path: Path) -> str:
     if data_head.startswith(OLE2_MAGIC):
         raw = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in raw or "EncryptionInfo".encode("utf-16-le") in raw:
-            raise ReadError(gettext("Bảng tính được đặt mật khẩu: hãy mở bằng Excel, bỏ mật khẩu, lưu lại rồi tải lên."))
+            raise ReadError(gettext("Bảng tính được đặt mật khẩu: hãy mở bằng Excel, bỏ mật khẩu, lưu lại rồi tải "
+                                    "lên."))
         return "xls"
     if data_head.startswith(b"%PDF") or b"\x00" in data_head[:4096]:
         raise ReadError(gettext("Tệp không phải bảng tính: chỉ nhận .xlsx, .xls, .ods hoặc .csv."))

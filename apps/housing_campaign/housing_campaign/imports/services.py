@@ -518,8 +518,8 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         field_key = f"extra:{key[len('extra__'):]}" if key.startswith("extra__") else key
         if field_key in row.bad_fields:
             continue
-        for message in messages:
-            row.refuse(field_key, message)
+        for text in messages:
+            row.refuse(field_key, text)
     if row.errors or household is None:
         return None
     case = case_services.case_build(
@@ -736,8 +736,8 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
             for cand in group:
                 others = ", ".join(str(o.result.excel_row) for o in group if o is not cand)
                 cand.result.status = REFUSED
-                cand.result.messages.insert(0, gettext("cột “Số CCCD” (“%(nid)s”): trùng số CCCD với dòng %(rows)s trong "
-                                                       "tệp.") % {"nid": nid, "rows": others})
+                cand.result.messages.insert(0, gettext("cột “Số CCCD” (“%(nid)s”): trùng số CCCD với dòng %(rows)s "
+                                                       "trong tệp.") % {"nid": nid, "rows": others})
     alone = [c for c in candidates if c.result.status != REFUSED]
     nids = sorted({c.national_id for c in alone if c.national_id})
     existing: dict[str, KnownHousehold] = {}
@@ -788,8 +788,8 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
             hit = known.get((compact(cand.household.head_name), cand.household.commune_id))
             if hit:
                 cand.result.status = EXISTING
-                cand.result.messages = [gettext("Đã có hồ sơ %(case)s (hộ %(household)s, cùng họ tên, cùng xã, không có "
-                                                "CCCD) trong chương trình: không tạo lại.") % {
+                cand.result.messages = [gettext("Đã có hồ sơ %(case)s (hộ %(household)s, cùng họ tên, cùng xã, không "
+                                                "có CCCD) trong chương trình: không tạo lại.") % {
                     "case": hit[1], "household": hit[0]}]
 
 

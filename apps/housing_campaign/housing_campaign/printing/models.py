@@ -12,7 +12,8 @@ class PrintFormat(models.Model):
     doctype = models.CharField(_("loại hồ sơ"), max_length=40, choices=print_doctype_choices)
     name = models.CharField(_("tên mẫu"), max_length=200)
     name_en = models.CharField(_("tên mẫu (tiếng Anh)"), max_length=200, blank=True,
-                               help_text=_("Tên hiển thị khi người dùng chọn tiếng Anh; văn bản in luôn bằng tiếng Việt."))
+                               help_text=_("Tên hiển thị khi người dùng chọn tiếng Anh; văn bản in luôn bằng tiếng "
+                                           "Việt."))
     description = models.TextField(_("mô tả"), blank=True)
     document_kind = models.CharField(_("loại văn bản (ký hiệu)"), max_length=20, blank=True,
                                      help_text=_("Ví dụ QĐ, GCN, BB: dùng để cấp số văn bản"))
@@ -34,7 +35,8 @@ class PrintFormat(models.Model):
 class PrintFormatVersion(models.Model):
     """Every saved version is kept so an issued document can be reproduced as it was issued."""
 
-    print_format = models.ForeignKey(PrintFormat, on_delete=models.CASCADE, related_name="versions", verbose_name=_("mẫu in"))
+    print_format = models.ForeignKey(PrintFormat, on_delete=models.CASCADE, related_name="versions",
+                                     verbose_name=_("mẫu in"))
     version = models.PositiveIntegerField(_("phiên bản"))
     html = models.TextField(_("HTML (Jinja)"))
     css = models.TextField(_("CSS"), blank=True)
@@ -53,13 +55,15 @@ class PrintFormatVersion(models.Model):
 
 
 class IssuedDocument(models.Model):
-    print_format_version = models.ForeignKey(PrintFormatVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("phiên bản mẫu in"))
+    print_format_version = models.ForeignKey(PrintFormatVersion, on_delete=models.PROTECT, related_name="+",
+                                             verbose_name=_("phiên bản mẫu in"))
     doctype = models.CharField(_("loại hồ sơ"), max_length=40, choices=print_doctype_choices)
     object_id = models.BigIntegerField(_("mã hồ sơ (id)"), null=True, blank=True)
     number = models.PositiveIntegerField(_("số thứ tự"), null=True, blank=True)
     number_text = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
     issued_at = models.DateTimeField(_("ban hành lúc"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người ban hành"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("người ban hành"))
     context = models.JSONField(_("dữ liệu in (lưu khi ban hành)"), default=dict)
 
     class Meta:

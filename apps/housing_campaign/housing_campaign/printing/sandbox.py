@@ -29,14 +29,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.filters import FILTERS, make_attrgetter
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from jinja2.utils import _PassArg, pass_environment, pass_eval_context
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from markupsafe import Markup, soft_str
 
 from housing_campaign.core import hookspec, limits
@@ -229,7 +229,8 @@ def _arg(args, kwargs, index: int, name: str, default=None):
 
 def _pre_center(value, *args, **kwargs):
     width = _arg(args, kwargs, 0, "width", 80)
-    limits.ensure_length(max(len(soft_str(value)), width if isinstance(width, int) else 0), gettext_noop("bộ lọc “center”"))
+    limits.ensure_length(max(len(soft_str(value)), width if isinstance(width, int) else 0),
+                         gettext_noop("bộ lọc “center”"))
 
 
 def _pre_indent(s, *args, **kwargs):
@@ -440,7 +441,8 @@ def compile_template(source: str):
     current = limits.limits()
     if len(source) > current.max_source_chars:
         raise ServiceError(_("Mẫu in dài %(length)s ký tự, vượt giới hạn %(max)s ký tự.") % {
-            "length": limits._n(len(source)), "max": limits._n(current.max_source_chars)}, code=ErrorCode.LIMIT_EXCEEDED)
+            "length": limits._n(len(source)), "max": limits._n(current.max_source_chars)},
+            code=ErrorCode.LIMIT_EXCEEDED)
     return _compile(source)
 
 
@@ -468,7 +470,8 @@ def render(source: str, context: Mapping, *, seconds: float | None = None) -> st
             for chunk in template.generate(**context):
                 size += len(chunk)
                 if size > current.max_output_chars:
-                    raise LimitExceeded(_("nội dung in ra vượt %(max)s ký tự.") % {"max": limits._n(current.max_output_chars)})
+                    raise LimitExceeded(_("nội dung in ra vượt %(max)s ký tự.") % {
+                        "max": limits._n(current.max_output_chars)})
                 parts.append(chunk)
             budget.check_time()
             return "".join(parts)

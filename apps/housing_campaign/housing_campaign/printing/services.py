@@ -104,7 +104,8 @@ def _store_version(fmt: PrintFormat, data: dict, user) -> None:
 def print_format_export(*, code: str) -> str:
     fmt = PrintFormat.objects.get(code=code)
     return formats_io.format_file_text({"code": fmt.code, "doctype": fmt.doctype, "name": fmt.name,
-                                        "name_en": fmt.name_en, "description": fmt.description, "document_kind": fmt.document_kind,
+                                        "name_en": fmt.name_en, "description": fmt.description,
+                                        "document_kind": fmt.document_kind,
                                         "css": fmt.css, "html": fmt.html})
 
 

@@ -3,9 +3,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import BaseAdmin, ReadOnlyAdmin
+from housing_campaign.core.hookspec import side_effect_label, side_effect_specs
 from housing_campaign.core.models import BackgroundJob, DocumentEvent, Notification, Sequence, SideEffectJob
 from housing_campaign.core.sideeffects import side_effect_job_retry_now
-from housing_campaign.core.hookspec import side_effect_label, side_effect_specs
 from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.workflow.labels import event_labels
 

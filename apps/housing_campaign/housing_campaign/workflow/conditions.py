@@ -61,7 +61,8 @@ def _parse(expression: str) -> ast.Expression:
     except (RecursionError, MemoryError):
         raise ConditionError(_("Điều kiện lồng nhau quá sâu hoặc quá dài, không đọc được; hãy viết gọn lại.")) from None
     except ValueError as exc:
-        raise ConditionError(_("Điều kiện không đọc được: %(error)s") % {"error": exc or _("ký tự không hợp lệ")}) from None
+        raise ConditionError(_("Điều kiện không đọc được: %(error)s") % {
+            "error": exc or _("ký tự không hợp lệ")}) from None
 
 
 def condition_names(expression: str) -> set[str]:
@@ -153,8 +154,8 @@ def condition_problems(doctype: str, expression: str) -> list[str]:
     unknown = sorted(names - registry.known_names(doctype) - set(registry.FUNCTIONS))
     if unknown:
         return [_("Điều kiện dùng tên không tồn tại: %(names)s") % {"names": ", ".join(unknown)}]
-    return [_("Điều kiện “%(condition)s” vượt giới hạn: %(problem)s") % {"condition": _short(expression), "problem": problem}
-            for problem in limit_problems(expression)]
+    return [_("Điều kiện “%(condition)s” vượt giới hạn: %(problem)s") % {
+        "condition": _short(expression), "problem": problem} for problem in limit_problems(expression)]
 
 
 def _short(expression: str) -> str:

@@ -24,9 +24,9 @@ from .models import Stage, WorkflowDefinition, WorkflowState, WorkflowTransition
 
 STATE_KEYS = ("code", "label_vi", "label_en", "stage", "edit_roles", "required_fields", "sla_days", "is_terminal")
 STATE_DEFAULTS = {"label_en": "", "edit_roles": [], "required_fields": [], "sla_days": None, "is_terminal": False}
-TRANSITION_KEYS = ("source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition", "condition_message",
-                   "condition_message_en", "comment_required", "allow_previous_actor", "quorum", "territory_rule",
-                   "side_effects")
+TRANSITION_KEYS = ("source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition",
+                   "condition_message", "condition_message_en", "comment_required", "allow_previous_actor", "quorum",
+                   "territory_rule", "side_effects")
 TRANSITION_DEFAULTS = {"label_en": "", "kind": "forward", "condition": "", "condition_message": "",
                        "condition_message_en": "", "comment_required": False, "allow_previous_actor": True, "quorum": 1,
                        "territory_rule": "contains", "side_effects": []}
@@ -143,7 +143,8 @@ def _state_problems(data: dict, states: list[dict], codes: list, roles: set[str]
                                                                                           "stage": s.get("stage")})
         for role in s.get("edit_roles") or []:
             if role not in roles:
-                problems.append(_("Trạng thái %(code)s: vai trò “%(role)s” không tồn tại.") % {"code": code, "role": role})
+                problems.append(_("Trạng thái %(code)s: vai trò “%(role)s” không tồn tại.") % {
+                    "code": code, "role": role})
         for field in s.get("required_fields") or []:
             if field not in field_names:
                 problems.append(_("Trạng thái %(code)s: trường bắt buộc “%(field)s” không tồn tại.") % {

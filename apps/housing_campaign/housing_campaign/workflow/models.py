@@ -34,7 +34,8 @@ class WorkflowDefinition(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     activated_at = models.DateTimeField(_("áp dụng lúc"), null=True, blank=True)
     retired_at = models.DateTimeField(_("ngừng áp dụng lúc"), null=True, blank=True)
-    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("dựa trên phiên bản"))
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("dựa trên phiên bản"))
     # A draft is edited by several administrators: each save names the revision it started from, and a
     # save from an older revision is refused (the second editor is told; nothing is lost).
     revision = models.PositiveIntegerField(_("lần sửa"), default=0)
@@ -83,7 +84,8 @@ class WorkflowPilot(models.Model):
 
 
 class WorkflowState(models.Model):
-    definition = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="states", verbose_name=_("quy trình"))
+    definition = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="states",
+                                   verbose_name=_("quy trình"))
     code = models.SlugField(_("mã"), max_length=60)
     label_vi = models.CharField(_("tên (tiếng Việt)"), max_length=120)
     label_en = models.CharField(_("tên (tiếng Anh)"), max_length=120, blank=True)
@@ -114,7 +116,8 @@ class WorkflowTransition(models.Model):
         CONTAINS = "contains", _("Địa bàn của người thực hiện phải chứa hồ sơ")
         NONE = "none", _("Không kiểm tra địa bàn")
 
-    definition = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("quy trình"))
+    definition = models.ForeignKey(WorkflowDefinition, on_delete=models.CASCADE, related_name="transitions",
+                                   verbose_name=_("quy trình"))
     source = models.SlugField(_("từ trạng thái"), max_length=60)
     action = models.SlugField(_("mã thao tác"), max_length=60)
     label_vi = models.CharField(_("nhãn nút (tiếng Việt)"), max_length=120)
@@ -153,9 +156,11 @@ class Approval(models.Model):
 
     doctype = models.CharField(_("loại hồ sơ"), max_length=40, choices=doctype_choices)
     object_id = models.BigIntegerField(_("mã hồ sơ (id)"))
-    transition = models.ForeignKey(WorkflowTransition, on_delete=models.PROTECT, related_name="approvals", verbose_name=_("bước chuyển"))
+    transition = models.ForeignKey(WorkflowTransition, on_delete=models.PROTECT, related_name="approvals",
+                                   verbose_name=_("bước chuyển"))
     state_entry = models.BigIntegerField(_("lượt vào trạng thái"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người bỏ phiếu"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("người bỏ phiếu"))
     acting_for = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("thay cho"))
     at = models.DateTimeField(_("lúc"))

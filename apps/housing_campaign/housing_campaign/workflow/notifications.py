@@ -27,7 +27,8 @@ def notify_next_actors(*, doctype: str, ids: list[int], actor_id: int) -> None:
             if user_id == actor_id:
                 continue
             notes.append(Notification.build(
-                user_id=user_id, doctype=doctype, object_id=doc.pk, dedupe_key=f"next:{doctype}:{doc.pk}:{doc.state_entry}",
+                user_id=user_id, doctype=doctype, object_id=doc.pk,
+                dedupe_key=f"next:{doctype}:{doc.pk}:{doc.state_entry}",
                 subject=message(gettext_noop("%(document)s chờ xử lý: %(state)s"), document=str(doc),
                                 state=bilingual(spec.states.get(doc.state) or doc.state))))
     Notification.objects.bulk_create(notes)

@@ -6,12 +6,11 @@ from functools import cache
 
 from django.apps import apps
 from django.db import models
-
 from django.utils.translation import gettext, gettext_noop
 
 from housing_campaign.core import hookspec, limits
-from housing_campaign.core.i18n import localized_label
 from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.i18n import localized_label
 
 
 def bounded_round(number, ndigits=None):
