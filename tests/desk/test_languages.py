@@ -108,7 +108,7 @@ def test_public_verification_page_in_english(people, campaign):
 
 def test_admin_index_in_english(people):
     page = client_in("en", people.admin.username).get(reverse("admin:index")).content.decode()
-    assert "Administration index" in page and "Housing support cases" in page
+    assert "Administration index" in page and "Housing support cases" in page  # the app's name
     headings = text(" ".join(re.findall(r"<caption>.*?</caption>|<th scope=\"row\">.*?</th>", page, re.S)))
     assert not VIETNAMESE.search(headings), headings
 
@@ -148,7 +148,7 @@ def test_workflow_list_in_english(people):
         reverse("admin:workflow_workflowdefinition_changelist")).content.decode()
     headers = text(section(page, "<thead>", "</thead>"))
     assert "Activated at" in headers and not VIETNAMESE.search(headers), headers
-    assert "Housing support cases" in page
+    assert "Housing support case" in page and "Commendation nomination" in page  # document types by name
 
 
 # ---------------------------------------------------------------------------- Vietnamese admin
@@ -175,3 +175,4 @@ def test_workflow_list_in_vietnamese_names_columns_and_document_types(people):
     headers = text(section(page, "<thead>", "</thead>"))
     assert "Áp dụng lúc" in headers and "Loại hồ sơ" in headers
     assert "Hồ sơ hỗ trợ nhà ở" in text(page) and "Đề nghị khen thưởng" in text(page)
+    assert "Danh sách hồ sơ (quyết định, công khai)" not in text(page)  # print-only document types are not offered

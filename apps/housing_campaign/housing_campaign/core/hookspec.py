@@ -54,21 +54,20 @@ def side_effect_label(name: str) -> str:
 
 
 def doctype_label(doctype: str) -> str:
-    """A document type's name in the active language ("housing_case" -> "Hồ sơ hỗ trợ nhà ở"): the label
-    of hooks.print_doctypes, else the model's verbose name; the code itself when unknown."""
+    """A document type's name in the active language ("housing_case" -> "Hồ sơ hỗ trợ nhà ở"): the verbose
+    name of the model hooks.doctypes names, else the label of hooks.print_doctypes; the code when unknown."""
     from django.apps import apps
+    from django.utils.text import capfirst
     from django.utils.translation import gettext
 
-    spec = get_hooks("print_doctypes").get(doctype) or {}
-    if spec.get("label"):
-        return gettext(spec["label"])
     model_label = get_hooks("doctypes").get(doctype)
     if model_label:
         try:
-            return str(apps.get_model(model_label)._meta.verbose_name)
+            return capfirst(str(apps.get_model(model_label)._meta.verbose_name))
         except (LookupError, ValueError):
             pass
-    return doctype
+    spec = get_hooks("print_doctypes").get(doctype) or {}
+    return gettext(spec["label"]) if spec.get("label") else doctype
 
 
 def doctype_choices() -> list[tuple[str, str]]:
