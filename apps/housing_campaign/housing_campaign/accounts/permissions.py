@@ -103,7 +103,6 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "workflow.workflowpilot": MANAGED,
     "workflow.workflowtransition": MANAGED,
     "workflow.approval": ModelAccess(view=NOBODY),
-    "workflow.workflowpilot": ModelAccess(view=NOBODY),  # written by the pilot service, not an admin page
     "campaigns.campaign": MANAGED,
     "campaigns.strand": MANAGED,
     "campaigns.categorydeadline": MANAGED,
