@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from simpleeval import DEFAULT_OPERATORS, EvalWithCompoundTypes, InvalidExpression
 
 from housing_campaign.core import limits
@@ -56,13 +55,14 @@ def _parse(expression: str) -> ast.Expression:
     try:
         return ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ConditionError(_("Điều kiện không đúng cú pháp: %(error)s (cột %(column)s)") % {
+        raise ConditionError(gettext("Điều kiện không đúng cú pháp: %(error)s (cột %(column)s)") % {
             "error": exc.msg, "column": exc.offset}) from None
     except (RecursionError, MemoryError):
-        raise ConditionError(_("Điều kiện lồng nhau quá sâu hoặc quá dài, không đọc được; hãy viết gọn lại.")) from None
+        raise ConditionError(gettext("Điều kiện lồng nhau quá sâu hoặc quá dài, không đọc được; hãy viết gọn "
+                                     "lại.")) from None
     except ValueError as exc:
-        raise ConditionError(_("Điều kiện không đọc được: %(error)s") % {
-            "error": exc or _("ký tự không hợp lệ")}) from None
+        raise ConditionError(gettext("Điều kiện không đọc được: %(error)s") % {
+            "error": exc or gettext("ký tự không hợp lệ")}) from None
 
 
 def condition_names(expression: str) -> set[str]:
@@ -73,12 +73,12 @@ def condition_names(expression: str) -> set[str]:
     for node in ast.walk(tree):
         count += 1
         if count > max_nodes:
-            raise ConditionError(_("Điều kiện quá dài: hơn %(max)s thành phần.") % {"max": max_nodes})
+            raise ConditionError(gettext("Điều kiện quá dài: hơn %(max)s thành phần.") % {"max": max_nodes})
         if isinstance(node, ast.Name):
             names.add(node.id)
         if isinstance(node, _FORBIDDEN):
-            raise ConditionError(_("Điều kiện chỉ được dùng tên trường, hằng số, phép so sánh và hàm "
-                                   "len/min/max/abs/round."))
+            raise ConditionError(gettext("Điều kiện chỉ được dùng tên trường, hằng số, phép so sánh và hàm "
+                                         "len/min/max/abs/round."))
     return names
 
 
@@ -112,7 +112,7 @@ def limit_problems(expression: str) -> list[str]:
                 exponent = None  # reported when the right side is visited
             if isinstance(exponent, int) and exponent > current.max_int_bits:
                 sign = "**" if isinstance(node.op, ast.Pow) else "<<"
-                problems.append(_("số mũ/độ dịch bit (%(op)s) %(value)s vượt giới hạn %(max)s.") % {
+                problems.append(gettext("số mũ/độ dịch bit (%(op)s) %(value)s vượt giới hạn %(max)s.") % {
                     "op": sign, "value": limits._n(exponent), "max": limits._n(current.max_int_bits)})
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "round" \
                 and len(node.args) > 1 and _constant(node.args[1]):
@@ -153,8 +153,8 @@ def condition_problems(doctype: str, expression: str) -> list[str]:
         return [str(exc)]
     unknown = sorted(names - registry.known_names(doctype) - set(registry.FUNCTIONS))
     if unknown:
-        return [_("Điều kiện dùng tên không tồn tại: %(names)s") % {"names": ", ".join(unknown)}]
-    return [_("Điều kiện “%(condition)s” vượt giới hạn: %(problem)s") % {
+        return [gettext("Điều kiện dùng tên không tồn tại: %(names)s") % {"names": ", ".join(unknown)}]
+    return [gettext("Điều kiện “%(condition)s” vượt giới hạn: %(problem)s") % {
         "condition": _short(expression), "problem": problem} for problem in limit_problems(expression)]
 
 
@@ -172,7 +172,7 @@ def evaluate(doctype: str, document, expression: str) -> bool:
         try:
             return registry.document_value(doctype, document, node.id)
         except KeyError:
-            raise ConditionError(_("Tên không tồn tại trong điều kiện: %(name)s") % {"name": node.id}) from None
+            raise ConditionError(gettext("Tên không tồn tại trong điều kiện: %(name)s") % {"name": node.id}) from None
 
     evaluator = BoundedEvaluator(names=resolve, functions=registry.FUNCTIONS)
     lim = limits.limits()
@@ -182,9 +182,32 @@ def evaluate(doctype: str, document, expression: str) -> bool:
     except ConditionError:
         raise
     except LimitExceeded as exc:
-        raise ConditionError(_("Điều kiện “%(condition)s” vượt giới hạn: %(problem)s") % {
+        raise ConditionError(gettext("Điều kiện “%(condition)s” vượt giới hạn: %(problem)s") % {
             "condition": _short(expression), "problem": exc.message}) from None
     except (InvalidExpression, TypeError, ValueError, ZeroDivisionError, SyntaxError, OverflowError,
             RecursionError) as exc:
-        raise ConditionError(_("Không tính được điều kiện “%(condition)s”: %(error)s") % {
+        raise ConditionError(gettext("Không tính được điều kiện “%(condition)s”: %(error)s") % {
             "condition": expression, "error": exc}) from None
+
+
+def condition_try(*, doctype: str, actor, expression: str, document_code: str) -> dict:
+    """“Thử điều kiện trên hồ sơ X”: the condition's problems, or its value on the document of that code
+    inside the actor's territory (nothing outside it is found, let alone evaluated). Writes nothing.
+    ``{"ok": True, "value": bool, "document": doc}`` or ``{"ok": False, "message": why}``."""
+    from housing_campaign.accounts.selectors import scope
+
+    problems = condition_problems(doctype, expression)
+    if problems:
+        return {"ok": False, "message": "; ".join(problems)}
+    code = (document_code or "").strip()
+    if not code:
+        return {"ok": False, "message": gettext("Nhập mã hồ sơ để thử điều kiện.")}
+    model = registry.model_for(doctype)
+    document = scope(model.objects.all(), actor).filter(code=code).first()
+    if document is None:
+        return {"ok": False,
+                "message": gettext("Không tìm thấy hồ sơ “%(code)s” trong địa bàn của bạn.") % {"code": code}}
+    try:
+        return {"ok": True, "value": evaluate(doctype, document, expression), "document": document}
+    except ConditionError as exc:
+        return {"ok": False, "message": str(exc)}

@@ -32,6 +32,33 @@ TRANSITION_DEFAULTS = {"label_en": "", "kind": "forward", "condition": "", "cond
                        "territory_rule": "contains", "side_effects": []}
 
 
+class Problem(str):
+    """One reason a definition cannot take effect, as the text shown to people (a ``str``, so callers
+    that join or compare messages keep working) plus where it is: ``state`` (a state's code) or
+    ``transition`` (its ``(source, action)``), and ``scope``: ``element`` (the state's or transition's own
+    input: refused whenever it is saved), ``graph`` (how the states connect: a draft may be saved with
+    it, activation refuses it) or ``definition`` (the whole). ``blocking`` is False for warnings, which
+    are shown but refuse nothing."""
+
+    state: str | None = None
+    transition: tuple[str, str] | None = None
+    scope: str = "definition"
+    blocking: bool = True
+
+    @classmethod
+    def at(cls, message: str, *, state: str | None = None, transition: tuple[str, str] | None = None,
+           scope: str = "definition", blocking: bool = True) -> Problem:
+        problem = cls(str(message))
+        problem.state, problem.transition, problem.scope, problem.blocking = state, transition, scope, blocking
+        return problem
+
+
+def _tag(problems: list, start: int, **where) -> None:
+    """Attach ``where`` to the problems appended since ``start`` (the checks stay plain appends)."""
+    for i in range(start, len(problems)):
+        problems[i] = Problem.at(problems[i], **where)
+
+
 def workflows_dir() -> Path:
     return Path(settings.PROJECT_ROOT) / "workflows"
 
@@ -82,11 +109,46 @@ def definition_checksum(data: dict) -> str:
 
 
 # ---------------------------------------------------------------------------- validation
-def definition_problems(data: dict) -> list[str]:
+def definition_problems(data: dict) -> list[Problem]:
     """Every reason the definition cannot take effect (python-statemachine's checks, and ours). The
-    conditions' bound checks share one time budget (``definition_seconds``), however many there are."""
+    conditions' bound checks share one time budget (``definition_seconds``), however many there are.
+    Each item is a ``Problem``: its text, and the state or transition it is about."""
     with limits.bounded(seconds=limits.limits().definition_seconds):
-        return _definition_problems(data)
+        return [p if isinstance(p, Problem) else Problem.at(p) for p in _definition_problems(data)]
+
+
+def definition_warnings(data: dict) -> list[Problem]:
+    """What an administrator should know but that refuses nothing: a role that no active user holds
+    (nobody could take the step or edit in the state until someone is given the role). Not a reason to
+    refuse activation: roles are often staffed after the procedure is set, and a fresh site loads its
+    workflows before it has users."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext
+
+    from housing_campaign.accounts.models import Role
+
+    names = dict(Role.objects.filter(is_active=True).values_list("code", "name_vi"))
+    used = {r for s in data.get("states") or [] for r in s.get("edit_roles") or []} | {
+        r for t in data.get("transitions") or [] for r in t.get("roles") or []}
+    held = set(get_user_model().objects.filter(is_active=True, groups__role__code__in=used & set(names))
+               .values_list("groups__role__code", flat=True).distinct())
+    empty = {r for r in used if r in names and r not in held}
+    warnings = []
+    for s in data.get("states") or []:
+        for role in s.get("edit_roles") or []:
+            if role in empty:
+                warnings.append(Problem.at(
+                    gettext("Trạng thái “%(state)s”: chưa có người dùng nào giữ vai trò “%(role)s” (được sửa hồ sơ).")
+                    % {"state": s.get("label_vi") or s.get("code"), "role": names[role]},
+                    state=s.get("code"), scope="element", blocking=False))
+    for t in data.get("transitions") or []:
+        for role in t.get("roles") or []:
+            if role in empty:
+                warnings.append(Problem.at(
+                    gettext("Bước “%(step)s”: chưa có người dùng nào giữ vai trò “%(role)s”, chưa ai thực hiện được "
+                            "bước này.") % {"step": t.get("label_vi") or t.get("action"), "role": names[role]},
+                    transition=(t.get("source"), t.get("action")), scope="element", blocking=False))
+    return warnings
 
 
 def _definition_problems(data: dict) -> list[str]:
@@ -96,7 +158,7 @@ def _definition_problems(data: dict) -> list[str]:
     doctype = data.get("doctype")
     if doctype not in hookspec.doctype_models():
         return [_("Loại hồ sơ không tồn tại: %(doctype)r.") % {"doctype": doctype}]
-    roles = set(Role.objects.values_list("code", flat=True))
+    roles = set(Role.objects.filter(is_active=True).values_list("code", flat=True))  # a retired role counts as gone
     states = data.get("states") or []
     codes = [s.get("code") for s in states]
     problems += _state_problems(data, states, codes, roles, registry.known_names(doctype))
@@ -109,15 +171,19 @@ def _definition_problems(data: dict) -> list[str]:
 def _unknown_keys(data: dict) -> list[str]:
     problems = []
     for s in data.get("states") or []:
+        start = len(problems)
         unknown = sorted(set(s) - set(STATE_KEYS))
         if unknown:
-            problems.append(_("Trạng thái %(code)s: khóa không hợp lệ %(keys)s.") % {"code": s.get("code"),
-                                                                           "keys": ", ".join(map(str, unknown))})
+            problems.append(_("Trạng thái %(code)s: khóa không hợp lệ %(keys)s.") % {
+                "code": s.get("code"), "keys": ", ".join(map(str, unknown))})
+        _tag(problems, start, state=s.get("code"), scope="element")
     for t in data.get("transitions") or []:
+        start = len(problems)
         unknown = sorted(set(t) - set(TRANSITION_KEYS))
         if unknown:
             problems.append(_("Bước %(source)s→%(target)s: khóa không hợp lệ %(keys)s.") % {
                 "source": t.get("source"), "target": t.get("target"), "keys": ", ".join(map(str, unknown))})
+        _tag(problems, start, transition=(t.get("source"), t.get("action")), scope="element")
     return problems
 
 
@@ -128,19 +194,22 @@ def _state_problems(data: dict, states: list[dict], codes: list, roles: set[str]
     if not states:
         problems.append(_("Quy trình phải có ít nhất một trạng thái."))
     for code in {c for c in codes if codes.count(c) > 1}:
+        start = len(problems)
         problems.append(_("Mã trạng thái bị trùng: %(code)s.") % {"code": code})
+        _tag(problems, start, state=code, scope="element")
     if data.get("initial_state") not in codes:
         problems.append(_("Trạng thái đầu “%(code)s” không có trong danh sách trạng thái.") % {
             "code": data.get("initial_state")})
     for s in states:
         code = s.get("code") or "?"
+        start = len(problems)
         if not s.get("code"):
             problems.append(_("Có trạng thái chưa có mã."))
         if not s.get("label_vi"):
             problems.append(_("Trạng thái %(code)s: thiếu tên tiếng Việt.") % {"code": code})
         if s.get("stage") not in stages:
-            problems.append(_("Trạng thái %(code)s: giai đoạn “%(stage)s” không tồn tại.") % {"code": code,
-                                                                                          "stage": s.get("stage")})
+            problems.append(_("Trạng thái %(code)s: giai đoạn “%(stage)s” không tồn tại.") % {
+                "code": code, "stage": s.get("stage")})
         for role in s.get("edit_roles") or []:
             if role not in roles:
                 problems.append(_("Trạng thái %(code)s: vai trò “%(role)s” không tồn tại.") % {
@@ -152,6 +221,7 @@ def _state_problems(data: dict, states: list[dict], codes: list, roles: set[str]
         sla = s.get("sla_days")
         if sla is not None and (not isinstance(sla, int) or sla <= 0):
             problems.append(_("Trạng thái %(code)s: thời hạn xử lý phải là số ngày nguyên dương.") % {"code": code})
+        _tag(problems, start, state=s.get("code"), scope="element")
     return problems
 
 
@@ -165,6 +235,7 @@ def _transition_problems(doctype: str, transitions: list[dict], codes: list, rol
         src, act, tgt = t.get("source"), t.get("action"), t.get("target")
         name = _("Bước “%(label)s” (%(source)s → %(target)s)") % {"label": t.get("label_vi") or act, "source": src,
                                                                    "target": tgt}
+        start = len(problems)
         if src not in codes:
             problems.append(_("%(step)s: trạng thái nguồn “%(state)s” không tồn tại.") % {"step": name, "state": src})
         if tgt not in codes:
@@ -199,6 +270,7 @@ def _transition_problems(doctype: str, transitions: list[dict], codes: list, rol
             elif doctype not in spec["doctypes"]:
                 problems.append(_("%(step)s: tác vụ “%(effect)s” không dùng được cho loại hồ sơ này.") % {
                     "step": name, "effect": effect})
+        _tag(problems, start, transition=(src, act), scope="element")
         if src in graph:
             graph[src].add(tgt)
     return problems, graph
@@ -210,11 +282,13 @@ def _graph_problems(data: dict, states: list[dict], graph: dict[str, set[str]]) 
     by_code = {s.get("code"): s for s in states}
     for code, targets in graph.items():
         state = by_code.get(code) or {}
+        start = len(problems)
         if state.get("is_terminal") and targets:
             problems.append(_("Trạng thái kết thúc %(code)s không được có bước chuyển đi.") % {"code": code})
         if not state.get("is_terminal") and not targets:
             problems.append(_("Trạng thái %(code)s không phải trạng thái kết thúc nhưng không có bước chuyển đi.") % {
                 "code": code})
+        _tag(problems, start, state=code, scope="graph")
     if data.get("initial_state") in graph:
         reached = {data["initial_state"]}
         queue = deque([data["initial_state"]])
@@ -225,9 +299,14 @@ def _graph_problems(data: dict, states: list[dict], graph: dict[str, set[str]]) 
                     queue.append(nxt)
         for code in graph:
             if code not in reached:
-                problems.append(_("Trạng thái %(code)s không thể đến được từ trạng thái đầu.") % {"code": code})
+                start = len(problems)
+                problems.append(_("Trạng thái %(code)s không thể đến được từ trạng thái đầu.") % {
+                    "code": code})
+                _tag(problems, start, state=code, scope="graph")
     if not any(s.get("is_terminal") for s in states):
+        start = len(problems)
         problems.append(_("Quy trình phải có ít nhất một trạng thái kết thúc."))
+        _tag(problems, start, scope="graph")
     return problems
 
 
@@ -235,8 +314,7 @@ def raise_if_invalid(data: dict) -> None:
     problems = definition_problems(data)
     if problems:
         raise ServiceError(_("Quy trình không hợp lệ: %(problems)s") % {"problems": "; ".join(problems)},
-                           code=ErrorCode.INVALID_DEFINITION,
-                           details=problems)
+                           code=ErrorCode.INVALID_DEFINITION, details=problems)
 
 
 # ---------------------------------------------------------------------------- writes
