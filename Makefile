@@ -6,7 +6,7 @@ PY := .venv/bin/python
 BOOTSTRAP := apps/housing_campaign/scripts/bootstrap.sh
 export SITE
 
-.PHONY: run test setup bench lint sync clean-site
+.PHONY: run test setup bench lint sync clean-site messages
 
 # The address `make run` serves is the one printed in certificates' QR codes (BASE_URL=... overrides).
 BIND ?= 127.0.0.1
@@ -36,6 +36,16 @@ lint:  ## ruff, and the layer contract of ARCHITECTURE.md (import-linter)
 
 sync:
 	@$(PY) manage.py sync
+
+# Source strings are Vietnamese; locale/en is extracted from the code and templates, locale/vi holds only
+# Django's own admin strings that Django ships no Vietnamese for (kept by hand, never extracted).
+LOCALE_APP := apps/housing_campaign/housing_campaign
+messages:  ## extract every msgid into locale/en/LC_MESSAGES/django.po, then compile the .mo files (needs gettext)
+	@$(BOOTSTRAP) test
+	@cd $(LOCALE_APP) && ../../../$(PY) ../../../manage.py makemessages --locale en --domain django \
+		--no-obsolete --add-location file --ignore 'migrations/*' --ignore 'static/*'
+	@cd $(LOCALE_APP) && ../../../$(PY) ../../../manage.py compilemessages --locale en --locale vi
+	@$(PY) -m pytest -q tests/test_locale.py
 
 clean-site:  ## delete the default site's database and files (keeps its configuration)
 	rm -rf sites/$(SITE)/db.sqlite3* sites/$(SITE)/files

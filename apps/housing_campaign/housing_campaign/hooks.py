@@ -23,8 +23,15 @@ Kinds of hooks:
   document's own fields: label and the dotted path of ``fn(document) -> value``.
 """
 
+
+def _(label: str) -> str:
+    """Marks a label for translation (``make messages`` extracts it; pages show it through gettext).
+    Labels stay plain Vietnamese strings: this module imports nothing."""
+    return label
+
+
 app_name = "housing_campaign"
-app_title = "Chung tay xóa nhà tạm, nhà dột nát"
+app_title = _("Chung tay xóa nhà tạm, nhà dột nát")
 
 doctypes = {
     "housing_case": "cases.HousingCase",
@@ -37,22 +44,22 @@ doc_events: dict[str, dict[str, list[str]]] = {
 
 side_effects = {
     "evaluate_eligibility": {
-        "label": "Kiểm tra lại điều kiện hỗ trợ",
+        "label": _("Kiểm tra lại điều kiện hỗ trợ"),
         "handler": "housing_campaign.cases.side_effects.case_side_effect_evaluate_eligibility",
         "doctypes": ["housing_case"],
     },
     "apply_support_norm": {
-        "label": "Áp mức hỗ trợ theo định mức",
+        "label": _("Áp mức hỗ trợ theo định mức"),
         "handler": "housing_campaign.cases.side_effects.case_side_effect_apply_norm",
         "doctypes": ["housing_case"],
     },
     "issue_certificate": {
-        "label": "Cấp giấy chứng nhận bàn giao (có mã QR)",
+        "label": _("Cấp giấy chứng nhận bàn giao (có mã QR)"),
         "handler": "housing_campaign.certificates.services.certificate_side_effect_issue",
         "doctypes": ["housing_case"],
     },
     "notify_next_actors": {
-        "label": "Thông báo cho người xử lý bước tiếp theo",
+        "label": _("Thông báo cho người xử lý bước tiếp theo"),
         "handler": "housing_campaign.workflow.notifications.notify_next_actors",
         "doctypes": ["housing_case", "commendation"],
     },
@@ -101,22 +108,22 @@ territory_scopes = {
 # ``scope``: the model (a key of ``territory_scopes``) whose visible rows are the object ids of the
 # issued documents a user may list and open.
 print_doctypes = {
-    "housing_case": {"label": "Hồ sơ hỗ trợ nhà ở",
+    "housing_case": {"label": _("Hồ sơ hỗ trợ nhà ở"),
                      "by_reference": "housing_campaign.certificates.documents.case_by_reference",
                      "example": "housing_campaign.certificates.documents.case_example",
                      "sample": "housing_campaign.certificates.documents.case_sample",
                      "scope": "cases.HousingCase"},
-    "case_list": {"label": "Danh sách hồ sơ (quyết định, công khai)",
+    "case_list": {"label": _("Danh sách hồ sơ (quyết định, công khai)"),
                   "by_reference": "housing_campaign.cases.documents.case_list_by_reference",
                   "example": "housing_campaign.cases.documents.case_list_example",
                   "sample": "housing_campaign.cases.documents.case_list_sample",
                   "scope": "geography.AdminUnit"},
-    "commendation": {"label": "Đề nghị khen thưởng",
+    "commendation": {"label": _("Đề nghị khen thưởng"),
                      "by_reference": "housing_campaign.commendations.documents.nomination_by_reference",
                      "example": "housing_campaign.commendations.documents.nomination_example",
                      "sample": "housing_campaign.commendations.documents.nomination_sample",
                      "scope": "commendations.Nomination"},
-    "contribution": {"label": "Đóng góp, ủng hộ",
+    "contribution": {"label": _("Đóng góp, ủng hộ"),
                      "by_reference": "housing_campaign.contributions.documents.contribution_by_reference",
                      "example": "housing_campaign.contributions.documents.contribution_example",
                      "sample": "housing_campaign.contributions.documents.contribution_sample",
@@ -125,19 +132,19 @@ print_doctypes = {
 
 computed_fields = {
     "housing_case": {
-        "unstable_parts": {"label": "số bộ phận chính không bền vững",
+        "unstable_parts": {"label": _("số bộ phận chính không bền vững"),
                            "path": "housing_campaign.cases.computed.unstable_parts"},
-        "funded_total": {"label": "tổng kinh phí đã phân bổ",
+        "funded_total": {"label": _("tổng kinh phí đã phân bổ"),
                          "path": "housing_campaign.cases.computed.funded_total"},
-        "household_category": {"label": "đối tượng của hộ",
+        "household_category": {"label": _("đối tượng của hộ"),
                                "path": "housing_campaign.cases.computed.household_category"},
-        "acceptance_passed": {"label": "nghiệm thu đạt",
+        "acceptance_passed": {"label": _("nghiệm thu đạt"),
                               "path": "housing_campaign.cases.computed.acceptance_passed"},
-        "has_photos": {"label": "có ảnh hiện trạng",
+        "has_photos": {"label": _("có ảnh hiện trạng"),
                        "path": "housing_campaign.cases.computed.has_photos"},
     },
     "commendation": {
-        "linked_cases": {"label": "số hồ sơ liên quan",
+        "linked_cases": {"label": _("số hồ sơ liên quan"),
                          "path": "housing_campaign.commendations.computed.linked_cases"},
     },
 }

@@ -16,6 +16,8 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import BaseAdmin, GuardedAdminMixin
 
@@ -39,10 +41,10 @@ class TerritoryFormSet(BaseInlineFormSet):
         kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         for row in kept:
             if row.get("unit") is not None and not unit_is_inside(self.actor, row["unit"]):
-                raise forms.ValidationError(f"{row['unit'].name} nằm ngoài địa bàn bạn phụ trách; chỉ được giao "
-                                            "địa bàn thuộc địa bàn của mình.")
+                raise forms.ValidationError(gettext("%(unit)s nằm ngoài địa bàn bạn phụ trách; chỉ được giao "
+                                                    "địa bàn thuộc địa bàn của mình.") % {"unit": row["unit"].name})
         if not kept:
-            raise forms.ValidationError("Hãy giao ít nhất một địa bàn phụ trách (thuộc địa bàn của bạn).")
+            raise forms.ValidationError(gettext("Hãy giao ít nhất một địa bàn phụ trách (thuộc địa bàn của bạn)."))
 
 
 class TerritoryInline(GuardedAdminMixin, admin.TabularInline):
@@ -50,7 +52,8 @@ class TerritoryInline(GuardedAdminMixin, admin.TabularInline):
     formset = TerritoryFormSet
     extra = 1
     raw_id_fields = ("unit",)
-    verbose_name = "địa bàn phụ trách"
+    verbose_name = _("địa bàn phụ trách")
+    verbose_name_plural = pgettext_lazy("plural", "địa bàn phụ trách")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -76,17 +79,19 @@ class StaffUserAdmin(GuardedAdminMixin, UserAdmin):
     list_filter = ("groups", "is_staff", "is_active")
     limited_fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Thông tin cá nhân", {"fields": ("first_name", "last_name", "email")}),
-        ("Vai trò", {"fields": ("is_active", "groups")}),
-        ("Thời điểm", {"fields": ("last_login", "date_joined")}),
+        (_("Thông tin cá nhân"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Vai trò"), {"fields": ("is_active", "groups")}),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
 
-    @admin.display(description="vai trò")
+    @admin.display(description=_("vai trò"))
     def roles(self, obj):
-        return ", ".join(g.name for g in obj.groups.all())
+        from housing_campaign.core.i18n import localized_label
+
+        return ", ".join(localized_label(g.role) if hasattr(g, "role") else g.name for g in obj.groups.all())
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).prefetch_related("groups")
+        qs = super().get_queryset(request).prefetch_related("groups__role")
         return qs if not _limited(request) else users_manageable(actor_for(request.user), qs)
 
     def get_fieldsets(self, request, obj=None):
@@ -134,8 +139,8 @@ class DelegationForm(forms.ModelForm):
             for name in ("delegator", "delegate"):
                 user = cleaned.get(name)
                 if user is not None and not self.manageable.filter(pk=user.pk).exists():
-                    self.add_error(name, f"{user} không thuộc những người dùng bạn quản lý (trong địa bàn của "
-                                         "bạn, không phải quản trị).")
+                    self.add_error(name, gettext("%(user)s không thuộc những người dùng bạn quản lý (trong địa bàn "
+                                                 "của bạn, không phải quản trị).") % {"user": user})
         return cleaned
 
 

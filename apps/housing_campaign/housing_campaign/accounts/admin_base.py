@@ -38,6 +38,8 @@ from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.selectors import actor_for, scope
 from housing_campaign.core.hookspec import territory_scope
@@ -115,16 +117,16 @@ class SafeJSONField(forms.JSONField):
     def to_python(self, value):
         if isinstance(value, str) and not self.disabled:
             if len(value) > JSON_MAX_CHARS:
-                raise ValidationError(f"Dữ liệu JSON quá dài ({len(value):,} ký tự; tối đa {JSON_MAX_CHARS:,}).",
-                                      code="too_long")
+                raise ValidationError(gettext("Dữ liệu JSON quá dài (%(length)s ký tự; tối đa %(max)s).")
+                                      % {"length": f"{len(value):,}", "max": f"{JSON_MAX_CHARS:,}"}, code="too_long")
             if json_depth(value) > JSON_MAX_DEPTH:
-                raise ValidationError(f"Dữ liệu JSON lồng nhau quá sâu (tối đa {JSON_MAX_DEPTH} cấp).",
-                                      code="too_deep")
+                raise ValidationError(gettext("Dữ liệu JSON lồng nhau quá sâu (tối đa %(max)s cấp).")
+                                      % {"max": JSON_MAX_DEPTH}, code="too_deep")
         try:
             return super().to_python(value)
         except RecursionError:
-            raise ValidationError(f"Dữ liệu JSON lồng nhau quá sâu (tối đa {JSON_MAX_DEPTH} cấp).",
-                                  code="too_deep") from None
+            raise ValidationError(gettext("Dữ liệu JSON lồng nhau quá sâu (tối đa %(max)s cấp).")
+                                  % {"max": JSON_MAX_DEPTH}, code="too_deep") from None
 
     def bound_data(self, data, initial):
         try:
@@ -133,8 +135,8 @@ class SafeJSONField(forms.JSONField):
             return forms.fields.InvalidJSONInput(data)
 
 
-OUTSIDE_TERRITORY = ("“%(value)s” không tồn tại hoặc nằm ngoài địa bàn bạn phụ trách; chỉ được chọn trong địa bàn "
-                     "của mình.")
+OUTSIDE_TERRITORY = _("“%(value)s” không tồn tại hoặc nằm ngoài địa bàn bạn phụ trách; chỉ được chọn trong "
+                      "địa bàn của mình.")
 
 
 class ScopedChoicesMixin:

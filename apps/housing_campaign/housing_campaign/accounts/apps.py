@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Tài khoản, vai trò"
+    verbose_name = _("Tài khoản, vai trò")

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.campaigns"
     label = "campaigns"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Chương trình, định mức"
+    verbose_name = _("Chương trình, định mức")

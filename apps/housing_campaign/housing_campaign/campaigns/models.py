@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SupportType(models.TextChoices):
@@ -19,51 +20,53 @@ class Category(models.TextChoices):
 
 
 class Campaign(models.Model):
-    code = models.SlugField("mã", max_length=40, unique=True)
-    name = models.CharField("tên", max_length=300)
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=300)
     province = models.ForeignKey("geography.AdminUnit", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="tỉnh (đơn vị cũ)")
+                                 verbose_name=_("tỉnh (đơn vị cũ)"))
     province_2025 = models.ForeignKey("geography.AdminUnit", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+", verbose_name="tỉnh (từ 01/07/2025)")
-    starts_on = models.DateField("bắt đầu")
-    ends_on = models.DateField("kết thúc")
-    legal_basis = models.TextField("căn cứ pháp lý", blank=True)
-    issuing_body = models.CharField("cơ quan ban hành văn bản", max_length=200, default="ỦY BAN NHÂN DÂN TỈNH KON TUM")
-    issuing_place = models.CharField("địa danh", max_length=60, default="Kon Tum")
+                                      related_name="+", verbose_name=_("tỉnh (từ 01/07/2025)"))
+    starts_on = models.DateField(_("bắt đầu"))
+    ends_on = models.DateField(_("kết thúc"))
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    issuing_body = models.CharField(_("cơ quan ban hành văn bản"), max_length=200,
+                                    default="ỦY BAN NHÂN DÂN TỈNH KON TUM")
+    issuing_place = models.CharField(_("địa danh"), max_length=60, default="Kon Tum")
     # Eligibility thresholds (Circular 01/2022/TT-BXD; Decision 55/QĐ-BXD), editable per campaign.
-    min_area_single = models.DecimalField("diện tích tối thiểu 1 người (m²)", max_digits=6, decimal_places=2,
+    min_area_single = models.DecimalField(_("diện tích tối thiểu 1 người (m²)"), max_digits=6, decimal_places=2,
                                           default=Decimal("18"))
-    min_area_family = models.DecimalField("diện tích tối thiểu hộ (m²)", max_digits=6, decimal_places=2,
+    min_area_family = models.DecimalField(_("diện tích tối thiểu hộ (m²)"), max_digits=6, decimal_places=2,
                                           default=Decimal("30"))
-    min_area_per_person = models.DecimalField("diện tích bình quân tối thiểu (m²/người)", max_digits=6,
+    min_area_per_person = models.DecimalField(_("diện tích bình quân tối thiểu (m²/người)"), max_digits=6,
                                               decimal_places=2, default=Decimal("8"))
-    min_years_split = models.PositiveIntegerField("số năm tách hộ tối thiểu", default=3)
-    min_unstable_parts = models.PositiveIntegerField("số bộ phận chính không bền vững tối thiểu", default=2)
-    short_lifespan_years = models.PositiveIntegerField("niên hạn còn lại được coi là ngắn (năm)", default=5)
-    admitted_categories = models.JSONField("đối tượng được hỗ trợ", default=list)
-    finished_min_area = models.DecimalField("nhà hoàn thành: diện tích sử dụng tối thiểu (m²)", max_digits=6,
+    min_years_split = models.PositiveIntegerField(_("số năm tách hộ tối thiểu"), default=3)
+    min_unstable_parts = models.PositiveIntegerField(_("số bộ phận chính không bền vững tối thiểu"), default=2)
+    short_lifespan_years = models.PositiveIntegerField(_("niên hạn còn lại được coi là ngắn (năm)"), default=5)
+    admitted_categories = models.JSONField(_("đối tượng được hỗ trợ"), default=list)
+    finished_min_area = models.DecimalField(_("nhà hoàn thành: diện tích sử dụng tối thiểu (m²)"), max_digits=6,
                                             decimal_places=2, default=Decimal("30"))
-    finished_min_lifespan = models.PositiveIntegerField("nhà hoàn thành: niên hạn tối thiểu (năm)", default=20)
-    is_active = models.BooleanField("đang thực hiện", default=True)
+    finished_min_lifespan = models.PositiveIntegerField(_("nhà hoàn thành: niên hạn tối thiểu (năm)"), default=20)
+    is_active = models.BooleanField(_("đang thực hiện"), default=True)
 
     class Meta:
-        verbose_name = "chương trình, phong trào"
-        verbose_name_plural = "chương trình, phong trào"
+        verbose_name = _("chương trình, phong trào")
+        verbose_name_plural = pgettext_lazy("plural", "chương trình, phong trào")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Strand(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="strands")
-    code = models.SlugField("mã", max_length=40)
-    name = models.CharField("tên", max_length=200)
-    description = models.TextField("mô tả", blank=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="strands",
+                                 verbose_name=_("chương trình"))
+    code = models.SlugField(_("mã"), max_length=40)
+    name = models.CharField(_("tên"), max_length=200)
+    description = models.TextField(_("mô tả"), blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="strand_unique_code")]
-        verbose_name = "nguồn/chương trình hỗ trợ"
-        verbose_name_plural = "nguồn/chương trình hỗ trợ"
+        verbose_name = _("nguồn/chương trình hỗ trợ")
+        verbose_name_plural = pgettext_lazy("plural", "nguồn/chương trình hỗ trợ")
 
     def __str__(self) -> str:
         return self.name
@@ -72,61 +75,72 @@ class Strand(models.Model):
 class SupportNorm(models.Model):
     """Support level by strand × support type; the latest norm valid on a date applies."""
 
-    strand = models.ForeignKey(Strand, on_delete=models.CASCADE, related_name="norms")
-    support_type = models.CharField("hình thức", max_length=20, choices=SupportType.choices)
-    amount = models.BigIntegerField("mức hỗ trợ (đồng)")
-    valid_from = models.DateField("áp dụng từ")
-    basis = models.CharField("căn cứ", max_length=300, blank=True)
+    strand = models.ForeignKey(Strand, on_delete=models.CASCADE, related_name="norms", verbose_name=_("nguồn"))
+    support_type = models.CharField(_("hình thức"), max_length=20, choices=SupportType.choices)
+    amount = models.BigIntegerField(_("mức hỗ trợ (đồng)"))
+    valid_from = models.DateField(_("áp dụng từ"))
+    basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["strand", "support_type", "valid_from"], name="norm_unique"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="norm_amount_positive",
-                                   violation_error_message="Mức hỗ trợ phải lớn hơn 0 đồng."),
+                                   violation_error_message=_("Mức hỗ trợ phải lớn hơn 0 đồng.")),
         ]
         ordering = ["strand", "support_type", "-valid_from"]
-        verbose_name = "định mức hỗ trợ"
-        verbose_name_plural = "định mức hỗ trợ"
+        verbose_name = _("định mức hỗ trợ")
+        verbose_name_plural = pgettext_lazy("plural", "định mức hỗ trợ")
 
     def __str__(self) -> str:
         return f"{self.strand.name} – {self.get_support_type_display()}: {self.amount:,} đ"
 
 
 class CategoryDeadline(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
-    category = models.CharField("đối tượng", max_length=20, choices=Category.choices, blank=True,
-                                help_text="Để trống: áp dụng cho mọi đối tượng khác")
-    deadline = models.DateField("hạn hoàn thành")
-    note = models.CharField("ghi chú", max_length=300, blank=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines",
+                                 verbose_name=_("chương trình"))
+    category = models.CharField(_("đối tượng"), max_length=20, choices=Category.choices, blank=True,
+                                help_text=_("Để trống: áp dụng cho mọi đối tượng khác"))
+    deadline = models.DateField(_("hạn hoàn thành"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "category"], name="deadline_unique")]
-        verbose_name = "hạn hoàn thành"
-        verbose_name_plural = "hạn hoàn thành"
+        verbose_name = _("hạn hoàn thành")
+        verbose_name_plural = pgettext_lazy("plural", "hạn hoàn thành")
+
+    def __str__(self) -> str:
+        from django.utils.translation import gettext
+
+        who = self.get_category_display() if self.category else gettext("Mọi đối tượng khác")
+        return f"{who}: {self.deadline:%d/%m/%Y}"
 
 
 class SurveyRound(models.Model):
     """A re-survey adds a round; the first list is never overwritten."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rounds")
-    number = models.PositiveIntegerField("đợt")
-    name = models.CharField("tên đợt", max_length=200)
-    started_on = models.DateField("bắt đầu")
-    note = models.TextField("ghi chú", blank=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rounds",
+                                 verbose_name=_("chương trình"))
+    number = models.PositiveIntegerField(_("đợt"))
+    name = models.CharField(_("tên đợt"), max_length=200)
+    started_on = models.DateField(_("bắt đầu"))
+    note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="round_unique_number")]
         ordering = ["campaign", "number"]
-        verbose_name = "đợt rà soát"
-        verbose_name_plural = "đợt rà soát"
+        verbose_name = _("đợt rà soát")
+        verbose_name_plural = pgettext_lazy("plural", "đợt rà soát")
 
     def __str__(self) -> str:
-        return f"Đợt {self.number}: {self.name}"
+        from django.utils.translation import gettext
+
+        return gettext("Đợt %(number)s: %(name)s") % {"number": self.number, "name": self.name}
 
 
 class FundingSource(models.TextChoices):
     NTP_POVERTY = "ntp_poverty", _("CTMTQG giảm nghèo bền vững")
     NTP_ETHNIC = "ntp_ethnic", _("CTMTQG phát triển KT-XH vùng DTTS và miền núi")
+    # xgettext:no-python-format
     SAVINGS_5PCT = "savings_5pct", _("Tiết kiệm 5% chi thường xuyên")
     PROVINCIAL = "provincial", _("Ngân sách tỉnh")
     DISTRICT = "district", _("Ngân sách huyện")

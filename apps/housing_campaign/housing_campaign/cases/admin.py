@@ -2,12 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import TerritoryScopedAdmin
 from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.extrafields.forms import extra_values_from, form_fields_for
 from housing_campaign.extrafields.services import extra_values_clean
+from housing_campaign.workflow.labels import document_state_label, state_list_filter
 
 from . import services
 from .models import Acceptance, Attachment, FundingLine, HousingCase, ProgressEntry
@@ -68,11 +71,15 @@ class CaseAdminForm(forms.ModelForm):
 @admin.register(HousingCase)
 class HousingCaseAdmin(TerritoryScopedAdmin):
     form = CaseAdminForm
-    list_display = ("code", "head_name", "commune", "state", "stage", "support_type", "support_amount", "state_since")
-    list_filter = ("stage", "state", "support_type", "strand", "campaign", "priority", "is_eligible")
+    list_display = ("code", "head_name", "commune", "state_name", "stage", "support_type", "support_amount",
+                    "state_since")
+    list_filter = ("stage", state_list_filter("housing_case"), "support_type", "strand", "campaign", "priority",
+                   "is_eligible")
     search_fields = ("code", "household__head_name", "household__national_id")
     list_select_related = ("household", "commune")
-    readonly_fields = [f.name for f in HousingCase._meta.fields if f.name not in ("id", "extra")]
+    # The state by its name (state_name), never its code.
+    readonly_fields = [("state_name" if f.name == "state" else f.name) for f in HousingCase._meta.fields
+                       if f.name not in ("id", "extra")]
     inlines = [FundingInline, ProgressInline]
     show_full_result_count = False
 
@@ -90,9 +97,13 @@ class HousingCaseAdmin(TerritoryScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # nothing an audit may need is deleted
 
-    @admin.display(description="chủ hộ", ordering="household__head_name")
+    @admin.display(description=_("chủ hộ"), ordering="household__head_name")
     def head_name(self, obj):
         return obj.household.head_name
+
+    @admin.display(description=_("trạng thái"), ordering="state")
+    def state_name(self, obj):
+        return document_state_label(obj)
 
     def save_model(self, request, obj, form, change):
         try:
@@ -105,7 +116,7 @@ class HousingCaseAdmin(TerritoryScopedAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except RefusedEdit as refused:
-            messages.error(request, f"Chưa lưu: {refused.error.message}")
+            messages.error(request, gettext("Chưa lưu: %(reason)s") % {"reason": refused.error.message})
             return HttpResponseRedirect(request.path)
 
     def save_formset(self, request, form, formset, change):

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.cases"
     label = "cases"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Hồ sơ hỗ trợ nhà ở"
+    verbose_name = _("Hồ sơ hỗ trợ nhà ở")

@@ -3,6 +3,7 @@ and how a print format finds the document it is previewed on (``hooks.print_doct
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import FundingSource
@@ -89,8 +90,8 @@ def case_list_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
              .select_related("household", "strand", "village", "campaign").order_by("priority", "code"))
     first = cases.first()
     if commune is None or first is None:
-        raise ServiceError(f"Không có danh sách hồ sơ của xã mã “{reference}” trong địa bàn của bạn.",
-                           code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Không có danh sách hồ sơ của xã mã “%(code)s” trong địa bàn của bạn.") % {
+            "code": reference}, code=ErrorCode.NOT_FOUND)
     return {**case_list_context(cases, campaign=first.campaign, commune=commune, title=commune.name),
             "document_number": "……/QĐ-UBND"}, commune.name
 

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from housing_campaign.campaigns.models import FundingSource, SupportType
 from housing_campaign.workflow.models import WorkflowDocument
@@ -23,64 +24,64 @@ class HousingCase(WorkflowDocument):
     DOCTYPE = "housing_case"
     WORKFLOW_SELECT_RELATED = ("household",)
 
-    code = models.CharField("mã hồ sơ", max_length=30, unique=True)
+    code = models.CharField(_("mã hồ sơ"), max_length=30, unique=True)
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="cases",
-                                 verbose_name="chương trình")
+                                 verbose_name=_("chương trình"))
     household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="cases",
-                                  verbose_name="hộ gia đình")
+                                  verbose_name=_("hộ gia đình"))
     survey_round = models.ForeignKey("campaigns.SurveyRound", on_delete=models.PROTECT, related_name="cases",
-                                     verbose_name="đợt rà soát")
+                                     verbose_name=_("đợt rà soát"))
     strand = models.ForeignKey("campaigns.Strand", on_delete=models.PROTECT, related_name="cases",
-                               verbose_name="nguồn hỗ trợ")
-    support_type = models.CharField("hình thức hỗ trợ", max_length=20, choices=SupportType.choices)
-    support_amount = models.BigIntegerField("mức hỗ trợ (đồng)", default=0)
-    priority = models.PositiveSmallIntegerField("nhóm ưu tiên", choices=Priority.choices, default=Priority.OTHER)
+                               verbose_name=_("nguồn hỗ trợ"))
+    support_type = models.CharField(_("hình thức hỗ trợ"), max_length=20, choices=SupportType.choices)
+    support_amount = models.BigIntegerField(_("mức hỗ trợ (đồng)"), default=0)
+    priority = models.PositiveSmallIntegerField(_("nhóm ưu tiên"), choices=Priority.choices, default=Priority.OTHER)
     # Where the case was created, and today's unit after the 2025 reorganisation.
     commune = models.ForeignKey("geography.AdminUnit", on_delete=models.PROTECT, related_name="+",
-                                verbose_name="xã (khi lập hồ sơ)")
+                                verbose_name=_("xã (khi lập hồ sơ)"))
     commune_2025 = models.ForeignKey("geography.AdminUnit", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name="xã (từ 01/07/2025)")
-    unit_path = models.CharField(max_length=80, db_index=True)
-    unit_2025_path = models.CharField(max_length=80, blank=True, db_index=True)
+                                     related_name="+", verbose_name=_("xã (từ 01/07/2025)"))
+    unit_path = models.CharField(_("đường dẫn địa bàn"), max_length=80, db_index=True)
+    unit_2025_path = models.CharField(_("đường dẫn địa bàn (từ 01/07/2025)"), max_length=80, blank=True, db_index=True)
     village = models.ForeignKey("geography.Village", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+", verbose_name="thôn")
+                                related_name="+", verbose_name=_("thôn"))
     # Current house (survey).
-    floor_area = models.DecimalField("diện tích nhà hiện tại (m²)", max_digits=7, decimal_places=2)
-    persons = models.PositiveSmallIntegerField("số người đang ở")
-    foundation = models.CharField("nền, móng", max_length=10, choices=PartCondition.choices)
-    frame_walls = models.CharField("khung, tường", max_length=10, choices=PartCondition.choices)
-    roof = models.CharField("mái", max_length=10, choices=PartCondition.choices)
-    remaining_lifespan_years = models.PositiveSmallIntegerField("niên hạn sử dụng còn lại (năm)", null=True,
+    floor_area = models.DecimalField(_("diện tích nhà hiện tại (m²)"), max_digits=7, decimal_places=2)
+    persons = models.PositiveSmallIntegerField(_("số người đang ở"))
+    foundation = models.CharField(_("nền, móng"), max_length=10, choices=PartCondition.choices)
+    frame_walls = models.CharField(_("khung, tường"), max_length=10, choices=PartCondition.choices)
+    roof = models.CharField(_("mái"), max_length=10, choices=PartCondition.choices)
+    remaining_lifespan_years = models.PositiveSmallIntegerField(_("niên hạn sử dụng còn lại (năm)"), null=True,
                                                                 blank=True)
-    survey_note = models.TextField("ghi chú rà soát", blank=True)
-    surveyed_on = models.DateField("ngày rà soát")
+    survey_note = models.TextField(_("ghi chú rà soát"), blank=True)
+    surveyed_on = models.DateField(_("ngày rà soát"))
     # Village meeting and commune list.
-    village_meeting_on = models.DateField("ngày họp bình xét", null=True, blank=True)
-    village_meeting_agree = models.PositiveSmallIntegerField("số phiếu đồng ý", null=True, blank=True)
-    village_meeting_total = models.PositiveSmallIntegerField("số người dự họp", null=True, blank=True)
-    commune_list_number = models.CharField("số danh sách của xã", max_length=60, blank=True)
+    village_meeting_on = models.DateField(_("ngày họp bình xét"), null=True, blank=True)
+    village_meeting_agree = models.PositiveSmallIntegerField(_("số phiếu đồng ý"), null=True, blank=True)
+    village_meeting_total = models.PositiveSmallIntegerField(_("số người dự họp"), null=True, blank=True)
+    commune_list_number = models.CharField(_("số danh sách của xã"), max_length=60, blank=True)
     # Eligibility (computed by the rules, shown with reasons).
-    eligibility = models.JSONField("kết quả kiểm tra điều kiện", default=list, blank=True)
-    is_eligible = models.BooleanField("đủ điều kiện", null=True, blank=True)
+    eligibility = models.JSONField(_("kết quả kiểm tra điều kiện"), default=list, blank=True)
+    is_eligible = models.BooleanField(_("đủ điều kiện"), null=True, blank=True)
     # Funding decision.
-    approval_decision_number = models.CharField("số quyết định phê duyệt", max_length=60, blank=True)
-    approval_decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    approval_decision_number = models.CharField(_("số quyết định phê duyệt"), max_length=60, blank=True)
+    approval_decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     # Construction and handover.
-    construction_started_on = models.DateField("ngày khởi công", null=True, blank=True)
-    progress_percent = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
-    handed_over_on = models.DateField("ngày bàn giao", null=True, blank=True)
-    extra = models.JSONField("trường bổ sung", default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    construction_started_on = models.DateField(_("ngày khởi công"), null=True, blank=True)
+    progress_percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    handed_over_on = models.DateField(_("ngày bàn giao"), null=True, blank=True)
+    extra = models.JSONField(_("trường bổ sung"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", verbose_name=_("người tạo"))
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["campaign", "household"], name="case_one_per_household"),
             models.CheckConstraint(condition=models.Q(floor_area__gte=0), name="case_floor_area_nonneg",
-                                   violation_error_message="Diện tích nhà không được âm."),
+                                   violation_error_message=_("Diện tích nhà không được âm.")),
             models.CheckConstraint(condition=models.Q(persons__gte=1), name="case_persons_positive",
-                                   violation_error_message="Số người đang ở phải từ 1 trở lên."),
+                                   violation_error_message=_("Số người đang ở phải từ 1 trở lên.")),
         ]
         indexes = [
             models.Index(fields=["state", "state_since"], name="case_state_age"),
@@ -88,8 +89,8 @@ class HousingCase(WorkflowDocument):
             models.Index(fields=["unit_2025_path", "state"], name="case_unit2025_state"),
             models.Index(fields=["campaign", "stage"], name="case_campaign_stage"),
         ]
-        verbose_name = "hồ sơ hỗ trợ nhà ở"
-        verbose_name_plural = "hồ sơ hỗ trợ nhà ở"
+        verbose_name = _("hồ sơ hỗ trợ nhà ở")
+        verbose_name_plural = pgettext_lazy("plural", "hồ sơ hỗ trợ nhà ở")
 
     def __str__(self) -> str:
         return f"{self.code} – {self.household.head_name}"
@@ -108,42 +109,53 @@ class Attachment(models.Model):
         PHOTO = "photo", _("Ảnh")
         FILE = "file", _("Tệp")
 
-    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="attachments")
-    stage = models.CharField("giai đoạn", max_length=20)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to="cases/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    caption = models.CharField("chú thích", max_length=300, blank=True)
-    taken_at = models.DateTimeField("chụp lúc", null=True, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("hồ sơ"))
+    stage = models.CharField(_("giai đoạn"), max_length=20)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("tệp"), upload_to="cases/%Y/%m/")
+    original_name = models.CharField(_("tên tệp gốc"), max_length=200)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    caption = models.CharField(_("chú thích"), max_length=300, blank=True)
+    taken_at = models.DateTimeField(_("chụp lúc"), null=True, blank=True)
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
     progress = models.ForeignKey("ProgressEntry", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="photos")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+                                 related_name="photos", verbose_name=_("lần ghi tiến độ"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("người tải lên"))
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at"]
-        verbose_name = "tệp đính kèm"
-        verbose_name_plural = "tệp đính kèm"
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = pgettext_lazy("plural", "tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.caption or self.original_name
 
 
 class FundingLine(models.Model):
-    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="funding_lines")
-    source = models.CharField("nguồn", max_length=20, choices=FundingSource.choices)
-    amount = models.BigIntegerField("số tiền (đồng)")
-    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
-    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="funding_lines",
+                             verbose_name=_("hồ sơ"))
+    source = models.CharField(_("nguồn"), max_length=20, choices=FundingSource.choices)
+    amount = models.BigIntegerField(_("số tiền (đồng)"))
+    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("người ghi"))
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funding_amount_positive",
-                                   violation_error_message="Số tiền phải lớn hơn 0.")]
-        verbose_name = "dòng kinh phí"
-        verbose_name_plural = "kinh phí phân bổ"
+                                   violation_error_message=_("Số tiền phải lớn hơn 0."))]
+        verbose_name = _("dòng kinh phí")
+        verbose_name_plural = pgettext_lazy("plural", "kinh phí phân bổ")
+
+    def __str__(self) -> str:
+        from housing_campaign.core.formatting import format_vnd
+
+        return f"{self.get_source_display()}: {format_vnd(self.amount)}"
 
 
 class ProgressEntry(models.Model):
@@ -153,20 +165,25 @@ class ProgressEntry(models.Model):
         ROOF = "roof", _("Mái")
         FINISHING = "finishing", _("Hoàn thiện")
 
-    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="progress_entries")
-    date = models.DateField("ngày")
-    stage = models.CharField("hạng mục", max_length=20, choices=Stage.choices)
-    percent = models.PositiveSmallIntegerField("tiến độ (%)")
-    note = models.CharField("ghi chú", max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="progress_entries",
+                             verbose_name=_("hồ sơ"))
+    date = models.DateField(_("ngày"))
+    stage = models.CharField(_("hạng mục"), max_length=20, choices=Stage.choices)
+    percent = models.PositiveSmallIntegerField(_("tiến độ (%)"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("người ghi"))
+    recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["date", "id"]
         constraints = [models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_max",
-                                   violation_error_message="Tiến độ không được quá 100%.")]
-        verbose_name = "tiến độ thi công"
-        verbose_name_plural = "tiến độ thi công"
+                                   violation_error_message=_("Tiến độ không được quá 100%."))]
+        verbose_name = _("tiến độ thi công")
+        verbose_name_plural = pgettext_lazy("plural", "tiến độ thi công")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} – {self.get_stage_display()} {self.percent}%"
 
 
 class Acceptance(models.Model):
@@ -174,18 +191,22 @@ class Acceptance(models.Model):
         PASSED = "passed", _("Đạt")
         FAILED = "failed", _("Không đạt")
 
-    case = models.OneToOneField(HousingCase, on_delete=models.CASCADE, related_name="acceptance")
-    usable_area = models.DecimalField("diện tích sử dụng (m²)", max_digits=7, decimal_places=2)
-    hard_foundation = models.BooleanField("nền cứng")
-    hard_frame = models.BooleanField("khung, tường cứng")
-    hard_roof = models.BooleanField("mái cứng")
-    lifespan_years = models.PositiveSmallIntegerField("niên hạn sử dụng (năm)")
+    case = models.OneToOneField(HousingCase, on_delete=models.CASCADE, related_name="acceptance",
+                                verbose_name=_("hồ sơ"))
+    usable_area = models.DecimalField(_("diện tích sử dụng (m²)"), max_digits=7, decimal_places=2)
+    hard_foundation = models.BooleanField(_("nền cứng"))
+    hard_frame = models.BooleanField(_("khung, tường cứng"))
+    hard_roof = models.BooleanField(_("mái cứng"))
+    lifespan_years = models.PositiveSmallIntegerField(_("niên hạn sử dụng (năm)"))
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name="người nghiệm thu")
-    accepted_on = models.DateField("ngày nghiệm thu")
-    result = models.CharField("kết quả", max_length=10, choices=Result.choices)
-    note = models.TextField("ghi chú", blank=True)
+                                  verbose_name=_("người nghiệm thu"))
+    accepted_on = models.DateField(_("ngày nghiệm thu"))
+    result = models.CharField(_("kết quả"), max_length=10, choices=Result.choices)
+    note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
-        verbose_name = "nghiệm thu"
-        verbose_name_plural = "nghiệm thu"
+        verbose_name = _("nghiệm thu")
+        verbose_name_plural = pgettext_lazy("plural", "nghiệm thu")
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.get_result_display()} ({self.accepted_on:%d/%m/%Y})"

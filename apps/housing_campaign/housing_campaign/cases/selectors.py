@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor, scope
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -22,4 +23,5 @@ def case_get_for_actor(*, actor: Actor, case_id: int | str, for_update: bool = F
     try:
         return qs.get(pk=int(case_id))
     except (HousingCase.DoesNotExist, ValueError, TypeError):
-        raise ServiceError("Không tìm thấy hồ sơ trong địa bàn bạn phụ trách.", code=ErrorCode.NOT_FOUND) from None
+        raise ServiceError(gettext("Không tìm thấy hồ sơ trong địa bàn bạn phụ trách."),
+                           code=ErrorCode.NOT_FOUND) from None

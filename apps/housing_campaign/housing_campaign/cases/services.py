@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, FundingSource, SupportNorm, SupportType
@@ -14,12 +15,14 @@ from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.events import attachment_event, created_event, edited_event, event_save
 from housing_campaign.core.formatting import format_number, format_vnd
+from housing_campaign.core.i18n import joined, message, msgid, render_message
 from housing_campaign.core.services import sequence_next
 from housing_campaign.extrafields.services import extra_values_clean
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.households.models import Household
 from housing_campaign.households.selectors import DUPLICATE_NATIONAL_ID, household_by_national_id
 from housing_campaign.workflow import engine
+from housing_campaign.workflow.labels import document_state_label
 
 from . import eligibility
 from .models import Acceptance, Attachment, FundingLine, HousingCase, PartCondition, Priority, ProgressEntry
@@ -59,10 +62,10 @@ def _decimal(value, label: str, errors: dict, key: str, *, positive: bool = True
         errors[key] = [exc.message]
         return None
     if positive and number <= 0:
-        errors[key] = [f"{label} phải lớn hơn 0 (đang nhập {value})."]
+        errors[key] = [gettext("%(label)s phải lớn hơn 0 (đang nhập %(value)s).") % {"label": label, "value": value}]
         return None
     if number > maximum:
-        errors[key] = [f"{label} quá lớn ({value})."]
+        errors[key] = [gettext("%(label)s quá lớn (%(value)s).") % {"label": label, "value": value}]
         return None
     return number
 
@@ -85,7 +88,7 @@ def _date(value, label: str, errors: dict, key: str, *, earliest: dt.date = vali
     """A date already parsed by the form (or given by code), checked to be plausible."""
     if value is None:
         if required:
-            errors[key] = [f"Chưa nhập {label.lower()}."]
+            errors[key] = [gettext("Chưa nhập %(label)s.") % {"label": label.lower()}]
         return None
     try:
         return validators.parse_date(value, label, earliest=earliest)
@@ -137,8 +140,9 @@ def national_id_duplicate_error(*, national_id: str, actor: Actor | None = None,
         code = (cases_visible(actor).filter(household=other).order_by("-created_at")
                 .values_list("code", flat=True).first())
         if code:
-            return f"Đã có hộ khác dùng số CCCD này: hộ {other.head_name}, hồ sơ {code}."
-    return DUPLICATE_NATIONAL_ID
+            return gettext("Đã có hộ khác dùng số CCCD này: hộ %(head)s, hồ sơ %(code)s.") % {
+                "head": other.head_name, "code": code}
+    return str(DUPLICATE_NATIONAL_ID)
 
 
 def _lock_national_ids() -> None:
@@ -161,7 +165,7 @@ def household_clean(data: dict, *, campaign: Campaign | None = None, actor: Acto
         if key in cleaned:
             cleaned[key] = validators.normalize_text(cleaned[key], max_length=length)
     if not cleaned.get("head_name"):
-        errors["head_name"] = ["Chưa nhập họ tên chủ hộ."]
+        errors["head_name"] = [gettext("Chưa nhập họ tên chủ hộ.")]
     try:
         cleaned["national_id"] = validators.parse_national_id(data.get("national_id"))
     except validators.InputError as exc:
@@ -172,16 +176,25 @@ def household_clean(data: dict, *, campaign: Campaign | None = None, actor: Acto
             errors["national_id"] = [message]
     commune = data.get("commune")
     if commune is None:
-        errors["commune"] = ["Chưa chọn xã."]
+        errors["commune"] = [gettext("Chưa chọn xã.")]
     elif campaign and not commune_in_campaign(campaign, commune):
-        errors["commune"] = [f"{commune.name} không thuộc địa bàn của chương trình {campaign.name}."]
+        errors["commune"] = [_outside_campaign(commune, campaign)]
     village = data.get("village")
     if village is not None and commune is not None and village.commune_id != commune.id:
-        errors["village"] = [f"Thôn {village.name} không thuộc {commune.name}."]
+        errors["village"] = [_village_outside(village, commune)]
     if data.get("split_on") is not None:
-        cleaned["split_on"] = _date(data.get("split_on"), "Ngày tách hộ", errors, "split_on",
+        cleaned["split_on"] = _date(data.get("split_on"), gettext("Ngày tách hộ"), errors, "split_on",
                                     earliest=validators.EARLIEST_LIFE_DATE)
     return cleaned, errors
+
+
+def _outside_campaign(commune: AdminUnit, campaign: Campaign) -> str:
+    return gettext("%(commune)s không thuộc địa bàn của chương trình %(campaign)s.") % {
+        "commune": commune.name, "campaign": campaign.name}
+
+
+def _village_outside(village, commune: AdminUnit) -> str:
+    return gettext("Thôn %(village)s không thuộc %(commune)s.") % {"village": village.name, "commune": commune.name}
 
 
 def household_errors(data: dict, *, campaign: Campaign | None = None,
@@ -197,7 +210,7 @@ def household_create(*, actor: Actor, data: dict, campaign: Campaign | None = No
     commune = data.get("commune")
     if commune is not None and "commune" not in errors and actor.authority_for(
             actor.own.roles | {r for a in actor.delegated for r in a.roles}, commune.path) is None:
-        errors["commune"] = [f"{commune.name} nằm ngoài địa bàn bạn phụ trách."]
+        errors["commune"] = [gettext("%(commune)s nằm ngoài địa bàn bạn phụ trách.") % {"commune": commune.name}]
     if errors:
         raise validation_error(errors)
     code = data.get("code") or f"H{commune.code}-{sequence_next(key=f'household:{commune.code}'):05d}"
@@ -210,25 +223,28 @@ def survey_clean(campaign: Campaign, data: dict) -> tuple[dict, dict[str, list[s
     so a form can show them all at once."""
     errors: dict[str, list[str]] = {}
     cleaned = {k: data.get(k) for k in SURVEY_FIELDS if k in data}
-    cleaned["floor_area"] = _decimal(data.get("floor_area"), "Diện tích nhà hiện tại", errors, "floor_area")
-    cleaned["persons"] = _int(data.get("persons"), "Số người đang ở", errors, "persons", minimum=1, maximum=50)
-    cleaned["remaining_lifespan_years"] = _int(data.get("remaining_lifespan_years"), "Niên hạn còn lại", errors,
-                                               "remaining_lifespan_years", minimum=0, maximum=100, required=False)
-    for key, label in (("foundation", "Nền, móng"), ("frame_walls", "Khung, tường"), ("roof", "Mái")):
+    cleaned["floor_area"] = _decimal(data.get("floor_area"), gettext("Diện tích nhà hiện tại"), errors, "floor_area")
+    cleaned["persons"] = _int(data.get("persons"), gettext("Số người đang ở"), errors, "persons", minimum=1,
+                              maximum=50)
+    cleaned["remaining_lifespan_years"] = _int(data.get("remaining_lifespan_years"), gettext("Niên hạn còn lại"),
+                                               errors, "remaining_lifespan_years", minimum=0, maximum=100,
+                                               required=False)
+    for key, label in (("foundation", gettext_noop("Nền, móng")), ("frame_walls", gettext_noop("Khung, tường")),
+                       ("roof", gettext_noop("Mái"))):
         if data.get(key) not in _PART_CONDITIONS:
-            errors[key] = [f"Chưa chọn tình trạng {label.lower()}."]
+            errors[key] = [gettext("Chưa chọn tình trạng %(part)s.") % {"part": gettext(label).lower()}]
     if data.get("support_type") not in _SUPPORT_TYPES:
-        errors["support_type"] = ["Chưa chọn hình thức hỗ trợ (xây mới hoặc sửa chữa)."]
+        errors["support_type"] = [gettext("Chưa chọn hình thức hỗ trợ (xây mới hoặc sửa chữa).")]
     strand = data.get("strand")
     if strand is None:
-        errors["strand"] = ["Chưa chọn nguồn hỗ trợ."]
+        errors["strand"] = [gettext("Chưa chọn nguồn hỗ trợ.")]
     elif strand.campaign_id != campaign.id:
-        errors["strand"] = ["Nguồn hỗ trợ không thuộc chương trình này."]
-    cleaned["surveyed_on"] = _date(data.get("surveyed_on"), "Ngày rà soát", errors, "surveyed_on")
+        errors["strand"] = [gettext("Nguồn hỗ trợ không thuộc chương trình này.")]
+    cleaned["surveyed_on"] = _date(data.get("surveyed_on"), gettext("Ngày rà soát"), errors, "surveyed_on")
     note = validators.normalize_text(data.get("survey_note"), multiline=True)
     if len(note) > SURVEY_NOTE_MAX:
-        errors["survey_note"] = [f"Ghi chú dài tối đa {format_number(SURVEY_NOTE_MAX)} ký tự "
-                                 f"(đang có {format_number(len(note))})."]
+        errors["survey_note"] = [gettext("Ghi chú dài tối đa %(max)s ký tự (đang có %(length)s).") % {
+            "max": format_number(SURVEY_NOTE_MAX), "length": format_number(len(note))}]
     cleaned["survey_note"] = note
     return cleaned, errors
 
@@ -254,11 +270,12 @@ def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household
     once, and also let the roles in ``also_roles`` create cases in their territory."""
     survey, errors = survey_clean(campaign, data)
     if not commune_in_campaign(campaign, household.commune):
-        errors["commune"] = [f"{household.commune.name} không thuộc địa bàn của chương trình {campaign.name}."]
+        errors["commune"] = [_outside_campaign(household.commune, campaign)]
     if survey_round is None or survey_round.campaign_id != campaign.id:
-        errors["survey_round"] = ["Đợt rà soát không thuộc chương trình này."]
+        errors["survey_round"] = [gettext("Đợt rà soát không thuộc chương trình này.")]
     if check_existing and HousingCase.objects.filter(campaign=campaign, household=household).exists():
-        errors["household"] = [f"Hộ {household.head_name} ({household.code}) đã có hồ sơ trong chương trình này."]
+        errors["household"] = [gettext("Hộ %(head)s (%(code)s) đã có hồ sơ trong chương trình này.") % {
+            "head": household.head_name, "code": household.code}]
     try:
         extra_clean = extra_values_clean(doctype=DOCTYPE, values=extra or {}, fields=extra_fields)
     except ServiceError as exc:
@@ -269,7 +286,7 @@ def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household
     initial = engine.compiled(workflow_fields["workflow"].id).states[workflow_fields["state"]]
     if "commune" not in errors and actor.authority_for({*initial.edit_roles, *also_roles}, commune.path,
                                                        successor.path if successor else "") is None:
-        errors["commune"] = [f"Bạn không có quyền lập hồ sơ tại {commune.name}."]
+        errors["commune"] = [gettext("Bạn không có quyền lập hồ sơ tại %(commune)s.") % {"commune": commune.name}]
     return survey, errors, extra_clean
 
 
@@ -341,7 +358,7 @@ def case_create(*, actor: Actor, campaign: Campaign, household: Household, surve
     except IntegrityError as exc:
         if "household" not in str(exc) and "case_one_per_household" not in str(exc):
             raise
-        raise validation_error({"household": ["Hộ này đã có hồ sơ trong chương trình."]}) from None
+        raise validation_error({"household": [gettext("Hộ này đã có hồ sơ trong chương trình.")]}) from None
     event_save(created_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, state=case.state,
                              workflow_version=engine.compiled(case.workflow_id).version))
     return case
@@ -362,9 +379,8 @@ def _require_form_open(actor: Actor, case: HousingCase, form: str) -> None:
     if not allowed:
         raise ServiceError(reason, code=ErrorCode.FIELD_LOCKED)
     if case.stage != FORM_STAGES[form]:
-        state_label = engine.compiled(case.workflow_id).state_label(case.state)
-        raise ServiceError(f"Hồ sơ đang ở trạng thái “{state_label}”, phần này không được sửa.",
-                           code=ErrorCode.FIELD_LOCKED)
+        raise ServiceError(gettext("Hồ sơ đang ở trạng thái “%(state)s”, phần này không được sửa.") % {
+            "state": document_state_label(case)}, code=ErrorCode.FIELD_LOCKED)
 
 
 def _check_version(case: HousingCase, expected_lock_version: int | str | None) -> None:
@@ -374,21 +390,24 @@ def _check_version(case: HousingCase, expected_lock_version: int | str | None) -
         return
     expected = validators.query_int(expected_lock_version, minimum=0, maximum=validators.INT_MAX)
     if expected is None:
-        raise ServiceError("Biểu mẫu gửi lên thiếu phiên bản hồ sơ hợp lệ; hãy tải lại trang rồi nhập lại.",
+        raise ServiceError(gettext("Biểu mẫu gửi lên thiếu phiên bản hồ sơ hợp lệ; hãy tải lại trang rồi nhập lại."),
                            code=ErrorCode.STALE_STATE)
     if expected != case.lock_version:
-        raise ServiceError("Hồ sơ vừa được người khác thay đổi; hãy tải lại trang và nhập lại phần thay đổi.",
-                           code=ErrorCode.STALE_STATE)
+        raise ServiceError(gettext("Hồ sơ vừa được người khác thay đổi; hãy tải lại trang và nhập lại phần thay "
+                                   "đổi."), code=ErrorCode.STALE_STATE)
 
 
-def _record_changes(actor: Actor, case: HousingCase, before: dict, fields: list[str], comment: str = "") -> dict:
+def _record_changes(actor: Actor, case: HousingCase, before: dict, fields: list[str],
+                    comment: dict | None = None) -> dict:
+    """``comment``: a stored message (core/i18n.py), kept in Vietnamese and read in the reader's language."""
     changes = {f: [_serialise(before[f]), _serialise(getattr(case, f))] for f in fields
                if before[f] != getattr(case, f)}
     if changes:
         case.lock_version += 1
         case.save()
         event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, changes=changes,
-                                comment=comment))
+                                comment=render_message(comment, source=True) if comment else "",
+                                data={"messages": {"comment": comment}} if comment else None))
     return changes
 
 
@@ -401,7 +420,7 @@ def case_update_survey(*, actor: Actor, case_id: int, data: dict, extra: dict | 
     survey, errors = survey_clean(case.campaign, data)
     village = data.get("village")
     if village is not None and village.commune_id != case.commune_id:
-        errors["village"] = [f"Thôn {village.name} không thuộc {case.commune.name}."]
+        errors["village"] = [_village_outside(village, case.commune)]
     try:
         extra_clean = extra_values_clean(doctype=DOCTYPE, values=extra or {}, existing=case.extra)
     except ServiceError as exc:
@@ -428,13 +447,16 @@ def case_update_confirmation(*, actor: Actor, case_id: int, data: dict,
     _check_version(case, expected_lock_version)
     _require_form_open(actor, case, "confirmation")
     errors: dict[str, list[str]] = {}
-    meeting_on = _date(data.get("village_meeting_on"), "Ngày họp bình xét", errors, "village_meeting_on")
+    meeting_on = _date(data.get("village_meeting_on"), gettext("Ngày họp bình xét"), errors, "village_meeting_on")
     if meeting_on is not None and case.surveyed_on and meeting_on < case.surveyed_on:
-        errors["village_meeting_on"] = ["Ngày họp bình xét không được trước ngày rà soát."]
-    total = _int(data.get("village_meeting_total"), "Số người dự họp", errors, "village_meeting_total", minimum=1)
-    agree = _int(data.get("village_meeting_agree"), "Số phiếu đồng ý", errors, "village_meeting_agree", minimum=0)
+        errors["village_meeting_on"] = [gettext("Ngày họp bình xét không được trước ngày rà soát.")]
+    total = _int(data.get("village_meeting_total"), gettext("Số người dự họp"), errors, "village_meeting_total",
+                 minimum=1)
+    agree = _int(data.get("village_meeting_agree"), gettext("Số phiếu đồng ý"), errors, "village_meeting_agree",
+                 minimum=0)
     if total is not None and agree is not None and agree > total:
-        errors["village_meeting_agree"] = [f"Số phiếu đồng ý ({agree}) không được lớn hơn số người dự họp ({total})."]
+        errors["village_meeting_agree"] = [gettext("Số phiếu đồng ý (%(agree)s) không được lớn hơn số người dự họp "
+                                                   "(%(total)s).") % {"agree": agree, "total": total}]
     if errors:
         raise validation_error(errors)
     before = {f: getattr(case, f) for f in CONFIRMATION_FIELDS}
@@ -451,16 +473,17 @@ def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decisio
     _require_form_open(actor, case, "funding")
     errors: dict[str, list[str]] = {}
     if source not in FundingSource.values:
-        errors["source"] = ["Chưa chọn nguồn kinh phí."]
+        errors["source"] = [gettext("Chưa chọn nguồn kinh phí.")]
     try:
-        value = validators.parse_money(amount, "Số tiền", minimum=1)
+        value = validators.parse_money(amount, gettext("Số tiền"), minimum=1)
     except validators.InputError as exc:
         errors["amount"], value = [exc.message], None
     if value is not None and "amount" not in errors:
         remaining = case.support_amount - case.funded_total
         if value > remaining:
-            errors["amount"] = [f"Số tiền vượt mức hỗ trợ còn lại ({format_vnd(remaining)})."]
-    decision_date = _date(decision_date, "Ngày quyết định", errors, "decision_date", required=False)
+            errors["amount"] = [gettext("Số tiền vượt mức hỗ trợ còn lại (%(remaining)s).") % {
+                "remaining": format_vnd(remaining)}]
+    decision_date = _date(decision_date, gettext("Ngày quyết định"), errors, "decision_date", required=False)
     decision_number = validators.normalize_text(decision_number, max_length=60)
     if errors:
         raise validation_error(errors)
@@ -470,9 +493,11 @@ def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decisio
         case.approval_decision_number, case.approval_decision_date = decision_number, decision_date
     case.lock_version += 1
     case.save()
+    funding = message(gettext_noop("%(source)s: %(amount)s"), source={"msg": msgid(FundingSource(source).label)},
+                      amount=format_vnd(value))
     event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id,
-                            changes={"funding": [None, f"{FundingSource(source).label}: {format_vnd(value)}"]},
-                            data={"funding_line": line.pk}))
+                            changes={"funding": [None, render_message(funding, source=True)]},
+                            data={"funding_line": line.pk, "messages": {"funding": funding}}))
     return line
 
 
@@ -486,11 +511,12 @@ def case_update_approval(*, actor: Actor, case_id: int, decision_number: str,
     errors: dict[str, list[str]] = {}
     number = validators.normalize_text(decision_number or "", max_length=200)
     if not number:
-        errors["approval_decision_number"] = ["Chưa nhập số quyết định."]
+        errors["approval_decision_number"] = [gettext("Chưa nhập số quyết định.")]
     elif len(number) > 60:
-        errors["approval_decision_number"] = [f"Số quyết định dài tối đa 60 ký tự (đang có {len(number)})."]
+        errors["approval_decision_number"] = [gettext("Số quyết định dài tối đa 60 ký tự (đang có %(length)s).")
+                                              % {"length": len(number)}]
     if decision_date and decision_date > timezone.localdate():
-        errors["approval_decision_date"] = ["Ngày quyết định không được sau ngày hôm nay."]
+        errors["approval_decision_date"] = [gettext("Ngày quyết định không được sau ngày hôm nay.")]
     if errors:
         raise validation_error(errors)
     before = {"approval_decision_number": case.approval_decision_number,
@@ -506,13 +532,14 @@ def progress_add(*, actor: Actor, case_id: int, date: dt.date | None, stage: str
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     _require_form_open(actor, case, "progress")
     errors: dict[str, list[str]] = {}
-    date = _date(date, "Ngày ghi tiến độ", errors, "date")
+    date = _date(date, gettext("Ngày ghi tiến độ"), errors, "date")
     note = validators.normalize_text(note, max_length=300)
     if stage not in ProgressEntry.Stage.values:
-        errors["stage"] = ["Chưa chọn hạng mục."]
-    value = _int(percent, "Tiến độ (%)", errors, "percent", minimum=0, maximum=100)
+        errors["stage"] = [gettext("Chưa chọn hạng mục.")]
+    value = _int(percent, gettext("Tiến độ (%)"), errors, "percent", minimum=0, maximum=100)
     if value is not None and "percent" not in errors and value < case.progress_percent:
-        errors["percent"] = [f"Tiến độ không được thấp hơn lần ghi trước ({case.progress_percent}%)."]
+        errors["percent"] = [gettext("Tiến độ không được thấp hơn lần ghi trước (%(percent)s%%).")
+                             % {"percent": case.progress_percent}]
     checked = []
     for upload in photos or []:
         try:
@@ -530,7 +557,8 @@ def progress_add(*, actor: Actor, case_id: int, date: dt.date | None, stage: str
     if case.construction_started_on is None:
         case.construction_started_on = date
     _record_changes(actor, case, before, ["progress_percent", "construction_started_on"],
-                    comment=f"{ProgressEntry.Stage(stage).label}: {value}%")
+                    comment=message(gettext_noop("%(stage)s: %(percent)s%%"),
+                                    stage={"msg": msgid(ProgressEntry.Stage(stage).label)}, percent=value))
     return entry
 
 
@@ -539,9 +567,10 @@ def acceptance_record(*, actor: Actor, case_id: int, data: dict) -> Acceptance:
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     _require_form_open(actor, case, "acceptance")
     errors: dict[str, list[str]] = {}
-    area = _decimal(data.get("usable_area"), "Diện tích sử dụng", errors, "usable_area")
-    lifespan = _int(data.get("lifespan_years"), "Niên hạn sử dụng", errors, "lifespan_years", minimum=1, maximum=100)
-    accepted_on = _date(data.get("accepted_on"), "Ngày nghiệm thu", errors, "accepted_on")
+    area = _decimal(data.get("usable_area"), gettext("Diện tích sử dụng"), errors, "usable_area")
+    lifespan = _int(data.get("lifespan_years"), gettext("Niên hạn sử dụng"), errors, "lifespan_years", minimum=1,
+                    maximum=100)
+    accepted_on = _date(data.get("accepted_on"), gettext("Ngày nghiệm thu"), errors, "accepted_on")
     if errors:
         raise validation_error(errors)
     campaign = case.campaign
@@ -552,30 +581,40 @@ def acceptance_record(*, actor: Actor, case_id: int, data: dict) -> Acceptance:
         hard_roof=bool(data.get("hard_roof")), lifespan_years=lifespan, inspector=actor.user, accepted_on=accepted_on,
         result=Acceptance.Result.PASSED if passed else Acceptance.Result.FAILED,
         note=validators.normalize_text(data.get("note"), multiline=True)))
-    reasons = acceptance_reasons(acceptance, campaign)
+    reasons = acceptance_reason_messages(acceptance, campaign)
+    summary = joined(reasons, "; ")
+    result = {"msg": msgid(acceptance.get_result_display())}
     case.lock_version += 1
     case.save(update_fields=["lock_version"])
     event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id,
-                            changes={"acceptance": [None, acceptance.get_result_display()]},
-                            comment="; ".join(reasons)))
+                            changes={"acceptance": [None, render_message(result, source=True)]},
+                            comment=render_message(summary, source=True),
+                            data={"messages": {"comment": summary, "acceptance": result}}))
     return acceptance
 
 
-def acceptance_reasons(acceptance: Acceptance, campaign: Campaign) -> list[str]:
-    """The checklist against the standard: at least 30 m², “3 cứng”, lifespan of 20 years or more."""
+def acceptance_reason_messages(acceptance: Acceptance, campaign: Campaign) -> list[dict]:
+    """The checklist against the standard: at least 30 m², “3 cứng”, lifespan of 20 years or more (stored
+    messages, core/i18n.py)."""
     def mark(ok):
-        return "đạt" if ok else "không đạt"
+        return {"msg": gettext_noop("đạt") if ok else gettext_noop("không đạt")}
     area_ok = acceptance.usable_area >= campaign.finished_min_area
     life_ok = acceptance.lifespan_years >= campaign.finished_min_lifespan
     return [
-        f"Diện tích sử dụng {eligibility._num(acceptance.usable_area)} m² "
-        f"{'≥' if area_ok else '<'} {eligibility._num(campaign.finished_min_area)} m²: {mark(area_ok)}",
-        f"Nền cứng: {mark(acceptance.hard_foundation)}",
-        f"Khung, tường cứng: {mark(acceptance.hard_frame)}",
-        f"Mái cứng: {mark(acceptance.hard_roof)}",
-        f"Niên hạn {acceptance.lifespan_years} năm {'≥' if life_ok else '<'} {campaign.finished_min_lifespan} năm: "
-        f"{mark(life_ok)}",
+        message(gettext_noop("Diện tích sử dụng %(area)s m² %(cmp)s %(min)s m²: %(mark)s"),
+                area=eligibility._n(acceptance.usable_area), cmp="≥" if area_ok else "<",
+                min=eligibility._n(campaign.finished_min_area), mark=mark(area_ok)),
+        message(gettext_noop("Nền cứng: %(mark)s"), mark=mark(acceptance.hard_foundation)),
+        message(gettext_noop("Khung, tường cứng: %(mark)s"), mark=mark(acceptance.hard_frame)),
+        message(gettext_noop("Mái cứng: %(mark)s"), mark=mark(acceptance.hard_roof)),
+        message(gettext_noop("Niên hạn %(years)s năm %(cmp)s %(min)s năm: %(mark)s"), years=acceptance.lifespan_years,
+                cmp="≥" if life_ok else "<", min=campaign.finished_min_lifespan, mark=mark(life_ok)),
     ]
+
+
+def acceptance_reasons(acceptance: Acceptance, campaign: Campaign) -> list[str]:
+    """The checklist in the reader's language."""
+    return [render_message(m) for m in acceptance_reason_messages(acceptance, campaign)]
 
 
 @transaction.atomic
@@ -584,11 +623,11 @@ def handover_record(*, actor: Actor, case_id: int, handed_over_on: dt.date | Non
     _require_form_open(actor, case, "handover")
     acceptance = Acceptance.objects.filter(case=case).first()
     errors: dict[str, list[str]] = {}
-    handed_over_on = _date(handed_over_on, "Ngày bàn giao", errors, "handed_over_on")
+    handed_over_on = _date(handed_over_on, gettext("Ngày bàn giao"), errors, "handed_over_on")
     if errors:
         raise validation_error(errors)
     if acceptance and handed_over_on < acceptance.accepted_on:
-        raise validation_error({"handed_over_on": ["Ngày bàn giao không được trước ngày nghiệm thu."]})
+        raise validation_error({"handed_over_on": [gettext("Ngày bàn giao không được trước ngày nghiệm thu.")]})
     before = {"handed_over_on": case.handed_over_on}
     case.handed_over_on = handed_over_on
     _record_changes(actor, case, before, ["handed_over_on"])

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -50,7 +51,7 @@ def _exif_info(image) -> dict:
 def inspect_upload(upload: UploadedFile, *, photo_only: bool = False) -> dict:
     """What the file really is, by its content (core.validators.upload_inspect: size, type, image pixel
     limits read from the header before decoding, PDFs opened). Returns what was learnt of it."""
-    name = upload.name or "tệp"
+    name = upload.name or gettext("tệp")
     upload.seek(0)
     data = upload.read(settings.MAX_UPLOAD_BYTES + 1)  # enough to know it is too large, never more
     upload.seek(0)

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.certificates"
     label = "certificates"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Giấy chứng nhận"
+    verbose_name = _("Giấy chứng nhận")

@@ -3,6 +3,7 @@ QR code), and how a print format finds the case it is previewed on (``hooks.prin
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.cases import documents as case_documents
@@ -33,7 +34,8 @@ def case_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
     case = cases_visible(actor).select_related("household", "commune__parent__parent", "commune_2025", "village",
                                                "strand", "campaign").filter(code=reference).first()
     if case is None:
-        raise ServiceError(f"Không tìm thấy hồ sơ “{reference}” trong địa bàn của bạn.", code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Không tìm thấy hồ sơ “%(code)s” trong địa bàn của bạn.") % {"code": reference},
+                           code=ErrorCode.NOT_FOUND)
     cert = case.certificates.order_by("-issued_at").first()
     return {**case_context(case, certificate=cert),
             "document_number": cert.number_text if cert else "……/GCN-UBND"}, case.code

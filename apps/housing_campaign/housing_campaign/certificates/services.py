@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext, gettext_noop
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import document_event, event_save
 from housing_campaign.core.formatting import mask_name
+from housing_campaign.core.i18n import message
 
 from .models import Certificate
 from .tokens import token_for, verify_url  # noqa: F401 - verify_url: the service's public API too
@@ -43,7 +45,8 @@ def certificate_issue(*, case, actor_user=None) -> Certificate:
     from .documents import certificate_context
 
     if case.handed_over_on is None:
-        raise ServiceError("Chưa có ngày bàn giao nên chưa cấp được giấy chứng nhận.", code=ErrorCode.VALIDATION)
+        raise ServiceError(gettext("Chưa có ngày bàn giao nên chưa cấp được giấy chứng nhận."),
+                           code=ErrorCode.VALIDATION)
     existing = Certificate.objects.select_for_update().filter(case=case, status=Certificate.Status.VALID).first()
     if existing:
         return existing
@@ -65,7 +68,8 @@ def certificate_issue(*, case, actor_user=None) -> Certificate:
     document.context = _snapshot({**context, "document_number": document.number_text})
     document.save(update_fields=["context"])
     event_save(document_event(doctype="housing_case", object_id=case.pk, actor_id=getattr(actor_user, "pk", None),
-                              comment=f"Cấp giấy chứng nhận bàn giao số {cert.number_text}",
+                              message=message(gettext_noop("Cấp giấy chứng nhận bàn giao số %(number)s"),
+                                              number=cert.number_text),
                               document_id=document.pk, certificate=cert.code))
     return cert
 
@@ -79,17 +83,18 @@ def _snapshot(context: dict) -> dict:
 @transaction.atomic
 def certificate_revoke(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
     if not reason.strip():
-        raise ServiceError("Phải ghi lý do thu hồi.", code=ErrorCode.COMMENT_REQUIRED, field="reason")
+        raise ServiceError(gettext("Phải ghi lý do thu hồi."), code=ErrorCode.COMMENT_REQUIRED, field="reason")
     cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if cert.status != Certificate.Status.VALID:
-        raise ServiceError("Giấy chứng nhận này không còn hiệu lực.", code=ErrorCode.STALE_STATE)
+        raise ServiceError(gettext("Giấy chứng nhận này không còn hiệu lực."), code=ErrorCode.STALE_STATE)
     _require_authority(actor, cert)
     cert.status = Certificate.Status.REVOKED
     cert.revoked_at = timezone.now()
     cert.revoke_reason = reason.strip()
     cert.save()
     event_save(document_event(doctype="housing_case", object_id=cert.case_id, actor_id=actor.id,
-                              comment=f"Thu hồi giấy chứng nhận {cert.number_text}: {reason.strip()}"))
+                              message=message(gettext_noop("Thu hồi giấy chứng nhận %(number)s: %(reason)s"),
+                                              number=cert.number_text, reason=reason.strip())))
     return cert
 
 
@@ -97,10 +102,10 @@ def certificate_revoke(*, actor: Actor, certificate: Certificate, reason: str) -
 def certificate_reissue(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
     """A new certificate replaces the old one, which then verifies as superseded."""
     if not reason.strip():
-        raise ServiceError("Phải ghi lý do cấp lại.", code=ErrorCode.COMMENT_REQUIRED, field="reason")
+        raise ServiceError(gettext("Phải ghi lý do cấp lại."), code=ErrorCode.COMMENT_REQUIRED, field="reason")
     old = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if old.status != Certificate.Status.VALID:
-        raise ServiceError("Chỉ cấp lại được giấy chứng nhận đang có hiệu lực.", code=ErrorCode.STALE_STATE)
+        raise ServiceError(gettext("Chỉ cấp lại được giấy chứng nhận đang có hiệu lực."), code=ErrorCode.STALE_STATE)
     _require_authority(actor, old)
     old.status = Certificate.Status.SUPERSEDED
     old.revoke_reason = reason.strip()
@@ -117,7 +122,7 @@ def _require_authority(actor: Actor, cert: Certificate) -> None:
 
     if actor.read_only or actor.authority_for({"commune_chairman", "reviewer", "administrator"},
                                               *document_paths(cert.case)) is None:
-        raise ServiceError("Bạn không có quyền thu hồi hoặc cấp lại giấy chứng nhận này.",
+        raise ServiceError(gettext("Bạn không có quyền thu hồi hoặc cấp lại giấy chứng nhận này."),
                            code=ErrorCode.PERMISSION_DENIED)
 
 

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import BaseAdmin, TerritoryScopedAdmin
 from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.core.errors import ServiceError
+from housing_campaign.workflow.labels import document_state_label, state_list_filter
 
 from . import services
 from .models import AwardForm, Nomination
@@ -16,12 +18,17 @@ class AwardFormAdmin(BaseAdmin):
 
 @admin.register(Nomination)
 class NominationAdmin(TerritoryScopedAdmin):
-    list_display = ("code", "nominee_name", "award_form", "state", "stage")
-    list_filter = ("state", "award_form")
+    list_display = ("code", "nominee_name", "award_form", "state_name", "stage")
+    list_filter = (state_list_filter("commendation"), "award_form")
     search_fields = ("code", "nominee_name")
     raw_id_fields = ("commune", "cases", "contributions")
-    readonly_fields = ("workflow", "state", "stage", "state_since", "state_entry", "lock_version", "last_actor",
+    exclude = ("state",)  # the engine's: shown by its name (state_name)
+    readonly_fields = ("workflow", "state_name", "stage", "state_since", "state_entry", "lock_version", "last_actor",
                        "unit_path", "unit_2025_path", "created_by")
+
+    @admin.display(description=_("trạng thái"), ordering="state")
+    def state_name(self, obj):
+        return document_state_label(obj) if obj.pk else ""
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.commendations"
     label = "commendations"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Khen thưởng"
+    verbose_name = _("Khen thưởng")

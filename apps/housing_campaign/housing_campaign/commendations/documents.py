@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor, scope
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -23,7 +24,8 @@ def nomination_context(nomination) -> dict:
 def nomination_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
     nomination = scope(Nomination.objects.all(), actor).filter(code=reference).first()
     if nomination is None:
-        raise ServiceError(f"Không tìm thấy đề nghị “{reference}” trong địa bàn của bạn.", code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Không tìm thấy đề nghị “%(code)s” trong địa bàn của bạn.") % {"code": reference},
+                           code=ErrorCode.NOT_FOUND)
     return {**nomination_context(nomination), "document_number": "……/QĐ-UBND"}, nomination.code
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -22,10 +23,10 @@ def nomination_unit_paths(commune: AdminUnit) -> tuple[str, str]:
 
 def nomination_check_actor(actor: Actor, nomination: Nomination) -> None:
     if actor.read_only:
-        raise ServiceError("Tài khoản của bạn chỉ có quyền xem.", code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(gettext("Tài khoản của bạn chỉ có quyền xem."), code=ErrorCode.PERMISSION_DENIED)
     if not any(a.covers(*engine.document_paths(nomination)) for a in actor.all_authorities):
-        raise ServiceError(f"{nomination.commune.name} nằm ngoài địa bàn bạn phụ trách.", field="commune",
-                           code=ErrorCode.OUT_OF_TERRITORY)
+        raise ServiceError(gettext("%(commune)s nằm ngoài địa bàn bạn phụ trách.") % {
+            "commune": nomination.commune.name}, field="commune", code=ErrorCode.OUT_OF_TERRITORY)
 
 
 @transaction.atomic

@@ -1,11 +1,14 @@
-"""Plain Vietnamese error pages. A server error shows only an incident reference; the trace, with
+"""Plain error pages, in the language the user chose (Vietnamese by default). A server error shows only an
+incident reference; the trace, with
 the same reference, goes to the log (never to the page, whatever DEBUG says for 500 handling here)."""
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import sys
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -31,11 +34,15 @@ def permission_denied(request, exception=None):
     return _render(request, "403.html", 403)
 
 
+DJANGO_NOT_FOUND = re.compile(r"^No .+ (matches the given query|found matching the query)\.?$")
+
+
 def page_not_found(request, exception=None):
-    # Messages the views wrote for users (Vietnamese, "Không tìm thấy hồ sơ.") are shown; Django's own
-    # (the URL patterns tried, "No X matches the given query.") never are.
+    # Messages the views wrote for users ("Không tìm thấy hồ sơ.", in the user's language) are shown;
+    # Django's own (the URL patterns tried, "No X matches the given query.") never are.
     message = exception.args[0] if exception is not None and exception.args else ""
-    shown = message if isinstance(message, str) and not message.isascii() else ""
+    shown = message if (type(exception) is Http404 and isinstance(message, str)
+                        and not DJANGO_NOT_FOUND.match(message)) else ""
     return _render(request, "404.html", 404, {"message": shown})
 
 

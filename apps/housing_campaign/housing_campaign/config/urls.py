@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-admin.site.site_header = "Quản trị – Chung tay xóa nhà tạm, nhà dột nát"
-admin.site.site_title = "Quản trị hệ thống"
-admin.site.index_title = "Danh mục quản trị"
+admin.site.site_header = _("Quản trị – Chung tay xóa nhà tạm, nhà dột nát")
+admin.site.site_title = _("Quản trị hệ thống")
+admin.site.index_title = _("Danh mục quản trị")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="desk:queue", permanent=False)),

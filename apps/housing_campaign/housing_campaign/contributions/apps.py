@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.contributions"
     label = "contributions"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Đóng góp, ủng hộ"
+    verbose_name = _("Đóng góp, ủng hộ")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -28,8 +29,8 @@ def contribution_by_reference(*, actor: Actor, reference: str) -> tuple[dict, st
     if reference.isdigit() and len(reference) <= 18:
         contribution = contributions_visible(actor).filter(pk=int(reference)).first()
     if contribution is None:
-        raise ServiceError(f"Không tìm thấy khoản đóng góp số “{reference}” trong địa bàn của bạn.",
-                           code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Không tìm thấy khoản đóng góp số “%(number)s” trong địa bàn của bạn.") % {
+            "number": reference}, code=ErrorCode.NOT_FOUND)
     return {**contribution_context(contribution), "document_number": "……/BN-MTTQ"}, reference
 
 

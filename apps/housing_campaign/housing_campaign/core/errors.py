@@ -1,9 +1,11 @@
-"""Errors raised by services: a stable code for the UI, the API and tests, and a Vietnamese message."""
+"""Errors raised by services: a stable code for the UI, the API and tests, and a message in the user's language."""
 from __future__ import annotations
 
 import logging
 import uuid
 from enum import StrEnum
+
+from django.utils.translation import gettext
 
 
 class ErrorCode(StrEnum):
@@ -58,11 +60,12 @@ def unexpected_error(logger: logging.Logger, what: str) -> ServiceError:
     its text (database errors and tracebacks are for the log, not for users)."""
     reference = incident_reference()
     logger.exception("%s [incident %s]", what, reference)
-    return ServiceError(f"Lỗi hệ thống, chưa áp dụng gì. Mã sự cố: {reference}.", code=ErrorCode.INTERNAL)
+    return ServiceError(gettext("Lỗi hệ thống, chưa áp dụng gì. Mã sự cố: %(reference)s.") % {"reference": reference},
+                        code=ErrorCode.INTERNAL)
 
 
 def validation_error(errors: dict[str, list[str]]) -> ServiceError:
     """One error carrying every field's messages, so forms can show them all at once."""
-    first = next(iter(errors.values()))[0] if errors else "Dữ liệu không hợp lệ."
+    first = next(iter(errors.values()))[0] if errors else gettext("Dữ liệu không hợp lệ.")
     parts = [m for msgs in errors.values() for m in msgs]
     return ServiceError("; ".join(parts) or first, code=ErrorCode.VALIDATION, errors=errors)

@@ -16,6 +16,10 @@ Shapes (besides doctype, object_id, kind, at, actor, acting_for):
               "job": the background migration's id, when it ran as one}
 - escalated:  from_state (the overdue state), data {"recipients": number of people notified}
 - document:   comment (what was issued/revoked, with its number), data {"document": id, "certificate": code}
+
+Text a person reads later is kept in Vietnamese and, where a service gives it as a stored message
+(core/i18n.py), also in ``data["messages"]`` ({"comment": message, "<change field>": message}), so the
+timeline shows it in the reader's language.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from .i18n import render_message
 from .models import DocumentEvent
 
 Kind = DocumentEvent.Kind
@@ -89,7 +94,13 @@ def escalated_event(*, doctype: str, object_id: int, state: str, recipients: int
                   data={"recipients": recipients})
 
 
-def document_event(*, doctype: str, object_id: int, actor_id: int | None, comment: str, document_id: int | None = None,
+def document_event(*, doctype: str, object_id: int, actor_id: int | None, comment: str = "",
+                   message: dict | None = None, document_id: int | None = None,
                    certificate: str | None = None) -> DocumentEvent:
+    """``message``: what was issued or revoked as a stored message (core/i18n.py), read in the reader's
+    language; ``comment`` keeps it in Vietnamese (or is given as text by older callers)."""
     data = {k: v for k, v in {"document": document_id, "certificate": certificate}.items() if v is not None}
+    if message:
+        data["messages"] = {"comment": message}
+        comment = render_message(message, source=True)
     return _event(Kind.DOCUMENT, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=comment, data=data)

@@ -45,6 +45,43 @@ def side_effect_specs() -> dict[str, dict]:
     return dict(get_hooks("side_effects"))
 
 
+def side_effect_label(name: str) -> str:
+    """A side effect's label (hooks.side_effects) in the active language; its name when hooks.py lacks it."""
+    from django.utils.translation import gettext
+
+    label = get_hooks("side_effects").get(name, {}).get("label")
+    return gettext(label) if label else name
+
+
+def doctype_label(doctype: str) -> str:
+    """A document type's name in the active language ("housing_case" -> "Hồ sơ hỗ trợ nhà ở"): the verbose
+    name of the model hooks.doctypes names, else the label of hooks.print_doctypes; the code when unknown."""
+    from django.apps import apps
+    from django.utils.text import capfirst
+    from django.utils.translation import gettext
+
+    model_label = get_hooks("doctypes").get(doctype)
+    if model_label:
+        try:
+            return capfirst(str(apps.get_model(model_label)._meta.verbose_name))
+        except (LookupError, ValueError):
+            pass
+    spec = get_hooks("print_doctypes").get(doctype) or {}
+    return gettext(spec["label"]) if spec.get("label") else doctype
+
+
+def doctype_choices() -> list[tuple[str, str]]:
+    """(code, name) of the document types the workflow engine drives (hooks.doctypes): the ``choices`` of
+    models' ``doctype`` fields, so lists, filters and forms show names, never codes. Evaluated when used
+    (callable choices), so a document type added to hooks.py needs no migration."""
+    return [(code, doctype_label(code)) for code in get_hooks("doctypes")]
+
+
+def print_doctype_choices() -> list[tuple[str, str]]:
+    """(code, name) of the document types print formats are written for (hooks.print_doctypes)."""
+    return [(code, doctype_label(code)) for code in get_hooks("print_doctypes")]
+
+
 def doc_event_handlers(doctype: str, event: str) -> list[str]:
     events = get_hooks("doc_events")
     return [*events.get("*", {}).get(event, []), *events.get(doctype, {}).get(event, [])]

@@ -41,6 +41,9 @@ import time
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
+
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
 DEFAULTS = {
@@ -118,17 +121,20 @@ class Budget:
     def step(self, n: int = 1) -> None:
         self.steps += n
         if self.steps > self.limits.max_iterations:
-            raise LimitExceeded(f"quá {_n(self.limits.max_iterations)} lượt lặp và lời gọi trong một lần tính.")
+            raise LimitExceeded(_("quá %(max)s lượt lặp và lời gọi trong một lần tính.") % {
+                "max": _n(self.limits.max_iterations)})
         self.check_time()
 
     def charge(self, n: int) -> None:
         self.allocated += n
         if self.allocated > self.limits.max_allocated:
-            raise LimitExceeded(f"tổng dữ liệu tạo ra vượt {_n(self.limits.max_allocated)} ký tự/phần tử.")
+            raise LimitExceeded(_("tổng dữ liệu tạo ra vượt %(max)s ký tự/phần tử.") % {
+                "max": _n(self.limits.max_allocated)})
 
 
 def time_message(seconds: float | None) -> str:
-    return f"chạy quá thời gian cho phép ({f'{seconds:g}'.replace('.', ',')} giây)."
+    shown = f"{seconds:g}" if (get_language() or "vi").startswith("en") else f"{seconds:g}".replace(".", ",")
+    return _("chạy quá thời gian cho phép (%(seconds)s giây).") % {"seconds": shown}
 
 
 _current: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("eval_budget", default=None)
@@ -235,27 +241,30 @@ def _is_seq(value) -> bool:
     return isinstance(value, (str, list, tuple, bytes))
 
 
-def check_int(value, what: str = "kết quả"):
+RESULT = gettext_noop("kết quả")
+
+
+def check_int(value, what: str = RESULT):
     if _is_int(value):
         bits = value.bit_length()
         if bits > budget().limits.max_int_bits:
-            raise LimitExceeded(f"{what} là số nguyên {_n(bits)} bit, vượt giới hạn "
-                                f"{_n(budget().limits.max_int_bits)} bit.")
+            raise LimitExceeded(_("%(what)s là số nguyên %(bits)s bit, vượt giới hạn %(max)s bit.") % {
+                "what": _(what), "bits": _n(bits), "max": _n(budget().limits.max_int_bits)})
     return value
 
 
-def check_length(value, what: str = "kết quả"):
+def check_length(value, what: str = RESULT):
     """A string or list built by the code: bounded length, charged to the budget."""
     if _is_seq(value):
         current = budget()
         if len(value) > current.limits.max_string_length:
-            raise LimitExceeded(f"{what} dài {_n(len(value))} ký tự/phần tử, vượt giới hạn "
-                                f"{_n(current.limits.max_string_length)}.")
+            raise LimitExceeded(_("%(what)s dài %(length)s ký tự/phần tử, vượt giới hạn %(max)s.") % {
+                "what": _(what), "length": _n(len(value)), "max": _n(current.limits.max_string_length)})
         current.charge(len(value))
     return value
 
 
-def check_size(value, what: str = "kết quả"):
+def check_size(value, what: str = RESULT):
     return check_length(check_int(value, what), what)
 
 
@@ -263,15 +272,16 @@ def ensure_length(length: float, what: str) -> None:
     """Refuse *before* building something ``length`` long."""
     current = budget()
     if length > current.limits.max_string_length:
-        raise LimitExceeded(f"{what} sẽ dài khoảng {_n(length)} ký tự/phần tử, vượt giới hạn "
-                            f"{_n(current.limits.max_string_length)}.")
+        raise LimitExceeded(_("%(what)s sẽ dài khoảng %(length)s ký tự/phần tử, vượt giới hạn %(max)s.") % {
+            "what": _(what), "length": _n(length), "max": _n(current.limits.max_string_length)})
     current.charge(int(length))
 
 
 def ensure_width(value, what: str) -> None:
     current = budget()
     if _is_int(value) and abs(value) > current.limits.max_width:
-        raise LimitExceeded(f"{what} {_n(value)} vượt giới hạn {_n(current.limits.max_width)}.")
+        raise LimitExceeded(_("%(what)s %(value)s vượt giới hạn %(max)s.") % {
+            "what": _(what), "value": _n(value), "max": _n(current.limits.max_width)})
 
 
 def _bits_limit() -> int:
@@ -282,30 +292,31 @@ def safe_pow(a, b):
     if _is_int(a) and _is_int(b) and b > 0 and abs(a) > 1:
         bits = b * math.log2(abs(a))
         if bits > _bits_limit():
-            raise LimitExceeded(f"lũy thừa {_short(a)} ** {_short(b)} cho số nguyên khoảng {_n(bits)} bit, "
-                                f"vượt giới hạn {_n(_bits_limit())} bit.")
+            raise LimitExceeded(_("lũy thừa %(a)s ** %(b)s cho số nguyên khoảng %(bits)s bit, vượt giới hạn "
+                                  "%(max)s bit.") % {"a": _short(a), "b": _short(b), "bits": _n(bits),
+                                                     "max": _n(_bits_limit())})
     if isinstance(a, Decimal) or isinstance(b, Decimal):
         if _is_int(b) and abs(b) > _bits_limit():
-            raise LimitExceeded(f"số mũ {_short(b)} vượt giới hạn {_n(_bits_limit())}.")
+            raise LimitExceeded(_("số mũ %(b)s vượt giới hạn %(max)s.") % {"b": _short(b), "max": _n(_bits_limit())})
     return a ** b
 
 
 def safe_mul(a, b):
     if _is_int(a) and _is_int(b):
         if a and b and a.bit_length() + b.bit_length() > _bits_limit() + 1:
-            raise LimitExceeded(f"phép nhân cho số nguyên khoảng {_n(a.bit_length() + b.bit_length())} bit, "
-                                f"vượt giới hạn {_n(_bits_limit())} bit.")
+            raise LimitExceeded(_("phép nhân cho số nguyên khoảng %(bits)s bit, vượt giới hạn %(max)s bit.") % {
+                "bits": _n(a.bit_length() + b.bit_length()), "max": _n(_bits_limit())})
         return check_int(a * b)
     if _is_seq(a) and _is_int(b):
-        ensure_length(len(a) * max(b, 0), "phép nhân chuỗi/danh sách")
+        ensure_length(len(a) * max(b, 0), gettext_noop("phép nhân chuỗi/danh sách"))
     elif _is_int(a) and _is_seq(b):
-        ensure_length(len(b) * max(a, 0), "phép nhân chuỗi/danh sách")
+        ensure_length(len(b) * max(a, 0), gettext_noop("phép nhân chuỗi/danh sách"))
     return a * b
 
 
 def safe_add(a, b):
     if _is_seq(a) and _is_seq(b):
-        ensure_length(len(a) + len(b), "phép cộng chuỗi/danh sách")
+        ensure_length(len(a) + len(b), gettext_noop("phép cộng chuỗi/danh sách"))
         return a + b
     return check_int(a + b)
 
@@ -316,8 +327,8 @@ def safe_sub(a, b):
 
 def safe_lshift(a, b):
     if _is_int(a) and _is_int(b) and a and b > 0 and a.bit_length() + b > _bits_limit():
-        raise LimitExceeded(f"phép dịch bit << {_short(b)} cho số nguyên khoảng {_n(a.bit_length() + b)} bit, "
-                            f"vượt giới hạn {_n(_bits_limit())} bit.")
+        raise LimitExceeded(_("phép dịch bit << %(b)s cho số nguyên khoảng %(bits)s bit, vượt giới hạn %(max)s "
+                              "bit.") % {"b": _short(b), "bits": _n(a.bit_length() + b), "max": _n(_bits_limit())})
     return a << b
 
 
@@ -325,10 +336,13 @@ def safe_rshift(a, b):
     return a >> b
 
 
+FORMAT_STRING = gettext_noop("chuỗi định dạng")
+
+
 def safe_mod(a, b):
     if isinstance(a, str):
         check_percent_format(a, b)
-        return check_length(a % b, "chuỗi định dạng")
+        return check_length(a % b, FORMAT_STRING)
     return a % b
 
 
@@ -337,7 +351,8 @@ def safe_neg(a):
 
 
 def _short(value) -> str:
-    text = str(value) if not _is_int(value) or value.bit_length() < 64 else f"(số {value.bit_length()} bit)"
+    text = str(value) if not _is_int(value) or value.bit_length() < 64 else \
+        _("(số %(bits)s bit)") % {"bits": value.bit_length()}
     return text if len(text) <= 30 else text[:27] + "…"
 
 
@@ -349,7 +364,8 @@ _DIGITS = re.compile(r"\d+")
 def _width_number(text: str, what: str) -> int:
     limit = budget().limits.max_width
     if len(text) > len(str(limit)) or int(text) > limit:
-        raise LimitExceeded(f"{what} {text[:12]}{'…' if len(text) > 12 else ''} vượt giới hạn {_n(limit)}.")
+        raise LimitExceeded(_("%(what)s %(value)s vượt giới hạn %(max)s.") % {
+            "what": _(what), "value": text[:12] + ("…" if len(text) > 12 else ""), "max": _n(limit)})
     return int(text)
 
 
@@ -369,15 +385,15 @@ def check_percent_format(fmt: str, args) -> None:
     for match in _PERCENT_SPEC.finditer(fmt):
         width, precision = match.group(1), match.group(2)
         if width == "*" or precision == "*":
-            raise LimitExceeded("độ rộng “*” trong chuỗi định dạng % không được hỗ trợ.")
-        total += _width_number(width, "độ rộng định dạng") if width else 0
-        total += _width_number(precision, "độ chính xác định dạng") if precision else 0
+            raise LimitExceeded(_("độ rộng “*” trong chuỗi định dạng %% không được hỗ trợ.") % {})
+        total += _width_number(width, gettext_noop("độ rộng định dạng")) if width else 0
+        total += _width_number(precision, gettext_noop("độ chính xác định dạng")) if precision else 0
     values = args.values() if isinstance(args, Mapping) else args if isinstance(args, tuple) else (args,)
     total += sum(_approx_len(v) for v in values)
-    ensure_length(total, "chuỗi định dạng")
+    ensure_length(total, FORMAT_STRING)
 
 
 def check_format_spec(spec: str) -> None:
     """A ``str.format`` field spec like ``>10,.2f``: every number in it is a width or a precision."""
     for digits in _DIGITS.findall(spec):
-        _width_number(digits, "độ rộng/độ chính xác định dạng")
+        _width_number(digits, gettext_noop("độ rộng/độ chính xác định dạng"))

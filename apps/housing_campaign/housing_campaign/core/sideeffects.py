@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .hookspec import doc_event_handlers, get_attr, side_effect_specs
 from .models import SideEffectJob
@@ -137,7 +138,8 @@ def side_effect_jobs_retry_due() -> int:
     lost) and jobs stuck running after a crash. Returns how many ran."""
     now = timezone.now()
     SideEffectJob.objects.filter(status=SideEffectJob.Status.RUNNING, started_at__lt=now - STALE_RUNNING).update(
-        status=SideEffectJob.Status.RETRY, next_attempt_at=now, last_error="Bị gián đoạn khi đang chạy.")
+        status=SideEffectJob.Status.RETRY, next_attempt_at=now,
+        last_error=gettext_noop("Bị gián đoạn khi đang chạy."))  # stored as its msgid: shown translated
     due = list(SideEffectJob.objects.filter(
         Q(status=SideEffectJob.Status.RETRY, next_attempt_at__lte=now)
         | Q(status=SideEffectJob.Status.PENDING, created_at__lt=now - PENDING_GRACE)).order_by(

@@ -1,8 +1,9 @@
 """Input normalisation in one place.
 
 Every form, import and API reads numbers, national IDs, dates, free text and uploads through these
-helpers, so the same input means the same thing everywhere and bad input ends as a clear Vietnamese
-message, never as a server error or as a value the database refuses.
+helpers, so the same input means the same thing everywhere and bad input ends as a clear message in
+the user's language (gettext; labels are passed already translated), never as a server error or as a value
+the database refuses.
 
 Two families:
 - ``parse_*`` for values a person typed: return the normalised value (``None``/``""`` when empty) or
@@ -32,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 # Column ranges of the strictest backend (PostgreSQL).
 SMALLINT_MAX = 32_767
@@ -118,10 +120,11 @@ def national_id_error(value) -> str | None:
     if not value:
         return None
     if len(value) != NATIONAL_ID_LENGTH:
-        return (f"Số CCCD phải gồm đúng 12 chữ số (đang nhập “{_shown(value)}”, {len(value)} ký tự).")
+        return gettext("Số CCCD phải gồm đúng 12 chữ số (đang nhập “%(value)s”, %(length)s ký tự).") % {
+            "value": _shown(value), "length": len(value)}
     if not value.isascii() or not value.isdigit():
-        return (f"Số CCCD phải gồm đúng 12 chữ số 0–9 (đang nhập “{_shown(value)}”, có ký tự không phải "
-                "chữ số 0–9).")
+        return gettext("Số CCCD phải gồm đúng 12 chữ số 0–9 (đang nhập “%(value)s”, có ký tự không phải chữ số "
+                       "0–9).") % {"value": _shown(value)}
     return None
 
 
@@ -140,15 +143,32 @@ def validate_national_id(value) -> None:
 
 
 # ---------------------------------------------------------------------------- numbers
+def _missing(label: str) -> InputError:
+    return InputError(gettext("Chưa nhập %(label)s.") % {"label": label.lower()})
+
+
+def _not_a_number(label: str, value=None, *, integer: bool = False) -> InputError:
+    if value is None:
+        text = gettext("%(label)s phải là số nguyên.") if integer else gettext("%(label)s phải là số.")
+        return InputError(text % {"label": label})
+    text = (gettext("%(label)s phải là số nguyên (đang nhập “%(value)s”).") if integer
+            else gettext("%(label)s phải là số (đang nhập “%(value)s”)."))
+    return InputError(text % {"label": label, "value": _shown(value)})
+
+
+def _too_big(label: str, value) -> InputError:
+    return InputError(gettext("%(label)s quá lớn (%(value)s).") % {"label": label, "value": _shown(value)})
+
+
 def parse_int(value, label: str, *, minimum: int | None = None, maximum: int | None = None,
               required: bool = True) -> int | None:
     """An integer typed by a person, bounded (by default to the PostgreSQL ``integer`` range)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError(f"Chưa nhập {label.lower()}.")
+            raise _missing(label)
         return None
     if isinstance(value, bool):
-        raise InputError(f"{label} phải là số nguyên.")
+        raise _not_a_number(label, integer=True)
     if isinstance(value, int):
         number = value
     elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
@@ -156,14 +176,16 @@ def parse_int(value, label: str, *, minimum: int | None = None, maximum: int | N
     else:
         text = _compact(value)
         if len(text) > _MAX_NUMBER_TEXT or not _INT_RE.fullmatch(text):
-            raise InputError(f"{label} phải là số nguyên (đang nhập “{_shown(value)}”).")
+            raise _not_a_number(label, value, integer=True)
         number = int(text)
     low = -INT_MAX - 1 if minimum is None else minimum
     high = INT_MAX if maximum is None else maximum
     if number < low:
-        raise InputError(f"{label} phải từ {low} trở lên (đang nhập {number}).")
+        raise InputError(gettext("%(label)s phải từ %(min)s trở lên (đang nhập %(value)s).") % {
+            "label": label, "min": low, "value": number})
     if number > high:
-        raise InputError(f"{label} không được quá {high} (đang nhập {_shown(number)}).")
+        raise InputError(gettext("%(label)s không được quá %(max)s (đang nhập %(value)s).") % {
+            "label": label, "max": high, "value": _shown(number)})
     return number
 
 
@@ -174,33 +196,35 @@ def parse_decimal(value, label: str, *, max_digits: int = 14, decimal_places: in
     rounded to ``decimal_places``; at most ``max_digits`` digits in all (the column's precision)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError(f"Chưa nhập {label.lower()}.")
+            raise _missing(label)
         return None
     if isinstance(value, bool):
-        raise InputError(f"{label} phải là số.")
+        raise _not_a_number(label)
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         number = Decimal(value)
         if not number.is_finite():
-            raise InputError(f"{label} phải là số.")
+            raise _not_a_number(label)
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise InputError(f"{label} phải là số.")
+            raise _not_a_number(label)
         number = Decimal(str(value))
     else:
         text = _compact(value)
         if len(text) > _MAX_NUMBER_TEXT or not _DECIMAL_RE.fullmatch(text):
-            raise InputError(f"{label} phải là số (đang nhập “{_shown(value)}”).")
+            raise _not_a_number(label, value)
         number = Decimal(text.replace(",", "."))
     try:
         number = number.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise InputError(f"{label} quá lớn ({_shown(value)}).") from None
+        raise _too_big(label, value) from None
     if number.adjusted() + 1 > max_digits - decimal_places:
-        raise InputError(f"{label} quá lớn ({_shown(value)}).")
+        raise _too_big(label, value)
     if minimum is not None and number < minimum:
-        raise InputError(f"{label} không được nhỏ hơn {Decimal(minimum).normalize():f} (đang nhập {_shown(value)}).")
+        raise InputError(gettext("%(label)s không được nhỏ hơn %(min)s (đang nhập %(value)s).") % {
+            "label": label, "min": f"{Decimal(minimum).normalize():f}", "value": _shown(value)})
     if maximum is not None and number > maximum:
-        raise InputError(f"{label} không được lớn hơn {Decimal(maximum).normalize():f} (đang nhập {_shown(value)}).")
+        raise InputError(gettext("%(label)s không được lớn hơn %(max)s (đang nhập %(value)s).") % {
+            "label": label, "max": f"{Decimal(maximum).normalize():f}", "value": _shown(value)})
     return number
 
 
@@ -221,7 +245,8 @@ def parse_money(value, label: str, *, minimum: int = 0, maximum: int = BIGINT_MA
             text = text[: -len(suffix)]
             break
     if len(text) > _MAX_NUMBER_TEXT or not _MONEY_RE.fullmatch(text):
-        raise InputError(f"{label} phải là số đồng, ví dụ 40.000.000 (đang nhập “{_shown(value)}”).")
+        raise InputError(gettext("%(label)s phải là số đồng, ví dụ 40.000.000 (đang nhập “%(value)s”).") % {
+            "label": label, "value": _shown(value)})
     return parse_int(text.replace(".", "").replace(",", ""), label, minimum=minimum, maximum=maximum)
 
 
@@ -238,11 +263,13 @@ def date_range_error(value: dt.date | None, label: str, *, earliest: dt.date = E
     if latest is None:
         latest = LATEST_ANY_DATE if allow_future else timezone.localdate()
     if value < earliest:
-        return f"{label} không được trước ngày {_day(earliest)} (đang nhập {_day(value)})."
+        return gettext("%(label)s không được trước ngày %(earliest)s (đang nhập %(value)s).") % {
+            "label": label, "earliest": _day(earliest), "value": _day(value)}
     if value > latest:
         if latest == timezone.localdate():
-            return f"{label} không được sau ngày hôm nay."
-        return f"{label} không được sau ngày {_day(latest)} (đang nhập {_day(value)})."
+            return gettext("%(label)s không được sau ngày hôm nay.") % {"label": label}
+        return gettext("%(label)s không được sau ngày %(latest)s (đang nhập %(value)s).") % {
+            "label": label, "latest": _day(latest), "value": _day(value)}
     return None
 
 
@@ -251,7 +278,7 @@ def parse_date(value, label: str, *, earliest: dt.date = EARLIEST_EVENT_DATE, la
     """A date typed as dd/mm/yyyy (or ISO yyyy-mm-dd), within a plausible window."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError(f"Chưa nhập {label.lower()}.")
+            raise _missing(label)
         return None
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -266,7 +293,7 @@ def parse_date(value, label: str, *, earliest: dt.date = EARLIEST_EVENT_DATE, la
                 except ValueError:
                     continue
         if value is None:
-            raise InputError(f"{label} phải là ngày theo dạng dd/mm/yyyy.")
+            raise InputError(gettext("%(label)s phải là ngày theo dạng dd/mm/yyyy.") % {"label": label})
     if message := date_range_error(value, label, earliest=earliest, latest=latest, allow_future=allow_future):
         raise InputError(message)
     return value
@@ -359,7 +386,7 @@ def image_inspect(data: bytes, name: str) -> dict | None:
         if fmt not in IMAGE_TYPES:
             return None
         if width <= 0 or height <= 0:
-            raise InputError(f"Tệp “{_shown(name, 80)}” là ảnh hỏng, không đọc được.")
+            raise InputError(_broken_image(name))
         if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
             raise InputError(_too_large(name, width, height))
         try:
@@ -373,14 +400,22 @@ def image_inspect(data: bytes, name: str) -> dict | None:
             raise InputError(_too_large(name, width, height)) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError, EOFError,
                 IndexError, struct.error):
-            raise InputError(f"Tệp “{_shown(name, 80)}” là ảnh hỏng, không đọc được.") from None
+            raise InputError(_broken_image(name)) from None
     return {"content_type": IMAGE_TYPES[fmt], "size": (width, height), "image": image}
 
 
+def _broken_image(name: str) -> str:
+    return gettext("Tệp “%(name)s” là ảnh hỏng, không đọc được.") % {"name": _shown(name, 80)}
+
+
 def _too_large(name: str, width: int | None = None, height: int | None = None) -> str:
-    size = f" ({width}×{height} điểm ảnh)" if width else ""
-    return (f"Ảnh “{_shown(name, 80)}” quá lớn{size}; tối đa {MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh "
-            f"và mỗi chiều {MAX_IMAGE_SIDE} điểm ảnh.")
+    params = {"name": _shown(name, 80), "width": width, "height": height,
+              "megapixels": MAX_IMAGE_PIXELS // 1_000_000, "side": MAX_IMAGE_SIDE}
+    if width:
+        return gettext("Ảnh “%(name)s” quá lớn (%(width)s×%(height)s điểm ảnh); tối đa %(megapixels)s triệu điểm "
+                       "ảnh và mỗi chiều %(side)s điểm ảnh.") % params
+    return gettext("Ảnh “%(name)s” quá lớn; tối đa %(megapixels)s triệu điểm ảnh và mỗi chiều %(side)s điểm "
+                   "ảnh.") % params
 
 
 def pdf_inspect(data: bytes, name: str) -> dict | None:
@@ -394,9 +429,11 @@ def pdf_inspect(data: bytes, name: str) -> dict | None:
     except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors on broken files; all mean "not a PDF"
         pages = 0
     if pages < 1:
-        raise InputError(f"Tệp “{_shown(name, 80)}” không phải tệp PDF hợp lệ (không đọc được trang nào).")
+        raise InputError(gettext("Tệp “%(name)s” không phải tệp PDF hợp lệ (không đọc được trang nào).") % {
+            "name": _shown(name, 80)})
     if pages > MAX_PDF_PAGES:
-        raise InputError(f"Tệp “{_shown(name, 80)}” có {pages} trang; tối đa {MAX_PDF_PAGES} trang.")
+        raise InputError(gettext("Tệp “%(name)s” có %(pages)s trang; tối đa %(max)s trang.") % {
+            "name": _shown(name, 80), "pages": pages, "max": MAX_PDF_PAGES})
     return {"content_type": "application/pdf", "pages": pages}
 
 
@@ -407,14 +444,17 @@ def upload_inspect(data: bytes, name: str, *, max_bytes: int, images_only: bool 
     Returns {"content_type", "extension", ...} plus "image" (opened) for images."""
     size = max(size or 0, len(data))
     if size > max_bytes:
-        raise InputError(f"Tệp “{_shown(name, 80)}” quá lớn ({size / 1024 / 1024:.1f} MB); tối đa "
-                         f"{max_bytes // 1024 // 1024} MB.")
+        raise InputError(gettext("Tệp “%(name)s” quá lớn (%(size)s MB); tối đa %(max)s MB.") % {
+            "name": _shown(name, 80), "size": f"{size / 1024 / 1024:.1f}", "max": max_bytes // 1024 // 1024})
     info = image_inspect(data, name)
     if info is None and not images_only:
         info = pdf_inspect(data, name)
     if info is None:
-        expected = "ảnh JPEG, PNG hoặc WEBP" if images_only else "ảnh JPEG, PNG, WEBP hoặc tệp PDF"
-        raise InputError(f"Tệp “{_shown(name, 80)}” không phải {expected} hợp lệ.")
+        if images_only:
+            raise InputError(gettext("Tệp “%(name)s” không phải ảnh JPEG, PNG hoặc WEBP hợp lệ.") % {
+                "name": _shown(name, 80)})
+        raise InputError(gettext("Tệp “%(name)s” không phải ảnh JPEG, PNG, WEBP hoặc tệp PDF hợp lệ.") % {
+            "name": _shown(name, 80)})
     return {**info, "extension": IMAGE_EXTENSIONS[info["content_type"]]}
 
 
@@ -444,8 +484,8 @@ def compile_pattern(pattern: str):
         return re2.compile(pattern, _re2_options())
     except re2.error as exc:
         detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        raise InputError(f"Biểu thức chính quy không hợp lệ hoặc không được hỗ trợ (không dùng tham chiếu ngược "
-                         f"\\1 hay nhìn trước/nhìn sau): {detail}") from None
+        raise InputError(gettext("Biểu thức chính quy không hợp lệ hoặc không được hỗ trợ (không dùng tham chiếu "
+                                 "ngược \\1 hay nhìn trước/nhìn sau): %(detail)s") % {"detail": detail}) from None
 
 
 def matches_pattern(pattern: str, value: str) -> bool:

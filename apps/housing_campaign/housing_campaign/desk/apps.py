@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.desk"
     label = "desk"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Bàn làm việc"
+    verbose_name = _("Bàn làm việc")

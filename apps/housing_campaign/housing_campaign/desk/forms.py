@@ -3,6 +3,8 @@ and their field errors come back onto these forms with everything typed kept."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.campaigns.models import Category, FundingSource, SupportType
@@ -14,11 +16,18 @@ from housing_campaign.households.models import LandStatus
 DATE_INPUT = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
 
 
+def _missing(label) -> str:
+    return gettext("Chưa nhập %(label)s.") % {"label": str(label).lower()}
+
+
+_missing_lazy = lazy(_missing, str)
+
+
 def date_field(label: str, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                            widget=forms.DateInput(format="%d/%m/%Y", attrs=DATE_INPUT),
-                           error_messages={"invalid": "Ngày phải theo dạng dd/mm/yyyy.",
-                                           "required": f"Chưa nhập {label.lower()}."})
+                           error_messages={"invalid": _("Ngày phải theo dạng dd/mm/yyyy."),
+                                           "required": _missing_lazy(label)})
 
 
 class ServiceErrorsMixin:
@@ -123,7 +132,7 @@ class HandoverForm(ServiceErrorsMixin, forms.Form):
 
 
 class AttachmentForm(ServiceErrorsMixin, forms.Form):
-    file = forms.FileField(label=_("Ảnh hoặc tệp PDF"), error_messages={"required": "Chưa chọn tệp."})
+    file = forms.FileField(label=_("Ảnh hoặc tệp PDF"), error_messages={"required": _("Chưa chọn tệp.")})
     caption = forms.CharField(label=_("Chú thích"), max_length=300, required=False)
 
 

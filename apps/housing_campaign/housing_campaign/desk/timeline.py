@@ -1,16 +1,18 @@
-"""The case timeline as people read it: who did what, when, from which state to which, why."""
+"""The case timeline as people read it, in their language: who did what, when, from which state to which, why."""
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext, gettext_noop
 
-from housing_campaign.core.hookspec import side_effect_specs
+from housing_campaign.core.hookspec import side_effect_label
+from housing_campaign.core.i18n import localized_label, render_message, translate_stored
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.selectors import side_effect_jobs_open_for
 from housing_campaign.extrafields.services import extra_fields_for
 from housing_campaign.workflow import registry
-from housing_campaign.workflow.engine import compiled
+from housing_campaign.workflow.labels import event_labels
 
 
 def _show(value):
@@ -25,36 +27,46 @@ def _show(value):
 
 def _name(user) -> str:
     if user is None:
-        return "Hệ thống"
+        return gettext("Hệ thống")
     return user.get_full_name() or user.username
 
 
+# Changes recorded under names that are not fields of the case.
+CHANGE_LABELS = {"funding": gettext_noop("kinh phí"), "acceptance": gettext_noop("nghiệm thu")}
+
+
 def case_timeline(case) -> list[dict]:
+    """The rows in the reader's language: states and actions by their labels (of the version each row was
+    recorded on), notes written by services rendered from their stored messages (core/i18n.py)."""
     events = list(DocumentEvent.objects.filter(doctype="housing_case", object_id=case.pk).order_by("-at", "-id"))
     users = get_user_model().objects.in_bulk({e.actor_id for e in events} | {e.acting_for_id for e in events} - {None})
-    spec = compiled(case.workflow_id)
+    versions: dict = {}
     rows = []
     for e in events:
+        stored = (e.data or {}).get("messages") or {}
         changes = []
         for field, (old, new) in (e.changes or {}).items():
             if field == "state":
                 continue
-            label = registry.field_label("housing_case", field) if field not in ("funding", "acceptance") else \
-                {"funding": "kinh phí", "acceptance": "nghiệm thu"}[field]
+            if field in CHANGE_LABELS:
+                label = gettext(CHANGE_LABELS[field])
+                new = render_message(stored[field]) if field in stored else translate_stored(new)
+            else:
+                label = registry.field_label("housing_case", field)
             changes.append({"field": label, "old": _show(old), "new": _show(new)})
+        names = event_labels(e, versions)
         rows.append({
             "at": e.at, "kind": e.kind, "kind_label": e.get_kind_display(), "actor": _name(users.get(e.actor_id)),
             "acting_for": _name(users[e.acting_for_id]) if e.acting_for_id in users else "",
-            "from": spec.state_label(e.from_state) if e.from_state else "",
-            "to": spec.state_label(e.to_state) if e.to_state else "", "action": e.action, "comment": e.comment,
+            "from": names["from"], "to": names["to"], "action": e.action, "action_label": names["action"],
+            "comment": render_message(stored["comment"]) if "comment" in stored else e.comment,
             "changes": changes, "data": e.data,
         })
-    labels = {name: spec["label"] for name, spec in side_effect_specs().items()}
     for job in side_effect_jobs_open_for(doctype="housing_case", object_id=case.pk):
         rows.append({"at": job.created_at, "kind": "job", "kind_label": job.get_status_display(),
-                     "actor": "Hệ thống", "acting_for": "", "from": "", "to": "", "action": job.name,
-                     "comment": "", "changes": [],
-                     "data": {"label": labels.get(job.name, job.name), "attempts": job.attempts,
+                     "actor": gettext("Hệ thống"), "acting_for": "", "from": "", "to": "", "action": job.name,
+                     "action_label": side_effect_label(job.name), "comment": "", "changes": [],
+                     "data": {"label": side_effect_label(job.name), "attempts": job.attempts,
                               "max_attempts": job.max_attempts, "next_attempt_at": job.next_attempt_at,
                               "failed": job.status == job.Status.FAILED, "reference": job.pk}})
     rows.sort(key=lambda row: row["at"], reverse=True)
@@ -70,6 +82,7 @@ def extra_display(case) -> list[tuple[str, object]]:
             if field.field_type == "choice":
                 value = dict((str(c[0]), c[1]) for c in field.choices).get(str(value), value)
             if field.field_type == "boolean":
-                value = "Có" if value else "Không"
-            shown.append((field.label_vi + ("" if field.is_active else " (ngừng dùng)"), value))
+                value = gettext("Có") if value else gettext("Không")
+            label = localized_label(field)
+            shown.append((label if field.is_active else gettext("%(label)s (ngừng dùng)") % {"label": label}, value))
     return shown

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import BaseAdmin
 from housing_campaign.core import hookspec
@@ -17,9 +19,7 @@ class ExtraFieldForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["doctype"] = forms.ChoiceField(
-            label="loại hồ sơ", choices=[(d, {"housing_case": "Hồ sơ hỗ trợ nhà ở",
-                                               "commendation": "Đề nghị khen thưởng"}.get(d, d))
-                                          for d in hookspec.doctype_models()])
+            label=_("loại hồ sơ"), choices=[(d, hookspec.doctype_label(d)) for d in hookspec.doctype_models()])
         if self.instance.pk:
             # Changing the code or type of a field in use would orphan stored values (a view-only
             # user's form has no editable fields at all).
@@ -53,8 +53,9 @@ class ExtraFieldAdmin(BaseAdmin):
             obj.retired_at = None
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Ngừng dùng các trường đã chọn (giữ nguyên dữ liệu đã nhập)", permissions=["change"])
+    @admin.action(description=_("Ngừng dùng các trường đã chọn (giữ nguyên dữ liệu đã nhập)"), permissions=["change"])
     def retire_fields(self, request, queryset):
         for field in queryset:
             extra_field_retire(field=field)
-        messages.success(request, f"Đã ngừng dùng {queryset.count()} trường; dữ liệu đã nhập được giữ nguyên.")
+        messages.success(request, gettext("Đã ngừng dùng %(count)s trường; dữ liệu đã nhập được giữ nguyên.")
+                         % {"count": queryset.count()})

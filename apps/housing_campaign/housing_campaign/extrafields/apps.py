@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.extrafields"
     label = "extrafields"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Trường bổ sung"
+    verbose_name = _("Trường bổ sung")

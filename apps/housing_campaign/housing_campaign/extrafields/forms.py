@@ -3,26 +3,25 @@ Parsing here is lenient (text inputs); validation is the service's, so both plac
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import gettext
+
+from housing_campaign.core.i18n import localized_label
 
 from .models import ExtraField
 from .services import FORM_PREFIX, extra_fields_for
-
-
-def _label(field: ExtraField) -> str:
-    return field.label_en if (get_language() or "vi").startswith("en") and field.label_en else field.label_vi
 
 
 def form_fields_for(doctype: str, values: dict | None = None) -> dict[str, forms.Field]:
     values = values or {}
     result: dict[str, forms.Field] = {}
     for field in extra_fields_for(doctype):
-        common = {"label": _label(field), "required": False, "help_text": field.help_vi,
+        common = {"label": localized_label(field), "required": False, "help_text": field.help_vi,
                   "initial": values.get(field.code)}
         if field.field_type == ExtraField.FieldType.CHOICE:
             form_field = forms.ChoiceField(choices=[("", "—")] + [(str(c[0]), c[1]) for c in field.choices], **common)
         elif field.field_type == ExtraField.FieldType.BOOLEAN:
-            form_field = forms.ChoiceField(choices=[("", "—"), ("true", "Có"), ("false", "Không")], **{
+            yes_no = [("", "—"), ("true", gettext("Có")), ("false", gettext("Không"))]
+            form_field = forms.ChoiceField(choices=yes_no, **{
                 **common, "initial": {True: "true", False: "false"}.get(values.get(field.code), "")})
         elif field.field_type == ExtraField.FieldType.DATE:
             form_field = forms.CharField(widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy",

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.core import hookspec, validators
 from housing_campaign.core.errors import validation_error
+from housing_campaign.core.i18n import localized_label
 
 from .models import ExtraField
 
@@ -33,38 +35,42 @@ NUMBER_LIMIT = Decimal("999999999999.99")
 
 
 def _clean_one(field: ExtraField, raw) -> object:
-    label = field.label_vi
+    label = localized_label(field)
+    quoted = f"“{label}”"
     if raw is None or (isinstance(raw, str) and validators.normalize_text(raw) == ""):
         if field.required:
-            raise ValueError(f"Trường “{label}” là bắt buộc.")
+            raise ValueError(gettext("Trường “%(label)s” là bắt buộc.") % {"label": label})
         return None
     kind = field.field_type
     if kind == ExtraField.FieldType.TEXT:
         value = validators.normalize_text(raw, multiline=True)
         if field.max_length and len(value) > field.max_length:
-            raise ValueError(f"“{label}” dài tối đa {field.max_length} ký tự (đang có {len(value)}).")
+            raise ValueError(gettext("“%(label)s” dài tối đa %(max)s ký tự (đang có %(length)s).") % {
+                "label": label, "max": field.max_length, "length": len(value)})
         if field.pattern and not validators.matches_pattern(field.pattern, value):
-            raise ValueError(f"“{label}” không đúng định dạng yêu cầu.")
+            raise ValueError(gettext("“%(label)s” không đúng định dạng yêu cầu.") % {"label": label})
         return value
     if kind in (ExtraField.FieldType.INTEGER, ExtraField.FieldType.DECIMAL):
         try:
             if kind == ExtraField.FieldType.INTEGER:
                 if isinstance(raw, float) and raw.is_integer():
                     raw = int(raw)
-                number = Decimal(validators.parse_int(raw, f"“{label}”", minimum=-10**12, maximum=10**12))
+                number = Decimal(validators.parse_int(raw, quoted, minimum=-10**12, maximum=10**12))
             else:
-                number = validators.parse_decimal(raw, f"“{label}”", max_digits=NUMBER_MAX_DIGITS,
+                number = validators.parse_decimal(raw, quoted, max_digits=NUMBER_MAX_DIGITS,
                                                   decimal_places=2, minimum=-NUMBER_LIMIT, maximum=NUMBER_LIMIT)
         except validators.InputError as exc:
             raise ValueError(exc.message) from None
         if field.min_value is not None and number < field.min_value:
-            raise ValueError(f"“{label}” không được nhỏ hơn {field.min_value.normalize():f}.")
+            raise ValueError(gettext("“%(label)s” không được nhỏ hơn %(min)s.") % {
+                "label": label, "min": f"{field.min_value.normalize():f}"})
         if field.max_value is not None and number > field.max_value:
-            raise ValueError(f"“{label}” không được lớn hơn {field.max_value.normalize():f}.")
+            raise ValueError(gettext("“%(label)s” không được lớn hơn %(max)s.") % {
+                "label": label, "max": f"{field.max_value.normalize():f}"})
         return int(number) if kind == ExtraField.FieldType.INTEGER else float(number)
     if kind == ExtraField.FieldType.DATE:
         try:
-            return validators.parse_date(raw, f"“{label}”", earliest=validators.EARLIEST_LIFE_DATE,
+            return validators.parse_date(raw, quoted, earliest=validators.EARLIEST_LIFE_DATE,
                                          allow_future=True).isoformat()
         except validators.InputError as exc:
             raise ValueError(exc.message) from None
@@ -72,7 +78,8 @@ def _clean_one(field: ExtraField, raw) -> object:
         allowed = [str(c[0]) for c in field.choices]
         value = validators.normalize_text(raw)
         if value not in allowed:
-            raise ValueError(f"“{label}”: giá trị “{value[:40]}” không có trong danh sách chọn.")
+            raise ValueError(gettext("“%(label)s”: giá trị “%(value)s” không có trong danh sách chọn.") % {
+                "label": label, "value": value[:40]})
         return value
     if kind == ExtraField.FieldType.BOOLEAN:
         if isinstance(raw, bool):
@@ -82,8 +89,8 @@ def _clean_one(field: ExtraField, raw) -> object:
             return True
         if text in ("0", "false", "off", "no", "không", "khong"):
             return False
-        raise ValueError(f"“{label}” phải là Có hoặc Không.")
-    raise ValueError(f"Kiểu trường không hỗ trợ: {kind}")
+        raise ValueError(gettext("“%(label)s” phải là Có hoặc Không.") % {"label": label})
+    raise ValueError(gettext("Kiểu trường không hỗ trợ: %(kind)s") % {"kind": kind})
 
 
 def extra_values_clean(*, doctype: str, values: dict, existing: dict | None = None,
@@ -107,7 +114,7 @@ def extra_values_clean(*, doctype: str, values: dict, existing: dict | None = No
             result[field.code] = cleaned
     unknown = set(values) - known
     for code in sorted(unknown):
-        errors[FORM_PREFIX + code] = [f"Trường bổ sung “{code}” không tồn tại."]
+        errors[FORM_PREFIX + code] = [gettext("Trường bổ sung “%(code)s” không tồn tại.") % {"code": code}]
     if errors:
         raise validation_error(errors)
     return result
@@ -116,21 +123,21 @@ def extra_values_clean(*, doctype: str, values: dict, existing: dict | None = No
 def extra_field_definition_errors(field: ExtraField) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not re.fullmatch(r"[a-z][a-z0-9_]*", field.code or ""):
-        errors["code"] = ["Mã trường chỉ gồm chữ thường không dấu, số và gạch dưới, bắt đầu bằng chữ."]
+        errors["code"] = [gettext("Mã trường chỉ gồm chữ thường không dấu, số và gạch dưới, bắt đầu bằng chữ.")]
     if field.field_type == ExtraField.FieldType.CHOICE:
         ok = isinstance(field.choices, list) and field.choices and all(
             isinstance(c, (list, tuple)) and len(c) == 2 and str(c[0]) for c in field.choices)
         if not ok:
-            errors["choices"] = ['Danh sách chọn phải có dạng [["ma", "Nhãn"], ...] và không rỗng.']
+            errors["choices"] = [gettext('Danh sách chọn phải có dạng [["ma", "Nhãn"], ...] và không rỗng.')]
     if field.min_value is not None and field.max_value is not None and field.min_value > field.max_value:
-        errors["max_value"] = ["Giá trị lớn nhất phải lớn hơn hoặc bằng giá trị nhỏ nhất."]
+        errors["max_value"] = [gettext("Giá trị lớn nhất phải lớn hơn hoặc bằng giá trị nhỏ nhất.")]
     if field.pattern:
         try:
             validators.compile_pattern(field.pattern)
         except validators.InputError as exc:
             errors["pattern"] = [exc.message]
     if field.doctype not in hookspec.doctype_models():
-        errors["doctype"] = [f"Loại hồ sơ “{field.doctype}” không tồn tại."]
+        errors["doctype"] = [gettext("Loại hồ sơ “%(doctype)s” không tồn tại.") % {"doctype": field.doctype}]
     return errors
 
 

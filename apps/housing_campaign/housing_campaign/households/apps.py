@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.households"
     label = "households"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Hộ gia đình"
+    verbose_name = _("Hộ gia đình")

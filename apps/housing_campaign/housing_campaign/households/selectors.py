@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.selectors import Actor, scope
 
 from .models import Household
 
-DUPLICATE_NATIONAL_ID = "Đã có hộ khác dùng số CCCD này."
+DUPLICATE_NATIONAL_ID = _("Đã có hộ khác dùng số CCCD này.")
 
 
 def households_visible(actor: Actor) -> QuerySet[Household]:

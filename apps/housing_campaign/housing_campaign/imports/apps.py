@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.imports"
     label = "imports"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Nhập danh sách từ Excel"
+    verbose_name = _("Nhập danh sách từ Excel")

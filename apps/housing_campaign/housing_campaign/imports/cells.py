@@ -1,7 +1,8 @@
 """Turning a spreadsheet cell into a typed value, as communes type them.
 
 Each function takes the raw cell (str, int, float, date, datetime or None) and returns the value, or
-raises ``CellError`` with a Vietnamese reason. Repairs (a value changed so it can be used) come back as
+raises ``CellError`` with the reason (in the importer's language). Repairs (a value changed so it can be
+used) come back as
 a warning string next to the value. Only what is particular to spreadsheets is here (cells typed as
 numbers, "60.000.000" and "1.234,5", Excel serial dates, d-m-yyyy); the text is then read by
 ``core.validators`` (NFKC, ASCII digits, no NaN/Infinity, bounded numbers, plausible dates) and the row is
@@ -16,6 +17,8 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
+
+from django.utils.translation import gettext
 
 from housing_campaign.core import validators
 
@@ -81,7 +84,7 @@ def national_id(value) -> tuple[str, str | None]:
         return "", None
     if isinstance(value, float):
         if not value.is_integer():
-            raise CellError("Số CCCD không được có phần thập phân.")
+            raise CellError(gettext("Số CCCD không được có phần thập phân."))
         raw = str(int(value))
     elif isinstance(value, int):
         raw = str(value)
@@ -89,7 +92,8 @@ def national_id(value) -> tuple[str, str | None]:
         raw = validators.normalize_national_id(value)
     if raw.isascii() and raw.isdigit() and 9 <= len(raw) < 12:
         fixed = raw.zfill(12)
-        return fixed, f"Số CCCD {raw} thiếu số 0 ở đầu (ô kiểu số): đã sửa thành {fixed}."
+        return fixed, gettext("Số CCCD %(raw)s thiếu số 0 ở đầu (ô kiểu số): đã sửa thành %(fixed)s.") % {
+            "raw": raw, "fixed": fixed}
     return raw, None
 
 
@@ -116,15 +120,16 @@ def decimal(value) -> Decimal | None:
     if is_blank(value):
         return None
     if isinstance(value, (dt.date, dt.datetime)):
-        raise CellError("phải là số, không phải ngày.")
+        raise CellError(gettext("phải là số, không phải ngày."))
     if isinstance(value, float) and value.is_integer() and math.isfinite(value):
         value = int(value)
     elif isinstance(value, str):
         value = _number_text(unicodedata.normalize("NFKC", value).strip())
+    label = gettext("Giá trị")
     try:
-        return validators.parse_decimal(value, "Giá trị", max_digits=20, decimal_places=2)
+        return validators.parse_decimal(value, label, max_digits=20, decimal_places=2)
     except validators.InputError as exc:
-        raise CellError(exc.message.removeprefix("Giá trị ")) from None
+        raise CellError(exc.message.removeprefix(label + " ")) from None
 
 
 def integer(value) -> int | None:
@@ -132,7 +137,7 @@ def integer(value) -> int | None:
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise CellError("phải là số nguyên.")
+        raise CellError(gettext("phải là số nguyên."))
     return int(number)
 
 
@@ -147,7 +152,7 @@ def date(value) -> dt.date | None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not math.isfinite(value) or not 1 <= value < 2958466:
-            raise CellError("không phải ngày hợp lệ.")
+            raise CellError(gettext("không phải ngày hợp lệ."))
         return EXCEL_EPOCH + dt.timedelta(days=int(value))
     raw = unicodedata.normalize("NFKC", str(value)).strip()
     if re.fullmatch(r"\d{5}", raw):
@@ -156,11 +161,11 @@ def date(value) -> dt.date | None:
     if match:
         raw = f"{match[1]}/{match[2]}/{match[3]}"
     if not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2}", raw):
-        raise CellError("phải là ngày theo dạng dd/mm/yyyy.")
+        raise CellError(gettext("phải là ngày theo dạng dd/mm/yyyy."))
     try:
-        return validators.parse_date(raw, "Ngày", earliest=dt.date(1, 1, 1), allow_future=True)
+        return validators.parse_date(raw, gettext("Ngày"), earliest=dt.date(1, 1, 1), allow_future=True)
     except validators.InputError:
-        raise CellError("không phải ngày có thật.") from None
+        raise CellError(gettext("không phải ngày có thật.")) from None
 
 
 def choice(value, table: dict[str, str], what: str) -> str | None:
@@ -170,7 +175,7 @@ def choice(value, table: dict[str, str], what: str) -> str | None:
     key = fold(value)
     if key in table:
         return table[key]
-    raise CellError(f"không phải {what}.")
+    raise CellError(gettext("không phải %(what)s.") % {"what": what})
 
 
 def boolean(value) -> bool | None:
@@ -183,4 +188,4 @@ def boolean(value) -> bool | None:
         return True
     if key in ("khong", "0", "no", "false", "k", "sai"):
         return False
-    raise CellError("phải là Có/Không (hoặc đánh dấu x).")
+    raise CellError(gettext("phải là Có/Không (hoặc đánh dấu x)."))

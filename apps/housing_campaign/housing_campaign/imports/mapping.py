@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop as _  # labels stay Vietnamese here; pages translate them
+
 from .cells import compact, fold, is_blank, text
 from .cells import label as cell_label
 
@@ -24,55 +26,55 @@ class FieldSpec:
 
 
 SURVEY_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("head_name", "Họ và tên chủ hộ", ("hovatenchuho", "hotenchuho", "chuho", "tenchuho", "hovaten",
+    FieldSpec("head_name", _("Họ và tên chủ hộ"), ("hovatenchuho", "hotenchuho", "chuho", "tenchuho", "hovaten",
                                                 "hoten", "hotennguoidaidien"), required=True),
-    FieldSpec("national_id", "Số CCCD", ("socccd", "cccd", "socancuoc", "cancuoccongdan", "socancuoccongdan",
+    FieldSpec("national_id", _("Số CCCD"), ("socccd", "cccd", "socancuoc", "cancuoccongdan", "socancuoccongdan",
                                          "socmndcccd", "cmndcccd", "cmnd", "sodinhdanh", "madinhdanh",
                                          "socccdchuho", "sodinhdanhcanhan")),
-    FieldSpec("category", "Đối tượng", ("doituong", "thanhphan", "loaiho", "doituongthuhuong", "doituonghotro",
+    FieldSpec("category", _("Đối tượng"), ("doituong", "thanhphan", "loaiho", "doituongthuhuong", "doituonghotro",
                                         "phanloaiho"), required=True),
-    FieldSpec("ethnicity", "Dân tộc", ("dantoc",)),
-    FieldSpec("is_ethnic_minority", "Hộ dân tộc thiểu số", ("dantocthieuso", "hodantocthieuso", "dtts")),
-    FieldSpec("social_assistance", "Đang hưởng trợ cấp xã hội", ("baotroxahoi", "trocapxahoi", "danghuongtrocap",
+    FieldSpec("ethnicity", _("Dân tộc"), ("dantoc",)),
+    FieldSpec("is_ethnic_minority", _("Hộ dân tộc thiểu số"), ("dantocthieuso", "hodantocthieuso", "dtts")),
+    FieldSpec("social_assistance", _("Đang hưởng trợ cấp xã hội"), ("baotroxahoi", "trocapxahoi", "danghuongtrocap",
                                                                  "danghuongtrocapxahoi")),
-    FieldSpec("split_on", "Ngày tách hộ", ("ngaytachho", "tachho")),
-    FieldSpec("earlier_support", "Đã được hỗ trợ nhà ở trước đây", ("daduochotro", "daduochotronhao",
+    FieldSpec("split_on", _("Ngày tách hộ"), ("ngaytachho", "tachho")),
+    FieldSpec("earlier_support", _("Đã được hỗ trợ nhà ở trước đây"), ("daduochotro", "daduochotronhao",
                                                                      "daduochotronhaotruocday")),
-    FieldSpec("land_status", "Tình trạng đất ở", ("tinhtrangdat", "tinhtrangdato", "dato")),
-    FieldSpec("district", "Huyện", ("huyen", "quanhuyen", "huyenthixathanhpho", "huyenthanhpho")),
-    FieldSpec("commune", "Xã", ("xa", "xaphuongthitran", "xaphuong", "phuongxa", "xathitran", "donvixa",
+    FieldSpec("land_status", _("Tình trạng đất ở"), ("tinhtrangdat", "tinhtrangdato", "dato")),
+    FieldSpec("district", _("Huyện"), ("huyen", "quanhuyen", "huyenthixathanhpho", "huyenthanhpho")),
+    FieldSpec("commune", _("Xã"), ("xa", "xaphuongthitran", "xaphuong", "phuongxa", "xathitran", "donvixa",
                                 "tenxa"), required=True),
-    FieldSpec("village", "Thôn", ("thon", "thonlang", "thonto", "thonlangtodanpho", "lang", "thonlangbuon",
+    FieldSpec("village", _("Thôn"), ("thon", "thonlang", "thonto", "thonlangtodanpho", "lang", "thonlangbuon",
                                   "thonbuon", "todanpho")),
-    FieldSpec("address", "Địa chỉ", ("diachi",)),
-    FieldSpec("phone", "Điện thoại", ("dienthoai", "sodienthoai", "sdt")),
-    FieldSpec("strand", "Nguồn hỗ trợ", ("nguonhotro", "chuongtrinh", "nguonvon", "chuongtrinhhotro"),
+    FieldSpec("address", _("Địa chỉ"), ("diachi",)),
+    FieldSpec("phone", _("Điện thoại"), ("dienthoai", "sodienthoai", "sdt")),
+    FieldSpec("strand", _("Nguồn hỗ trợ"), ("nguonhotro", "chuongtrinh", "nguonvon", "chuongtrinhhotro"),
               required=True),
-    FieldSpec("support_type", "Hình thức hỗ trợ", ("hinhthuchotro", "hinhthuc", "xaymoisuachua", "loaihotro",
+    FieldSpec("support_type", _("Hình thức hỗ trợ"), ("hinhthuchotro", "hinhthuc", "xaymoisuachua", "loaihotro",
                                                    "noidunghotro", "xaymoihoacsuachua"), required=True),
-    FieldSpec("floor_area", "Diện tích nhà hiện tại (m²)", ("dientich", "dientichnha", "dientichnhahientai",
+    FieldSpec("floor_area", _("Diện tích nhà hiện tại (m²)"), ("dientich", "dientichnha", "dientichnhahientai",
                                                             "dientichm2", "dientichnhaom2", "dientichnhao",
                                                             "dientichnham2", "dientichnhahientaim2"),
               required=True),
-    FieldSpec("persons", "Số người đang ở", ("songuoi", "sokhau", "sonhankhau", "songuoidango", "nhankhau",
+    FieldSpec("persons", _("Số người đang ở"), ("songuoi", "sokhau", "sonhankhau", "songuoidango", "nhankhau",
                                              "songuoitrongho"), required=True),
-    FieldSpec("foundation", "Nền, móng", ("nenmong", "mong", "nen"), required=True),
-    FieldSpec("frame_walls", "Khung, tường", ("khungtuong", "khung", "tuong"), required=True),
-    FieldSpec("roof", "Mái", ("mai",), required=True),
-    FieldSpec("remaining_lifespan_years", "Niên hạn sử dụng còn lại (năm)", ("nienhan", "nienhanconlai",
+    FieldSpec("foundation", _("Nền, móng"), ("nenmong", "mong", "nen"), required=True),
+    FieldSpec("frame_walls", _("Khung, tường"), ("khungtuong", "khung", "tuong"), required=True),
+    FieldSpec("roof", _("Mái"), ("mai",), required=True),
+    FieldSpec("remaining_lifespan_years", _("Niên hạn sử dụng còn lại (năm)"), ("nienhan", "nienhanconlai",
                                                                             "nienhansudungconlai")),
-    FieldSpec("surveyed_on", "Ngày rà soát", ("ngayrasoat", "ngaykhaosat", "ngaydieutra"), required=True),
-    FieldSpec("survey_note", "Ghi chú", ("ghichu",)),
+    FieldSpec("surveyed_on", _("Ngày rà soát"), ("ngayrasoat", "ngaykhaosat", "ngaydieutra"), required=True),
+    FieldSpec("survey_note", _("Ghi chú"), ("ghichu",)),
 )
 
 UPDATE_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("code", "Mã hồ sơ", ("mahoso", "ma", "mahs"), required=True),
-    FieldSpec("approval_decision_number", "Số quyết định phê duyệt", ("soquyetdinh", "soquyetdinhpheduyet",
+    FieldSpec("code", _("Mã hồ sơ"), ("mahoso", "ma", "mahs"), required=True),
+    FieldSpec("approval_decision_number", _("Số quyết định phê duyệt"), ("soquyetdinh", "soquyetdinhpheduyet",
                                                                      "soqd", "soqdpheduyet")),
-    FieldSpec("approval_decision_date", "Ngày quyết định", ("ngayquyetdinh", "ngayqd", "ngayquyetdinhpheduyet",
+    FieldSpec("approval_decision_date", _("Ngày quyết định"), ("ngayquyetdinh", "ngayqd", "ngayquyetdinhpheduyet",
                                                             "ngayqdpheduyet")),
-    FieldSpec("construction_started_on", "Ngày khởi công", ("ngaykhoicong", "khoicong")),
-    FieldSpec("progress_percent", "Tiến độ (%)", ("tiendo", "tiendothicong", "tiendophantram")),
+    FieldSpec("construction_started_on", _("Ngày khởi công"), ("ngaykhoicong", "khoicong")),
+    FieldSpec("progress_percent", _("Tiến độ (%)"), ("tiendo", "tiendothicong", "tiendophantram")),
 )
 
 IGNORED_HEADERS = {"tt", "stt", "sott", "sothutu"}

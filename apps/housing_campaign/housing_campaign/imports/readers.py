@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from .mapping import FieldSpec, Header, detect_header
 
@@ -58,22 +59,23 @@ def sniff(data_head: bytes, path: Path) -> str:
                         b"application/vnd.oasis.opendocument.spreadsheet"):
                     return "ods"
         except zipfile.BadZipFile:
-            raise ReadError("Tệp bị hỏng: không mở được như một bảng tính Excel (.xlsx).") from None
-        raise ReadError("Tệp nén này không phải bảng tính (.xlsx, .ods).")
+            raise ReadError(gettext("Tệp bị hỏng: không mở được như một bảng tính Excel (.xlsx).")) from None
+        raise ReadError(gettext("Tệp nén này không phải bảng tính (.xlsx, .ods)."))
     if data_head.startswith(OLE2_MAGIC):
         raw = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in raw or "EncryptionInfo".encode("utf-16-le") in raw:
-            raise ReadError("Bảng tính được đặt mật khẩu: hãy mở bằng Excel, bỏ mật khẩu, lưu lại rồi tải lên.")
+            raise ReadError(gettext("Bảng tính được đặt mật khẩu: hãy mở bằng Excel, bỏ mật khẩu, lưu lại rồi tải "
+                                    "lên."))
         return "xls"
     if data_head.startswith(b"%PDF") or b"\x00" in data_head[:4096]:
-        raise ReadError("Tệp không phải bảng tính: chỉ nhận .xlsx, .xls, .ods hoặc .csv.")
+        raise ReadError(gettext("Tệp không phải bảng tính: chỉ nhận .xlsx, .xls, .ods hoặc .csv."))
     for encoding in ("utf-8-sig", "utf-16"):
         try:
             data_head.decode(encoding)
             return "csv"
         except UnicodeDecodeError:
             continue
-    raise ReadError("Tệp không phải bảng tính: chỉ nhận .xlsx, .xls, .ods hoặc .csv.")
+    raise ReadError(gettext("Tệp không phải bảng tính: chỉ nhận .xlsx, .xls, .ods hoặc .csv."))
 
 
 def _check_zip(path: Path, limit: int) -> None:
@@ -83,8 +85,9 @@ def _check_zip(path: Path, limit: int) -> None:
             total += info.file_size
             ratio = info.file_size / max(1, info.compress_size)
             if total > limit or (info.file_size > 10 * 1024 * 1024 and ratio > MAX_PART_RATIO):
-                raise ReadError(f"Tệp bất thường: khi giải nén lớn hơn {limit // (1024 * 1024)} MB hoặc nén với tỷ lệ "
-                                f"bất thường (có thể là tệp độc hại). Không đọc tệp này.")
+                raise ReadError(gettext("Tệp bất thường: khi giải nén lớn hơn %(max)s MB hoặc nén với tỷ lệ bất "
+                                        "thường (có thể là tệp độc hại). Không đọc tệp này.") % {
+                    "max": limit // (1024 * 1024)})
 
 
 def _frames(path: Path, kind: str):
@@ -99,14 +102,14 @@ def _frames(path: Path, kind: str):
             except UnicodeDecodeError:
                 continue
         else:
-            raise ReadError("Không đọc được bảng mã của tệp CSV (hãy lưu với UTF-8).")
+            raise ReadError(gettext("Không đọc được bảng mã của tệp CSV (hãy lưu với UTF-8)."))
         sample = content[:20000]
         sep = max((";", ",", "\t"), key=sample.count)
         try:
             frame = pd.read_csv(io.StringIO(content), header=None, dtype=str, sep=sep, keep_default_na=False,
                                 skip_blank_lines=False, engine="python")
         except Exception as exc:  # noqa: BLE001 - any parser failure means the same to the user
-            raise ReadError(f"Không đọc được tệp CSV: {exc}") from None
+            raise ReadError(gettext("Không đọc được tệp CSV: %(error)s") % {"error": exc}) from None
         return [("CSV", frame.where(frame != "", None).values.tolist())]
     from python_calamine import CalamineWorkbook
 
@@ -130,8 +133,9 @@ def _frames(path: Path, kind: str):
 def _calamine_failed(exc: Exception, kind: str):
     message = str(exc).lower()
     if "password" in message or "encrypt" in message:
-        raise ReadError("Bảng tính được đặt mật khẩu: hãy bỏ mật khẩu, lưu lại rồi tải lên.") from None
-    raise ReadError(f"Không đọc được bảng tính ({kind}): tệp bị hỏng hoặc không đúng định dạng.") from None
+        raise ReadError(gettext("Bảng tính được đặt mật khẩu: hãy bỏ mật khẩu, lưu lại rồi tải lên.")) from None
+    raise ReadError(gettext("Không đọc được bảng tính (%(kind)s): tệp bị hỏng hoặc không đúng định dạng.") % {
+        "kind": kind}) from None
 
 
 def read_sheet(path: Path | str, *, fields: tuple[FieldSpec, ...], extra_labels: dict[str, str] | None = None) -> Sheet:
@@ -140,9 +144,10 @@ def read_sheet(path: Path | str, *, fields: tuple[FieldSpec, ...], extra_labels:
     limit = limits()
     size = path.stat().st_size
     if size == 0:
-        raise ReadError("Tệp rỗng (0 byte).")
+        raise ReadError(gettext("Tệp rỗng (0 byte)."))
     if size > limit["bytes"]:
-        raise ReadError(f"Tệp quá lớn: {size / 1024 / 1024:.1f} MB, tối đa {limit['bytes'] // (1024 * 1024)} MB.")
+        raise ReadError(gettext("Tệp quá lớn: %(size)s MB, tối đa %(max)s MB.") % {
+            "size": f"{size / 1024 / 1024:.1f}", "max": limit["bytes"] // (1024 * 1024)})
     with open(path, "rb") as handle:
         head = handle.read(65536)
     kind = sniff(head, path)
@@ -155,17 +160,18 @@ def read_sheet(path: Path | str, *, fields: tuple[FieldSpec, ...], extra_labels:
             continue
         any_rows = True
         if len(rows) > limit["rows"] + 100:
-            raise ReadError(f"Bảng tính có {len(rows)} dòng, quá giới hạn {limit['rows']} dòng một lần nhập; "
-                            "hãy chia thành nhiều tệp.")
+            raise ReadError(gettext("Bảng tính có %(rows)s dòng, quá giới hạn %(max)s dòng một lần nhập; hãy chia "
+                                    "thành nhiều tệp.") % {"rows": len(rows), "max": limit["rows"]})
         header = detect_header(rows[:60], fields, extra_labels)
         if header is None:
             continue
         data_rows = len(rows) - header.data_start
         if data_rows > limit["rows"]:
-            raise ReadError(f"Bảng tính có {data_rows} dòng dữ liệu, quá giới hạn {limit['rows']} dòng một lần "
-                            "nhập; hãy chia thành nhiều tệp.")
+            raise ReadError(gettext("Bảng tính có %(rows)s dòng dữ liệu, quá giới hạn %(max)s dòng một lần nhập; "
+                                    "hãy chia thành nhiều tệp.") % {"rows": data_rows, "max": limit["rows"]})
         return Sheet(kind=kind, sheet_name=str(name), rows=rows, header=header)
     if not any_rows:
-        raise ReadError("Bảng tính trống: không có dòng nào.")
-    wanted = ", ".join(f"“{f.label}”" for f in fields if f.required)
-    raise ReadError(f"Không tìm thấy dòng tiêu đề của danh sách trong {40} dòng đầu (cần các cột như {wanted}).")
+        raise ReadError(gettext("Bảng tính trống: không có dòng nào."))
+    wanted = ", ".join(f"“{gettext(f.label)}”" for f in fields if f.required)
+    raise ReadError(gettext("Không tìm thấy dòng tiêu đề của danh sách trong %(rows)s dòng đầu (cần các cột như "
+                            "%(wanted)s).") % {"rows": 40, "wanted": wanted})

@@ -1,6 +1,8 @@
 """Reads of import batches, scoped like cases: your own, or those made inside your territory."""
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
 
@@ -23,7 +25,7 @@ def batch_get_for_actor(*, actor: Actor, batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.select_related("created_by", "campaign", "survey_round", "job").filter(
         pk=batch_id).first()
     if batch is None or not _covers(actor, batch):
-        raise ServiceError("Không tìm thấy lần nhập này.", code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Không tìm thấy lần nhập này."), code=ErrorCode.NOT_FOUND)
     return batch
 
 

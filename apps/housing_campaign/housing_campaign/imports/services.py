@@ -26,7 +26,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType, SurveyRound
@@ -35,6 +36,7 @@ from housing_campaign.cases.models import HousingCase, PartCondition
 from housing_campaign.core.bulk import InstanceBuilder, bulk_insert
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import created_event
+from housing_campaign.core.i18n import message, render_message
 from housing_campaign.core.models import BackgroundJob, DocumentEvent
 from housing_campaign.core.services import sequence_next
 from housing_campaign.core.spreadsheets import Column, xlsx_write
@@ -55,9 +57,13 @@ DOCTYPE = HousingCase.DOCTYPE
 
 CREATED, REPAIRED, REFUSED, EXISTING, IGNORED, UPDATED, UNCHANGED = (
     "created", "repaired", "refused", "existing", "ignored", "updated", "unchanged")
-STATUS_LABELS = {CREATED: "Tạo mới", REPAIRED: "Tạo mới (đã sửa)", REFUSED: "Từ chối", EXISTING: "Đã có, bỏ qua",
-                 IGNORED: "Không phải dòng dữ liệu", UPDATED: "Cập nhật", UNCHANGED: "Không thay đổi"}
-DRY_STATUS_LABELS = {CREATED: "Sẽ tạo mới", REPAIRED: "Sẽ tạo mới (đã sửa)", UPDATED: "Sẽ cập nhật"}
+# The report is written in the importer's language (batch_run runs in it): labels are msgids.
+STATUS_LABELS = {CREATED: gettext_noop("Tạo mới"), REPAIRED: gettext_noop("Tạo mới (đã sửa)"),
+                 REFUSED: gettext_noop("Từ chối"), EXISTING: gettext_noop("Đã có, bỏ qua"),
+                 IGNORED: gettext_noop("Không phải dòng dữ liệu"), UPDATED: gettext_noop("Cập nhật"),
+                 UNCHANGED: gettext_noop("Không thay đổi")}
+DRY_STATUS_LABELS = {CREATED: gettext_noop("Sẽ tạo mới"), REPAIRED: gettext_noop("Sẽ tạo mới (đã sửa)"),
+                     UPDATED: gettext_noop("Sẽ cập nhật")}
 
 CATEGORY_NAMES = {
     "ho ngheo": Category.POOR, "ngheo": Category.POOR, "hn": Category.POOR, "poor": Category.POOR,
@@ -82,7 +88,7 @@ PART_NAMES = {
     "ben vung": PartCondition.STABLE, "bv": PartCondition.STABLE, "tot": PartCondition.STABLE,
     "stable": PartCondition.STABLE, "co": PartCondition.STABLE,
 }
-PART_HINT = "tình trạng đã biết (Bền vững, Không bền vững)"
+PART_HINT = gettext_noop("tình trạng đã biết (Bền vững, Không bền vững)")
 LAND_NAMES = {
     "hop phap": LandStatus.UNDISPUTED, "khong tranh chap": LandStatus.UNDISPUTED,
     "dat o hop phap khong tranh chap": LandStatus.UNDISPUTED, "on dinh": LandStatus.UNDISPUTED,
@@ -109,7 +115,7 @@ class RowResult:
         return "; ".join(m.rstrip(".") for m in self.messages) + ("." if self.messages else "")
 
     def line(self) -> str:
-        return f"dòng {self.excel_row}: {self.reason}"
+        return gettext("dòng %(row)s: %(reason)s") % {"row": self.excel_row, "reason": self.reason}
 
 
 @dataclass
@@ -138,27 +144,40 @@ class Outcome:
                 "refused": self.count(REFUSED), "existing": self.count(EXISTING), "updated": self.count(UPDATED),
                 "unchanged": self.count(UNCHANGED), "ignored": self.count(IGNORED)}
 
-    def summary(self) -> str:
+    def summary_message(self) -> dict:
+        """The summary as a stored message (core/i18n.py): the batch page shows it in the reader's language."""
         c = self.counts
         if self.kind == ImportKind.UPDATE:
-            head = (f"{c['rows']} dòng: {c['updated']} {'sẽ ' if not self.written else ''}cập nhật, "
-                    f"{c['unchanged']} không thay đổi, {c['refused']} bị từ chối.")
+            head = message(gettext_noop("%(rows)s dòng: %(updated)s cập nhật, %(unchanged)s không thay đổi, "
+                                        "%(refused)s bị từ chối.") if self.written else
+                           gettext_noop("%(rows)s dòng: %(updated)s sẽ cập nhật, %(unchanged)s không thay đổi, "
+                                        "%(refused)s bị từ chối."), **c)
         else:
-            verb = "đã tạo" if self.written else "sẽ tạo"
-            head = (f"{c['rows']} dòng: {c['created']} {verb} mới (trong đó {c['repaired']} dòng đã sửa), "
-                    f"{c['refused']} bị từ chối, {c['existing']} đã có trong chương trình (bỏ qua).")
+            head = message(gettext_noop("%(rows)s dòng: %(created)s đã tạo mới (trong đó %(repaired)s dòng đã sửa), "
+                                        "%(refused)s bị từ chối, %(existing)s đã có trong chương trình (bỏ qua).")
+                           if self.written else
+                           gettext_noop("%(rows)s dòng: %(created)s sẽ tạo mới (trong đó %(repaired)s dòng đã sửa), "
+                                        "%(refused)s bị từ chối, %(existing)s đã có trong chương trình (bỏ qua)."),
+                           **c)
         if self.dry_run:
-            return "Kiểm tra thử, chưa ghi gì. " + head
+            return message(gettext_noop("Kiểm tra thử, chưa ghi gì. %(head)s"), head=head)
         if self.written:
-            tail = " Các dòng bị từ chối chưa được nhập: sửa và nhập lại bằng tệp khác." if c["refused"] else ""
-            return f"Đã nhập. {head}{tail}"
+            if c["refused"]:
+                return message(gettext_noop("Đã nhập. %(head)s Các dòng bị từ chối chưa được nhập: sửa và nhập lại "
+                                            "bằng tệp khác."), head=head)
+            return message(gettext_noop("Đã nhập. %(head)s"), head=head)
         if c["refused"] and not self.good_rows_only:
-            return (f"KHÔNG nhập dòng nào vì có {c['refused']} dòng bị từ chối (nhập tất cả hoặc không nhập gì). "
-                    f"{head} Sửa các dòng này, hoặc chọn “chỉ nhập dòng hợp lệ”.")
+            return message(gettext_noop("KHÔNG nhập dòng nào vì có %(refused)s dòng bị từ chối (nhập tất cả hoặc không "
+                                        "nhập gì). %(head)s Sửa các dòng này, hoặc chọn “chỉ nhập dòng hợp lệ”."),
+                           refused=c["refused"], head=head)
         if c["existing"]:
-            return (f"Không tạo thêm hồ sơ nào: các dòng hợp lệ đã có trong chương trình (tệp đã được nhập trước "
-                    f"đây). {head}")
-        return "Không có dòng nào để nhập. " + head
+            return message(gettext_noop("Không tạo thêm hồ sơ nào: các dòng hợp lệ đã có trong chương trình (tệp đã "
+                                        "được nhập trước đây). %(head)s"), head=head)
+        return message(gettext_noop("Không có dòng nào để nhập. %(head)s"), head=head)
+
+    def summary(self) -> str:
+        """The summary in the active language (the command line, the report's title row)."""
+        return render_message(self.summary_message())
 
 
 def _timer():
@@ -241,9 +260,12 @@ class SurveyContext:
         name = cells.text(raw_commune)
         candidates = list(self.communes.get(_unit_key(name), []))
         if not candidates:
-            raise CellError(f"không tìm thấy xã “{name}” trong tỉnh {self.campaign.province.name}"
-                            + (f" hoặc {self.campaign.province_2025.name}" if self.campaign.province_2025_id else "")
-                            + ".")
+            if self.campaign.province_2025_id:
+                raise CellError(gettext("không tìm thấy xã “%(name)s” trong tỉnh %(province)s hoặc %(province_2025)s.")
+                                % {"name": name, "province": self.campaign.province.name,
+                                   "province_2025": self.campaign.province_2025.name})
+            raise CellError(gettext("không tìm thấy xã “%(name)s” trong tỉnh %(province)s.") % {
+                "name": name, "province": self.campaign.province.name})
         district_name = cells.text(raw_district)
         if len(candidates) > 1 and district_name:
             districts = self.districts.get(_unit_key(district_name), [])
@@ -257,14 +279,17 @@ class SurveyContext:
                 candidates = legacy
         if len(candidates) > 1:
             names = ", ".join(sorted({c.full_name for c in candidates}))
-            raise CellError(f"tên xã “{name}” khớp với nhiều đơn vị ({names}); hãy thêm cột Huyện.")
+            raise CellError(gettext("tên xã “%(name)s” khớp với nhiều đơn vị (%(units)s); hãy thêm cột Huyện.") % {
+                "name": name, "units": names})
         unit = candidates[0]
         warning = None
         if name not in (unit.name, unit.short_name):
-            warning = f"Xã “{name}” được hiểu là “{unit.name}” ({unit.parent.name})."
+            warning = gettext("Xã “%(name)s” được hiểu là “%(unit)s” (%(parent)s).") % {
+                "name": name, "unit": unit.name, "parent": unit.parent.name}
         if district_name and unit.system == AdminUnit.System.LEGACY and unit.parent and \
                 _unit_key(district_name) != _unit_key(unit.parent.short_name):
-            raise CellError(f"xã “{unit.name}” không thuộc huyện “{district_name}” (thuộc {unit.parent.name}).")
+            raise CellError(gettext("xã “%(unit)s” không thuộc huyện “%(district)s” (thuộc %(parent)s).") % {
+                "unit": unit.name, "district": district_name, "parent": unit.parent.name})
         return unit, warning
 
     def village_for(self, commune: AdminUnit, raw) -> tuple[Village | None, str | None]:
@@ -285,7 +310,7 @@ class SurveyContext:
         found = self.strands.get(fold(raw))
         if found is None:
             known = ", ".join(f"“{s.name}”" for s in {s.pk: s for s in self.strands.values()}.values())
-            raise CellError(f"không phải nguồn hỗ trợ của chương trình (có: {known}).")
+            raise CellError(gettext("không phải nguồn hỗ trợ của chương trình (có: %(known)s).") % {"known": known})
         return found
 
 
@@ -350,10 +375,10 @@ class _Row:
     def where(self, key: str) -> str:
         index = self.columns.get(key)
         if index is not None:
-            return f"cột “{self.labels[index]}”"
+            return gettext("cột “%(label)s”") % {"label": self.labels[index]}
         if key in self.defaults:
-            return "giá trị mặc định"
-        return f"cột {_FIELD_LABELS[key]}" if key in _FIELD_LABELS else ""
+            return gettext("giá trị mặc định")
+        return gettext("cột “%(label)s”") % {"label": gettext(_FIELD_LABELS[key])} if key in _FIELD_LABELS else ""
 
     def refuse(self, key: str, message: str) -> None:
         where, value = self.where(key), cells.shown(self.raw(key))
@@ -377,7 +402,7 @@ class _Row:
             try:
                 found = parser(raw, *args)
             except CellError as exc:
-                found = CellError(str(exc)[0].upper() + str(exc)[1:] if str(exc) else "không đọc được.")
+                found = CellError(str(exc)[0].upper() + str(exc)[1:] if str(exc) else gettext("không đọc được."))
             if cache_key is not None and parser is not cells.national_id:
                 self.cache[cache_key] = found
         if isinstance(found, CellError):
@@ -386,7 +411,7 @@ class _Row:
         return found
 
 
-_FIELD_LABELS = {f.key: f"“{f.label}”" for f in (*SURVEY_FIELDS, *UPDATE_FIELDS)}
+_FIELD_LABELS = {f.key: f.label for f in (*SURVEY_FIELDS, *UPDATE_FIELDS)}
 _MISSING = object()
 
 
@@ -439,7 +464,7 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         row.warnings.append(warning)
     commune = village = None
     if cells.is_blank(row.raw("commune")):
-        row.refuse("commune", "Chưa có tên xã.")
+        row.refuse("commune", gettext("Chưa có tên xã."))
     else:
         try:
             commune, warning = ctx.commune_for(row.raw("commune"), row.raw("district"))
@@ -450,13 +475,15 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
     if commune is not None:
         village, _ = ctx.village_for(commune, row.raw("village"))
         if village is not None and village.pk is None:
-            row.notes.append(f"Thôn “{village.name}” chưa có trong danh mục của {commune.name}: sẽ được thêm.")
-    category = row.parse("category", cells.choice, CATEGORY_NAMES, "đối tượng đã biết (Hộ nghèo, Hộ cận nghèo, "
-                         "Người có công, Hộ bị ảnh hưởng thiên tai, Đối tượng khác)")
+            row.notes.append(gettext("Thôn “%(village)s” chưa có trong danh mục của %(commune)s: sẽ được thêm.") % {
+                "village": village.name, "commune": commune.name})
+    category = row.parse("category", cells.choice, CATEGORY_NAMES, gettext(
+        "đối tượng đã biết (Hộ nghèo, Hộ cận nghèo, Người có công, Hộ bị ảnh hưởng thiên tai, Đối tượng khác)"))
     if category is None and "category" not in row.bad_fields:
-        row.refuse("category", "Chưa có đối tượng (Hộ nghèo, Hộ cận nghèo, Người có công ...).")
+        row.refuse("category", gettext("Chưa có đối tượng (Hộ nghèo, Hộ cận nghèo, Người có công ...)."))
     elif category and category not in ctx.admitted:
-        row.refuse("category", f"{Category(category).label} không thuộc đối tượng chương trình hỗ trợ.")
+        row.refuse("category", gettext("%(category)s không thuộc đối tượng chương trình hỗ trợ.") % {
+            "category": Category(category).label})
     ethnicity = cells.text(row.raw("ethnicity"))[:40]
     minority = row.parse("is_ethnic_minority", cells.boolean)
     if minority is None:
@@ -467,7 +494,7 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         "social_assistance": bool(row.parse("social_assistance", cells.boolean)),
         "split_on": row.parse("split_on", cells.date),
         "earlier_support": bool(row.parse("earlier_support", cells.boolean)),
-        "land_status": (row.parse("land_status", cells.choice, LAND_NAMES, "tình trạng đất ở đã biết")
+        "land_status": (row.parse("land_status", cells.choice, LAND_NAMES, gettext("tình trạng đất ở đã biết"))
                         or LandStatus.UNDISPUTED),
         "commune": commune, "village": village,
         "address": cells.text(row.raw("address"))[:300], "phone": cells.text(row.raw("phone"))[:20],
@@ -479,13 +506,13 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         row.refuse("strand", str(exc)[0].upper() + str(exc)[1:])
     case_data = {
         "strand": strand,
-        "support_type": row.parse("support_type", cells.choice, SUPPORT_TYPE_NAMES, "hình thức hỗ trợ đã biết "
-                                  "(Xây mới, Sửa chữa)"),
+        "support_type": row.parse("support_type", cells.choice, SUPPORT_TYPE_NAMES,
+                                  gettext("hình thức hỗ trợ đã biết (Xây mới, Sửa chữa)")),
         "floor_area": row.parse("floor_area", cells.decimal),
         "persons": row.parse("persons", cells.integer),
-        "foundation": row.parse("foundation", cells.choice, PART_NAMES, PART_HINT),
-        "frame_walls": row.parse("frame_walls", cells.choice, PART_NAMES, PART_HINT),
-        "roof": row.parse("roof", cells.choice, PART_NAMES, PART_HINT),
+        "foundation": row.parse("foundation", cells.choice, PART_NAMES, gettext(PART_HINT)),
+        "frame_walls": row.parse("frame_walls", cells.choice, PART_NAMES, gettext(PART_HINT)),
+        "roof": row.parse("roof", cells.choice, PART_NAMES, gettext(PART_HINT)),
         "remaining_lifespan_years": row.parse("remaining_lifespan_years", cells.integer),
         "surveyed_on": row.parse("surveyed_on", cells.date),
         "survey_note": cells.text(row.raw("survey_note")),
@@ -503,8 +530,8 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         field_key = f"extra:{key[len('extra__'):]}" if key.startswith("extra__") else key
         if field_key in row.bad_fields:
             continue
-        for message in messages:
-            row.refuse(field_key, message)
+        for text in messages:
+            row.refuse(field_key, text)
     if row.errors or household is None:
         return None
     case = case_services.case_build(
@@ -589,9 +616,12 @@ def _require_columns(columns: dict, defaults: dict, fields: tuple[FieldSpec, ...
     missing = [f for f in fields if f.required and f.key not in columns and f.key not in defaults
                and f.key not in optional]
     if missing:
-        names = ", ".join(f"“{f.label}”" for f in missing)
-        raise ReadError(f"Không thấy cột {names} trong dòng tiêu đề (và không có giá trị mặc định): hãy ghép cột "
-                        "trên màn hình nhập hoặc dùng một mẫu ghép cột.")
+        names = ", ".join(f"“{gettext(f.label)}”" for f in missing)
+        raise ReadError(gettext("Không thấy cột %(names)s trong dòng tiêu đề (và không có giá trị mặc định): hãy ghép "
+                                "cột trên màn hình nhập hoặc dùng một mẫu ghép cột.") % {"names": names})
+
+
+TOTAL_ROW = gettext_noop("Dòng tổng cộng: không nhập.")
 
 
 def _classify(values: list, columns: dict[str, int], after_total: bool, near_header: bool) -> str | None:
@@ -599,16 +629,16 @@ def _classify(values: list, columns: dict[str, int], after_total: bool, near_hea
     if all(cells.is_blank(v) for v in values):
         return ""
     if after_total:
-        return "Sau dòng tổng cộng (chữ ký, ghi chú): không phải dòng dữ liệu."
+        return gettext("Sau dòng tổng cộng (chữ ký, ghi chú): không phải dòng dữ liệu.")
     if _is_total_row(values):
-        return "Dòng tổng cộng: không nhập."
+        return gettext(TOTAL_ROW)
     if near_header and is_numbering_row(values):
-        return "Dòng đánh số cột: không nhập."
+        return gettext("Dòng đánh số cột: không nhập.")
     keys = [k for k in ("head_name", "national_id", "commune", "code") if k in columns]
     if keys and all(cells.is_blank(values[columns[k]]) if columns[k] < len(values) else True for k in keys):
         filled = sum(1 for v in values if not cells.is_blank(v))
         if filled <= 2:
-            return "Không có họ tên, CCCD hay xã: không phải dòng dữ liệu."
+            return gettext("Không có họ tên, CCCD hay xã: không phải dòng dữ liệu.")
     return None
 
 
@@ -636,9 +666,9 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
     actor may not import. Writes nothing on a dry run, or when a row is refused and ``good_rows_only``
     is false; otherwise writes every good row in one transaction."""
     if actor.read_only:
-        raise ServiceError("Tài khoản chỉ xem không được nhập danh sách.", code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(gettext("Tài khoản chỉ xem không được nhập danh sách."), code=ErrorCode.PERMISSION_DENIED)
     if survey_round.campaign_id != campaign.id:
-        raise ServiceError("Đợt rà soát không thuộc chương trình này.", code=ErrorCode.VALIDATION)
+        raise ServiceError(gettext("Đợt rà soát không thuộc chương trình này."), code=ErrorCode.VALIDATION)
     phases, mark = _timer()
     mapping = mapping or {}
     extra_labels = {f.code: f.label_vi for f in ExtraField.objects.filter(doctype=DOCTYPE, is_active=True)}
@@ -656,7 +686,7 @@ def survey_import(*, actor: Actor, campaign: Campaign, survey_round: SurveyRound
         if reason is None:
             data_rows.append(index)
         else:
-            after_total = after_total or reason.startswith("Dòng tổng cộng")
+            after_total = after_total or reason == gettext(TOTAL_ROW)
             if reason:
                 results.append(RowResult(index + 1, index, IGNORED, [reason]))
     # One core: checking rows in forked workers was tried and measured slower on this 2-core machine once
@@ -720,7 +750,8 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
             for cand in group:
                 others = ", ".join(str(o.result.excel_row) for o in group if o is not cand)
                 cand.result.status = REFUSED
-                cand.result.messages.insert(0, f"cột “Số CCCD” (“{nid}”): trùng số CCCD với dòng {others} trong tệp.")
+                cand.result.messages.insert(0, gettext("cột “Số CCCD” (“%(nid)s”): trùng số CCCD với dòng %(rows)s "
+                                                       "trong tệp.") % {"nid": nid, "rows": others})
     alone = [c for c in candidates if c.result.status != REFUSED]
     nids = sorted({c.national_id for c in alone if c.national_id})
     existing: dict[str, KnownHousehold] = {}
@@ -741,18 +772,24 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
         case_code = cases_by_household.get(found.pk)
         if case_code and same_name:
             cand.result.status = EXISTING
-            cand.result.messages = [f"Đã có hồ sơ {case_code} (hộ {found.code}) trong chương trình: không tạo lại."]
+            cand.result.messages = [gettext("Đã có hồ sơ %(case)s (hộ %(household)s) trong chương trình: không tạo "
+                                            "lại.") % {"case": case_code, "household": found.code}]
         elif case_code:
             cand.result.status = REFUSED
-            cand.result.messages.insert(0, f"cột “Số CCCD” (“{cand.national_id}”): số CCCD đã thuộc hộ "
-                                           f"“{found.head_name}” ({found.code}, hồ sơ {case_code}) trong chương trình.")
+            cand.result.messages.insert(0, gettext(
+                "cột “Số CCCD” (“%(nid)s”): số CCCD đã thuộc hộ “%(head)s” (%(household)s, hồ sơ %(case)s) trong "
+                "chương trình.") % {"nid": cand.national_id, "head": found.head_name, "household": found.code,
+                                    "case": case_code})
         elif same_name and found.commune_id == cand.household.commune_id:
             cand.existing_household = found
-            cand.result.messages.append(f"Dùng hộ đã có {found.code} (cùng CCCD và họ tên).")
+            cand.result.messages.append(gettext("Dùng hộ đã có %(household)s (cùng CCCD và họ tên).") % {
+                "household": found.code})
         else:
             cand.result.status = REFUSED
-            cand.result.messages.insert(0, f"cột “Số CCCD” (“{cand.national_id}”): số CCCD đã thuộc hộ "
-                                           f"“{found.head_name}” ({found.code}, {found.commune_name}).")
+            cand.result.messages.insert(0, gettext(
+                "cột “Số CCCD” (“%(nid)s”): số CCCD đã thuộc hộ “%(head)s” (%(household)s, %(commune)s).") % {
+                "nid": cand.national_id, "head": found.head_name, "household": found.code,
+                "commune": found.commune_name})
     # Rows without a CCCD: the same head of household in the same commune already in the campaign.
     no_id = [c for c in candidates if not c.national_id and c.result.status != REFUSED]
     if no_id:
@@ -765,8 +802,9 @@ def _deduplicate(ctx: SurveyContext, candidates: list[Candidate]) -> None:
             hit = known.get((compact(cand.household.head_name), cand.household.commune_id))
             if hit:
                 cand.result.status = EXISTING
-                cand.result.messages = [f"Đã có hồ sơ {hit[1]} (hộ {hit[0]}, cùng họ tên, cùng xã, không có CCCD) "
-                                        "trong chương trình: không tạo lại."]
+                cand.result.messages = [gettext("Đã có hồ sơ %(case)s (hộ %(household)s, cùng họ tên, cùng xã, không "
+                                                "có CCCD) trong chương trình: không tạo lại.") % {
+                    "case": hit[1], "household": hit[0]}]
 
 
 def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBatch, mark) -> None:
@@ -847,7 +885,7 @@ def update_import(*, actor: Actor, path: Path | str, file_name: str = "", mappin
     from housing_campaign.cases.services import case_update_approval, progress_add
 
     if actor.read_only:
-        raise ServiceError("Tài khoản chỉ xem không được nhập danh sách.", code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(gettext("Tài khoản chỉ xem không được nhập danh sách."), code=ErrorCode.PERMISSION_DENIED)
     phases, mark = _timer()
     mapping = mapping or {}
     sheet = read_sheet(path, fields=UPDATE_FIELDS)
@@ -872,7 +910,7 @@ def update_import(*, actor: Actor, path: Path | str, file_name: str = "", mappin
         result = RowResult(index + 1, index, REFUSED if row.errors else UPDATED, list(row.errors))
         if not data["code"]:
             result.status = REFUSED
-            result.messages.insert(0, "Chưa có mã hồ sơ.")
+            result.messages.insert(0, gettext("Chưa có mã hồ sơ."))
         results.append(result)
         if result.status != REFUSED:
             parsed.append((result, data))
@@ -889,7 +927,8 @@ def update_import(*, actor: Actor, path: Path | str, file_name: str = "", mappin
                 case = found.get(data["code"])
                 if case is None:
                     result.status = REFUSED
-                    result.messages.append(f"Không tìm thấy hồ sơ mã {data['code']} trong địa bàn bạn phụ trách.")
+                    result.messages.append(gettext("Không tìm thấy hồ sơ mã %(code)s trong địa bàn bạn phụ trách.") % {
+                        "code": data["code"]})
                     continue
                 changes = []
                 try:
@@ -899,7 +938,7 @@ def update_import(*, actor: Actor, path: Path | str, file_name: str = "", mappin
                                                                   case.approval_decision_date):
                             case_update_approval(actor=actor, case_id=case.pk, decision_number=number or
                                                  case.approval_decision_number, decision_date=day)
-                            changes.append(f"quyết định {number}")
+                            changes.append(gettext("quyết định %(number)s") % {"number": number})
                         percent, started = data["progress_percent"], data["construction_started_on"]
                         if (percent is not None and percent != case.progress_percent) or (
                                 started and case.construction_started_on is None):
@@ -907,10 +946,10 @@ def update_import(*, actor: Actor, path: Path | str, file_name: str = "", mappin
                             stage = _progress_stage(value)
                             progress_add(actor=actor, case_id=case.pk, date=started or timezone.localdate(),
                                          stage=stage, percent=value, note="Cập nhật từ tệp Excel")
-                            changes.append(f"tiến độ {value}%")
+                            changes.append(gettext("tiến độ %(percent)s%%") % {"percent": value})
                             if percent is not None:
-                                result.messages.append(f"Hạng mục suy ra từ tiến độ {value}%: "
-                                                       f"{dict(_STAGE_LABELS)[stage]}.")
+                                result.messages.append(gettext("Hạng mục suy ra từ tiến độ %(percent)s%%: %(stage)s.")
+                                                       % {"percent": value, "stage": dict(_stage_labels())[stage]})
                 except ServiceError as exc:
                     result.status = REFUSED
                     result.messages = [f"{data['code']}: {m}" for m in (
@@ -919,7 +958,7 @@ def update_import(*, actor: Actor, path: Path | str, file_name: str = "", mappin
                 if not changes:
                     result.status = UNCHANGED
                 else:
-                    result.messages.insert(0, "Cập nhật " + ", ".join(changes) + ".")
+                    result.messages.insert(0, gettext("Cập nhật %(changes)s.") % {"changes": ", ".join(changes)})
                 if progress and n % 500 == 0:
                     progress(n, len(parsed))
             refused = any(r.status == REFUSED for r in results)
@@ -943,9 +982,6 @@ def _stage_labels():
     from housing_campaign.cases.models import ProgressEntry
 
     return [(k, str(v)) for k, v in ProgressEntry.Stage.choices]
-
-
-_STAGE_LABELS = _stage_labels()
 
 
 # ---------------------------------------------------------------------------- batches and reports
@@ -977,7 +1013,8 @@ def _batch_finish(batch: ImportBatch, outcome: Outcome) -> None:
     batch.total_rows, batch.created, batch.repaired = counts["rows"], counts["created"], counts["repaired"]
     batch.refused, batch.existing, batch.updated = counts["refused"], counts["existing"], counts["updated"]
     batch.phases = outcome.phases
-    batch.message = outcome.summary()
+    batch.summary = outcome.summary_message()
+    batch.message = render_message(batch.summary, source=True)
     if outcome.dry_run:
         batch.status = ImportBatch.Status.CHECKED
     elif outcome.written or not counts["refused"] or outcome.good_rows_only:
@@ -992,18 +1029,20 @@ def report_rows(outcome: Outcome):
     labels = STATUS_LABELS if not outcome.dry_run else {**STATUS_LABELS, **DRY_STATUS_LABELS}
     rows = outcome.sheet.rows if outcome.sheet else []
     for result in outcome.rows:
-        yield [result.excel_row, labels[result.status], result.reason, *rows[result.index]]
+        yield [result.excel_row, gettext(labels[result.status]), result.reason, *rows[result.index]]
 
 
 def write_report(outcome: Outcome, target: Path | str) -> Path:
     """The file as read, one line per row, with its Excel row number, status and reasons in front."""
     labels = outcome.sheet.header.labels if outcome.sheet else []
-    columns = [Column("Dòng (Excel)", "int", 10), Column("Trạng thái", width=20), Column("Lý do / sửa đổi", width=70),
-               *[Column(label or f"Cột {i + 1}", "general") for i, label in enumerate(labels)]]
+    columns = [Column(gettext("Dòng (Excel)"), "int", 10), Column(gettext("Trạng thái"), width=20),
+               Column(gettext("Lý do / sửa đổi"), width=70),
+               *[Column(label or gettext("Cột %(number)s") % {"number": i + 1}, "general")
+                 for i, label in enumerate(labels)]]
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "wb") as handle:
-        xlsx_write(handle, columns=columns, rows=report_rows(outcome), sheet_name="Kết quả kiểm tra",
+        xlsx_write(handle, columns=columns, rows=report_rows(outcome), sheet_name=gettext("Kết quả kiểm tra"),
                    title_rows=[outcome.summary()])
     return target
 
@@ -1011,9 +1050,9 @@ def write_report(outcome: Outcome, target: Path | str) -> Path:
 def template_save(*, actor: Actor, name: str, kind: str, mapping: dict) -> ImportTemplate:
     name = (name or "").strip()[:80]
     if not name:
-        raise ServiceError("Hãy đặt tên cho mẫu ghép cột.", code=ErrorCode.VALIDATION, field="template_name")
+        raise ServiceError(gettext("Hãy đặt tên cho mẫu ghép cột."), code=ErrorCode.VALIDATION, field="template_name")
     if actor.read_only:
-        raise ServiceError("Tài khoản chỉ xem không được lưu mẫu.", code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(gettext("Tài khoản chỉ xem không được lưu mẫu."), code=ErrorCode.PERMISSION_DENIED)
     template, _ = ImportTemplate.objects.update_or_create(
         kind=kind, name=name, defaults={"mapping": mapping, "created_by": actor.user})
     return template
@@ -1047,17 +1086,19 @@ def batch_upload(*, actor: Actor, upload, kind: str, campaign: Campaign | None,
     from .readers import limits
 
     if not import_allowed(actor, kind):
-        message = ("Chỉ cán bộ xã và cán bộ thẩm định được nhập danh sách rà soát." if kind == ImportKind.SURVEY
-                   else "Tài khoản của bạn không được cập nhật hồ sơ.")
+        message = (gettext("Chỉ cán bộ xã và cán bộ thẩm định được nhập danh sách rà soát.")
+                   if kind == ImportKind.SURVEY else gettext("Tài khoản của bạn không được cập nhật hồ sơ."))
         raise ServiceError(message, code=ErrorCode.PERMISSION_DENIED)
     if kind == ImportKind.SURVEY and (campaign is None or survey_round is None
                                       or survey_round.campaign_id != campaign.id):
-        raise ServiceError("Hãy chọn chương trình và đợt rà soát.", code=ErrorCode.VALIDATION, field="survey_round")
+        raise ServiceError(gettext("Hãy chọn chương trình và đợt rà soát."), code=ErrorCode.VALIDATION,
+                           field="survey_round")
     if upload is None:
-        raise ServiceError("Chưa chọn tệp.", code=ErrorCode.VALIDATION, field="file")
+        raise ServiceError(gettext("Chưa chọn tệp."), code=ErrorCode.VALIDATION, field="file")
     if upload.size > limits()["bytes"]:
-        raise ServiceError(f"Tệp quá lớn: {upload.size / 1024 / 1024:.1f} MB, tối đa "
-                           f"{limits()['bytes'] // (1024 * 1024)} MB.", code=ErrorCode.UPLOAD_REJECTED, field="file")
+        raise ServiceError(gettext("Tệp quá lớn: %(size)s MB, tối đa %(max)s MB.") % {
+            "size": f"{upload.size / 1024 / 1024:.1f}", "max": limits()["bytes"] // (1024 * 1024)},
+            code=ErrorCode.UPLOAD_REJECTED, field="file")
     path = stored_upload_path(upload.name)
     with open(path, "wb") as handle:
         for chunk in upload.chunks():
@@ -1087,11 +1128,11 @@ def batch_start(*, actor: Actor, batch: ImportBatch, dry_run: bool, mapping: dic
     from housing_campaign.core.jobs import enqueue
 
     if batch.created_by_id != actor.user.pk:
-        raise ServiceError("Chỉ người tải tệp lên được chạy lần nhập này.", code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(gettext("Chỉ người tải tệp lên được chạy lần nhập này."), code=ErrorCode.PERMISSION_DENIED)
     if batch.status in (ImportBatch.Status.RUNNING, ImportBatch.Status.CHECKING, ImportBatch.Status.DONE):
-        raise ServiceError("Lần nhập này đang chạy hoặc đã xong.", code=ErrorCode.STALE_STATE)
+        raise ServiceError(gettext("Lần nhập này đang chạy hoặc đã xong."), code=ErrorCode.STALE_STATE)
     if not dry_run and batch.status != ImportBatch.Status.CHECKED:
-        raise ServiceError("Hãy kiểm tra thử trước khi nhập.", code=ErrorCode.VALIDATION)
+        raise ServiceError(gettext("Hãy kiểm tra thử trước khi nhập."), code=ErrorCode.VALIDATION)
     with transaction.atomic():
         if mapping is not None:
             batch.mapping = {**batch.mapping, "columns": mapping.get("columns", {}),
@@ -1103,13 +1144,20 @@ def batch_start(*, actor: Actor, batch: ImportBatch, dry_run: bool, mapping: dic
         batch.good_rows_only = good_rows_only
         batch.status = ImportBatch.Status.CHECKING if dry_run else ImportBatch.Status.RUNNING
         batch.save()
+        language = get_language() or settings.LANGUAGE_CODE
         transaction.on_commit(lambda: enqueue("housing_campaign.imports.services.batch_run", background=True,
-                                              batch_id=batch.pk, dry_run=dry_run))
+                                              batch_id=batch.pk, dry_run=dry_run, language=language))
     return batch
 
 
-def batch_run(*, batch_id: int, dry_run: bool) -> None:
-    """The background half of ``batch_start``: the job row carries progress, the batch the result."""
+def batch_run(*, batch_id: int, dry_run: bool, language: str = "vi") -> None:
+    """The background half of ``batch_start``: the job row carries progress, the batch the result. It runs in
+    the importer's language: the reasons per row and the report are written for them to read."""
+    with translation.override(language):
+        _batch_run(batch_id=batch_id, dry_run=dry_run)
+
+
+def _batch_run(*, batch_id: int, dry_run: bool) -> None:
     from housing_campaign.accounts.selectors import actor_for
 
     batch = ImportBatch.objects.select_related("created_by", "campaign", "survey_round", "job").get(pk=batch_id)
@@ -1144,7 +1192,7 @@ def batch_run(*, batch_id: int, dry_run: bool) -> None:
         _batch_failed(batch, job, exc.message)
     except Exception:  # noqa: BLE001 - the page says it failed; the trace goes to the log
         logger.exception("Import batch %s failed", batch_id)
-        _batch_failed(batch, job, "Lỗi khi nhập; không có gì được ghi. Hãy thử lại hoặc báo quản trị.")
+        _batch_failed(batch, job, gettext("Lỗi khi nhập; không có gì được ghi. Hãy thử lại hoặc báo quản trị."))
 
 
 def _batch_failed(batch: ImportBatch, job: BackgroundJob, message: str) -> None:

@@ -1,16 +1,20 @@
 """Desk pages for importing: upload → mapping → check (dry run) → confirm → progress → result."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.campaigns.models import Campaign, Strand, SurveyRound
 from housing_campaign.core.errors import ServiceError
+from housing_campaign.core.i18n import localized_label
 from housing_campaign.core.spreadsheets import XLSX_CONTENT_TYPE
 from housing_campaign.extrafields.services import extra_fields_for
 
@@ -23,7 +27,7 @@ from .selectors import batch_get_for_actor, batches_visible, templates_for
 def _actor_may_import(request):
     actor = actor_for(request.user)
     if not services.import_allowed(actor):
-        raise PermissionDenied("Tài khoản của bạn không dùng chức năng nhập từ Excel.")
+        raise PermissionDenied(gettext("Tài khoản của bạn không dùng chức năng nhập từ Excel."))
     return actor
 
 
@@ -36,9 +40,9 @@ def _batch_or_404(actor, pk):
 
 def _fields_for(batch: ImportBatch):
     if batch.kind == ImportKind.UPDATE:
-        return [(f.key, f.label, f.required) for f in UPDATE_FIELDS]
-    fields = [(f.key, f.label, f.required) for f in SURVEY_FIELDS]
-    fields += [(f"extra:{f.code}", f"{f.label_vi} (trường bổ sung)", f.required)
+        return [(f.key, gettext(f.label), f.required) for f in UPDATE_FIELDS]
+    fields = [(f.key, gettext(f.label), f.required) for f in SURVEY_FIELDS]
+    fields += [(f"extra:{f.code}", gettext("%(label)s (trường bổ sung)") % {"label": localized_label(f)}, f.required)
                for f in extra_fields_for("housing_case")]
     return fields
 
@@ -81,14 +85,14 @@ def mapping(request, pk):
     fields = _fields_for(batch)
     current = {"columns": dict(batch.mapping.get("columns", {})), "defaults": dict(batch.mapping.get("defaults", {}))}
     if request.method == "POST" and batch.created_by_id != request.user.pk:
-        messages.error(request, "Chỉ người tải tệp lên được ghép cột và chạy lần nhập này.")
+        messages.error(request, gettext("Chỉ người tải tệp lên được ghép cột và chạy lần nhập này."))
     elif request.method == "POST":
         if request.POST.get("template"):
             template = templates_for(batch.kind).filter(pk=request.POST["template"]).first()
             if template:
                 current = {"columns": {k: v for k, v in template.mapping.get("columns", {}).items() if v in labels},
                            "defaults": template.mapping.get("defaults", {})}
-                messages.success(request, f"Đã áp dụng mẫu ghép cột “{template.name}”.")
+                messages.success(request, gettext("Đã áp dụng mẫu ghép cột “%(name)s”.") % {"name": template.name})
         else:
             defaults = {k: request.POST.get(f"default__{k}", "").strip() for k in ("strand", "surveyed_on")}
             current = {"columns": {key: request.POST.get(f"col__{key}") for key, _, _ in fields
@@ -98,7 +102,8 @@ def mapping(request, pk):
                 if request.POST.get("template_name", "").strip():
                     services.template_save(actor=actor, name=request.POST["template_name"], kind=batch.kind,
                                            mapping=current)
-                    messages.success(request, f"Đã lưu mẫu ghép cột “{request.POST['template_name'].strip()}”.")
+                    messages.success(request, gettext("Đã lưu mẫu ghép cột “%(name)s”.") % {
+                        "name": request.POST["template_name"].strip()})
                 services.batch_start(actor=actor, batch=batch, dry_run=True, mapping=current)
                 return redirect("imports:batch", pk=batch.pk)
             except ServiceError as exc:
@@ -133,9 +138,14 @@ def _refused_lines(batch: ImportBatch, limit: int = 200) -> list[tuple[int, str]
     if not path.exists():
         return []
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    # The report is in the language its importer chose (services.batch_run).
+    refused_labels = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            refused_labels.add(gettext(services.STATUS_LABELS[services.REFUSED]))
     found = []
     for values in rows[2:]:
-        if len(values) > 2 and values[1] == services.STATUS_LABELS[services.REFUSED]:
+        if len(values) > 2 and values[1] in refused_labels:
             found.append((int(values[0]), values[2]))
             if len(found) >= limit:
                 break
@@ -161,10 +171,10 @@ def report(request, pk):
     actor = _actor_may_import(request)
     item = _batch_or_404(actor, pk)
     if not item.report_file:
-        raise Http404("Chưa có báo cáo.")
+        raise Http404(gettext("Chưa có báo cáo."))
     path = services.imports_dir() / item.report_file
     if not path.exists():
-        raise Http404("Chưa có báo cáo.")
+        raise Http404(gettext("Chưa có báo cáo."))
     response = FileResponse(open(path, "rb"), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
                             filename=f"ket-qua-nhap-{item.pk}.xlsx")
     response["Cache-Control"] = "no-store"

@@ -7,11 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import BaseAdmin
 from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.core.errors import ServiceError
-from housing_campaign.core.hookspec import print_doctypes
+from housing_campaign.core.hookspec import doctype_label, print_doctypes
 from housing_campaign.core.limits import limits
 
 from . import selectors, services
@@ -21,7 +23,7 @@ from .models import DocumentKind, IssuedDocument, PrintFormat, PrintFormatVersio
 class PrintFormatForm(forms.ModelForm):
     class Meta:
         model = PrintFormat
-        fields = ("code", "doctype", "name", "description", "document_kind", "html", "css", "is_active")
+        fields = ("code", "doctype", "name", "name_en", "description", "document_kind", "html", "css", "is_active")
         widgets = {"html": forms.Textarea(attrs={"rows": 30, "cols": 110, "spellcheck": "false",
                                                  "style": "font-family:monospace"}),
                    "css": forms.Textarea(attrs={"rows": 12, "cols": 110, "spellcheck": "false",
@@ -30,7 +32,7 @@ class PrintFormatForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["doctype"] = forms.ChoiceField(
-            label="loại hồ sơ", choices=[(k, v["label"]) for k, v in print_doctypes().items()])
+            label=_("loại hồ sơ"), choices=[(k, doctype_label(k)) for k in print_doctypes()])
 
     def clean(self):
         cleaned = super().clean()
@@ -63,7 +65,7 @@ class PrintFormatAdmin(BaseAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # issued documents refer to their versions
 
-    @admin.display(description="xem trước")
+    @admin.display(description=_("xem trước"))
     def preview_links(self, obj):
         # The preview picks a document inside the viewer's territory (no query per row here).
         url = reverse("admin:printing_preview", args=[obj.pk])
@@ -140,10 +142,10 @@ class IssuedDocumentAdmin(BaseAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="bản in")
+    @admin.display(description=_("bản in"))
     def pdf_link(self, obj):
-        return format_html('<a href="{}" target="_blank">PDF như khi ban hành</a>',
-                           reverse("admin:printing_issued_pdf", args=[obj.pk]))
+        return format_html('<a href="{}" target="_blank">{}</a>', reverse("admin:printing_issued_pdf", args=[obj.pk]),
+                           gettext("PDF như khi ban hành"))
 
     def get_urls(self):
         return [path("<int:pk>/pdf/", self.guarded_view(self.pdf_view, read="view", write=None),
@@ -153,7 +155,7 @@ class IssuedDocumentAdmin(BaseAdmin):
     def pdf_view(self, request, pk):
         document = get_object_or_404(IssuedDocument, pk=pk)
         if not selectors.issued_document_visible(actor=actor_for(request.user), document=document):
-            message = "Không tìm thấy văn bản này trong địa bàn của bạn."
+            message = gettext("Không tìm thấy văn bản này trong địa bàn của bạn.")
             messages.error(request, message)
             return HttpResponse(message, status=404)
         return HttpResponse(services.issued_document_pdf(document), content_type="application/pdf")

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.printing"
     label = "printing"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Mẫu in, văn bản"
+    verbose_name = _("Mẫu in, văn bản")

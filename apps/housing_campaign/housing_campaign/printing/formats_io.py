@@ -10,7 +10,7 @@ from django.conf import settings
 
 META_RE = re.compile(r"\A\{#---\n(?P<meta>.*?)\n---#\}\n", re.S)
 STYLE_RE = re.compile(r"\A<style>\n(?P<css>.*?)</style>\n", re.S)
-META_KEYS = ("code", "doctype", "name", "description", "document_kind")
+META_KEYS = ("code", "doctype", "name", "name_en", "description", "document_kind")
 
 
 def formats_dir() -> Path:

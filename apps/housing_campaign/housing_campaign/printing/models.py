@@ -1,25 +1,32 @@
 """Print formats as data, versioned, and document numbers per issuing unit, kind and year."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from housing_campaign.core.hookspec import print_doctype_choices
 
 
 class PrintFormat(models.Model):
-    code = models.SlugField("mã", max_length=60, unique=True)
-    doctype = models.CharField("loại hồ sơ", max_length=40)
-    name = models.CharField("tên mẫu", max_length=200)
-    description = models.TextField("mô tả", blank=True)
-    document_kind = models.CharField("loại văn bản (ký hiệu)", max_length=20, blank=True,
-                                     help_text="Ví dụ QĐ, GCN, BB: dùng để cấp số văn bản")
-    html = models.TextField("HTML (Jinja)")
-    css = models.TextField("CSS", blank=True)
-    version = models.PositiveIntegerField("phiên bản", default=1)
-    is_active = models.BooleanField("đang dùng", default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    doctype = models.CharField(_("loại hồ sơ"), max_length=40, choices=print_doctype_choices)
+    name = models.CharField(_("tên mẫu"), max_length=200)
+    name_en = models.CharField(_("tên mẫu (tiếng Anh)"), max_length=200, blank=True,
+                               help_text=_("Tên hiển thị khi người dùng chọn tiếng Anh; văn bản in luôn bằng tiếng "
+                                           "Việt."))
+    description = models.TextField(_("mô tả"), blank=True)
+    document_kind = models.CharField(_("loại văn bản (ký hiệu)"), max_length=20, blank=True,
+                                     help_text=_("Ví dụ QĐ, GCN, BB: dùng để cấp số văn bản"))
+    html = models.TextField(_("HTML (Jinja)"))
+    css = models.TextField(_("CSS"), blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         ordering = ["doctype", "code"]
-        verbose_name = "mẫu in"
-        verbose_name_plural = "mẫu in"
+        verbose_name = _("mẫu in")
+        verbose_name_plural = pgettext_lazy("plural", "mẫu in")
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
@@ -28,45 +35,56 @@ class PrintFormat(models.Model):
 class PrintFormatVersion(models.Model):
     """Every saved version is kept so an issued document can be reproduced as it was issued."""
 
-    print_format = models.ForeignKey(PrintFormat, on_delete=models.CASCADE, related_name="versions")
-    version = models.PositiveIntegerField()
-    html = models.TextField()
-    css = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    print_format = models.ForeignKey(PrintFormat, on_delete=models.CASCADE, related_name="versions",
+                                     verbose_name=_("mẫu in"))
+    version = models.PositiveIntegerField(_("phiên bản"))
+    html = models.TextField(_("HTML (Jinja)"))
+    css = models.TextField(_("CSS"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", verbose_name=_("người tạo"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["print_format", "version"], name="printformat_unique_version")]
         ordering = ["print_format", "-version"]
+        verbose_name = _("phiên bản mẫu in")
+        verbose_name_plural = pgettext_lazy("plural", "phiên bản mẫu in")
+
+    def __str__(self) -> str:
+        return f"{self.print_format.name} – v{self.version}"
 
 
 class IssuedDocument(models.Model):
-    print_format_version = models.ForeignKey(PrintFormatVersion, on_delete=models.PROTECT, related_name="+")
-    doctype = models.CharField(max_length=40)
-    object_id = models.BigIntegerField(null=True, blank=True)
-    number = models.PositiveIntegerField(null=True, blank=True)
-    number_text = models.CharField("số, ký hiệu", max_length=60, blank=True)
-    issued_at = models.DateTimeField()
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    context = models.JSONField(default=dict)
+    print_format_version = models.ForeignKey(PrintFormatVersion, on_delete=models.PROTECT, related_name="+",
+                                             verbose_name=_("phiên bản mẫu in"))
+    doctype = models.CharField(_("loại hồ sơ"), max_length=40, choices=print_doctype_choices)
+    object_id = models.BigIntegerField(_("mã hồ sơ (id)"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("số thứ tự"), null=True, blank=True)
+    number_text = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    issued_at = models.DateTimeField(_("ban hành lúc"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("người ban hành"))
+    context = models.JSONField(_("dữ liệu in (lưu khi ban hành)"), default=dict)
 
     class Meta:
         indexes = [models.Index(fields=["doctype", "object_id"])]
-        verbose_name = "văn bản đã ban hành"
-        verbose_name_plural = "văn bản đã ban hành"
+        verbose_name = _("văn bản đã ban hành")
+        verbose_name_plural = pgettext_lazy("plural", "văn bản đã ban hành")
+
+    def __str__(self) -> str:
+        return f"{self.print_format_version.print_format.name} {self.number_text}".strip()
 
 
 class DocumentKind(models.Model):
     """Document kinds and their symbols (Decree 30/2020/NĐ-CP, appendix III)."""
 
-    code = models.CharField("ký hiệu", max_length=20, unique=True)
-    name = models.CharField("tên loại văn bản", max_length=120)
+    code = models.CharField(_("ký hiệu"), max_length=20, unique=True)
+    name = models.CharField(_("tên loại văn bản"), max_length=120)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "loại văn bản"
-        verbose_name_plural = "loại văn bản"
+        verbose_name = _("loại văn bản")
+        verbose_name_plural = pgettext_lazy("plural", "loại văn bản")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

@@ -29,6 +29,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
@@ -74,7 +76,7 @@ class BoundedBuffer(list):
     def _grow(self, n: int) -> None:
         self.size += n
         if self.size > limits.budget().limits.max_string_length:
-            limits.ensure_length(self.size, "khối nội dung (macro, set, filter)")
+            limits.ensure_length(self.size, gettext_noop("khối nội dung (macro, set, filter)"))
 
 
 class _Guarded:
@@ -98,15 +100,16 @@ class _Guarded:
 def bounded_range(*args):
     current = limits.budget()
     for arg in args:
-        limits.check_int(arg, "tham số của range")
+        limits.check_int(arg, gettext_noop("tham số của range"))
     rng = range(*args)
     try:
         length = len(rng)
     except OverflowError:
         length = float("inf")
     if length > current.limits.max_range:
-        raise LimitExceeded(f"range(…) có {limits._n(length) if length != float('inf') else 'quá nhiều'} "
-                            f"phần tử, vượt giới hạn {limits._n(current.limits.max_range)}.")
+        raise LimitExceeded(_("range(…) có %(length)s phần tử, vượt giới hạn %(max)s.") % {
+            "length": limits._n(length) if length != float("inf") else _("quá nhiều"),
+            "max": limits._n(current.limits.max_range)})
     current.charge(length)
     return rng
 
@@ -142,7 +145,7 @@ def _checked_method(obj, attr: str, method):
     """Padding, join, replace, expandtabs and strftime of built-in values, checked before they allocate."""
     if not isinstance(obj, str) and not (attr == "strftime" and isinstance(obj, (dt.date, dt.time))):
         return method
-    name = f"phương thức “{attr}”"
+    name = _("phương thức “%(name)s”") % {"name": attr}
     if attr in ("center", "ljust", "rjust", "zfill"):
         def padded(width, *args):
             limits.ensure_length(max(len(obj), width if isinstance(width, int) else 0), name)
@@ -205,7 +208,7 @@ class _BoundedFormatterMixin:
         limits.check_format_spec(format_spec)
         result = super().format_field(value, format_spec)
         self._size += len(result)
-        limits.ensure_length(self._size, "chuỗi định dạng")
+        limits.ensure_length(self._size, limits.FORMAT_STRING)
         return result
 
 
@@ -226,14 +229,15 @@ def _arg(args, kwargs, index: int, name: str, default=None):
 
 def _pre_center(value, *args, **kwargs):
     width = _arg(args, kwargs, 0, "width", 80)
-    limits.ensure_length(max(len(soft_str(value)), width if isinstance(width, int) else 0), "bộ lọc “center”")
+    limits.ensure_length(max(len(soft_str(value)), width if isinstance(width, int) else 0),
+                         gettext_noop("bộ lọc “center”"))
 
 
 def _pre_indent(s, *args, **kwargs):
     width = _arg(args, kwargs, 0, "width", 4)
     per_line = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
     text = soft_str(s)
-    limits.ensure_length(len(text) + (text.count("\n") + 1) * max(per_line, 0), "bộ lọc “indent”")
+    limits.ensure_length(len(text) + (text.count("\n") + 1) * max(per_line, 0), gettext_noop("bộ lọc “indent”"))
 
 
 def _pre_wordwrap(s, *args, **kwargs):
@@ -241,7 +245,7 @@ def _pre_wordwrap(s, *args, **kwargs):
     wrapstring = _arg(args, kwargs, 2, "wrapstring", None) or "\n"
     text = soft_str(s)
     lines = len(text) // max(width if isinstance(width, int) else 1, 1) + text.count("\n") + 1
-    limits.ensure_length(len(text) + lines * len(soft_str(wrapstring)), "bộ lọc “wordwrap”")
+    limits.ensure_length(len(text) + lines * len(soft_str(wrapstring)), gettext_noop("bộ lọc “wordwrap”"))
 
 
 def _pre_format(value, *args, **kwargs):
@@ -250,7 +254,7 @@ def _pre_format(value, *args, **kwargs):
 
 def _pre_replace(s, *args, **kwargs):
     old, new = _arg(args, kwargs, 0, "old", ""), _arg(args, kwargs, 1, "new", "")
-    _check_replace(s, old, new, _arg(args, kwargs, 2, "count", None), "bộ lọc “replace”")
+    _check_replace(s, old, new, _arg(args, kwargs, 2, "count", None), gettext_noop("bộ lọc “replace”"))
 
 
 def _pre_count(position: int, name: str, what: str):
@@ -262,7 +266,7 @@ def _pre_count(position: int, name: str, what: str):
 def _pre_numbers(value, *args, **kwargs):
     """The project's filters (money, numbers, dates): any number argument is a width or a count."""
     for arg in (*args, *kwargs.values()):
-        limits.ensure_width(arg, "tham số số của bộ lọc")
+        limits.ensure_width(arg, gettext_noop("tham số số của bộ lọc"))
 
 
 _PRE_CHECKS = {
@@ -271,9 +275,9 @@ _PRE_CHECKS = {
     "wordwrap": _pre_wordwrap,
     "format": _pre_format,
     "replace": _pre_replace,
-    "batch": _pre_count(0, "linecount", "số phần tử mỗi nhóm của bộ lọc “batch”"),
-    "slice": _pre_count(0, "slices", "số phần của bộ lọc “slice”"),
-    "round": _pre_count(0, "precision", "số chữ số của bộ lọc “round”"),
+    "batch": _pre_count(0, "linecount", gettext_noop("số phần tử mỗi nhóm của bộ lọc “batch”")),
+    "slice": _pre_count(0, "slices", gettext_noop("số phần của bộ lọc “slice”")),
+    "round": _pre_count(0, "precision", gettext_noop("số chữ số của bộ lọc “round”")),
     "truncate": None,
 }
 
@@ -282,7 +286,7 @@ _PRE_CHECKS = {
 def bounded_join(eval_ctx, value, d="", attribute=None):
     if attribute is not None:
         value = map(make_attrgetter(eval_ctx.environment, attribute), value)
-    items = _bounded_items(value, soft_str(d), "bộ lọc “join”")
+    items = _bounded_items(value, soft_str(d), gettext_noop("bộ lọc “join”"))
     return FILTERS["join"](eval_ctx, items, d)
 
 
@@ -300,7 +304,7 @@ def bounded_sum(environment, iterable, attribute=None, start=0):
 
 def _bounded_filter(name: str, func, pre=None):
     skip = 1 if _PassArg.from_obj(func) is not None else 0
-    label = f"bộ lọc “{name}”"
+    label = _("bộ lọc “%(name)s”") % {"name": name}
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -349,7 +353,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
 
     @staticmethod
     def bounded_string(value):
-        return limits.check_length(value, "chuỗi ghép bằng ~")
+        return limits.check_length(value, gettext_noop("chuỗi ghép bằng ~"))
 
     @staticmethod
     def loop_guard(iterable):
@@ -375,7 +379,8 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return value
 
     def unsafe_undefined(self, obj, attribute):
-        return self.undefined(f"không được dùng “{attribute}” của giá trị kiểu {type(obj).__name__} trong mẫu in",
+        return self.undefined(_("không được dùng “%(attribute)s” của giá trị kiểu %(type)s trong mẫu in") % {
+                                  "attribute": attribute, "type": type(obj).__name__},
                               name=attribute, obj=obj, exc=SecurityError)
 
     def wrap_str_format(self, value):
@@ -390,7 +395,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         def wrapper(*args, **kwargs):
             if is_map:
                 if kwargs or len(args) != 1:
-                    raise TypeError("format_map() nhận đúng một tham số")
+                    raise TypeError(_("format_map() nhận đúng một tham số"))
                 args, kwargs = (), args[0]
             return type(f_self)(formatter.vformat(f_self, args, kwargs))
 
@@ -417,20 +422,27 @@ def environment() -> BoundedEnvironment:
 
 
 def _error(kind: str, exc: Exception, lineno: int | None = None) -> ServiceError:
-    where = f" (dòng {lineno})" if lineno else ""
-    return ServiceError(f"{kind}{where}: {exc}", code=ErrorCode.TEMPLATE_ERROR)
+    """``kind``: a msgid (gettext_noop), said in the reader's language."""
+    if lineno:
+        return ServiceError(_("%(kind)s (dòng %(line)s): %(error)s") % {"kind": _(kind), "line": lineno, "error": exc},
+                            code=ErrorCode.TEMPLATE_ERROR)
+    return ServiceError(_("%(kind)s: %(error)s") % {"kind": _(kind), "error": exc}, code=ErrorCode.TEMPLATE_ERROR)
 
 
 def _limit_error(exc: LimitExceeded, lineno: int | None = None) -> ServiceError:
-    where = f" (dòng {lineno})" if lineno else ""
-    return ServiceError(f"Mẫu in bị dừng vì vượt giới hạn{where}: {exc.message}", code=ErrorCode.LIMIT_EXCEEDED)
+    if lineno:
+        return ServiceError(_("Mẫu in bị dừng vì vượt giới hạn (dòng %(line)s): %(reason)s") % {
+            "line": lineno, "reason": exc.message}, code=ErrorCode.LIMIT_EXCEEDED)
+    return ServiceError(_("Mẫu in bị dừng vì vượt giới hạn: %(reason)s") % {"reason": exc.message},
+                        code=ErrorCode.LIMIT_EXCEEDED)
 
 
 def compile_template(source: str):
     current = limits.limits()
     if len(source) > current.max_source_chars:
-        raise ServiceError(f"Mẫu in dài {limits._n(len(source))} ký tự, vượt giới hạn "
-                           f"{limits._n(current.max_source_chars)} ký tự.", code=ErrorCode.LIMIT_EXCEEDED)
+        raise ServiceError(_("Mẫu in dài %(length)s ký tự, vượt giới hạn %(max)s ký tự.") % {
+            "length": limits._n(len(source)), "max": limits._n(current.max_source_chars)},
+            code=ErrorCode.LIMIT_EXCEEDED)
     return _compile(source)
 
 
@@ -440,11 +452,11 @@ def _compile(source: str):
     try:
         return environment().from_string(source)
     except TemplateSyntaxError as exc:
-        raise _error("Lỗi cú pháp mẫu in", exc.message or exc, exc.lineno) from None
+        raise _error(gettext_noop("Lỗi cú pháp mẫu in"), exc.message or exc, exc.lineno) from None
     except LimitExceeded as exc:
         raise _limit_error(exc) from None
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
-        raise _error("Mẫu in không dịch được", exc) from None
+        raise _error(gettext_noop("Mẫu in không dịch được"), exc) from None
 
 
 def render(source: str, context: Mapping, *, seconds: float | None = None) -> str:
@@ -458,21 +470,22 @@ def render(source: str, context: Mapping, *, seconds: float | None = None) -> st
             for chunk in template.generate(**context):
                 size += len(chunk)
                 if size > current.max_output_chars:
-                    raise LimitExceeded(f"nội dung in ra vượt {limits._n(current.max_output_chars)} ký tự.")
+                    raise LimitExceeded(_("nội dung in ra vượt %(max)s ký tự.") % {
+                        "max": limits._n(current.max_output_chars)})
                 parts.append(chunk)
             budget.check_time()
             return "".join(parts)
     except LimitExceeded as exc:
         raise _limit_error(exc, _lineno(exc)) from None
     except SecurityError as exc:
-        raise ServiceError(f"Mẫu in bị từ chối vì truy cập không được phép: {exc}",
+        raise ServiceError(_("Mẫu in bị từ chối vì truy cập không được phép: %(error)s") % {"error": exc},
                            code=ErrorCode.TEMPLATE_SECURITY) from None
     except UndefinedError as exc:
-        raise _error("Mẫu in dùng biến không tồn tại", exc, _lineno(exc)) from None
+        raise _error(gettext_noop("Mẫu in dùng biến không tồn tại"), exc, _lineno(exc)) from None
     except ServiceError:
         raise
     except Exception as exc:  # noqa: BLE001 - any template runtime error is reported, never a 500
-        raise _error("Lỗi khi dựng mẫu in", exc, _lineno(exc)) from None
+        raise _error(gettext_noop("Lỗi khi dựng mẫu in"), exc, _lineno(exc)) from None
 
 
 def _lineno(exc: BaseException) -> int | None:

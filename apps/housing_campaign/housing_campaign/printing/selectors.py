@@ -3,6 +3,7 @@ says how it is found, sampled and built in ``hooks.print_doctypes`` (its own dom
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -12,7 +13,8 @@ from housing_campaign.core.hookspec import get_attr, print_doctypes, territory_s
 def _spec(doctype: str) -> dict:
     spec = print_doctypes().get(doctype)
     if spec is None:
-        raise ServiceError(f"Loại hồ sơ không có mẫu in: {doctype}", code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Loại hồ sơ không có mẫu in: %(doctype)s") % {"doctype": doctype},
+                           code=ErrorCode.NOT_FOUND)
     return spec
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.hookspec import print_doctypes
@@ -18,30 +19,34 @@ from .models import IssuedDocument, PrintFormat, PrintFormatVersion
 def template_problems(*, doctype: str, html: str, css: str) -> list[str]:
     """Compile, then render against a real document when one exists, within the bounds of
     ``core/limits.py`` and the (shorter) preview time limit. Nothing broken or unbounded is saved."""
+    return _template_check(doctype=doctype, html=html, css=css)[0]
+
+
+def _template_check(*, doctype: str, html: str, css: str) -> tuple[list[str], str]:
+    """The problems and the error code that names them."""
     from housing_campaign.core.limits import limits
 
     if doctype not in print_doctypes():
-        return [f"Loại hồ sơ “{doctype}” không có mẫu in."]
+        return [gettext("Loại hồ sơ “%(doctype)s” không có mẫu in.") % {"doctype": doctype}], ErrorCode.TEMPLATE_ERROR
     try:
         sandbox.compile_template(html)
         sample = selectors.sample_context(doctype)
         if sample is not None:
             sandbox.render(html, {**sample, "document_number": "01/GCN-UBND"}, seconds=limits().preview_seconds)
     except ServiceError as exc:
-        return [exc.message]
+        return [exc.message], exc.code
     if "</style" in css.lower():
-        return ["CSS không được chứa thẻ </style>."]
-    return []
+        return [gettext("CSS không được chứa thẻ </style>.")], ErrorCode.TEMPLATE_ERROR
+    return [], ""
 
 
 @transaction.atomic
 def print_format_save(*, actor_user, print_format: PrintFormat, html: str, css: str, name: str | None = None
                       ) -> PrintFormat:
-    problems = template_problems(doctype=print_format.doctype, html=html, css=css)
+    problems, code = _template_check(doctype=print_format.doctype, html=html, css=css)
     if problems:
-        forbidden = any("không được phép" in p for p in problems)
-        code = ErrorCode.TEMPLATE_SECURITY if forbidden else ErrorCode.TEMPLATE_ERROR
-        raise ServiceError("; ".join(problems), code=code, details=problems)
+        raise ServiceError("; ".join(problems), code=code if code == ErrorCode.TEMPLATE_SECURITY
+                           else ErrorCode.TEMPLATE_ERROR, details=problems)
     locked = PrintFormat.objects.select_for_update().get(pk=print_format.pk) if print_format.pk else print_format
     if locked.pk and locked.html == html and locked.css == css and (name is None or name == locked.name):
         return locked
@@ -61,7 +66,7 @@ def print_formats_sync() -> list[str]:
         data = formats_io.parse_format_file(path.read_text(encoding="utf-8"))
         fmt = PrintFormat.objects.filter(code=data["code"]).first()
         if fmt is None:
-            fmt = PrintFormat(code=data["code"], doctype=data["doctype"], name=data["name"],
+            fmt = PrintFormat(code=data["code"], doctype=data["doctype"], name=data["name"], name_en=data["name_en"],
                               description=data.get("description", ""), document_kind=data.get("document_kind", ""),
                               html="", css="", version=0)
             with transaction.atomic():
@@ -70,6 +75,10 @@ def print_formats_sync() -> list[str]:
                 _store_version(fmt, data, None)
             report.append(f"{path.name}: nạp mẫu in mới.")
             continue
+        if data["name_en"] and not fmt.name_en:
+            # The English name only labels the format in the interface: filled in without a new version.
+            PrintFormat.objects.filter(pk=fmt.pk).update(name_en=data["name_en"])
+            fmt.name_en = data["name_en"]
         latest = fmt.versions.order_by("-version").first()
         if fmt.html == data["html"] and fmt.css == data["css"]:
             continue
@@ -77,7 +86,7 @@ def print_formats_sync() -> list[str]:
             report.append(f"{path.name}: mẫu đã được quản trị viên sửa (v{fmt.version}); giữ nguyên.")
             continue
         with transaction.atomic():
-            for key in ("name", "description", "document_kind"):
+            for key in ("name", "name_en", "description", "document_kind"):
                 setattr(fmt, key, data.get(key, ""))
             _store_version(fmt, data, None)
         report.append(f"{path.name}: cập nhật lên v{fmt.version}.")
@@ -95,7 +104,8 @@ def _store_version(fmt: PrintFormat, data: dict, user) -> None:
 def print_format_export(*, code: str) -> str:
     fmt = PrintFormat.objects.get(code=code)
     return formats_io.format_file_text({"code": fmt.code, "doctype": fmt.doctype, "name": fmt.name,
-                                        "description": fmt.description, "document_kind": fmt.document_kind,
+                                        "name_en": fmt.name_en, "description": fmt.description,
+                                        "document_kind": fmt.document_kind,
                                         "css": fmt.css, "html": fmt.html})
 
 

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "housing_campaign.public"
     label = "public"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Trang công khai"
+    verbose_name = _("Trang công khai")

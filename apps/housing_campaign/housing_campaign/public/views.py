@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from housing_campaign.certificates.services import certificate_verify
 from housing_campaign.core.formatting import format_date
+from housing_campaign.core.i18n import translate_stored
 
 
 def _client_key(request) -> str:
@@ -49,7 +50,8 @@ def verify(request, code: str):
     context = {"status": result.status, "code": code.upper()[:20]}
     if cert is not None:
         context.update({"commune": cert.public_commune, "village": cert.public_village,
-                        "support_type": cert.public_support_type, "head": cert.public_head_masked,
+                        # Stored in Vietnamese (the certificate's words); shown in the reader's language.
+                        "support_type": translate_stored(cert.public_support_type), "head": cert.public_head_masked,
                         "handover": format_date(cert.public_handover_on), "number": cert.number_text,
                         # The day in the site's time zone (Asia/Ho_Chi_Minh), not UTC's.
                         "revoked_on": format_date(timezone.localdate(cert.revoked_at)) if cert.revoked_at else ""})

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
@@ -9,4 +10,4 @@ class Config(AppConfig):
     name = "housing_campaign.site"
     label = "site"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Trang triển khai"
+    verbose_name = _("Trang triển khai")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from simpleeval import DEFAULT_OPERATORS, EvalWithCompoundTypes, InvalidExpression
 
 from housing_campaign.core import limits
@@ -55,11 +55,14 @@ def _parse(expression: str) -> ast.Expression:
     try:
         return ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ConditionError(f"Điều kiện không đúng cú pháp: {exc.msg} (cột {exc.offset})") from None
+        raise ConditionError(gettext("Điều kiện không đúng cú pháp: %(error)s (cột %(column)s)") % {
+            "error": exc.msg, "column": exc.offset}) from None
     except (RecursionError, MemoryError):
-        raise ConditionError("Điều kiện lồng nhau quá sâu hoặc quá dài, không đọc được; hãy viết gọn lại.") from None
+        raise ConditionError(gettext("Điều kiện lồng nhau quá sâu hoặc quá dài, không đọc được; hãy viết gọn "
+                                     "lại.")) from None
     except ValueError as exc:
-        raise ConditionError(f"Điều kiện không đọc được: {exc or 'ký tự không hợp lệ'}") from None
+        raise ConditionError(gettext("Điều kiện không đọc được: %(error)s") % {
+            "error": exc or gettext("ký tự không hợp lệ")}) from None
 
 
 def condition_names(expression: str) -> set[str]:
@@ -70,12 +73,12 @@ def condition_names(expression: str) -> set[str]:
     for node in ast.walk(tree):
         count += 1
         if count > max_nodes:
-            raise ConditionError(f"Điều kiện quá dài: hơn {max_nodes} thành phần.")
+            raise ConditionError(gettext("Điều kiện quá dài: hơn %(max)s thành phần.") % {"max": max_nodes})
         if isinstance(node, ast.Name):
             names.add(node.id)
         if isinstance(node, _FORBIDDEN):
-            raise ConditionError("Điều kiện chỉ được dùng tên trường, hằng số, phép so sánh và hàm "
-                                 "len/min/max/abs/round.")
+            raise ConditionError(gettext("Điều kiện chỉ được dùng tên trường, hằng số, phép so sánh và hàm "
+                                         "len/min/max/abs/round."))
     return names
 
 
@@ -109,12 +112,12 @@ def limit_problems(expression: str) -> list[str]:
                 exponent = None  # reported when the right side is visited
             if isinstance(exponent, int) and exponent > current.max_int_bits:
                 sign = "**" if isinstance(node.op, ast.Pow) else "<<"
-                problems.append(f"số mũ/độ dịch bit ({sign}) {limits._n(exponent)} vượt giới hạn "
-                                f"{limits._n(current.max_int_bits)}.")
+                problems.append(gettext("số mũ/độ dịch bit (%(op)s) %(value)s vượt giới hạn %(max)s.") % {
+                    "op": sign, "value": limits._n(exponent), "max": limits._n(current.max_int_bits)})
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "round" \
                 and len(node.args) > 1 and _constant(node.args[1]):
             try:
-                limits.ensure_width(_evaluate_tree(node.args[1]), "số chữ số của round")
+                limits.ensure_width(_evaluate_tree(node.args[1]), gettext_noop("số chữ số của round"))
             except LimitExceeded as exc:
                 problems.append(exc.message)
             except ConditionError:
@@ -150,8 +153,9 @@ def condition_problems(doctype: str, expression: str) -> list[str]:
         return [str(exc)]
     unknown = sorted(names - registry.known_names(doctype) - set(registry.FUNCTIONS))
     if unknown:
-        return [f"Điều kiện dùng tên không tồn tại: {', '.join(unknown)}"]
-    return [f"Điều kiện “{_short(expression)}” vượt giới hạn: {problem}" for problem in limit_problems(expression)]
+        return [gettext("Điều kiện dùng tên không tồn tại: %(names)s") % {"names": ", ".join(unknown)}]
+    return [gettext("Điều kiện “%(condition)s” vượt giới hạn: %(problem)s") % {
+        "condition": _short(expression), "problem": problem} for problem in limit_problems(expression)]
 
 
 def _short(expression: str) -> str:
@@ -168,7 +172,7 @@ def evaluate(doctype: str, document, expression: str) -> bool:
         try:
             return registry.document_value(doctype, document, node.id)
         except KeyError:
-            raise ConditionError(f"Tên không tồn tại trong điều kiện: {node.id}") from None
+            raise ConditionError(gettext("Tên không tồn tại trong điều kiện: %(name)s") % {"name": node.id}) from None
 
     evaluator = BoundedEvaluator(names=resolve, functions=registry.FUNCTIONS)
     lim = limits.limits()
@@ -178,10 +182,12 @@ def evaluate(doctype: str, document, expression: str) -> bool:
     except ConditionError:
         raise
     except LimitExceeded as exc:
-        raise ConditionError(f"Điều kiện “{_short(expression)}” vượt giới hạn: {exc.message}") from None
+        raise ConditionError(gettext("Điều kiện “%(condition)s” vượt giới hạn: %(problem)s") % {
+            "condition": _short(expression), "problem": exc.message}) from None
     except (InvalidExpression, TypeError, ValueError, ZeroDivisionError, SyntaxError, OverflowError,
             RecursionError) as exc:
-        raise ConditionError(f"Không tính được điều kiện “{expression}”: {exc}") from None
+        raise ConditionError(gettext("Không tính được điều kiện “%(condition)s”: %(error)s") % {
+            "condition": expression, "error": exc}) from None
 
 
 def condition_try(*, doctype: str, actor, expression: str, document_code: str) -> dict:

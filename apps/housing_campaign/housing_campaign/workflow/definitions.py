@@ -13,6 +13,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from housing_campaign.core import hookspec, limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -24,10 +25,10 @@ from .models import Stage, WorkflowDefinition, WorkflowState, WorkflowTransition
 STATE_KEYS = ("code", "label_vi", "label_en", "stage", "edit_roles", "required_fields", "sla_days", "is_terminal")
 STATE_DEFAULTS = {"label_en": "", "edit_roles": [], "required_fields": [], "sla_days": None, "is_terminal": False}
 TRANSITION_KEYS = ("source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition",
-                   "condition_message", "comment_required", "allow_previous_actor", "quorum", "territory_rule",
-                   "side_effects")
+                   "condition_message", "condition_message_en", "comment_required", "allow_previous_actor", "quorum",
+                   "territory_rule", "side_effects")
 TRANSITION_DEFAULTS = {"label_en": "", "kind": "forward", "condition": "", "condition_message": "",
-                       "comment_required": False, "allow_previous_actor": True, "quorum": 1,
+                       "condition_message_en": "", "comment_required": False, "allow_previous_actor": True, "quorum": 1,
                        "territory_rule": "contains", "side_effects": []}
 
 
@@ -93,9 +94,10 @@ def parse_yaml(text: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ServiceError(f"Tệp quy trình không đọc được: {exc}", code=ErrorCode.INVALID_DEFINITION) from None
+        raise ServiceError(_("Tệp quy trình không đọc được: %(error)s") % {"error": exc},
+                           code=ErrorCode.INVALID_DEFINITION) from None
     if not isinstance(data, dict):
-        raise ServiceError("Tệp quy trình phải là một bảng khóa–giá trị.", code=ErrorCode.INVALID_DEFINITION)
+        raise ServiceError(_("Tệp quy trình phải là một bảng khóa–giá trị."), code=ErrorCode.INVALID_DEFINITION)
     data.setdefault("description", "")
     data["states"] = [{**STATE_DEFAULTS, **s} for s in data.get("states") or []]
     data["transitions"] = [{**TRANSITION_DEFAULTS, **t} for t in data.get("transitions") or []]
@@ -155,7 +157,7 @@ def _definition_problems(data: dict) -> list[str]:
     problems = _unknown_keys(data)
     doctype = data.get("doctype")
     if doctype not in hookspec.doctype_models():
-        return [f"Loại hồ sơ không tồn tại: {doctype!r}."]
+        return [_("Loại hồ sơ không tồn tại: %(doctype)r.") % {"doctype": doctype}]
     roles = set(Role.objects.filter(is_active=True).values_list("code", flat=True))  # a retired role counts as gone
     states = data.get("states") or []
     codes = [s.get("code") for s in states]
@@ -172,14 +174,15 @@ def _unknown_keys(data: dict) -> list[str]:
         start = len(problems)
         unknown = sorted(set(s) - set(STATE_KEYS))
         if unknown:
-            problems.append(f"Trạng thái {s.get('code')}: khóa không hợp lệ {', '.join(map(str, unknown))}.")
+            problems.append(_("Trạng thái %(code)s: khóa không hợp lệ %(keys)s.") % {
+                "code": s.get("code"), "keys": ", ".join(map(str, unknown))})
         _tag(problems, start, state=s.get("code"), scope="element")
     for t in data.get("transitions") or []:
         start = len(problems)
         unknown = sorted(set(t) - set(TRANSITION_KEYS))
         if unknown:
-            problems.append(f"Bước {t.get('source')}→{t.get('target')}: khóa không hợp lệ "
-                            f"{', '.join(map(str, unknown))}.")
+            problems.append(_("Bước %(source)s→%(target)s: khóa không hợp lệ %(keys)s.") % {
+                "source": t.get("source"), "target": t.get("target"), "keys": ", ".join(map(str, unknown))})
         _tag(problems, start, transition=(t.get("source"), t.get("action")), scope="element")
     return problems
 
@@ -189,31 +192,35 @@ def _state_problems(data: dict, states: list[dict], codes: list, roles: set[str]
     problems = []
     stages = set(Stage.values)
     if not states:
-        problems.append("Quy trình phải có ít nhất một trạng thái.")
+        problems.append(_("Quy trình phải có ít nhất một trạng thái."))
     for code in {c for c in codes if codes.count(c) > 1}:
         start = len(problems)
-        problems.append(f"Mã trạng thái bị trùng: {code}.")
+        problems.append(_("Mã trạng thái bị trùng: %(code)s.") % {"code": code})
         _tag(problems, start, state=code, scope="element")
     if data.get("initial_state") not in codes:
-        problems.append(f"Trạng thái đầu “{data.get('initial_state')}” không có trong danh sách trạng thái.")
+        problems.append(_("Trạng thái đầu “%(code)s” không có trong danh sách trạng thái.") % {
+            "code": data.get("initial_state")})
     for s in states:
         code = s.get("code") or "?"
         start = len(problems)
         if not s.get("code"):
-            problems.append("Có trạng thái chưa có mã.")
+            problems.append(_("Có trạng thái chưa có mã."))
         if not s.get("label_vi"):
-            problems.append(f"Trạng thái {code}: thiếu tên tiếng Việt.")
+            problems.append(_("Trạng thái %(code)s: thiếu tên tiếng Việt.") % {"code": code})
         if s.get("stage") not in stages:
-            problems.append(f"Trạng thái {code}: giai đoạn “{s.get('stage')}” không tồn tại.")
+            problems.append(_("Trạng thái %(code)s: giai đoạn “%(stage)s” không tồn tại.") % {
+                "code": code, "stage": s.get("stage")})
         for role in s.get("edit_roles") or []:
             if role not in roles:
-                problems.append(f"Trạng thái {code}: vai trò “{role}” không tồn tại.")
+                problems.append(_("Trạng thái %(code)s: vai trò “%(role)s” không tồn tại.") % {
+                    "code": code, "role": role})
         for field in s.get("required_fields") or []:
             if field not in field_names:
-                problems.append(f"Trạng thái {code}: trường bắt buộc “{field}” không tồn tại.")
+                problems.append(_("Trạng thái %(code)s: trường bắt buộc “%(field)s” không tồn tại.") % {
+                    "code": code, "field": field})
         sla = s.get("sla_days")
         if sla is not None and (not isinstance(sla, int) or sla <= 0):
-            problems.append(f"Trạng thái {code}: thời hạn xử lý phải là số ngày nguyên dương.")
+            problems.append(_("Trạng thái %(code)s: thời hạn xử lý phải là số ngày nguyên dương.") % {"code": code})
         _tag(problems, start, state=s.get("code"), scope="element")
     return problems
 
@@ -226,39 +233,43 @@ def _transition_problems(doctype: str, transitions: list[dict], codes: list, rol
     graph: dict[str, set[str]] = {c: set() for c in codes}
     for t in transitions:
         src, act, tgt = t.get("source"), t.get("action"), t.get("target")
-        name = f"Bước “{t.get('label_vi') or act}” ({src} → {tgt})"
+        name = _("Bước “%(label)s” (%(source)s → %(target)s)") % {"label": t.get("label_vi") or act, "source": src,
+                                                                   "target": tgt}
         start = len(problems)
         if src not in codes:
-            problems.append(f"{name}: trạng thái nguồn “{src}” không tồn tại.")
+            problems.append(_("%(step)s: trạng thái nguồn “%(state)s” không tồn tại.") % {"step": name, "state": src})
         if tgt not in codes:
-            problems.append(f"{name}: trạng thái đích “{tgt}” không tồn tại.")
+            problems.append(_("%(step)s: trạng thái đích “%(state)s” không tồn tại.") % {"step": name, "state": tgt})
         if not act:
-            problems.append(f"{name}: thiếu mã thao tác.")
+            problems.append(_("%(step)s: thiếu mã thao tác.") % {"step": name})
         if (src, act) in seen_actions:
-            problems.append(f"{name}: trùng thao tác “{act}” từ trạng thái {src}.")
+            problems.append(_("%(step)s: trùng thao tác “%(action)s” từ trạng thái %(state)s.") % {
+                "step": name, "action": act, "state": src})
         seen_actions.add((src, act))
         if not t.get("label_vi"):
-            problems.append(f"{name}: thiếu nhãn nút tiếng Việt.")
+            problems.append(_("%(step)s: thiếu nhãn nút tiếng Việt.") % {"step": name})
         if not t.get("roles"):
-            problems.append(f"{name}: phải có ít nhất một vai trò được thực hiện.")
+            problems.append(_("%(step)s: phải có ít nhất một vai trò được thực hiện.") % {"step": name})
         for role in t.get("roles") or []:
             if role not in roles:
-                problems.append(f"{name}: vai trò “{role}” không tồn tại.")
+                problems.append(_("%(step)s: vai trò “%(role)s” không tồn tại.") % {"step": name, "role": role})
         for problem in condition_problems(doctype, t.get("condition") or ""):
             problems.append(f"{name}: {problem}")
         quorum = t.get("quorum", 1)
         if not isinstance(quorum, int) or quorum < 1:
-            problems.append(f"{name}: số phiếu cần phải là số nguyên ≥ 1.")
+            problems.append(_("%(step)s: số phiếu cần phải là số nguyên ≥ 1.") % {"step": name})
         if t.get("kind", "forward") not in WorkflowTransition.Kind.values:
-            problems.append(f"{name}: loại bước “{t.get('kind')}” không hợp lệ.")
+            problems.append(_("%(step)s: loại bước “%(kind)s” không hợp lệ.") % {"step": name, "kind": t.get("kind")})
         if t.get("territory_rule", "contains") not in ("contains", "none"):
-            problems.append(f"{name}: quy tắc địa bàn không hợp lệ.")
+            problems.append(_("%(step)s: quy tắc địa bàn không hợp lệ.") % {"step": name})
         for effect in t.get("side_effects") or []:
             spec = hookspec.side_effect_specs().get(effect)
             if spec is None:
-                problems.append(f"{name}: tác vụ kèm theo “{effect}” không có trong hooks.py.")
+                problems.append(_("%(step)s: tác vụ kèm theo “%(effect)s” không có trong hooks.py.") % {
+                    "step": name, "effect": effect})
             elif doctype not in spec["doctypes"]:
-                problems.append(f"{name}: tác vụ “{effect}” không dùng được cho loại hồ sơ này.")
+                problems.append(_("%(step)s: tác vụ “%(effect)s” không dùng được cho loại hồ sơ này.") % {
+                    "step": name, "effect": effect})
         _tag(problems, start, transition=(src, act), scope="element")
         if src in graph:
             graph[src].add(tgt)
@@ -273,9 +284,10 @@ def _graph_problems(data: dict, states: list[dict], graph: dict[str, set[str]]) 
         state = by_code.get(code) or {}
         start = len(problems)
         if state.get("is_terminal") and targets:
-            problems.append(f"Trạng thái kết thúc {code} không được có bước chuyển đi.")
+            problems.append(_("Trạng thái kết thúc %(code)s không được có bước chuyển đi.") % {"code": code})
         if not state.get("is_terminal") and not targets:
-            problems.append(f"Trạng thái {code} không phải trạng thái kết thúc nhưng không có bước chuyển đi.")
+            problems.append(_("Trạng thái %(code)s không phải trạng thái kết thúc nhưng không có bước chuyển đi.") % {
+                "code": code})
         _tag(problems, start, state=code, scope="graph")
     if data.get("initial_state") in graph:
         reached = {data["initial_state"]}
@@ -288,11 +300,12 @@ def _graph_problems(data: dict, states: list[dict], graph: dict[str, set[str]]) 
         for code in graph:
             if code not in reached:
                 start = len(problems)
-                problems.append(f"Trạng thái {code} không thể đến được từ trạng thái đầu.")
+                problems.append(_("Trạng thái %(code)s không thể đến được từ trạng thái đầu.") % {
+                    "code": code})
                 _tag(problems, start, state=code, scope="graph")
     if not any(s.get("is_terminal") for s in states):
         start = len(problems)
-        problems.append("Quy trình phải có ít nhất một trạng thái kết thúc.")
+        problems.append(_("Quy trình phải có ít nhất một trạng thái kết thúc."))
         _tag(problems, start, scope="graph")
     return problems
 
@@ -300,8 +313,8 @@ def _graph_problems(data: dict, states: list[dict], graph: dict[str, set[str]]) 
 def raise_if_invalid(data: dict) -> None:
     problems = definition_problems(data)
     if problems:
-        raise ServiceError("Quy trình không hợp lệ: " + "; ".join(problems), code=ErrorCode.INVALID_DEFINITION,
-                           details=problems)
+        raise ServiceError(_("Quy trình không hợp lệ: %(problems)s") % {"problems": "; ".join(problems)},
+                           code=ErrorCode.INVALID_DEFINITION, details=problems)
 
 
 # ---------------------------------------------------------------------------- writes
@@ -330,7 +343,8 @@ def definition_create(*, data: dict, activate: bool = False, based_on: WorkflowD
     raise_if_invalid(data)
     version = data.get("version") or definition_next_version(data["doctype"])
     if WorkflowDefinition.objects.filter(doctype=data["doctype"], version=version).exists():
-        raise ServiceError(f"Phiên bản {version} của quy trình {data['doctype']} đã tồn tại.",
+        raise ServiceError(_("Phiên bản %(version)s của quy trình %(doctype)s đã tồn tại.") % {
+            "version": version, "doctype": data["doctype"]},
                            code=ErrorCode.DUPLICATE)
     definition = WorkflowDefinition.objects.create(
         doctype=data["doctype"], version=version, name=data["name"], description=data.get("description", ""),

@@ -104,11 +104,12 @@ def workflow_dot(data: dict, *, state_urls: dict | None = None, transition_urls:
             lines.append(f"{node[s.get('code')]} {attrs};")
         lines.append("}")
     if data.get("initial_state") in node:
+        # gettext outside the f-strings: `make messages` (xgettext) does not look inside them.
+        starts_here, initial = dot_string(_("Hồ sơ mới bắt đầu ở đây")), dot_string(_("Trạng thái đầu"))
         lines.append('start [shape=circle, width=0.18, height=0.18, fixedsize=true, style=filled, '
                      'fillcolor="#263238", color="#263238", label="", '
-                     f'tooltip={dot_string(_("Hồ sơ mới bắt đầu ở đây"))}];')
-        lines.append(f'start -> {node[data["initial_state"]]} [color="#263238", '
-                     f'tooltip={dot_string(_("Trạng thái đầu"))}];')
+                     f'tooltip={starts_here}];')
+        lines.append(f'start -> {node[data["initial_state"]]} [color="#263238", tooltip={initial}];')
     # Each transition is drawn as a small box of its own between its two states: dot never overlaps
     # nodes, so button labels never sit on each other or on an arrow, and the box is easy to click.
     for i, t in enumerate(data.get("transitions") or []):

@@ -1,7 +1,10 @@
 """Side effect: tell the people who can act next that documents wait for them."""
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from housing_campaign.accounts.selectors import role_holders, users_with_role_over
+from housing_campaign.core.i18n import bilingual, message
 from housing_campaign.core.models import Notification
 
 from . import registry
@@ -23,7 +26,9 @@ def notify_next_actors(*, doctype: str, ids: list[int], actor_id: int) -> None:
         for user_id in users_with_role_over(roles, *document_paths(doc), holders=holders_cache[key]):
             if user_id == actor_id:
                 continue
-            notes.append(Notification(user_id=user_id, subject=f"{doc} chờ xử lý: {spec.state_label(doc.state)}",
-                                      doctype=doctype, object_id=doc.pk,
-                                      dedupe_key=f"next:{doctype}:{doc.pk}:{doc.state_entry}"))
+            notes.append(Notification.build(
+                user_id=user_id, doctype=doctype, object_id=doc.pk,
+                dedupe_key=f"next:{doctype}:{doc.pk}:{doc.state_entry}",
+                subject=message(gettext_noop("%(document)s chờ xử lý: %(state)s"), document=str(doc),
+                                state=bilingual(spec.states.get(doc.state) or doc.state))))
     Notification.objects.bulk_create(notes)

@@ -6,16 +6,17 @@ from functools import cache
 
 from django.apps import apps
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.core import hookspec, limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.core.i18n import localized_label
 
 
 def bounded_round(number, ndigits=None):
     """``round(x, -10**9)`` would compute 10**(10**9): the number of digits is bounded."""
-    limits.ensure_width(ndigits, "số chữ số của round")
+    limits.ensure_width(ndigits, gettext_noop("số chữ số của round"))
     return round(number, ndigits)
 
 
@@ -27,7 +28,8 @@ def model_for(doctype: str) -> type[models.Model]:
     try:
         return apps.get_model(hookspec.doctype_models()[doctype])
     except KeyError:
-        raise ServiceError(f"Loại hồ sơ không tồn tại: {doctype}", code=ErrorCode.NOT_FOUND) from None
+        raise ServiceError(gettext("Loại hồ sơ không tồn tại: %(doctype)s") % {"doctype": doctype},
+                           code=ErrorCode.NOT_FOUND) from None
 
 
 @cache
@@ -112,8 +114,8 @@ def field_label(doctype: str, name: str) -> str:
         pass
     computed = hookspec.computed_fields(doctype)
     if name in computed:
-        return computed[name]["label"]
+        return gettext(computed[name]["label"])
     from housing_campaign.extrafields.models import ExtraField
 
     field = ExtraField.objects.filter(doctype=doctype, code=name).first()
-    return field.label_vi if field else name
+    return localized_label(field) if field else name

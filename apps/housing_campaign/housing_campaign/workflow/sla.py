@@ -8,10 +8,12 @@ from collections import defaultdict
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from housing_campaign.accounts.selectors import Actor, territory_q, users_with_role_over
 from housing_campaign.core import hookspec
 from housing_campaign.core.events import escalated_event
+from housing_campaign.core.i18n import bilingual, message
 from housing_campaign.core.models import DocumentEvent, Notification
 
 from . import registry
@@ -64,10 +66,11 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
             # Users whose territory is the parent level (or above), not the commune itself.
             fresh = [u for u in recipients if f"{key_base}:{u}:{day}" not in existing]
             for user_id in fresh:
-                notes.append(Notification(user_id=user_id, dedupe_key=f"{key_base}:{user_id}:{day}", doctype=doctype,
-                                          object_id=doc.pk,
-                                          subject=f"Quá hạn: {doc} ở “{spec.state_label(doc.state)}” "
-                                                  f"{sla_status(doc, now=now)['days']} ngày"))
+                notes.append(Notification.build(
+                    user_id=user_id, dedupe_key=f"{key_base}:{user_id}:{day}", doctype=doctype, object_id=doc.pk,
+                    subject=message(gettext_noop("Quá hạn: %(document)s ở “%(state)s” %(days)s ngày"),
+                                    document=str(doc), state=bilingual(spec.states.get(doc.state) or doc.state),
+                                    days=sla_status(doc, now=now)["days"])))
             if fresh:
                 events.append(escalated_event(doctype=doctype, object_id=doc.pk, state=doc.state,
                                               recipients=len(fresh), at=now))

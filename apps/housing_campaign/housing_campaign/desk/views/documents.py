@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from housing_campaign.core.errors import ServiceError
@@ -35,7 +36,7 @@ def case_issue(request, pk, code):
     actor, case = case_or_404(request, pk)
     try:
         document = desk_printing.case_document_issue(actor=actor, case=case, format_code=code)
-        messages.success(request, f"Đã ban hành văn bản số {document.number_text}.")
+        messages.success(request, gettext("Đã ban hành văn bản số %(number)s.") % {"number": document.number_text})
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("desk:case", pk=case.pk)
@@ -50,7 +51,7 @@ def issued_pdf(request, pk, document_pk):
     _, case = case_or_404(request, pk)
     document = IssuedDocument.objects.filter(pk=document_pk, doctype="housing_case", object_id=case.pk).first()
     if document is None:
-        raise Http404("Không tìm thấy văn bản.")
+        raise Http404(gettext("Không tìm thấy văn bản."))
     return pdf_response(issued_document_pdf(document), f'{document.number_text.replace("/", "-")}.pdf')
 
 
@@ -77,7 +78,7 @@ def batch_print(request):
 def batch_job(request, pk):
     job = BackgroundJob.objects.filter(pk=pk, created_by=request.user).first()
     if job is None:
-        raise Http404("Không tìm thấy tác vụ.")
+        raise Http404(gettext("Không tìm thấy tác vụ."))
     template = "desk/_job_progress.html" if request.htmx else "desk/batch_job.html"
     return render(request, template, {"job": job})
 
@@ -86,7 +87,7 @@ def batch_job(request, pk):
 def batch_download(request, pk):
     job = BackgroundJob.objects.filter(pk=pk, created_by=request.user, status="done").first()
     if job is None or not job.result_file:
-        raise Http404("Tệp chưa sẵn sàng.")
+        raise Http404(gettext("Tệp chưa sẵn sàng."))
     path = desk_printing.job_file_path(job)
     return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)
 
@@ -100,7 +101,7 @@ def attachment_file(request, pk, attachment_pk):
     _, case = case_or_404(request, pk)
     attachment = Attachment.objects.filter(pk=attachment_pk, case=case).first()
     if attachment is None:
-        raise Http404("Không tìm thấy tệp.")
+        raise Http404(gettext("Không tìm thấy tệp."))
     # FileResponse encodes the name (Vietnamese names intact, no header injection from what was uploaded).
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
                             filename=f"{attachment.pk}-{attachment.original_name}")

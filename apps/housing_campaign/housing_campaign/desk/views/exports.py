@@ -1,11 +1,15 @@
 """Excel exports of the lists on the desk: the queue or all cases with the current filters, and a commune's
 list in the layout communes send up (which the import reads back). Scoped exactly as the screens are
-(``queue_queryset``), streamed row by row from a server-side cursor into ``core.spreadsheets``."""
+(``queue_queryset``), streamed row by row from a server-side cursor into ``core.spreadsheets``.
+
+Workbooks are documents, in Vietnamese whatever the interface language: they are sent up to the district
+and the province, and the import reads a commune's list back by its Vietnamese column names."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from housing_campaign.accounts.selectors import actor_for
@@ -132,7 +136,7 @@ def export_commune_list(request):
     filters = QueueFilters.from_request(request.GET)
     commune = AdminUnit.objects.filter(path=filters.unit, level="commune").select_related("parent").first()
     if commune is None:
-        raise Http404("Hãy chọn một xã trong bộ lọc Địa bàn.")
+        raise Http404(gettext("Hãy chọn một xã trong bộ lọc Địa bàn."))
     qs = queue_queryset(actor, filters).order_by("priority", "code")
 
     def numbered():

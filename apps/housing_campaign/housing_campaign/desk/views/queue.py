@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from housing_campaign.campaigns.models import Category, SupportType
@@ -61,10 +62,10 @@ def save_filter(request):
     # Kept as a clean query string: it is put back into a redirect and into links.
     query = QueryDict(query_text(request.POST.get("query", ""), max_length=1000)).urlencode()[:1000]
     if not name:
-        messages.error(request, "Hãy đặt tên cho bộ lọc.")
+        messages.error(request, gettext("Hãy đặt tên cho bộ lọc."))
     else:
         SavedFilter.objects.update_or_create(user=request.user, name=name, defaults={"query": query})
-        messages.success(request, f"Đã lưu bộ lọc “{name}”.")
+        messages.success(request, gettext("Đã lưu bộ lọc “%(name)s”.") % {"name": name})
     return redirect(f"{reverse('desk:queue')}?{query}")
 
 
@@ -94,7 +95,7 @@ def bulk(request):
         if (object_id := query_id(pk)) is not None:
             expected[object_id] = query_text(state, max_length=60)
     if not action or not (ids or unusable):
-        messages.error(request, "Hãy chọn hồ sơ và thao tác.")
+        messages.error(request, gettext("Hãy chọn hồ sơ và thao tác."))
         return redirect(back)
     results = engine.bulk_transition(actor=actor, doctype="housing_case", ids=ids, action=action, comment=comment,
                                      expected_states=expected or None) if ids else []

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from housing_campaign.campaigns.models import Campaign, Strand
@@ -33,7 +34,7 @@ def case_new(request):
     actor = request_actor(request)
     campaign = Campaign.objects.filter(is_active=True).order_by("-starts_on").first()
     if campaign is None:
-        raise Http404("Chưa có chương trình đang thực hiện.")
+        raise Http404(gettext("Chưa có chương trình đang thực hiện."))
     communes = selectors.survey_communes(actor, campaign)
     villages = Village.objects.filter(commune__in=communes).select_related("commune")
     form = desk_forms.SurveyForm(request.POST or None, communes=communes, villages=villages,
@@ -53,7 +54,7 @@ def case_new(request):
         errors = {**case_services.household_errors(household_data, campaign=campaign, actor=actor),
                   **case_services.survey_errors(campaign, survey)}
         if not data.get("category"):
-            errors["category"] = ["Chưa chọn đối tượng."]
+            errors["category"] = [gettext("Chưa chọn đối tượng.")]
         try:
             extra_values_clean(doctype="housing_case", values=extra_values_from(request.POST))
         except ServiceError as exc:
@@ -69,12 +70,12 @@ def case_new(request):
                     data=survey, extra=extra_values_from(request.POST))
             SurveyDraft.objects.filter(user=request.user, key=request.POST.get("draft_key", "new")).delete()
             forget_counts(actor)
-            messages.success(request, f"Đã lập hồ sơ {case.code}.")
+            messages.success(request, gettext("Đã lập hồ sơ %(code)s.") % {"code": case.code})
             return redirect(f"{reverse('desk:case', args=[case.pk])}?created=1")
         except ServiceError as exc:
             form.add_service_error(exc)
     if request.method == "POST":
-        messages.error(request, "Chưa lưu được: hãy sửa các ô báo lỗi. Dữ liệu đã nhập vẫn được giữ.")
+        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi. Dữ liệu đã nhập vẫn được giữ."))
     draft = SurveyDraft.objects.filter(user=request.user, key="new").first()
     return render(request, "desk/case_new.html", {"form": form, "campaign": campaign,
                                                   "server_draft": draft.data if draft else {},
@@ -87,14 +88,14 @@ def case_new(request):
 def save_draft(request):
     """Keep what the officer typed on the server (called by the page whenever it is online)."""
     if len(request.body) > 100_000:
-        return HttpResponseBadRequest("Dữ liệu nháp không hợp lệ.")
+        return HttpResponseBadRequest(gettext("Dữ liệu nháp không hợp lệ."))
     try:
         payload = json.loads(request.body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
-        return HttpResponseBadRequest("Dữ liệu nháp không hợp lệ.")
+        return HttpResponseBadRequest(gettext("Dữ liệu nháp không hợp lệ."))
     if (not isinstance(payload, dict) or not isinstance(payload.get("data", {}), dict)
             or not isinstance(payload.get("key", "new"), str)):
-        return HttpResponseBadRequest("Dữ liệu nháp không hợp lệ.")
+        return HttpResponseBadRequest(gettext("Dữ liệu nháp không hợp lệ."))
     # Only the form's own fields, as short single texts (no NUL: PostgreSQL's JSON refuses it).
     data = {query_text(k, max_length=60): normalize_text(v, multiline=True, max_length=2000)
             for k, v in list(payload.get("data", {}).items())[:200]
