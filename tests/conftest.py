@@ -143,6 +143,23 @@ def transition(people, user, case, action, comment=""):
                                    action=action, comment=comment)
 
 
+def state_pool(people, campaign, *, source: str = "savings_5pct", unit_code: str = "62",
+               top_up_below: int = 1_000_000_000):
+    """The province's pool of ``source`` (opened by the finance officer), with money in it."""
+    from housing_campaign.funding import services as funding
+    from housing_campaign.funding.models import FundingPool
+
+    actor = people.actor(people.finance)
+    pool = FundingPool.objects.filter(campaign=campaign, source=source, unit=unit(unit_code)).first()
+    if pool is None:
+        pool = funding.pool_create(actor=actor, campaign_id=campaign.pk, source=source, unit_id=unit(unit_code).pk)
+    if pool.balance < top_up_below:
+        funding.pool_receive(actor=actor, pool_id=pool.pk, amount=10_000_000_000, received_on=timezone.localdate(),
+                             reference="01/QĐ-UBND", note="Giao vốn")
+        pool.refresh_from_db()
+    return pool
+
+
 def advance(people, case, until: str):
     """Walk a HOME-commune case through the default workflow with the right people and forms."""
     from housing_campaign.cases import services as s
@@ -157,8 +174,11 @@ def advance(people, case, until: str):
             s.case_update_confirmation(actor=people.actor(people.chairman), case_id=case.pk, data={
                 "village_meeting_on": today, "village_meeting_total": 30, "village_meeting_agree": 28})
         if action == "allocate":
-            s.funding_line_add(actor=people.actor(people.finance), case_id=case.pk, source="savings_5pct",
-                               amount=case.support_amount, decision_number="12/QĐ-UBND", decision_date=today)
+            from housing_campaign.funding.services import allocation_create
+
+            allocation_create(actor=people.actor(people.finance), case_id=case.pk,
+                              pool_id=state_pool(people, case.campaign).pk, amount=case.support_amount,
+                              decision_number="12/QĐ-UBND", decision_date=today)
         if action == "complete":
             s.progress_add(actor=people.actor(people.inspector), case_id=case.pk, date=today, stage="finishing",
                            percent=100)

@@ -10,17 +10,7 @@ from housing_campaign.extrafields.forms import extra_values_from, form_fields_fo
 from housing_campaign.extrafields.services import extra_values_clean
 
 from . import services
-from .models import Acceptance, Attachment, FundingLine, HousingCase, ProgressEntry
-
-
-class FundingInline(admin.TabularInline):
-    model = FundingLine
-    extra = 0
-    can_delete = False
-    readonly_fields = ("source", "amount", "decision_number", "decision_date", "created_by", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .models import Acceptance, Attachment, HousingCase, ProgressEntry
 
 
 class ProgressInline(admin.TabularInline):
@@ -73,7 +63,7 @@ class HousingCaseAdmin(TerritoryScopedAdmin):
     search_fields = ("code", "household__head_name", "household__national_id")
     list_select_related = ("household", "commune")
     readonly_fields = [f.name for f in HousingCase._meta.fields if f.name not in ("id", "extra")]
-    inlines = [FundingInline, ProgressInline]
+    inlines = [ProgressInline]  # allocations, inspections and releases: funding admin and the desk
     show_full_result_count = False
 
     def get_fields(self, request, obj=None):

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from housing_campaign.campaigns.models import FundingSource, SupportType
+from housing_campaign.campaigns.models import SupportType
 from housing_campaign.workflow.models import WorkflowDocument
 
 
@@ -98,10 +98,6 @@ class HousingCase(WorkflowDocument):
     def unstable_parts(self) -> int:
         return sum(1 for part in (self.foundation, self.frame_walls, self.roof) if part == PartCondition.UNSTABLE)
 
-    @property
-    def funded_total(self) -> int:
-        return sum(line.amount for line in self.funding_lines.all())
-
 
 class Attachment(models.Model):
     class Kind(models.TextChoices):
@@ -128,22 +124,6 @@ class Attachment(models.Model):
         ordering = ["uploaded_at"]
         verbose_name = "tệp đính kèm"
         verbose_name_plural = "tệp đính kèm"
-
-
-class FundingLine(models.Model):
-    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="funding_lines")
-    source = models.CharField("nguồn", max_length=20, choices=FundingSource.choices)
-    amount = models.BigIntegerField("số tiền (đồng)")
-    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
-    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funding_amount_positive",
-                                   violation_error_message="Số tiền phải lớn hơn 0.")]
-        verbose_name = "dòng kinh phí"
-        verbose_name_plural = "kinh phí phân bổ"
 
 
 class ProgressEntry(models.Model):

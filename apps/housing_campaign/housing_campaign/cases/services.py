@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
-from housing_campaign.campaigns.models import Campaign, FundingSource, SupportNorm, SupportType
+from housing_campaign.campaigns.models import Campaign, SupportNorm, SupportType
 from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.events import attachment_event, created_event, edited_event, event_save
-from housing_campaign.core.formatting import format_number, format_vnd
+from housing_campaign.core.formatting import format_number
 from housing_campaign.core.services import sequence_next
 from housing_campaign.extrafields.services import extra_values_clean
 from housing_campaign.geography.models import AdminUnit
@@ -22,7 +22,7 @@ from housing_campaign.households.selectors import DUPLICATE_NATIONAL_ID, househo
 from housing_campaign.workflow import engine
 
 from . import eligibility
-from .models import Acceptance, Attachment, FundingLine, HousingCase, PartCondition, Priority, ProgressEntry
+from .models import Acceptance, Attachment, HousingCase, PartCondition, Priority, ProgressEntry
 from .selectors import case_get_for_actor
 from .uploads import inspect_upload, stored_name
 
@@ -436,42 +436,10 @@ def case_update_confirmation(*, actor: Actor, case_id: int, data: dict,
 
 
 @transaction.atomic
-def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decision_number: str = "",
-                     decision_date: dt.date | None = None) -> FundingLine:
-    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
-    _require_form_open(actor, case, "funding")
-    errors: dict[str, list[str]] = {}
-    if source not in FundingSource.values:
-        errors["source"] = ["Chưa chọn nguồn kinh phí."]
-    try:
-        value = validators.parse_money(amount, "Số tiền", minimum=1)
-    except validators.InputError as exc:
-        errors["amount"], value = [exc.message], None
-    if value is not None and "amount" not in errors:
-        remaining = case.support_amount - case.funded_total
-        if value > remaining:
-            errors["amount"] = [f"Số tiền vượt mức hỗ trợ còn lại ({format_vnd(remaining)})."]
-    decision_date = _date(decision_date, "Ngày quyết định", errors, "decision_date", required=False)
-    decision_number = validators.normalize_text(decision_number, max_length=60)
-    if errors:
-        raise validation_error(errors)
-    line = FundingLine.objects.create(case=case, source=source, amount=value, decision_number=decision_number,
-                                      decision_date=decision_date, created_by=actor.user)
-    if decision_number and not case.approval_decision_number:
-        case.approval_decision_number, case.approval_decision_date = decision_number, decision_date
-    case.lock_version += 1
-    case.save()
-    event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id,
-                            changes={"funding": [None, f"{FundingSource(source).label}: {format_vnd(value)}"]},
-                            data={"funding_line": line.pk}))
-    return line
-
-
-@transaction.atomic
 def case_update_approval(*, actor: Actor, case_id: int, decision_number: str,
                          decision_date: dt.date | None) -> HousingCase:
-    """The funding decision's number and date on their own (the funding form sets them with the first
-    funding line; updates by import set them alone), open only while the case is in the funding stage."""
+    """The funding decision's number and date (the funding stage's form, the first allocation of the
+    state support, updates by import), open only while the case is in the funding stage."""
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     _require_form_open(actor, case, "funding")
     errors: dict[str, list[str]] = {}
@@ -600,6 +568,13 @@ def _attachment_save(actor: Actor, case: HousingCase, upload: UploadedFile, info
     event_save(attachment_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, attachment_id=attachment.pk,
                                 name=attachment.original_name, kind=attachment.kind, caption=caption))
     return attachment
+
+
+def attachment_save(*, actor: Actor, case: HousingCase, upload: UploadedFile, info: dict, stage: str,
+                    caption: str = "") -> Attachment:
+    """Store an upload already checked by ``uploads.inspect_upload`` on a case (file, row, timeline):
+    for records of other domains that carry photos (stage inspections)."""
+    return _attachment_save(actor, case, upload, info, stage=stage, caption=caption)
 
 
 @transaction.atomic

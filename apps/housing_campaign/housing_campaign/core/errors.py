@@ -28,6 +28,9 @@ class ErrorCode(StrEnum):
     UPLOAD_REJECTED = "upload_rejected"
     INTERNAL = "internal_error"
     LIMIT_EXCEEDED = "limit_exceeded"  # a template or condition went past a size, loop or time bound
+    INSUFFICIENT_BALANCE = "insufficient_balance"  # an allocation above a pool's balance
+    INSPECTION_REQUIRED = "inspection_required"  # a tranche whose stage inspection has not passed
+    ALREADY_RELEASED = "already_released"  # a tranche released twice
 
 
 class ServiceError(Exception):

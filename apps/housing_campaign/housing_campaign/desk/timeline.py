@@ -12,6 +12,10 @@ from housing_campaign.extrafields.services import extra_fields_for
 from housing_campaign.workflow import registry
 from housing_campaign.workflow.engine import compiled
 
+# Keys of the timeline rows that are not fields of the case (core/events.py).
+MONEY_LABELS = {"funding": "kinh phí", "acceptance": "nghiệm thu", "inspection": "kiểm tra giai đoạn",
+                "release": "giải ngân"}
+
 
 def _show(value):
     """Dates in the log are ISO; people read dd/mm/yyyy."""
@@ -39,8 +43,7 @@ def case_timeline(case) -> list[dict]:
         for field, (old, new) in (e.changes or {}).items():
             if field == "state":
                 continue
-            label = registry.field_label("housing_case", field) if field not in ("funding", "acceptance") else \
-                {"funding": "kinh phí", "acceptance": "nghiệm thu"}[field]
+            label = MONEY_LABELS.get(field) or registry.field_label("housing_case", field)
             changes.append({"field": label, "old": _show(old), "new": _show(new)})
         rows.append({
             "at": e.at, "kind": e.kind, "kind_label": e.get_kind_display(), "actor": _name(users.get(e.actor_id)),

@@ -53,18 +53,19 @@ def _stage_form(case, name, data=None):
     if name == "acceptance":
         initial = {"accepted_on": timezone.localdate()}
     if name == "funding":
-        initial = {"amount": max(case.support_amount - case.funded_total, 0) or ""}
+        initial = {"approval_decision_number": case.approval_decision_number,
+                   "approval_decision_date": case.approval_decision_date}
     return FORM_CLASSES[name](data, initial=initial)
 
 
-def _case_page(request, case, *, bound_form=None, bound_name=None, status=200):
+def _case_page(request, case, *, bound_form=None, bound_name=None, status=200, extra=None):
     page = selectors.case_page(request_actor(request), case)
     form = None
     if page["open_form"] and page["can_edit"]:
         form = bound_form if bound_name == page["open_form"] else _stage_form(case, page["open_form"])
     attachment_form = bound_form if bound_name == "attachment" else desk_forms.AttachmentForm()
-    return render(request, "desk/case.html", {**page, "form": form, "attachment_form": attachment_form},
-                  status=status)
+    return render(request, "desk/case.html", {**page, "form": form, "attachment_form": attachment_form,
+                                              **(extra or {})}, status=status)
 
 
 @login_required
@@ -137,8 +138,9 @@ def _apply_form(actor, case, name, form, request):
         case_services.case_update_confirmation(actor=actor, case_id=case.pk, data=data,
                                                expected_lock_version=expected)
     elif name == "funding":
-        case_services.funding_line_add(actor=actor, case_id=case.pk, source=data["source"], amount=data["amount"],
-                                       decision_number=data["decision_number"], decision_date=data["decision_date"])
+        case_services.case_update_approval(actor=actor, case_id=case.pk,
+                                           decision_number=data["approval_decision_number"],
+                                           decision_date=data["approval_decision_date"])
     elif name == "progress":
         case_services.progress_add(actor=actor, case_id=case.pk, date=data["date"], stage=data["stage"],
                                    percent=data["percent"], note=data["note"],
