@@ -67,6 +67,7 @@ class People:
         self.inspector = make_user("inspector", "inspector", "610")
         self.council = [make_user(f"council{i}", "emulation_council", "62") for i in range(1, 6)]
         self.admin = make_user("admin_kt", "administrator", "62", staff=True)
+        self.front = make_user("front_kt", "fatherland_front", "62")
         self.auditor = make_user("auditor", "auditor", "62", staff=True)
 
     def actor(self, user):
@@ -158,6 +159,19 @@ def state_pool(people, campaign, *, source: str = "savings_5pct", unit_code: str
                              reference="01/QĐ-UBND", note="Giao vốn")
         pool.refresh_from_db()
     return pool
+
+
+def new_receipt(people, campaign, *, kind: str = "cash", amount=45_500_000, donor_name: str = "Công ty CP Cao su Kon Tum",
+                donor_kind: str = "business", received_on=None, **data):
+    """A donor and a receipt recorded on the Fatherland Front's desk (general money unless ``data`` earmarks it)."""
+    from housing_campaign.contributions import services
+
+    actor = people.actor(people.front)
+    donor = services.donor_create(actor=actor, data={"kind": donor_kind, "name": donor_name,
+                                                     "contact": "0260 3862 123, ông Minh"})
+    return services.contribution_receive(actor=actor, data={
+        "donor": donor.pk, "kind": kind, "amount": amount, "received_on": received_on or timezone.localdate(),
+        "campaign": campaign.pk, **data})
 
 
 def advance(people, case, until: str):

@@ -448,8 +448,7 @@ def case_update_approval(*, actor: Actor, case_id: int, decision_number: str,
         errors["approval_decision_number"] = ["Chưa nhập số quyết định."]
     elif len(number) > 60:
         errors["approval_decision_number"] = [f"Số quyết định dài tối đa 60 ký tự (đang có {len(number)})."]
-    if decision_date and decision_date > timezone.localdate():
-        errors["approval_decision_date"] = ["Ngày quyết định không được sau ngày hôm nay."]
+    decision_date = _date(decision_date, "Ngày quyết định", errors, "approval_decision_date", required=False)
     if errors:
         raise validation_error(errors)
     before = {"approval_decision_number": case.approval_decision_number,

@@ -149,5 +149,6 @@ def receipt_verify(*, code: str, token: str) -> ReceiptCheck:
     if not constant_time_compare(receipt_token(code), token):
         return ReceiptCheck("not_genuine")
     found = (Contribution.objects.filter(public_code=code)
-             .select_related("front_unit", "commune", "earmarked_case__commune", "earmarked_case__village").first())
+             .select_related("front_unit", "commune", "earmarked_case__commune", "earmarked_case__village",
+                             "earmarked_case__household").first())
     return ReceiptCheck("genuine", found) if found else ReceiptCheck("not_genuine")
