@@ -106,6 +106,7 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "extrafields.extrafield": MANAGED_KEPT,
     "workflow.workflowdefinition": MANAGED,        # only unused drafts can be changed or deleted
     "workflow.workflowstate": MANAGED,
+    "workflow.workflowpilot": MANAGED,
     "workflow.workflowtransition": MANAGED,
     "workflow.approval": ModelAccess(view=NOBODY),
     "campaigns.campaign": MANAGED,
