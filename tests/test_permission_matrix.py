@@ -224,6 +224,11 @@ class MoneyWorld:
         self.building = advance(people, new_case(people, campaign), "construction")
         funding.inspection_record(actor=people.actor(people.inspector), case_id=self.building.pk, stage="start",
                                   inspected_on=today, result="passed", photos=[photo_upload()])
+        released = advance(people, new_case(people, campaign), "construction")
+        funding.inspection_record(actor=people.actor(people.inspector), case_id=released.pk, stage="start",
+                                  inspected_on=today, result="passed", photos=[photo_upload()])
+        self.release = funding.tranche_release(actor=finance, case_id=released.pk,
+                                               tranche_id=campaign.tranches.order_by("order").first().pk)
         self.receipt = new_receipt(people, campaign, amount=20_000_000, earmark="commune", commune=unit(HOME).pk)
         self.front_pool = FundingPool.objects.get(pk=self.receipt.pool_entry.pool_id)
         self.pledge = pledge_create(actor=people.actor(people.front), data={
