@@ -16,6 +16,7 @@ from housing_campaign.funding.selectors import territory_filter
 from housing_campaign.geography.models import AdminUnit
 
 from .models import Contribution, Donor, Kind, Pledge
+from .tokens import receipt_token
 
 # Who sees a donor's contact (kept private): the Front, which keeps it, and those who read everything.
 CONTACT_ROLES = {"fatherland_front", "auditor", "administrator"}
@@ -141,8 +142,6 @@ class ReceiptCheck:
 
 def receipt_verify(*, code: str, token: str) -> ReceiptCheck:
     """The receipt a QR code names, if its token is the site's signature of its code (constant time)."""
-    from .documents import receipt_token
-
     code = (code or "").strip().upper()
     if not code or len(code) > 20 or not token or len(token) > 100:
         return ReceiptCheck("not_genuine")

@@ -215,9 +215,11 @@ def parse_amount(value, label: str, *, maximum: int = MONEY_MAX) -> int:
         raise InputError(f"{label} phải lớn hơn 0 đồng, không được âm (đang nhập “{_shown(value)}”).")
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0:
         raise InputError(f"{label} phải lớn hơn 0 đồng, không được âm (đang nhập {value}).")
-    number = parse_money(value, label, minimum=0, maximum=maximum)
+    number = parse_money(value, label, minimum=0, maximum=10**40)
     if number == 0:
         raise InputError(f"{label} phải lớn hơn 0 đồng.")
+    if number > maximum:
+        raise InputError(f"{label} quá lớn: tối đa {maximum:,} đồng (đang nhập {_shown(value)}).".replace(",", "."))
     return number
 
 
