@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pyzbar.pyzbar import decode
 
-from housing_campaign.contributions import selectors
-from housing_campaign.contributions import services
+from housing_campaign.contributions import selectors, services
 from housing_campaign.contributions.models import Contribution, Donor, Pledge
 from housing_campaign.contributions.tokens import receipt_token
 from housing_campaign.core.errors import ErrorCode, ServiceError
