@@ -63,6 +63,7 @@ class AllocateForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
     def __init__(self, *args, pools=(), topup_allowed: bool = False, **kwargs):
+        kwargs.setdefault("auto_id", "id_alloc_%s")  # the case page also holds the stage's form
         super().__init__(*args, **kwargs)
         self.fields["pool"].choices = [CHOOSE] + [
             (str(p.pk), f"{p.get_source_display()} – {p.unit.name} (còn {p.balance:,} đ)".replace(",", "."))
@@ -100,6 +101,10 @@ class InspectionForm(ServiceErrorsMixin, forms.Form):
     photos = MultipleFileField(label=_("Ảnh hiện trường (có ngày chụp và vị trí GPS)"), required=False,
                                widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp",
                                                                "capture": "environment"}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_insp_%s")  # the case page also holds the progress form (stage, date)
+        super().__init__(*args, **kwargs)
 
 
 class ReleaseForm(ServiceErrorsMixin, forms.Form):
@@ -163,7 +168,8 @@ class ReceiptForm(ServiceErrorsMixin, EarmarkFields):
                                widget=forms.TextInput(attrs=DECIMAL))
     unit = forms.CharField(label=_("Đơn vị tính (vật liệu)"), required=False,
                            widget=forms.TextInput(attrs={"placeholder": "bao"}))
-    value_per_day = money_field(_("Giá trị một ngày công (đồng)"))
+    value_per_day = forms.CharField(label=_("Giá trị một ngày công (đồng)"), required=False, max_length=60,
+                                    widget=forms.TextInput(attrs={**NUMERIC, "placeholder": "ví dụ 250.000"}))
     description = forms.CharField(label=_("Nội dung"), required=False)
     own_share = forms.BooleanField(label=_("Phần tự có của chính hộ được hỗ trợ"), required=False)
     campaign = OpenChoiceField(label=_("Chương trình"), choices=[], required=False)

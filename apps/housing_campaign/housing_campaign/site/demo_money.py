@@ -122,12 +122,13 @@ class DemoMoney:
                 "amount": rng.choice([50, 100, 200]) * 1_000_000, "description": "Cam kết ủng hộ phong trào",
                 "pledged_on": today - dt.timedelta(days=rng.randint(90, 200)), "earmark": "general"})
         count = 0
+        days = sorted((today - dt.timedelta(days=rng.randint(1, 59)) for _ in range(36)))  # numbered in date order
         for i in range(36):
             donor = donors[i % len(donors)]
             kind = rng.choices(["cash", "materials", "workdays"], [6, 3, 2])[0]
             earmark = rng.choices(["commune", "general", "case"], [5, 3, 2])[0]
             data = {"donor": donor.pk, "kind": kind, "campaign": self.campaign.pk, "earmark": earmark,
-                    "received_on": today - dt.timedelta(days=rng.randint(1, 59)),
+                    "received_on": days[i],
                     "description": "Ủng hộ xây nhà cho hộ nghèo"}
             if earmark == "commune":
                 data["commune"] = (home if i % 3 == 0 else rng.choice(communes)).pk
