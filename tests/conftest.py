@@ -161,8 +161,9 @@ def state_pool(people, campaign, *, source: str = "savings_5pct", unit_code: str
     return pool
 
 
-def new_receipt(people, campaign, *, kind: str = "cash", amount=45_500_000, donor_name: str = "Công ty CP Cao su Kon Tum",
-                donor_kind: str = "business", received_on=None, **data):
+def new_receipt(people, campaign, *, kind: str = "cash", amount=45_500_000,
+                donor_name: str = "Công ty CP Cao su Kon Tum", donor_kind: str = "business", received_on=None,
+                **data):
     """A donor and a receipt recorded on the Fatherland Front's desk (general money unless ``data`` earmarks it)."""
     from housing_campaign.contributions import services
 

@@ -136,7 +136,8 @@ class World:
         self.verify_url = f"/verify/{self.certificate.code}?t={token_for(self.certificate.code)}"
         from housing_campaign.contributions.documents import receipt_token
 
-        self.receipt_url = f"/bien-nhan/{self.contribution.public_code}?t={receipt_token(self.contribution.public_code)}"
+        code = self.contribution.public_code
+        self.receipt_url = f"/bien-nhan/{code}?t={receipt_token(code)}"
         self.specific = {
             "auth.user": people.officer, "auth.group": people.officer.groups.first(),
             "workflow.workflowdefinition": self.draft, "extrafields.extrafield": self.extra_field,

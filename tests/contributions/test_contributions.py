@@ -28,8 +28,8 @@ def front(people):
 
 
 def donor(people, **data):
-    return services.donor_create(actor=front(people), data={"kind": "business", "name": "Công ty Thủy điện Thượng Kon Tum",
-                                                            "contact": "0260 3 999 888 – bà Hạnh", **data})
+    return services.donor_create(actor=front(people), data={
+        "kind": "business", "name": "Công ty Thủy điện Thượng Kon Tum", "contact": "0260 3 999 888 – bà Hạnh", **data})
 
 
 def receive(people, campaign, **data):
@@ -88,10 +88,12 @@ def test_the_households_own_share_is_its_own(people, campaign):
     ({"kind": "materials", "quantity": "5", "unit": "tấm", "amount": "5.000.000"}, "item", "Chưa nhập tên vật liệu."),
     ({"kind": "workdays", "quantity": "10"}, "value_per_day",
      "Đóng góp bằng ngày công phải có giá trị một ngày công (đồng) để ghi sổ và công khai."),
-    ({"kind": "cash", "amount": "-200.000"}, "amount", "Số tiền phải lớn hơn 0 đồng, không được âm (đang nhập “-200.000”)."),
+    ({"kind": "cash", "amount": "-200.000"}, "amount",
+     "Số tiền phải lớn hơn 0 đồng, không được âm (đang nhập “-200.000”)."),
     ({"kind": "cash", "amount": "0"}, "amount", "Số tiền phải lớn hơn 0 đồng."),
     ({"kind": "gold", "amount": "1"}, "kind", "Chưa chọn hình thức (tiền mặt, vật liệu, ngày công)."),
-    ({"kind": "cash", "amount": "1", "description": "x" * 301}, "description", "Nội dung dài tối đa 300 ký tự (đang có 301)."),
+    ({"kind": "cash", "amount": "1", "description": "x" * 301}, "description",
+     "Nội dung dài tối đa 300 ký tự (đang có 301)."),
     ({"kind": "cash", "amount": "1", "earmark": "case", "case": "KT2425-999999"}, "case",
      "Không tìm thấy hồ sơ “KT2425-999999” trong địa bàn bạn phụ trách."),
     ({"kind": "cash", "amount": "1", "earmark": "commune", "commune": "abc"}, "commune", "Chưa chọn xã được chỉ định."),
@@ -188,7 +190,8 @@ def test_the_receipt_prints_with_a_qr_code_that_verifies(people, campaign, setti
     pdf = issued_document_pdf(receipt.document)
     text = " ".join(pdf_text(pdf).split())
     for expected in ("BIÊN NHẬN", "Số: 01/BN-MTTQ", "Bà Trần Thị Thu", "Xi măng PCB40, 200 bao",
-                     "18.500.000 đ (Mười tám triệu năm trăm nghìn đồng)", "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM TỈNH KON TUM"):
+                     "18.500.000 đ (Mười tám triệu năm trăm nghìn đồng)",
+                     "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM TỈNH KON TUM"):
         assert expected in text, expected
     url = qr_from_pdf(pdf)
     assert url == f"{settings.SITE_BASE_URL}/bien-nhan/{receipt.public_code}?t={receipt_token(receipt.public_code)}"

@@ -100,7 +100,8 @@ def test_release_waits_for_a_passed_inspection_and_happens_once(people, campaign
     inspect(people, building)
     with pytest.raises(ServiceError) as refused:  # the rest waits for tranche 1 and for acceptance
         funding.tranche_release(actor=finance, case_id=building.pk, tranche_id=rest.pk)
-    assert refused.value.message == "Phải giải ngân đợt “Đợt 1: tạm ứng khi khởi công” trước đợt “Đợt 2: phần còn lại sau nghiệm thu”."
+    assert refused.value.message == ("Phải giải ngân đợt “Đợt 1: tạm ứng khi khởi công” trước đợt "
+                                     "“Đợt 2: phần còn lại sau nghiệm thu”.")
     release = funding.tranche_release(actor=finance, case_id=building.pk, tranche_id=first.pk, reference="UNC 15")
     assert release.amount == 30_000_000 and release.released_by == people.finance
     with pytest.raises(ServiceError) as refused:

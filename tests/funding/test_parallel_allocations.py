@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from housing_campaign.core.formatting import format_vnd as vnd
 from housing_campaign.funding import selectors
 from housing_campaign.funding import services as funding
 from housing_campaign.funding.models import Allocation, FundingPool, PoolEntry
-from housing_campaign.core.formatting import format_vnd as vnd
 from tests.conftest import advance, new_case, unit
 
 PROCESSES, ATTEMPTS, AMOUNT, RECEIVED = 8, 12, 3_000_000, 100_000_000

@@ -122,7 +122,7 @@ class DemoMoney:
                 "amount": rng.choice([50, 100, 200]) * 1_000_000, "description": "Cam kết ủng hộ phong trào",
                 "pledged_on": today - dt.timedelta(days=rng.randint(90, 200)), "earmark": "general"})
         count = 0
-        days = sorted((today - dt.timedelta(days=rng.randint(1, 59)) for _ in range(36)))  # numbered in date order
+        days = sorted(today - dt.timedelta(days=rng.randint(1, 59)) for _ in range(36))  # numbered by date
         for i in range(36):
             donor = donors[i % len(donors)]
             kind = rng.choices(["cash", "materials", "workdays"], [6, 3, 2])[0]

@@ -23,10 +23,12 @@ from .models import Stage, WorkflowDefinition, WorkflowState, WorkflowTransition
 
 STATE_KEYS = ("code", "label_vi", "label_en", "stage", "edit_roles", "required_fields", "sla_days", "is_terminal")
 STATE_DEFAULTS = {"label_en": "", "edit_roles": [], "required_fields": [], "sla_days": None, "is_terminal": False}
-TRANSITION_KEYS = ("source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition", "condition_message",
-                   "comment_required", "allow_previous_actor", "quorum", "territory_rule", "side_effects")
-TRANSITION_DEFAULTS = {"label_en": "", "kind": "forward", "condition": "", "condition_message": "", "comment_required": False,
-                       "allow_previous_actor": True, "quorum": 1, "territory_rule": "contains", "side_effects": []}
+TRANSITION_KEYS = ("source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition",
+                   "condition_message", "comment_required", "allow_previous_actor", "quorum", "territory_rule",
+                   "side_effects")
+TRANSITION_DEFAULTS = {"label_en": "", "kind": "forward", "condition": "", "condition_message": "",
+                       "comment_required": False, "allow_previous_actor": True, "quorum": 1,
+                       "territory_rule": "contains", "side_effects": []}
 
 
 def workflows_dir() -> Path:

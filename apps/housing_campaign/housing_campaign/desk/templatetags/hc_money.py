@@ -54,7 +54,8 @@ def money_panel(context):
         tranches.append({**row, "form": form, "bound": name in bound})
     inspect_form = None
     if inspector and case.stage in money.INSPECTABLE_STAGES:
-        inspect_form = bound.get("inspect") or forms_money.InspectionForm(initial={"inspected_on": timezone.localdate()})
+        inspect_form = bound.get("inspect") or forms_money.InspectionForm(
+            initial={"inspected_on": timezone.localdate()})
     pledges = list(Pledge.objects.filter(earmarked_case=case).select_related("donor").order_by("-pledged_on"))
     return {"case": case, "m": info, "allocations": allocations, "allocate_form": allocate_form,
             "tranches": tranches, "inspect_form": inspect_form, "pledges": pledges,
