@@ -16,11 +16,14 @@ def case_url(site, case):
 
 
 def act(page, label, comment=None):
-    form = page.locator("form.action-form", has=page.locator(f"button:text-is('{label}')"))
+    """Press an action: its own form, or the stage form it is sent with (its comment box is named after it)."""
+    button = page.locator(f"#thao-tac button:text-is('{label}')")
     if comment is not None:
-        form.locator("textarea, input[name=comment]").fill(comment)
+        form = button.locator("xpath=ancestor::form[1]")
+        bundled = button.get_attribute("value")
+        form.locator(f"[name='comment-{bundled}']" if bundled else "[name=comment]").fill(comment)
     with page.expect_navigation():
-        form.locator(f"button:text-is('{label}')").click()
+        button.click()
 
 
 def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, tmp_path):
@@ -52,22 +55,31 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     act(officer, "Gửi xã xác nhận")
     assert "Chờ xã xác nhận bình xét" in officer.content()
 
-    # Commune chairman: village meeting result, then confirm.
+    # Commune chairman: the confirmation waits for the village meeting, whose inputs are linked; filling
+    # them opens the step, which saves the meeting and confirms in one click.
     chairman = open_as(browser, site, "chairman_a")
     chairman.goto(case_url(site, case))
+    confirm = chairman.locator("#thao-tac button:text-is('Xác nhận kết quả bình xét')")
+    assert confirm.is_disabled()
+    assert "Còn thiếu thông tin bắt buộc" in chairman.locator("#thao-tac").inner_text()
+    shoot(chairman, "chairman-confirmation-missing")
+    chairman.click("#thao-tac .missing-fields a:text-is('Ngày họp bình xét')")
+    assert chairman.evaluate("document.activeElement.id") == "id_village_meeting_on"
     chairman.fill("#id_village_meeting_on", TODAY)
     chairman.fill("#id_village_meeting_total", "42")
+    assert confirm.is_disabled()
     chairman.fill("#id_village_meeting_agree", "40")
     chairman.fill("#id_commune_list_number", "12/DS-UBND")
-    with chairman.expect_navigation():
-        chairman.click("form[action$='/forms/confirmation/'] button:text-is('Lưu')")
-    assert "Đã lưu." in chairman.content()
+    assert confirm.is_enabled()
     act(chairman, "Xác nhận kết quả bình xét")
+    text = chairman.content()
+    assert "Đã lưu “Kết quả bình xét và danh sách của xã”." in text and "Đã chuyển sang “Chờ thẩm định”" in text
     shoot(chairman, "chairman-confirmed")
 
     # Reviewer returns with a reason.
     reviewer = open_as(browser, site, "reviewer")
     reviewer.goto(case_url(site, case))
+    shoot(reviewer, "reviewer-review")
     act(reviewer, "Trả lại để bổ sung", comment="Đề nghị chụp bổ sung ảnh mái nhà và ghi rõ số người.")
     assert "Trả lại để bổ sung" in reviewer.locator(".state-pill").inner_text()
     shoot(reviewer, "reviewer-returned")
@@ -102,6 +114,7 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
         finance.click("form[action$='/allocate/'] button:text-is('Phân bổ')")
     assert "Đã phân bổ 60.000.000 đ" in finance.content() and "đủ định mức" in finance.content()
     act(finance, "Hoàn tất phân bổ kinh phí")
+    assert "60.000.000 đ" in finance.content() and "Đang thi công" in finance.locator(".state-pill").inner_text()
     shoot(finance, "finance-allocated")
 
     # Inspector records progress with a photo, then acceptance.
@@ -130,11 +143,22 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     act(inspector, "Nghiệm thu đạt")
     shoot(inspector, "inspector-accepted")
 
-    # Handover by the chairman: the certificate is issued.
+    # Before the handover the certificate cannot be printed, and the page says why (also at its URL).
     chairman.goto(case_url(site, case))
-    chairman.fill("#id_handed_over_on", TODAY)
-    with chairman.expect_navigation():
-        chairman.click("form[action$='/forms/handover/'] button:text-is('Lưu')")
+    docs = chairman.locator("section[aria-labelledby=h-docs]").inner_text()
+    assert "Giấy chứng nhận được cấp khi bàn giao nhà; hồ sơ đang ở trạng thái “Chờ bàn giao”." in docs
+    assert chairman.locator("a[href$='/print/handover_certificate/']").count() == 0
+    refused = chairman.context.new_page()
+    response = refused.goto(f"{case_url(site, case)}print/handover_certificate/")
+    assert response.status == 404 and "Giấy chứng nhận được cấp khi bàn giao nhà" in refused.content()
+    shoot(refused, "certificate-not-yet")
+    with refused.expect_navigation():
+        refused.click("text=Về hồ sơ")
+    refused.close()
+    # Handover by the chairman: the date defaults to today and is saved with the step; the certificate
+    # is issued.
+    assert chairman.input_value("#id_handed_over_on") == TODAY
+    shoot(chairman, "chairman-handover")
     act(chairman, "Bàn giao nhà và cấp giấy chứng nhận")
     text = chairman.content()
     assert "Đang công khai" in chairman.locator(".state-pill").inner_text()

@@ -123,3 +123,14 @@ class HandoverForm(ServiceErrorsMixin, forms.Form):
 class AttachmentForm(ServiceErrorsMixin, forms.Form):
     file = forms.FileField(label=_("Ảnh hoặc tệp PDF"), error_messages={"required": "Chưa chọn tệp."})
     caption = forms.CharField(label=_("Chú thích"), max_length=300, required=False)
+
+
+# The stage form each stage opens on the case page, by the names of cases.services.FORM_STAGES.
+STAGE_FORM_TITLES = {
+    "survey": _("Thông tin rà soát"),
+    "confirmation": _("Kết quả bình xét và danh sách của xã"),
+    "funding": _("Phân bổ kinh phí"),
+    "progress": _("Ghi tiến độ thi công"),
+    "acceptance": _("Nghiệm thu"),
+    "handover": _("Bàn giao"),
+}

@@ -29,12 +29,15 @@ from housing_campaign.printing import pdf
 from housing_campaign.printing import services as printing
 from housing_campaign.printing.models import PrintFormat
 
+from .print_rules import CERTIFICATE_FORMAT, ISSUING_ROLES, case_print_refusal
+
 logger = logging.getLogger(__name__)
 CHUNK = 50
-CERTIFICATE_FORMAT = "handover_certificate"
 
 
 def case_pdf(*, actor: Actor, case: HousingCase, format_code: str) -> tuple[bytes, str]:
+    """The PDF of one of the case's documents. Refused with NOT_FOUND for an unknown format and with
+    CONDITION_FAILED, saying why, for a document the case does not have yet."""
     fmt = PrintFormat.objects.filter(code=format_code, doctype="housing_case", is_active=True).first()
     if fmt is None:
         raise ServiceError("Không có mẫu in này.", code=ErrorCode.NOT_FOUND)
@@ -43,9 +46,9 @@ def case_pdf(*, actor: Actor, case: HousingCase, format_code: str) -> tuple[byte
         # Issued means frozen: the document as issued (its own format version and stored context).
         prefix = "GCN" if fmt.code == CERTIFICATE_FORMAT else fmt.code
         return printing.issued_document_pdf(document), f"{prefix}-{case.code}.pdf"
-    if fmt.code == CERTIFICATE_FORMAT:
-        raise ServiceError("Hồ sơ này không có giấy chứng nhận đang có hiệu lực (chưa cấp, hoặc đã bị thu hồi), "
-                           "nên không in được giấy chứng nhận.", code=ErrorCode.NOT_FOUND)
+    reason = case_print_refusal(case=case, fmt=fmt)
+    if reason:
+        raise ServiceError(reason, code=ErrorCode.CONDITION_FAILED)
     return pdf.html_to_pdf(_draft_html(fmt, case)), f"{fmt.code}-{case.code}.pdf"
 
 
@@ -64,8 +67,6 @@ def documents_to_print(fmt: PrintFormat, cases) -> dict:
                                             format_code=fmt.code)
 
 
-ISSUING_ROLES = {"commune_chairman", "reviewer", "administrator"}
-
 
 def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
     """Issue a numbered document (e.g. acceptance minutes) for a case: the next number of the commune's
@@ -81,6 +82,9 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
     if actor.read_only or actor.authority_for(ISSUING_ROLES, *document_paths(case)) is None:
         raise ServiceError("Chỉ Chủ tịch UBND xã, cán bộ thẩm định hoặc quản trị được ban hành văn bản.",
                            code=ErrorCode.PERMISSION_DENIED)
+    reason = case_print_refusal(case=case, fmt=fmt)
+    if reason:
+        raise ServiceError(reason, code=ErrorCode.CONDITION_FAILED)
     with transaction.atomic():
         certificate = case.certificates.filter(status="valid").first()
         document = printing.document_issue(

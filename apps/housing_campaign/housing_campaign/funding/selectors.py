@@ -205,7 +205,8 @@ def passed_inspection(case_id: int, stage: str) -> Inspection | None:
 
 
 def tranche_refusal(case: HousingCase, tranche: Tranche, *, releases: dict[int, Release], base: int,
-                    released: int, inspections: list[Inspection]) -> tuple[str, str]:
+                    released: int, inspections: list[Inspection],
+                    tranches: list[Tranche] | None = None) -> tuple[str, str]:
     """(error code, reason) why the tranche cannot be released now, or ("", "")."""
     done = releases.get(tranche.pk)
     if done is not None:
@@ -214,7 +215,8 @@ def tranche_refusal(case: HousingCase, tranche: Tranche, *, releases: dict[int, 
                 f"({format_vnd(done.amount)}); không giải ngân lần hai.")
     if case.stage not in RELEASABLE_STAGES:
         return (ErrorCode.FIELD_LOCKED, "Hồ sơ chưa hoàn tất phân bổ kinh phí nên chưa giải ngân được.")
-    earlier = [t for t in tranches_of(case.campaign_id) if t.order < tranche.order and t.pk not in releases]
+    earlier = [t for t in (tranches if tranches is not None else tranches_of(case.campaign_id))
+               if t.order < tranche.order and t.pk not in releases]
     if earlier:
         return ErrorCode.VALIDATION, f"Phải giải ngân đợt “{earlier[0].name}” trước đợt “{tranche.name}”."
     stage_label = Inspection(stage=tranche.inspection_stage).get_stage_display()
@@ -291,9 +293,10 @@ def case_money(case: HousingCase) -> CaseMoney:
     inspections = list(Inspection.objects.filter(case=case).select_related("inspector").prefetch_related("photos")
                        .order_by("inspected_on", "id"))
     rows = []
-    for tranche in tranches_of(case.campaign_id):
+    tranches = tranches_of(case.campaign_id)
+    for tranche in tranches:
         code, reason = tranche_refusal(case, tranche, releases=releases, base=base, released=released,
-                                       inspections=inspections)
+                                       inspections=inspections, tranches=tranches)
         rows.append({"tranche": tranche, "release": releases.get(tranche.pk),
                      "amount": tranche_amount(tranche, base=base, released=released),
                      "open": not code, "reason": reason if code != ErrorCode.ALREADY_RELEASED else ""})

@@ -137,13 +137,27 @@ def document_paths(document) -> tuple[str, ...]:
     return tuple(p for p in (getattr(document, "unit_path", ""), getattr(document, "unit_2025_path", "")) if p)
 
 
+@dataclass(frozen=True)
+class MissingField:
+    """A required field of the current state that has no value: its name (a model, extra or computed
+    field) and its label. Where it is edited is the page's business (the desk links it to its form)."""
+
+    name: str
+    label: str
+
+
 @dataclass
 class ActionOption:
+    """One action from the current state. ``reasons`` (with their ``ErrorCode`` in ``codes``) say why it is
+    closed, except missing required fields, which are in ``missing`` so that a page can link each one."""
+
     transition: TransitionSpec
     allowed: bool
     reasons: list[str] = field(default_factory=list)
     acting_for_id: int | None = None
     votes: int = 0
+    missing: list[MissingField] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
 
     @property
     def action(self) -> str:
@@ -154,7 +168,7 @@ class ActionOption:
         return self.transition.label_vi
 
 
-def _missing_required(doctype: str, document, state: StateSpec) -> list[str]:
+def _missing_required(doctype: str, document, state: StateSpec) -> list[MissingField]:
     missing = []
     for name in state.required_fields:
         try:
@@ -162,19 +176,20 @@ def _missing_required(doctype: str, document, state: StateSpec) -> list[str]:
         except KeyError:
             value = None
         if value is None or value == "" or value == []:
-            missing.append(registry.field_label(doctype, name))
+            missing.append(MissingField(name, registry.field_label(doctype, name)))
     return missing
 
 
 def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: TransitionSpec,
            *, comment: str | None, votes_by_actor: set[int] | None = None
-           ) -> tuple[list[tuple[str, str]], int | None]:
-    """(code, reason) pairs for why the transition is closed to the actor (empty when open), and on
-    whose behalf they act."""
+           ) -> tuple[list[tuple[str, str]], int | None, list[MissingField]]:
+    """(code, reason) pairs for why the transition is closed to the actor (empty when open), on whose
+    behalf they act, and the required fields that are missing (also one of the reasons)."""
     reasons: list[tuple[str, str]] = []
+    missing: list[MissingField] = []
     acting_for = None
     if actor.read_only:
-        return [(ErrorCode.PERMISSION_DENIED, "Tài khoản của bạn chỉ có quyền xem.")], None
+        return [(ErrorCode.PERMISSION_DENIED, "Tài khoản của bạn chỉ có quyền xem.")], None, []
     if t.territory_rule == "contains":
         authority = actor.authority_for(t.roles, *document_paths(document))
     else:
@@ -195,7 +210,7 @@ def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: Tr
         missing = _missing_required(doctype, document, state)
         if missing:
             reasons.append((ErrorCode.REQUIRED_FIELDS_MISSING,
-                            "Còn thiếu thông tin bắt buộc: " + ", ".join(missing) + "."))
+                            "Còn thiếu thông tin bắt buộc: " + ", ".join(m.label for m in missing) + "."))
     if t.condition:
         try:
             ok = evaluate(doctype, document, t.condition)
@@ -208,7 +223,7 @@ def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: Tr
         reasons.append((ErrorCode.ALREADY_APPROVED, "Bạn đã bỏ phiếu cho bước này."))
     if comment is not None and t.comment_required and not comment.strip():
         reasons.append((ErrorCode.COMMENT_REQUIRED, "Thao tác này bắt buộc ghi lý do."))
-    return reasons, acting_for
+    return reasons, acting_for, missing
 
 
 def _votes(doctype: str, document, transition_ids: list[int]) -> dict[int, set[int]]:
@@ -229,9 +244,11 @@ def actions_for(*, actor: Actor, doctype: str, document) -> list[ActionOption]:
     votes = _votes(doctype, document, [t.id for t in outgoing if t.quorum > 1])
     options = []
     for t in outgoing:
-        reasons, acting_for = _check(actor, doctype, document, spec, t, comment=None, votes_by_actor=votes.get(t.id))
-        options.append(ActionOption(t, not reasons, [message for _, message in reasons], acting_for,
-                                    len(votes.get(t.id, ()))))
+        reasons, acting_for, missing = _check(actor, doctype, document, spec, t, comment=None,
+                                              votes_by_actor=votes.get(t.id))
+        others = [(code, message) for code, message in reasons if code != ErrorCode.REQUIRED_FIELDS_MISSING]
+        options.append(ActionOption(t, not reasons, [message for _, message in others], acting_for,
+                                    len(votes.get(t.id, ())), missing, [code for code, _ in others]))
     return options
 
 
@@ -324,7 +341,7 @@ def _judge(actor: Actor, doctype: str, doc, object_id: int, action: str, comment
         return Outcome(object_id, False, ErrorCode.TRANSITION_NOT_ALLOWED,
                        f"Không có thao tác này ở trạng thái “{spec.state_label(doc.state)}”.", doc.state)
     votes = _votes(doctype, doc, [t.id]).get(t.id, set()) if t.quorum > 1 else None
-    reasons, acting_for = _check(actor, doctype, doc, spec, t, comment=comment, votes_by_actor=votes)
+    reasons, acting_for, _missing = _check(actor, doctype, doc, spec, t, comment=comment, votes_by_actor=votes)
     if reasons:
         # The most specific reason names the error; the message gives them all.
         return Outcome(object_id, False, reasons[-1][0], " ".join(m for _, m in reasons), doc.state)

@@ -1,16 +1,20 @@
 """The case page: every stage's data, the actions open now and why others are closed, stage forms."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from housing_campaign.campaigns.models import Strand
 from housing_campaign.cases import services as case_services
+from housing_campaign.cases.models import Acceptance
 from housing_campaign.certificates import services as certificate_services
 from housing_campaign.certificates.models import Certificate
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -41,6 +45,7 @@ def _survey_form(case, data=None):
 
 
 def _stage_form(case, name, data=None):
+    """The stage form, filled with what is saved (or today's date where a date is usually today)."""
     if name == "survey":
         return _survey_form(case, data)
     initial = {}
@@ -51,21 +56,34 @@ def _stage_form(case, name, data=None):
     if name in ("progress",):
         initial = {"date": timezone.localdate()}
     if name == "acceptance":
-        initial = {"accepted_on": timezone.localdate()}
+        acceptance = Acceptance.objects.filter(case=case).first()
+        initial = {"accepted_on": timezone.localdate()} if acceptance is None else {
+            "usable_area": _plain(acceptance.usable_area), "hard_foundation": acceptance.hard_foundation,
+            "hard_frame": acceptance.hard_frame, "hard_roof": acceptance.hard_roof,
+            "lifespan_years": str(acceptance.lifespan_years), "accepted_on": acceptance.accepted_on,
+            "note": acceptance.note}
     if name == "funding":
         initial = {"approval_decision_number": case.approval_decision_number,
                    "approval_decision_date": case.approval_decision_date}
     return FORM_CLASSES[name](data, initial=initial)
 
 
-def _case_page(request, case, *, bound_form=None, bound_name=None, status=200, extra=None):
-    page = selectors.case_page(request_actor(request), case)
+def _plain(value) -> str:
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def _case_page(request, case, *, bound_form=None, bound_name=None, status=200, comments=None, extra=None):
+    actor = request_actor(request)
+    page = selectors.case_page(actor, case)
     form = None
     if page["open_form"] and page["can_edit"]:
         form = bound_form if bound_name == page["open_form"] else _stage_form(case, page["open_form"])
+    form_title = desk_forms.STAGE_FORM_TITLES.get(page["open_form"] or "", "")
+    next_steps = selectors.case_next_steps(actor, case, page, form=form, form_title=str(form_title),
+                                           comments=comments)
     attachment_form = bound_form if bound_name == "attachment" else desk_forms.AttachmentForm()
-    return render(request, "desk/case.html", {**page, "form": form, "attachment_form": attachment_form,
-                                              **(extra or {})}, status=status)
+    return render(request, "desk/case.html", {**page, "form": form, "form_title": form_title, "next": next_steps,
+                                              "attachment_form": attachment_form, **(extra or {})}, status=status)
 
 
 @login_required
@@ -74,27 +92,85 @@ def case_detail(request, pk):
     return _case_page(request, case)
 
 
+class _FormRefused(Exception):
+    """The stage form sent with an action was refused by its service: nothing is applied."""
+
+
 @login_required
 @require_POST
 def case_transition(request, pk):
+    """One action on the case. A forward action from the page is sent with the open stage form
+    (``stage_form``): the form is saved first and the transition taken in the same transaction, so the
+    form's defaults and what was typed are never lost or half-applied. Any refusal re-renders the page
+    with everything typed (the form, the comment) and the reason; only success redirects."""
     actor, case = case_or_404(request, pk)
+    action = query_text(request.POST.get("action", ""), max_length=60)
+    typed = request.POST.get(f"comment-{action}", request.POST.get("comment"))
+    comment = normalize_text(typed, multiline=True, max_length=2000)
+    expected_state = query_text(request.POST.get("expected_state"), max_length=60) or None
+    form_name = query_text(request.POST.get("stage_form", ""), max_length=30)
+    form = None
+    if form_name:
+        if form_name not in FORM_CLASSES and form_name != "survey":
+            messages.error(request, _("Biểu mẫu gửi kèm thao tác không hợp lệ; hãy tải lại trang rồi thử lại. "
+                                      "Chưa có gì thay đổi."))
+            return _case_page(request, case, status=400, comments={action: comment})
+        form = _stage_form(case, form_name, request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Chưa lưu, chưa chuyển bước: hãy sửa các ô báo lỗi bên dưới rồi bấm lại."))
+            return _case_page(request, case, bound_form=form, bound_name=form_name, status=400,
+                              comments={action: comment})
+    to_save = form is not None and _form_has_something_to_save(case, form_name, form, request)
     try:
-        outcome = engine.document_transition(actor=actor, doctype="housing_case", object_id=case.pk,
-                                             action=query_text(request.POST.get("action", ""), max_length=60),
-                                             comment=normalize_text(request.POST.get("comment"), multiline=True,
-                                                                    max_length=2000),
-                                             expected_state=query_text(request.POST.get("expected_state"),
-                                                                       max_length=60) or None)
-        messages.success(request, outcome.message)
-        forget_counts(actor)
-        spec = engine.compiled(case.workflow_id).transitions.get((outcome.from_state, request.POST.get("action", "")))
-        if spec is not None and "issue_certificate" in spec.side_effects and not outcome.vote_recorded:
-            warn_qr_base_url(request)
+        with transaction.atomic():
+            if to_save:
+                try:
+                    _apply_form(actor, case, form_name, form, request)
+                except ServiceError as exc:
+                    form.add_service_error(exc)
+                    raise _FormRefused from exc
+            outcome = engine.document_transition(actor=actor, doctype="housing_case", object_id=case.pk,
+                                                 action=action, comment=comment, expected_state=expected_state)
+    except _FormRefused:
+        messages.error(request, _("Chưa lưu, chưa chuyển bước: hãy sửa các ô báo lỗi bên dưới rồi bấm lại."))
+        case.refresh_from_db()
+        return _case_page(request, case, bound_form=form, bound_name=form_name, status=400,
+                          comments={action: comment})
     except ServiceError as exc:
-        messages.error(request, exc.message)
-        if exc.code == ErrorCode.STALE_STATE:
-            messages.info(request, "Trang đã được tải lại với trạng thái mới nhất.")
+        case.refresh_from_db()
+        still_open = case_services.FORM_STAGES.get(form_name) == case.stage
+        kept = (_("Biểu mẫu bên dưới chưa được lưu; những gì bạn nhập vẫn còn nguyên.") if still_open else
+                _("Biểu mẫu bạn gửi kèm chưa được lưu: hồ sơ đã sang bước khác."))
+        messages.error(request, exc.message + (" " + kept if to_save else ""))
+        stale = exc.code == ErrorCode.STALE_STATE
+        if stale:
+            messages.info(request, _("Trang đã được tải lại với trạng thái mới nhất."))
+        open_now = {o.action for o in engine.actions_for(actor=actor, doctype="housing_case", document=case)
+                    if o.allowed}
+        if comment and action not in open_now:
+            messages.info(request, _("Ý kiến bạn đã nhập (chưa được ghi): “%(comment)s”") % {"comment": comment})
+        return _case_page(request, case, bound_form=form, bound_name=form_name, status=409 if stale else 400,
+                          comments={action: comment})
+    if to_save:
+        messages.success(request, _("Đã lưu “%(form)s”.") % {"form": desk_forms.STAGE_FORM_TITLES[form_name]})
+    messages.success(request, outcome.message)
+    forget_counts(actor)
+    spec = engine.compiled(case.workflow_id).transitions.get((outcome.from_state, action))
+    if spec is not None and "issue_certificate" in spec.side_effects and not outcome.vote_recorded:
+        warn_qr_base_url(request)
     return redirect("desk:case", pk=case.pk)
+
+
+def _form_has_something_to_save(case, name, form, request) -> bool:
+    """Whether a stage form sent with an action holds anything to save. A form that edits the case (the
+    survey, the village meeting, the handover date) is always saved: its service records only what
+    changed. The funding decision and a form that adds a record (a progress entry) are saved only when something
+    was typed or attached beyond its defaults; the acceptance form when it differs from the saved one."""
+    if name in ("funding", "progress"):
+        return form.has_changed() or bool(request.FILES.getlist("photos"))
+    if name == "acceptance":
+        return form.has_changed() or not Acceptance.objects.filter(case=case).exists()
+    return True
 
 
 def parse_survey(form, case=None):

@@ -18,11 +18,14 @@ from .common import case_or_404, pdf_response, request_actor, warn_qr_base_url
 @login_required
 @require_GET
 def case_print(request, pk, code):
+    """The PDF, or a plain page that says why the document cannot be printed (an unknown format, or a
+    document the case does not have yet or any more) with a way back to the case, as a 404: there is no
+    such document to send."""
     actor, case = case_or_404(request, pk)
     try:
         pdf, filename = desk_printing.case_pdf(actor=actor, case=case, format_code=code)
     except ServiceError as exc:
-        raise Http404(exc.message) from None
+        return render(request, "desk/print_unavailable.html", {"case": case, "message": exc.message}, status=404)
     return pdf_response(pdf, filename)
 
 
