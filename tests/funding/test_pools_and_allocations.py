@@ -294,3 +294,26 @@ def test_reconciliation_balances_after_random_operations(people, campaign):
     assert report.received - report.allocated == report.balance
     print(f"\nreconciliation: {len(report.rows)} pools, received {report.received:,}, allocated "
           f"{report.allocated:,}, balance {report.balance:,}, refused operations {refused}")
+
+
+def test_figures_for_dashboards_as_of_a_date(people, campaign):
+    """What a dashboard or a report reads: the territory's money, optionally as of the end of a day."""
+    yesterday = TODAY() - dt.timedelta(days=1)
+    actor = people.actor(people.finance)
+    pool = funding.pool_create(actor=actor, campaign_id=campaign.pk, source="provincial", unit_id=unit("62").pk)
+    funding.pool_receive(actor=actor, pool_id=pool.pk, amount=500_000_000, received_on=yesterday, reference="9/QĐ")
+    case = advance(people, new_case(people, campaign), "funding")
+    funding.allocation_create(actor=actor, case_id=case.pk, pool_id=pool.pk, amount=60_000_000)
+    new_receipt(people, campaign, amount=7_000_000, earmark="case", case=case.code)
+    today = selectors.money_figures(unit=unit("62"))
+    assert (today.received, today.allocated, today.state_allocated, today.pool_balance) == (
+        507_000_000, 67_000_000, 60_000_000, 440_000_000)
+    assert today.allocated_by_portion == {"state": 60_000_000, "community": 7_000_000}
+    before = selectors.money_figures(unit=unit("62"), as_of=yesterday)
+    assert (before.received, before.allocated, before.pool_balance) == (500_000_000, 0, 500_000_000)
+    mine = selectors.money_figures(actor=people.actor(people.officer_b))  # another commune: none of it
+    assert (mine.received, mine.allocated) == (0, 0)
+    from housing_campaign.contributions.selectors import contribution_figures
+
+    gifts = contribution_figures(unit=unit(HOME))
+    assert gifts["by_kind"]["cash"]["value"] == 7_000_000 and gifts["received"] == 7_000_000
