@@ -99,17 +99,19 @@ def donor_history(*, actor: Actor, donor: Donor) -> DonorHistory:
 
 def donor_totals(*, donor_ids: list[int], campaign_id: int | None = None) -> dict[int, dict]:
     """{donor id: {"pledged", "received", "by_kind", "houses"}} for the commendation work (evidence of
-    money mobilised), in two grouped queries."""
+    money mobilised), in three grouped queries."""
     receipts = Contribution.objects.filter(donor_id__in=donor_ids)
     pledges = Pledge.objects.filter(donor_id__in=donor_ids)
     if campaign_id:
         receipts, pledges = receipts.filter(campaign_id=campaign_id), pledges.filter(campaign_id=campaign_id)
     totals = {pk: {"pledged": 0, "received": 0, "by_kind": {}, "houses": 0} for pk in donor_ids}
-    for donor_id, kind, total, houses in receipts.values_list("donor_id", "kind").annotate(
-            t=Sum("received_amount"), h=Count("earmarked_case", distinct=True)).order_by():
+    by_kind = receipts.values_list("donor_id", "kind").annotate(t=Sum("received_amount")).order_by()
+    for donor_id, kind, total in by_kind:
         totals[donor_id]["by_kind"][kind] = total
         totals[donor_id]["received"] += total
-        totals[donor_id]["houses"] += houses
+    for donor_id, houses in receipts.values_list("donor_id").annotate(
+            h=Count("earmarked_case", distinct=True)).order_by():
+        totals[donor_id]["houses"] = houses
     for donor_id, total in pledges.values_list("donor_id").annotate(t=Sum("amount")).order_by():
         totals[donor_id]["pledged"] = total
     return totals

@@ -61,7 +61,8 @@ def _pool_page(request, *, create_form=None, status=200):
     if can_create and create_form is None:
         create_form = forms_money.PoolCreateForm(campaigns=Campaign.objects.filter(is_active=True),
                                                  units=_own_units(actor))
-    totals = {"received": sum(p.received for p in pools), "allocated": sum(p.allocated for p in pools)}
+    grants = [p for p in pools if p.source not in money.LOAN_SOURCES]  # a loan is recorded, never support
+    totals = {"received": sum(p.received for p in grants), "allocated": sum(p.allocated for p in grants)}
     totals["balance"] = totals["received"] - totals["allocated"]
     return render(request, "desk/money/pools.html", {
         "pools": pools, "totals": totals, "create_form": create_form if can_create else None,
