@@ -126,3 +126,15 @@ def test_loans_are_recorded_apart_from_support(people, campaign, money):
                               amount=40_000_000)
     _, text = page(f"/cong-khai/{HOME}/")
     assert "hộ vay vốn Ngân hàng Chính sách xã hội: 40.000.000 đ (vốn vay, không phải hỗ trợ)" in text
+
+
+def test_the_parts_add_up_to_the_whole(money):
+    from housing_campaign.funding import selectors
+
+    for code in ("610", "62"):
+        whole = selectors.money_figures(unit=unit(code))
+        parts = selectors.money_by_child(unit(code), selectors.child_units(unit(code))).values()
+        assert sum(p["houses"] for p in parts) == whole.houses_allocated
+        assert sum(p["allocated"] for p in parts) == whole.allocated
+        assert sum(p["released"] for p in parts) == whole.released
+        assert sum(p["state"] for p in parts) == whole.state_allocated

@@ -538,7 +538,7 @@ def child_units(unit: AdminUnit) -> list[AdminUnit]:
 
 def money_by_child(unit: AdminUnit, children: list[AdminUnit]) -> dict[int, dict[str, int]]:
     """{child id: {"received", "allocated", "state", "released", "houses"}}: grants only (no loans), in
-    four grouped queries whatever the number of children and records."""
+    five grouped queries whatever the number of children and records."""
     legacy = unit.system == AdminUnit.System.LEGACY
     column = "unit_path" if legacy else "unit_2025_path"
     by_path = {c.path: c.pk for c in children}
@@ -561,13 +561,14 @@ def money_by_child(unit: AdminUnit, children: list[AdminUnit]) -> dict[int, dict
         key = "case__commune_id" if legacy else "case__commune_2025_id"
     grants = Allocation.objects.filter(unit_q(unit, prefix="case__"), cancelled_at__isnull=True).exclude(
         source__in=LOAN_SOURCES)
-    for pk, portion, total, houses in grants.values_list(key, "portion").annotate(
-            t=Sum("amount"), h=Count("case_id", distinct=True)).order_by():
+    for pk, portion, total in grants.values_list(key, "portion").annotate(t=Sum("amount")).order_by():
         if pk in figures:
             figures[pk]["allocated"] += total
             if portion in (Portion.STATE, Portion.TOPUP):
                 figures[pk]["state"] += total
-                figures[pk]["houses"] = max(figures[pk]["houses"], houses)
+    for pk, houses in grants.values_list(key).annotate(h=Count("case_id", distinct=True)).order_by():
+        if pk in figures:
+            figures[pk]["houses"] = houses  # as the territory's own page counts them: any grant
     for pk, total in (Release.objects.filter(unit_q(unit, prefix="case__")).values_list(key)
                       .annotate(t=Sum("amount")).order_by()):
         if pk in figures:
