@@ -118,6 +118,8 @@ class World:
                 Notification.objects.create(user=user, subject="Có hồ sơ chờ xử lý", body="")
         self.workflow = WorkflowDefinition.objects.get(doctype="housing_case", is_active=True)
         self.draft = definition_clone(definition=self.workflow)
+        self.migration_job = BackgroundJob.objects.create(kind="workflow_migration", created_by=people.admin, total=1,
+                                                          status="running", params={"source": self.workflow.pk})
         self.extra_field = ExtraField.objects.create(doctype="housing_case", code="co_dien", label_vi="Có điện",
                                                      field_type="boolean")
         self.nomination = Nomination.objects.create(
@@ -171,6 +173,13 @@ class World:
                 "floor_area": "20", "persons": "4", "foundation": "unstable", "frame_walls": "unstable",
                 "roof": "unstable",
                 "surveyed_on": (timezone.localdate()).strftime("%d/%m/%Y")}
+
+    def builder_post(self):
+        """A state of the draft renamed in the workflow builder, as its form posts it."""
+        state = self.draft.states.get(code="eligibility_review")
+        return {"op": "state_save", "revision": self.draft.revision, "state": state.pk,
+                "label_vi": "Chờ thẩm định hồ sơ", "stage": state.stage, "sla_days": state.sla_days or "",
+                "edit_roles": state.edit_roles, "required_fields": state.required_fields}
 
     def desk_probe(self, name):
         """(url, POST data or JSON string) for each desk URL name."""
@@ -539,11 +548,19 @@ def _other_probe(world, name, route):
         "admin:jsi18n": lambda: (reverse(name), {}),
         "admin:app_list": lambda: (reverse(name, kwargs={"app_label": "workflow"}), {}),
         "admin:auth_user_password_change": lambda: (reverse(name, args=[world.users["commune_officer"].pk]), {}),
+        "admin:workflow_activate": lambda: (reverse(name, args=[world.draft.pk]),
+                                            {"op": "confirm", "mode": "pilot", "units": [unit(HOME).pk]}),
+        "admin:workflow_migration_job": lambda: (reverse(name, args=[world.migration_job.pk]), {}),
         "admin:workflow_try_condition": lambda: (reverse(name, args=[world.workflow.pk]),
                                          {"condition": "persons >= 1", "document": world.posted.code}),
         "admin:workflow_migrate": lambda: (reverse(name, args=[world.workflow.pk]), {
             "confirm": "1", "target": world.draft.pk,
             **{f"map_{s}": s for s in ("survey", "commune_confirmation", "eligibility_review", "posting")}}),
+        "admin:workflow_builder_start": lambda: (reverse(name, args=["housing_case"]), {}),
+        "admin:workflow_builder": lambda: (reverse(name, args=[world.draft.pk]), world.builder_post()),
+        "admin:workflow_builder_check": lambda: (
+            reverse(name, args=[world.draft.pk]) + f"?condition=persons+%3E%3D+1&document={world.posted.code}", {}),
+        "admin:workflow_builder_export": lambda: (reverse(name, args=[world.draft.pk]), {}),
         "admin:printing_preview": lambda: (reverse(name, args=[world.format.pk]) + "?as=html",
                                    {"html": "<p>{{ 1 + 1 }}</p>", "css": ""}),
         "admin:printing_issued_pdf": lambda: (reverse(name, args=[world.issued.pk]), {}),

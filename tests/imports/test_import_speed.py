@@ -47,7 +47,8 @@ def test_case_checks_run_once_per_distinct_value_with_the_same_answers(people, c
 
     def every_row(ctx, household, data, extra):  # the long way: the form's function for every row
         return counted(actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
-                       data=data, extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields,
+                       data=data, extra=extra, workflow_fields=ctx.workflow_fields(household.commune),
+                       extra_fields=ctx.extra_fields,
                        check_existing=False, also_roles=services.IMPORT_ROLES)
 
     monkeypatch.setattr(services, "_case_checks", every_row)
@@ -86,7 +87,8 @@ def test_written_cases_are_the_same_as_the_long_way(people, campaign, tmp_path, 
     def every_row(ctx, household, data, extra):
         return case_services.case_create_errors(
             actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round, data=data,
-            extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields, check_existing=False,
+            extra=extra, workflow_fields=ctx.workflow_fields(household.commune), extra_fields=ctx.extra_fields,
+            check_existing=False,
             also_roles=services.IMPORT_ROLES)
 
     monkeypatch.setattr(services, "_case_checks", every_row)

@@ -56,8 +56,8 @@ def test_insert_field_inspection_state_through_admin(people, campaign):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert WorkflowState.objects.filter(definition=draft, code="field_inspection").exists()
 
-    response = client.post(reverse("admin:workflow_workflowdefinition_changelist"),
-                           {"action": "activate_version", "_selected_action": [draft.pk]}, follow=True)
+    response = client.post(reverse("admin:workflow_activate", args=[draft.pk]),
+                           {"op": "confirm", "mode": "province"}, follow=True)
     assert "Đã áp dụng" in response.content.decode()
     draft.refresh_from_db()
     assert draft.is_active

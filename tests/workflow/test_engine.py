@@ -301,16 +301,16 @@ def test_two_concurrent_approvals_on_postgres_one_wins(people, campaign):
 
 def test_migrate_in_flight_cases_with_mapping(people, campaign):
     from housing_campaign.workflow.definitions import definition_activate, definition_clone
+    from housing_campaign.workflow.migration import documents_migrate
 
     case = advance(people, new_case(people, campaign), "eligibility_review")
     v1 = WorkflowDefinition.objects.get(doctype="housing_case", is_active=True)
     v2 = definition_clone(definition=v1)
     definition_activate(definition=v2)
     with pytest.raises(ServiceError):
-        engine.documents_migrate(actor=people.actor(people.admin), doctype="housing_case", source=v1, target=v2,
-                                 mapping={})
-    moved = engine.documents_migrate(actor=people.actor(people.admin), doctype="housing_case", source=v1,
-                                     target=v2, mapping={"eligibility_review": "eligibility_review"})
+        documents_migrate(actor=people.actor(people.admin), source=v1, target=v2, mapping={})
+    result = documents_migrate(actor=people.actor(people.admin), source=v1, target=v2,
+                               mapping={"eligibility_review": "eligibility_review"})
     case.refresh_from_db()
-    assert moved == 1 and case.workflow_id == v2.pk and case.state == "eligibility_review"
+    assert result.moved == 1 and case.workflow_id == v2.pk and case.state == "eligibility_review"
     assert DocumentEvent.objects.filter(object_id=case.pk, kind="migrated").exists()

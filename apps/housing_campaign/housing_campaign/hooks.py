@@ -60,7 +60,8 @@ side_effects = {
 
 scheduler_events = {
     "all": ["housing_campaign.core.sideeffects.side_effect_jobs_retry_due",
-            "housing_campaign.desk.printing.batch_jobs_sweep_stale"],
+            "housing_campaign.desk.printing.batch_jobs_sweep_stale",
+            "housing_campaign.workflow.migration.migration_jobs_sweep_stale"],
     "daily": ["housing_campaign.workflow.sla.escalate_overdue"],
 }
 

@@ -11,8 +11,9 @@ pkgdir="$root/apps/housing_campaign"
 
 # ---------------------------------------------------------------- system packages
 # WeasyPrint needs Pango; documents need fonts with every Vietnamese glyph (Liberation Serif is
-# metric-compatible with Times New Roman). Tests also need Chromium (browser tests) and zbar (QR).
-run_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-liberation2 fonts-dejavu-core shared-mime-info)
+# metric-compatible with Times New Roman). The workflow builder lays out its diagram with Graphviz `dot`.
+# Tests also need Chromium (browser tests) and zbar (QR).
+run_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-liberation2 fonts-dejavu-core shared-mime-info graphviz)
 test_pkgs=(chromium libzbar0 postgresql-client redis-tools wrk)
 wanted=("${run_pkgs[@]}")
 [ "$level" = "test" ] && wanted+=("${test_pkgs[@]}")

@@ -149,7 +149,6 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
 # (Django's, on every model) needs "delete".
 ADMIN_ACTIONS: dict[tuple[str, str], str] = {
     ("workflow.workflowdefinition", "make_new_version"): "add",
-    ("workflow.workflowdefinition", "activate_version"): "change",
     ("extrafields.extrafield", "retire_fields"): "change",
     ("core.sideeffectjob", "retry_now"): "change",
 }
@@ -258,8 +257,20 @@ URL_RULES: dict[str, Rule] = {
                                        "old-style change address: redirects to the change page"),
     # custom admin views (accounts.admin_base.GuardedAdminMixin.guarded_view)
     "admin:auth_user_password_change": Rule(EDITORS, EDITORS, "a managed user's password", gate=True),
+    # Rolling a workflow version out (workflow/rollout.py, migration.py): administrators and superusers only.
+    # The auditor reads which version applies where on the workflow list and pages (403 on these tools).
+    "admin:workflow_activate": Rule(EDITORS, EDITORS, "probe: pilot the draft in the home commune", gate=True),
+    "admin:workflow_migration_job": Rule(EDITORS, NOBODY, "progress of a migration; GET only", gate=True),
     "admin:workflow_try_condition": Rule(EDITORS, EDITORS, "POST evaluates a condition and writes nothing", gate=True),
     "admin:workflow_migrate": Rule(EDITORS, EDITORS, "moves documents of the actor's territory", gate=True),
+    # The workflow builder (workflow/builder.py): the auditor reads it (diagram, problems, versions and their
+    # differences, the YAML) but changes nothing; the condition check and "try on a case" are editing tools.
+    "admin:workflow_builder_start": Rule(READERS, NOBODY, "opens the draft, else the active version; GET only",
+                                         gate=True),
+    "admin:workflow_builder": Rule(READERS, EDITORS, "probe: rename a state of the draft", gate=True),
+    "admin:workflow_builder_check": Rule(EDITORS, NOBODY, "checks a condition, tries it on a case; GET only",
+                                         gate=True),
+    "admin:workflow_builder_export": Rule(READERS, NOBODY, "the canonical YAML; GET only", gate=True),
     "admin:printing_preview": Rule(READERS, EDITORS, "GET previews the saved format, POST an unsaved edit", gate=True),
     "admin:printing_issued_pdf": Rule(READERS, NOBODY, gate=True),
 }

@@ -273,6 +273,14 @@ def case_create_errors(*, actor: Actor, campaign: Campaign, household: Household
     return survey, errors, extra_clean
 
 
+def case_unit_paths(commune: AdminUnit) -> tuple[str, str]:
+    """(unit_path, unit_2025_path) of a case opened in ``commune``: the legacy commune's path (none for a
+    2025 commune) and the path of the 2025 commune it became. They choose the workflow version too."""
+    successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
+    return (commune.path if commune.system == AdminUnit.System.LEGACY else "",
+            successor.path if successor else "")
+
+
 def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey_round, survey: dict,
                extra_clean: dict, code: str, workflow_fields: dict, norms: dict | None = None,
                eligibility_memo: dict | None = None) -> HousingCase:
@@ -283,10 +291,11 @@ def case_build(*, actor: Actor, campaign: Campaign, household: Household, survey
     a pure function of them)."""
     commune = household.commune
     successor = commune.successor if commune.system == AdminUnit.System.LEGACY else commune
+    unit_path, unit_2025_path = case_unit_paths(commune)
     case = HousingCase(
         code=code, campaign=campaign, household=household, survey_round=survey_round, commune=commune,
-        commune_2025=successor, unit_path=commune.path if commune.system == AdminUnit.System.LEGACY else "",
-        unit_2025_path=successor.path if successor else "", village=survey.get("village") or household.village,
+        commune_2025=successor, unit_path=unit_path,
+        unit_2025_path=unit_2025_path, village=survey.get("village") or household.village,
         priority=priority_of(household), extra=extra_clean, created_by=actor.user, **workflow_fields,
         **{k: survey.get(k) for k in SURVEY_FIELDS if k != "village"})
     if eligibility_memo is None:
@@ -316,7 +325,7 @@ def support_norms_today(campaign: Campaign) -> dict[tuple[int, str], int]:
 def case_create(*, actor: Actor, campaign: Campaign, household: Household, survey_round, data: dict,
                 extra: dict | None = None) -> HousingCase:
     """Open a case for a surveyed household. Refuses with every field's error, saving nothing."""
-    workflow_fields = engine.initial_workflow_fields(DOCTYPE)
+    workflow_fields = engine.initial_workflow_fields(DOCTYPE, *case_unit_paths(household.commune))
     survey, errors, extra_clean = case_create_errors(
         actor=actor, campaign=campaign, household=household, survey_round=survey_round, data=data, extra=extra,
         workflow_fields=workflow_fields)

@@ -37,7 +37,7 @@ def nomination_save(*, actor: Actor, nomination: Nomination) -> Nomination:
     nomination_check_actor(actor, nomination)
     created = nomination.pk is None
     if created:
-        for key, value in engine.initial_workflow_fields(DOCTYPE).items():
+        for key, value in engine.initial_workflow_fields(DOCTYPE, *engine.document_paths(nomination)).items():
             setattr(nomination, key, value)
         nomination.created_by = actor.user
     nomination.save()

@@ -12,7 +12,8 @@ Shapes (besides doctype, object_id, kind, at, actor, acting_for):
 - approval:   from_state (a vote does not move the document), action, comment, workflow_version,
               data {"votes": n, "quorum": m}
 - attachment: comment (the caption), data {"attachment": id, "name": file name, "kind": photo|document}
-- migrated:   from_state, to_state, workflow_version (target), data {"from_version", "to_version"}
+- migrated:   from_state, to_state, workflow_version (target), data {"from_version", "to_version",
+              "job": the background migration's id, when it ran as one}
 - escalated:  from_state (the overdue state), data {"recipients": number of people notified}
 - document:   comment (what was issued/revoked, with its number), data {"document": id, "certificate": code}
 - money (kind "edited", so every reader of the log handles it): changes {"funding" | "inspection" |
@@ -77,10 +78,14 @@ def attachment_event(*, doctype: str, object_id: int, actor_id: int, attachment_
 
 
 def migrated_event(*, doctype: str, object_id: int, actor_id: int, from_state: str, to_state: str,
-                   from_version: int, to_version: int, at: dt.datetime) -> DocumentEvent:
+                   from_version: int, to_version: int, at: dt.datetime, job_id: int | None = None) -> DocumentEvent:
+    """One row per moved document, read "chuyển sang quy trình phiên bản N" with its old and new state
+    (even when the state's code is the same): never a transition to itself."""
+    data = {"from_version": from_version, "to_version": to_version}
+    if job_id is not None:
+        data["job"] = job_id  # the background migration that moved it
     return _event(Kind.MIGRATED, doctype=doctype, object_id=object_id, actor_id=actor_id, at=at,
-                  from_state=from_state, to_state=to_state, workflow_version=to_version,
-                  data={"from_version": from_version, "to_version": to_version})
+                  from_state=from_state, to_state=to_state, workflow_version=to_version, data=data)
 
 
 def escalated_event(*, doctype: str, object_id: int, state: str, recipients: int, at: dt.datetime) -> DocumentEvent:

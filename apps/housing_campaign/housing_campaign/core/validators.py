@@ -71,6 +71,27 @@ def normalize_text(value, *, max_length: int | None = None, multiline: bool = Fa
     return text[:max_length] if max_length is not None else text
 
 
+_CODE_JUNK_RE = re.compile(r"[^a-z0-9]+")
+
+
+def code_from_label(label, *, taken=(), max_length: int = 60, fallback: str = "ma") -> str:
+    """A machine code made from a Vietnamese name, so people never type codes: no diacritics (đ→d),
+    lower case, words joined by ``_``, at most ``max_length`` characters, unique among ``taken``
+    (``kiem_tra_hien_truong``, then ``kiem_tra_hien_truong_2`` …)."""
+    text = unicodedata.normalize("NFKD", normalize_text(label).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    base = _CODE_JUNK_RE.sub("_", text).strip("_")[:max_length].strip("_") or fallback
+    if base[0].isdigit():
+        base = f"{fallback}_{base}"[:max_length]
+    taken = set(taken)
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        suffix = f"_{n}"
+        code = base[: max_length - len(suffix)] + suffix
+    return code
+
+
 def _compact(value) -> str:
     """NFKC, control characters and all white space removed: the form in which numbers are read."""
     text = unicodedata.normalize("NFKC", str(value))

@@ -203,7 +203,9 @@ class SurveyContext:
             self.default_strand = strands[0]
         self.norms = case_services.support_norms_today(campaign)
         self.extra_fields = extra_fields_known(DOCTYPE)
-        self.workflow_fields = engine.initial_workflow_fields(DOCTYPE)
+        # The version a new case starts on depends on its commune (pilots): read once, chosen per commune.
+        self.rollout = engine.workflow_rollout(DOCTYPE)
+        self._workflow_fields: dict[int, dict] = {}
         self.admitted = campaign.admitted_categories or [Category.POOR, Category.NEAR_POOR]
         self._village_new: dict[tuple[int, str], Village] = {}
         self.eligibility_memo: dict = {}
@@ -211,6 +213,16 @@ class SurveyContext:
         self.case_checks: dict = {}  # ``_case_checks``: the form's answer per distinct value
         self.new_household = InstanceBuilder(Household)
         self._communes_found: dict = {}
+
+    def workflow_fields(self, commune: AdminUnit) -> dict:
+        """The workflow fields of a new case in ``commune`` (``engine.initial_workflow_fields``), kept per
+        commune: no query per row."""
+        fields = self._workflow_fields.get(commune.id)
+        if fields is None:
+            fields = engine.initial_workflow_fields(DOCTYPE, *case_services.case_unit_paths(commune),
+                                                    rollout=self.rollout)
+            self._workflow_fields[commune.id] = fields
+        return fields
 
     def commune_for(self, raw_commune, raw_district) -> tuple[AdminUnit, str | None]:
         key = (raw_commune, raw_district)
@@ -497,7 +509,8 @@ def _survey_row(ctx: SurveyContext, row: _Row) -> tuple[Household, HousingCase, 
         return None
     case = case_services.case_build(
         actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
-        survey={**survey, "village": village}, extra_clean=extra_clean, code="", workflow_fields=ctx.workflow_fields,
+        survey={**survey, "village": village}, extra_clean=extra_clean, code="",
+        workflow_fields=ctx.workflow_fields(household.commune),
         norms=ctx.norms, eligibility_memo=ctx.eligibility_memo)
     return household, case, hh_clean["national_id"]
 
@@ -523,11 +536,11 @@ def _case_checks(ctx: SurveyContext, household: Household, data: dict, extra: di
 
     The form's checks are field by field: each survey field's cleaned value and error depend on that field's
     value alone; the commune's (campaign, territory) on the commune; the extra fields' on their values; the
-    rest on what is fixed for the whole import (actor, campaign, round, workflow). So the shared function is
-    called for a row only when one of its values was not seen yet in this import, and its answer is kept per
-    value; a row whose every value was seen is answered from those parts. A row with any error is always
-    checked by the function itself, so refusals read exactly as the form's. ``test_case_checks_memo`` holds
-    the two ways to the same answers."""
+    rest on what is fixed for the whole import (actor, campaign, round) or follows the commune (the workflow
+    version: pilots). So the shared function is called for a row only when one of its values was not seen yet
+    in this import, and its answer is kept per value; a row whose every value was seen is answered from those
+    parts. A row with any error is always checked by the function itself, so refusals read exactly as the
+    form's. ``test_case_checks_memo`` holds the two ways to the same answers."""
     memo = ctx.case_checks
     get = data.get
     try:
@@ -543,7 +556,8 @@ def _case_checks(ctx: SurveyContext, household: Household, data: dict, extra: di
             return survey, {}, dict(parts[-1][0])
     survey, errors, extra_clean = case_services.case_create_errors(
         actor=ctx.actor, campaign=ctx.campaign, household=household, survey_round=ctx.survey_round,
-        data=data, extra=extra, workflow_fields=ctx.workflow_fields, extra_fields=ctx.extra_fields,
+        data=data, extra=extra, workflow_fields=ctx.workflow_fields(household.commune),
+        extra_fields=ctx.extra_fields,
         check_existing=False, also_roles=IMPORT_ROLES)
     if keys is not None:
         fields = set(case_services.SURVEY_FIELDS)
@@ -797,13 +811,12 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
     reused = any(cand.existing_household is not None for cand in to_write)
     bulk_insert(HousingCase, cases, check_keys_in_bulk=True, fresh=() if reused else (Household,))
     mark("write_cases")
-    version = engine.compiled(ctx.workflow_fields["workflow"].id).version
     now = timezone.now()
     marker, no_changes = {"import_batch": batch.pk}, {}  # one JSON value shared by every row
     events = []
     for case in cases:
         event = created_event(doctype=DOCTYPE, object_id=case.pk, actor_id=ctx.actor.user.pk, state=case.state,
-                              workflow_version=version, at=now)
+                              workflow_version=engine.compiled(case.workflow_id).version, at=now)
         event.data, event.changes = marker, no_changes  # the batch, so the queue can list its cases
         events.append(event)
     bulk_insert(DocumentEvent, events, check_keys_in_bulk=True)

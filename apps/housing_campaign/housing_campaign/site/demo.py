@@ -350,13 +350,14 @@ def _nominations(rng, campaign, communes, users, actor):
     ]
     officer = users["canboxa"]
     home = AdminUnit.objects.get(system="legacy", code=HOME_COMMUNE)
+    home_2025_path = home.successor.path if home.successor_id else ""
     voters = iter([users[f"hoidong{i}"] for i in range(1, 6)] * 3)
     for i, (name, kind, form, path) in enumerate(plans, 1):
         nomination = Nomination.objects.create(
             code=f"KT-{i:04d}", campaign=campaign, nominee_kind=kind, nominee_name=name, award_form=forms[form],
             achievement="Có thành tích xuất sắc trong phong trào thi đua “Chung tay xóa nhà tạm, nhà dột nát”",
-            commune=home, unit_path=home.path, unit_2025_path=home.successor.path if home.successor_id else "",
-            created_by=officer, **engine.initial_workflow_fields("commendation"))
+            commune=home, unit_path=home.path, unit_2025_path=home_2025_path, created_by=officer,
+            **engine.initial_workflow_fields("commendation", home.path, home_2025_path))
         event_save(created_event(doctype="commendation", object_id=nomination.pk, actor_id=officer.pk,
                                  state=nomination.state,
                                  workflow_version=engine.compiled(nomination.workflow_id).version))

@@ -6,23 +6,27 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.admin_base import BaseAdmin
 from housing_campaign.accounts.models import Role
-from housing_campaign.accounts.selectors import actor_for, scope
+from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.core.validators import query_id
 
-from . import definitions, engine, registry
-from .conditions import ConditionError, condition_problems, evaluate
+from . import definitions, drafts, engine, migration, registry, rollout
+from .builder import WorkflowBuilderMixin, doctype_title
+from .conditions import condition_try
 from .diagram import workflow_svg
 from .models import WorkflowDefinition, WorkflowState, WorkflowTransition
+from .selectors import pilots_by_definition, rollout_status, rollout_unit_groups, unit_label
 
 
 class InvalidDefinition(Exception):
@@ -128,7 +132,18 @@ class TransitionInline(admin.StackedInline):
 class DefinitionForm(forms.ModelForm):
     class Meta:
         model = WorkflowDefinition
-        fields = ("doctype", "name", "description", "initial_state")
+        fields = ("doctype", "name", "description", "initial_state", "revision")
+        widgets = {"revision": forms.HiddenInput}
+
+    def clean_revision(self):
+        # The draft may be edited in the builder meanwhile: a form opened on an older revision is refused
+        # (everything typed stays on the page), as in the builder.
+        revision = self.cleaned_data.get("revision")
+        if self.instance.pk:
+            current = WorkflowDefinition.objects.select_related("edited_by").get(pk=self.instance.pk)
+            if revision != current.revision:
+                raise forms.ValidationError(drafts.stale_message(current))
+        return revision
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,18 +152,20 @@ class DefinitionForm(forms.ModelForm):
 
 
 @admin.register(WorkflowDefinition)
-class WorkflowDefinitionAdmin(BaseAdmin):
+class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
     form = DefinitionForm
-    list_display = ("doctype", "version", "name", "is_active", "documents", "activated_at", "tools")
+    list_display = ("doctype", "version", "name", "is_active", "rollout", "documents", "activated_at", "tools")
     list_filter = ("doctype", "is_active")
     inlines = [StateInline, TransitionInline]
-    actions = ["make_new_version", "activate_version"]
-    readonly_fields = ("diagram",)
+    actions = ["make_new_version"]  # applying a version is its own page (activate_view): checks, pilot, confirm
+    readonly_fields = ("diagram", "rollout_plain")
     change_form_template = "admin/workflow/change_form.html"
+    change_list_template = "admin/workflow/change_list.html"
 
     # ------------------------------------------------------------------ read-only once used
     def _locked(self, obj) -> bool:
-        return bool(obj and obj.pk and (obj.is_active or definitions.definition_in_use(obj)))
+        # One rule with the builder: only a draft is edited (never a version active, once active, piloted or used).
+        return bool(obj and obj.pk and drafts.draft_lock_reason(obj))
 
     def has_change_permission(self, request, obj=None):
         if self._locked(obj):
@@ -159,8 +176,28 @@ class WorkflowDefinitionAdmin(BaseAdmin):
         return bool(obj is None or not self._locked(obj)) and super().has_delete_permission(request, obj)
 
     def get_fields(self, request, obj=None):
-        return ["doctype", "name", "description", "initial_state", "diagram"] if obj else \
-            ["doctype", "name", "description", "initial_state"]
+        if not obj:
+            return ["doctype", "name", "description", "initial_state"]
+        editable = self.has_change_permission(request, obj)
+        return ["doctype", "name", "description", "initial_state", *(["revision"] if editable else []),
+                "rollout_plain", "diagram"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("pilots__unit__parent")
+
+    @admin.display(description=_("áp dụng cho hồ sơ mới"))
+    def rollout_plain(self, obj):
+        """Where new documents start on this version: the whole province, a pilot's units, nowhere."""
+        return rollout_status(obj, list(obj.pilots.all()))
+
+    @admin.display(description=_("áp dụng cho hồ sơ mới"))
+    def rollout(self, obj):
+        """The same, with the way to the activation page (for those who may change workflows)."""
+        status = self.rollout_plain(obj)
+        if obj.is_active:
+            return status
+        return format_html('{} · <a href="{}">{}</a>', status, reverse("admin:workflow_activate", args=[obj.pk]),
+                           gettext("Mở rộng, dừng thí điểm…") if obj.pilots.all() else gettext("Áp dụng, thí điểm…"))
 
     @admin.display(description="số hồ sơ")
     def documents(self, obj):
@@ -169,13 +206,23 @@ class WorkflowDefinitionAdmin(BaseAdmin):
     def get_list_display(self, request):
         # The tools are editing pages: not offered to those who may only read (they would get a 403).
         shown = super().get_list_display(request)
-        return shown if self.has_change_permission(request) else [c for c in shown if c != "tools"]
+        if self.has_change_permission(request):
+            return shown
+        return [{"rollout": "rollout_plain"}.get(c, c) for c in shown if c != "tools"]
 
     @admin.display(description="")
     def tools(self, obj):
-        return format_html('<a href="{}">Thử điều kiện</a> · <a href="{}">Chuyển hồ sơ sang phiên bản khác</a>',
+        return format_html('<a href="{}"><b>Mở trình thiết kế</b></a> · <a href="{}">Thử điều kiện</a> · '
+                           '<a href="{}">Chuyển hồ sơ sang phiên bản khác</a>',
+                           reverse("admin:workflow_builder", args=[obj.pk]),
                            reverse("admin:workflow_try_condition", args=[obj.pk]),
                            reverse("admin:workflow_migrate", args=[obj.pk]))
+
+    def changelist_view(self, request, extra_context=None):
+        # The builder is the main way to change a workflow: one entry per document type, above the list.
+        builders = [{"doctype": d, "title": doctype_title(d),
+                     "url": reverse("admin:workflow_builder_start", args=[d])} for d in hookspec.doctype_models()]
+        return super().changelist_view(request, {**(extra_context or {}), "builders": builders})
 
     @admin.display(description="sơ đồ")
     def diagram(self, obj):
@@ -206,7 +253,13 @@ class WorkflowDefinitionAdmin(BaseAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.version = definitions.definition_next_version(obj.doctype)
+            super().save_model(request, obj, form, change)
+            return
+        locked = WorkflowDefinition.objects.select_for_update(of=("self",)).select_related("edited_by").get(pk=obj.pk)
+        if locked.revision != form.cleaned_data.get("revision"):  # saved in the builder since the form checked
+            raise InvalidDefinition([drafts.stale_message(locked)])
         super().save_model(request, obj, form, change)
+        drafts.draft_touch(definition=obj, user=request.user)
 
     # ------------------------------------------------------------------ actions
     @admin.action(description="Tạo phiên bản mới (bản nháp) từ phiên bản đã chọn", permissions=["add"])
@@ -214,51 +267,32 @@ class WorkflowDefinitionAdmin(BaseAdmin):
         for definition in queryset:
             new = definitions.definition_clone(definition=definition)
             messages.success(request, format_html('Đã tạo bản nháp <a href="{}">{} phiên bản {}</a>; sửa rồi '
-                                                  'chọn “Áp dụng phiên bản”.',
+                                                  'bấm “Áp dụng, thí điểm…” ở danh sách quy trình.',
                                                   reverse("admin:workflow_workflowdefinition_change",
                                                           args=[new.pk]), new.name, new.version))
-
-    @admin.action(description="Áp dụng phiên bản đã chọn cho hồ sơ mới", permissions=["change"])
-    def activate_version(self, request, queryset):
-        for definition in queryset:
-            try:
-                definitions.definition_activate(definition=definition)
-                messages.success(request, f"Đã áp dụng {definition}. Hồ sơ đang xử lý tiếp tục theo phiên bản cũ, "
-                                          "trừ khi được chuyển sang phiên bản mới.")
-            except ServiceError as exc:
-                messages.error(request, f"Không áp dụng được {definition}: ")
-                for problem in exc.details or [exc.message]:
-                    messages.error(request, problem)
 
     # ------------------------------------------------------------------ extra pages
     def get_urls(self):
         extra = [
+            *self.builder_urls(),
             # Tools for editing workflows: only for those who may change them (never the auditor).
             path("<int:pk>/try-condition/", self.guarded_view(self.try_condition_view, read="change"),
                  name="workflow_try_condition"),
             path("<int:pk>/migrate/", self.guarded_view(self.migrate_view, read="change"), name="workflow_migrate"),
+            path("<int:pk>/activate/", self.guarded_view(self.activate_view, read="change"), name="workflow_activate"),
+            path("migration/<int:job_pk>/", self.guarded_view(self.migration_job_view, read="change", write=None),
+                 name="workflow_migration_job"),
         ]
         return extra + super().get_urls()
 
     def try_condition_view(self, request, pk):
         definition = get_object_or_404(WorkflowDefinition, pk=pk)
-        model = registry.model_for(definition.doctype)
         result = None
         condition = request.POST.get("condition", "") or request.GET.get("condition", "")
         code = request.POST.get("document", "") or request.GET.get("document", "")
         if request.method == "POST":
-            problems = condition_problems(definition.doctype, condition)
-            document = scope(model.objects.all(), actor_for(request.user)).filter(code=code.strip()).first()
-            if problems:
-                result = {"ok": False, "message": "; ".join(problems)}
-            elif document is None:
-                result = {"ok": False, "message": f"Không tìm thấy hồ sơ “{code}” trong địa bàn của bạn."}
-            else:
-                try:
-                    value = evaluate(definition.doctype, document, condition)
-                    result = {"ok": True, "value": value, "document": document}
-                except ConditionError as exc:
-                    result = {"ok": False, "message": str(exc)}
+            result = condition_try(doctype=definition.doctype, actor=actor_for(request.user), expression=condition,
+                                   document_code=code)
         names = sorted(registry.known_names(definition.doctype) - {"True", "False", "None"})
         transitions = definition.transitions.exclude(condition="")
         return render(request, "admin/workflow/try_condition.html", {
@@ -266,30 +300,133 @@ class WorkflowDefinitionAdmin(BaseAdmin):
             "document_code": code, "result": result, "names": names, "transitions": transitions,
             "title": f"Thử điều kiện – {definition}", "opts": self.model._meta})
 
-    def migrate_view(self, request, pk):
-        source = get_object_or_404(WorkflowDefinition, pk=pk)
-        model = registry.model_for(source.doctype)
-        targets = WorkflowDefinition.objects.filter(doctype=source.doctype).exclude(pk=source.pk)
-        target_id = query_id(request.POST.get("target") or request.GET.get("target"))  # never raises
-        target = (targets.filter(pk=target_id).first() if target_id is not None else None) \
-            or targets.filter(is_active=True).first()
-        in_scope = scope(model.objects.filter(workflow=source), actor_for(request.user))  # the user's territory
-        in_use = list(in_scope.values_list("state", flat=True).distinct())
-        target_states = list(target.states.values_list("code", "label_vi")) if target else []
-        if request.method == "POST" and request.POST.get("confirm") and target:
-            mapping = {state: request.POST.get(f"map_{state}", "") for state in in_use}
+    # ------------------------------------------------------------------ activation: province or pilot
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    def activate_view(self, request, pk):
+        """Apply a version: to the whole province, or as a pilot in chosen communes or districts; every
+        problem shown and the step refused while there is one; a confirmation before anything changes;
+        then the way to the migration preview. Also widening or stopping a running pilot."""
+        definition = get_object_or_404(WorkflowDefinition, pk=pk)
+        actor = actor_for(request.user)
+        data = request.POST if request.method == "POST" else request.GET
+        mode = data.get("mode") if data.get("mode") in ("province", "pilot") else \
+            ("province" if definition.pilots.exists() else "pilot")
+        units = data.getlist("units")
+        op = request.POST.get("op", "") if request.method == "POST" else ""
+        problems: list[str] = []
+        confirm = None
+        if op in ("check", "confirm"):
+            if mode == "pilot":
+                chosen, problems = rollout.pilot_start_problems(actor=actor, definition=definition, units=units)
+            else:
+                chosen, problems = [], rollout.province_apply_problems(actor=actor, definition=definition)
+            if not problems and op == "check":
+                confirm = {"mode": mode, "units": chosen}
+            elif not problems:
+                try:
+                    if mode == "pilot":
+                        rollout.definition_pilot_start(actor=actor, definition=definition, units=units)
+                        messages.success(request, gettext(
+                            "Đã bắt đầu thí điểm phiên bản %(version)s tại %(units)s. Hồ sơ mới ở đây bắt đầu theo "
+                            "phiên bản %(version)s; nơi khác giữ phiên bản đang áp dụng.") % {
+                            "version": definition.version, "units": ", ".join(unit_label(u) for u in chosen)})
+                    elif definition.pilots.exists():
+                        rollout.definition_pilot_widen(actor=actor, definition=definition)
+                        messages.success(request, gettext("Đã mở rộng phiên bản %(version)s ra toàn tỉnh.")
+                                         % {"version": definition.version})
+                    else:
+                        rollout.definition_province_apply(actor=actor, definition=definition)
+                        messages.success(request, gettext("Đã áp dụng phiên bản %(version)s cho toàn tỉnh.")
+                                         % {"version": definition.version})
+                    return HttpResponseRedirect(reverse("admin:workflow_activate", args=[pk]) + "?done=1")
+                except ServiceError as exc:
+                    problems = exc.details or [exc.message]
+        elif op == "stop":
             try:
-                moved = engine.documents_migrate(actor=actor_for(request.user), doctype=source.doctype,
-                                                 source=source, target=target, mapping=mapping)
-                messages.success(request, f"Đã chuyển {moved} hồ sơ sang phiên bản {target.version}.")
-                return HttpResponseRedirect(reverse("admin:workflow_workflowdefinition_changelist"))
+                stopped = rollout.definition_pilot_stop(actor=actor, definition=definition,
+                                                        units=request.POST.getlist("stop_units") or None)
+                messages.success(request, gettext(
+                    "Đã dừng thí điểm phiên bản %(version)s tại %(count)s địa bàn: hồ sơ mới ở đó bắt đầu theo phiên "
+                    "bản đang áp dụng. Hồ sơ đã lập trong thời gian thí điểm vẫn theo phiên bản này cho đến khi được "
+                    "chuyển.") % {"version": definition.version, "count": stopped})
+                return HttpResponseRedirect(reverse("admin:workflow_activate", args=[pk]) + "?done=1")
             except ServiceError as exc:
-                for problem in exc.details or [exc.message]:
-                    messages.error(request, problem)
-        target_codes = {c for c, _ in target_states}
-        rows = [{"state": s, "count": in_scope.filter(state=s).count(),
-                 "default": s if s in target_codes else ""} for s in sorted(in_use)]
-        return render(request, "admin/workflow/migrate.html", {
-            **self.admin_site.each_context(request), "source": source, "targets": targets, "target": target,
-            "rows": rows, "target_states": target_states, "title": f"Chuyển hồ sơ – {source}",
-            "opts": self.model._meta})
+                problems = exc.details or [exc.message]
+        elif request.method == "POST":
+            problems = [gettext("Thao tác không hợp lệ: hãy chọn lại trên trang này.")]
+        definition.refresh_from_db()
+        pilots = pilots_by_definition(definition.doctype)
+        versions = [{"definition": d, "status": rollout_status(d, pilots.get(d.pk, [])),
+                     "documents": registry.model_for(d.doctype).objects.filter(workflow=d).count()}
+                    for d in WorkflowDefinition.objects.filter(doctype=definition.doctype).order_by("-version")]
+        own_pilots = pilots.get(definition.pk, [])
+        # After a change: where in-flight documents may be moved to this version (the migration preview).
+        sources = []
+        if request.GET.get("done") and (definition.is_active or own_pilots):
+            sources = [v for v in versions if v["definition"].pk != definition.pk and v["documents"]]
+        selected = {str(u) for u in units} if (op or mode == "pilot") else set()
+        return render(request, "admin/workflow/activate.html", self._context(
+            request, title=gettext("Áp dụng quy trình – %(definition)s") % {"definition": definition},
+            definition=definition, mode=mode,
+            definition_problems=definitions.definition_problems(definitions.definition_to_dict(definition)),
+            status=rollout_status(definition, own_pilots), pilots=own_pilots, versions=versions,
+            problems=problems, confirm=confirm, unit_groups=rollout_unit_groups(actor), selected=selected,
+            sources=sources, may_province=rollout.province_administrator(actor)))
+
+    # ------------------------------------------------------------------ migration with a preview
+    def migrate_view(self, request, pk):
+        """The preview of moving this version's in-flight documents to another (counts per state, the state
+        map, where each lands, how many would lack required fields, the territory), then a confirmation that
+        starts the move in the background."""
+        source = get_object_or_404(WorkflowDefinition, pk=pk)
+        actor = actor_for(request.user)
+        data = request.POST if request.method == "POST" else request.GET
+        targets = migration.migration_targets(source)
+        target_id = query_id(data.get("target"))  # never raises
+        target = None
+        if target_id is not None:
+            # Any version by its id: one of another document type is refused with its reason, never a 500.
+            target = WorkflowDefinition.objects.filter(pk=target_id).first()
+        elif targets:
+            target = targets[0]
+        chosen_units = data.getlist("units")
+        units = chosen_units if (chosen_units or data.get("units_given")) else None
+        mapping = {k[4:]: v for k, v in data.items() if k.startswith("map_")} if data.get("mapped") else None
+        if "shown_target" in data and data.get("shown_target") != (str(target.pk) if target else ""):
+            mapping = units = None  # another target chosen: its defaults (same codes, its pilot's units)
+        plan = migration.migration_plan(actor=actor, source=source, target=target, mapping=mapping, units=units)
+        notice = ""
+        if request.method == "POST" and request.POST.get("confirm"):
+            if request.POST.get("token") != plan.token:
+                notice = gettext("Lựa chọn đã thay đổi so với bản xem trước nên chưa chuyển hồ sơ nào: hãy xem lại "
+                                 "số liệu bên dưới rồi xác nhận.")
+            elif not plan.problems:
+                try:
+                    job = migration.migration_start(actor=actor, source=source, target=target, mapping=mapping,
+                                                    units=units)
+                    return HttpResponseRedirect(reverse("admin:workflow_migration_job", args=[job.pk]))
+                except ServiceError as exc:
+                    plan.problems = exc.details or [exc.message]
+        return render(request, "admin/workflow/migrate.html", self._context(
+            request, title=gettext("Chuyển hồ sơ sang phiên bản khác – %(definition)s") % {"definition": source},
+            source=source, targets=targets,
+            target=plan.target, plan=plan, notice=notice, unit_groups=rollout_unit_groups(actor),
+            selected={str(u.pk) for u in plan.units}, chunk=migration.CHUNK,
+            target_status=rollout_status(plan.target) if plan.target else ""))
+
+    def migration_job_view(self, request, job_pk):
+        from housing_campaign.core.models import BackgroundJob
+
+        job = BackgroundJob.objects.filter(pk=job_pk, kind=migration.JOB_KIND).first()
+        if job is None:
+            raise Http404(gettext("Không tìm thấy lần chuyển hồ sơ này."))
+        source = WorkflowDefinition.objects.filter(pk=job.params.get("source")).first()
+        target = WorkflowDefinition.objects.filter(pk=job.params.get("target")).first()
+        context = {"job": job, "poll_url": reverse("admin:workflow_migration_job", args=[job.pk]),
+                   "done_template": "admin/workflow/_migration_done.html", "source": source, "target": target}
+        if request.htmx:
+            return render(request, "desk/_job_progress.html", context)
+        return render(request, "admin/workflow/migration_job.html", self._context(
+            request, title=gettext("Tiến độ chuyển hồ sơ sang phiên bản khác"), **context))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 
+from django.utils.translation import gettext
 from simpleeval import DEFAULT_OPERATORS, EvalWithCompoundTypes, InvalidExpression
 
 from housing_campaign.core import limits
@@ -181,3 +182,26 @@ def evaluate(doctype: str, document, expression: str) -> bool:
     except (InvalidExpression, TypeError, ValueError, ZeroDivisionError, SyntaxError, OverflowError,
             RecursionError) as exc:
         raise ConditionError(f"Không tính được điều kiện “{expression}”: {exc}") from None
+
+
+def condition_try(*, doctype: str, actor, expression: str, document_code: str) -> dict:
+    """“Thử điều kiện trên hồ sơ X”: the condition's problems, or its value on the document of that code
+    inside the actor's territory (nothing outside it is found, let alone evaluated). Writes nothing.
+    ``{"ok": True, "value": bool, "document": doc}`` or ``{"ok": False, "message": why}``."""
+    from housing_campaign.accounts.selectors import scope
+
+    problems = condition_problems(doctype, expression)
+    if problems:
+        return {"ok": False, "message": "; ".join(problems)}
+    code = (document_code or "").strip()
+    if not code:
+        return {"ok": False, "message": gettext("Nhập mã hồ sơ để thử điều kiện.")}
+    model = registry.model_for(doctype)
+    document = scope(model.objects.all(), actor).filter(code=code).first()
+    if document is None:
+        return {"ok": False,
+                "message": gettext("Không tìm thấy hồ sơ “%(code)s” trong địa bàn của bạn.") % {"code": code}}
+    try:
+        return {"ok": True, "value": evaluate(doctype, document, expression), "document": document}
+    except ConditionError as exc:
+        return {"ok": False, "message": str(exc)}

@@ -31,6 +31,33 @@ TRANSITION_DEFAULTS = {"label_en": "", "kind": "forward", "condition": "", "cond
                        "territory_rule": "contains", "side_effects": []}
 
 
+class Problem(str):
+    """One reason a definition cannot take effect, as the text shown to people (a ``str``, so callers
+    that join or compare messages keep working) plus where it is: ``state`` (a state's code) or
+    ``transition`` (its ``(source, action)``), and ``scope``: ``element`` (the state's or transition's own
+    input: refused whenever it is saved), ``graph`` (how the states connect: a draft may be saved with
+    it, activation refuses it) or ``definition`` (the whole). ``blocking`` is False for warnings, which
+    are shown but refuse nothing."""
+
+    state: str | None = None
+    transition: tuple[str, str] | None = None
+    scope: str = "definition"
+    blocking: bool = True
+
+    @classmethod
+    def at(cls, message: str, *, state: str | None = None, transition: tuple[str, str] | None = None,
+           scope: str = "definition", blocking: bool = True) -> Problem:
+        problem = cls(str(message))
+        problem.state, problem.transition, problem.scope, problem.blocking = state, transition, scope, blocking
+        return problem
+
+
+def _tag(problems: list, start: int, **where) -> None:
+    """Attach ``where`` to the problems appended since ``start`` (the checks stay plain appends)."""
+    for i in range(start, len(problems)):
+        problems[i] = Problem.at(problems[i], **where)
+
+
 def workflows_dir() -> Path:
     return Path(settings.PROJECT_ROOT) / "workflows"
 
@@ -80,11 +107,46 @@ def definition_checksum(data: dict) -> str:
 
 
 # ---------------------------------------------------------------------------- validation
-def definition_problems(data: dict) -> list[str]:
+def definition_problems(data: dict) -> list[Problem]:
     """Every reason the definition cannot take effect (python-statemachine's checks, and ours). The
-    conditions' bound checks share one time budget (``definition_seconds``), however many there are."""
+    conditions' bound checks share one time budget (``definition_seconds``), however many there are.
+    Each item is a ``Problem``: its text, and the state or transition it is about."""
     with limits.bounded(seconds=limits.limits().definition_seconds):
-        return _definition_problems(data)
+        return [p if isinstance(p, Problem) else Problem.at(p) for p in _definition_problems(data)]
+
+
+def definition_warnings(data: dict) -> list[Problem]:
+    """What an administrator should know but that refuses nothing: a role that no active user holds
+    (nobody could take the step or edit in the state until someone is given the role). Not a reason to
+    refuse activation: roles are often staffed after the procedure is set, and a fresh site loads its
+    workflows before it has users."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext
+
+    from housing_campaign.accounts.models import Role
+
+    names = dict(Role.objects.filter(is_active=True).values_list("code", "name_vi"))
+    used = {r for s in data.get("states") or [] for r in s.get("edit_roles") or []} | {
+        r for t in data.get("transitions") or [] for r in t.get("roles") or []}
+    held = set(get_user_model().objects.filter(is_active=True, groups__role__code__in=used & set(names))
+               .values_list("groups__role__code", flat=True).distinct())
+    empty = {r for r in used if r in names and r not in held}
+    warnings = []
+    for s in data.get("states") or []:
+        for role in s.get("edit_roles") or []:
+            if role in empty:
+                warnings.append(Problem.at(
+                    gettext("Trạng thái “%(state)s”: chưa có người dùng nào giữ vai trò “%(role)s” (được sửa hồ sơ).")
+                    % {"state": s.get("label_vi") or s.get("code"), "role": names[role]},
+                    state=s.get("code"), scope="element", blocking=False))
+    for t in data.get("transitions") or []:
+        for role in t.get("roles") or []:
+            if role in empty:
+                warnings.append(Problem.at(
+                    gettext("Bước “%(step)s”: chưa có người dùng nào giữ vai trò “%(role)s”, chưa ai thực hiện được "
+                            "bước này.") % {"step": t.get("label_vi") or t.get("action"), "role": names[role]},
+                    transition=(t.get("source"), t.get("action")), scope="element", blocking=False))
+    return warnings
 
 
 def _definition_problems(data: dict) -> list[str]:
@@ -94,7 +156,7 @@ def _definition_problems(data: dict) -> list[str]:
     doctype = data.get("doctype")
     if doctype not in hookspec.doctype_models():
         return [f"Loại hồ sơ không tồn tại: {doctype!r}."]
-    roles = set(Role.objects.values_list("code", flat=True))
+    roles = set(Role.objects.filter(is_active=True).values_list("code", flat=True))  # a retired role counts as gone
     states = data.get("states") or []
     codes = [s.get("code") for s in states]
     problems += _state_problems(data, states, codes, roles, registry.known_names(doctype))
@@ -107,14 +169,18 @@ def _definition_problems(data: dict) -> list[str]:
 def _unknown_keys(data: dict) -> list[str]:
     problems = []
     for s in data.get("states") or []:
+        start = len(problems)
         unknown = sorted(set(s) - set(STATE_KEYS))
         if unknown:
             problems.append(f"Trạng thái {s.get('code')}: khóa không hợp lệ {', '.join(map(str, unknown))}.")
+        _tag(problems, start, state=s.get("code"), scope="element")
     for t in data.get("transitions") or []:
+        start = len(problems)
         unknown = sorted(set(t) - set(TRANSITION_KEYS))
         if unknown:
             problems.append(f"Bước {t.get('source')}→{t.get('target')}: khóa không hợp lệ "
                             f"{', '.join(map(str, unknown))}.")
+        _tag(problems, start, transition=(t.get("source"), t.get("action")), scope="element")
     return problems
 
 
@@ -125,11 +191,14 @@ def _state_problems(data: dict, states: list[dict], codes: list, roles: set[str]
     if not states:
         problems.append("Quy trình phải có ít nhất một trạng thái.")
     for code in {c for c in codes if codes.count(c) > 1}:
+        start = len(problems)
         problems.append(f"Mã trạng thái bị trùng: {code}.")
+        _tag(problems, start, state=code, scope="element")
     if data.get("initial_state") not in codes:
         problems.append(f"Trạng thái đầu “{data.get('initial_state')}” không có trong danh sách trạng thái.")
     for s in states:
         code = s.get("code") or "?"
+        start = len(problems)
         if not s.get("code"):
             problems.append("Có trạng thái chưa có mã.")
         if not s.get("label_vi"):
@@ -145,6 +214,7 @@ def _state_problems(data: dict, states: list[dict], codes: list, roles: set[str]
         sla = s.get("sla_days")
         if sla is not None and (not isinstance(sla, int) or sla <= 0):
             problems.append(f"Trạng thái {code}: thời hạn xử lý phải là số ngày nguyên dương.")
+        _tag(problems, start, state=s.get("code"), scope="element")
     return problems
 
 
@@ -157,6 +227,7 @@ def _transition_problems(doctype: str, transitions: list[dict], codes: list, rol
     for t in transitions:
         src, act, tgt = t.get("source"), t.get("action"), t.get("target")
         name = f"Bước “{t.get('label_vi') or act}” ({src} → {tgt})"
+        start = len(problems)
         if src not in codes:
             problems.append(f"{name}: trạng thái nguồn “{src}” không tồn tại.")
         if tgt not in codes:
@@ -188,6 +259,7 @@ def _transition_problems(doctype: str, transitions: list[dict], codes: list, rol
                 problems.append(f"{name}: tác vụ kèm theo “{effect}” không có trong hooks.py.")
             elif doctype not in spec["doctypes"]:
                 problems.append(f"{name}: tác vụ “{effect}” không dùng được cho loại hồ sơ này.")
+        _tag(problems, start, transition=(src, act), scope="element")
         if src in graph:
             graph[src].add(tgt)
     return problems, graph
@@ -199,10 +271,12 @@ def _graph_problems(data: dict, states: list[dict], graph: dict[str, set[str]]) 
     by_code = {s.get("code"): s for s in states}
     for code, targets in graph.items():
         state = by_code.get(code) or {}
+        start = len(problems)
         if state.get("is_terminal") and targets:
             problems.append(f"Trạng thái kết thúc {code} không được có bước chuyển đi.")
         if not state.get("is_terminal") and not targets:
             problems.append(f"Trạng thái {code} không phải trạng thái kết thúc nhưng không có bước chuyển đi.")
+        _tag(problems, start, state=code, scope="graph")
     if data.get("initial_state") in graph:
         reached = {data["initial_state"]}
         queue = deque([data["initial_state"]])
@@ -213,9 +287,13 @@ def _graph_problems(data: dict, states: list[dict], graph: dict[str, set[str]]) 
                     queue.append(nxt)
         for code in graph:
             if code not in reached:
+                start = len(problems)
                 problems.append(f"Trạng thái {code} không thể đến được từ trạng thái đầu.")
+                _tag(problems, start, state=code, scope="graph")
     if not any(s.get("is_terminal") for s in states):
+        start = len(problems)
         problems.append("Quy trình phải có ít nhất một trạng thái kết thúc.")
+        _tag(problems, start, scope="graph")
     return problems
 
 

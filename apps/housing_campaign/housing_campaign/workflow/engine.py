@@ -1,8 +1,9 @@
 """The workflow engine: which actions an actor may take and why others are closed, atomic
 transitions with the row locked and the expected state checked, quorum votes, delegation, bulk
-transitions with a result per document, and version migration.
+transitions with a result per document, and which version a new document starts on (pilots by
+territory). Moving documents between versions is ``migration.py``.
 
-Nobody assigns ``document.state`` outside this module.
+Nobody assigns ``document.state`` outside this module and ``migration.py``.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError, unexpected_error
-from housing_campaign.core.events import approval_event, migrated_event, transition_event
+from housing_campaign.core.events import approval_event, transition_event
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.sideeffects import side_effect_jobs_record
@@ -112,8 +113,44 @@ def active_definition(doctype: str) -> WorkflowDefinition:
     return definition
 
 
-def initial_workflow_fields(doctype: str) -> dict:
-    definition = active_definition(doctype)
+@dataclass(frozen=True)
+class Rollout:
+    """Which version new documents of a type start on: the active version, except inside a pilot's
+    territory (``workflow.rollout``), where the highest version piloted there wins, unless the active
+    version is newer (a pilot left behind by a later province-wide version no longer applies). Read once
+    per call of a bulk import: choosing a version for a row costs no query."""
+
+    doctype: str
+    active: WorkflowDefinition | None
+    pilots: tuple[tuple[str, WorkflowDefinition], ...]  # (unit path, version), highest version first
+
+    def definition_for(self, *paths: str) -> WorkflowDefinition:
+        floor = self.active.version if self.active else 0
+        for unit_path, definition in self.pilots:
+            if definition.version <= floor:
+                break
+            if any(p and p.startswith(unit_path) for p in paths):
+                return definition
+        if self.active is None:
+            raise ServiceError(f"Chưa có quy trình đang áp dụng cho loại hồ sơ {self.doctype}. "
+                               "Hãy chạy “manage.py sync”.", code=ErrorCode.INVALID_DEFINITION)
+        return self.active
+
+
+def workflow_rollout(doctype: str) -> Rollout:
+    from .models import WorkflowPilot
+
+    active = WorkflowDefinition.objects.filter(doctype=doctype, is_active=True).first()
+    pilots = tuple((p.unit_path, p.definition) for p in WorkflowPilot.objects.filter(
+        definition__doctype=doctype).select_related("definition").order_by("-definition__version", "unit_path"))
+    return Rollout(doctype, active, pilots)
+
+
+def initial_workflow_fields(doctype: str, *paths: str, rollout: Rollout | None = None) -> dict:
+    """The workflow fields of a new document whose territory is ``paths`` (its ``unit_path`` and
+    ``unit_2025_path``): the version of its territory (a pilot's, else the active one) in its initial
+    state. A bulk caller passes one ``rollout`` for all its rows."""
+    definition = (rollout or workflow_rollout(doctype)).definition_for(*paths)
     spec = compiled(definition.id)
     return {"workflow": definition, "state": spec.initial_state, "stage": spec.states[spec.initial_state].stage,
             "state_since": timezone.now(), "state_entry": 1, "lock_version": 0}
@@ -448,51 +485,3 @@ def bulk_transition(*, actor: Actor, doctype: str, ids: list[int], action: str, 
             refusal = unexpected_error(logger, "Bulk transition chunk failed")
             results.extend(Outcome(i, False, refusal.code, refusal.message) for i in chunk)
     return results
-
-
-# ---------------------------------------------------------------------------- migration between versions
-@transaction.atomic
-def documents_migrate(*, actor: Actor, doctype: str, source: WorkflowDefinition, target: WorkflowDefinition,
-                      mapping: dict[str, str]) -> int:
-    """Move every document on ``source`` inside the actor's territory to ``target`` with a state mapping;
-    refused whole if any state in use is unmapped or maps to a state the target lacks. Only an
-    administrator (or a superuser) migrates, never a read-only actor; each move is logged with the actor."""
-    from housing_campaign.accounts.selectors import territory_q
-
-    if actor.read_only:
-        raise ServiceError("Tài khoản của bạn chỉ có quyền xem, không được chuyển hồ sơ sang phiên bản khác.",
-                           code=ErrorCode.PERMISSION_DENIED)
-    if not (actor.own.everywhere or "administrator" in actor.own.roles):
-        raise ServiceError("Chỉ Quản trị hệ thống được chuyển hồ sơ sang phiên bản khác của quy trình.",
-                           code=ErrorCode.PERMISSION_DENIED)
-    if source.doctype != doctype or target.doctype != doctype:
-        raise ServiceError("Hai phiên bản phải cùng loại hồ sơ.", code=ErrorCode.INVALID_DEFINITION)
-    model = registry.model_for(doctype)
-    target_spec = compiled(target.id)
-    in_scope = model.objects.filter(territory_q(actor), workflow=source)
-    in_use = set(in_scope.values_list("state", flat=True).distinct())
-    problems = [f"Chưa chọn trạng thái mới cho “{s}”." for s in sorted(in_use) if not mapping.get(s)]
-    problems += [f"Trạng thái “{v}” không có trong phiên bản {target.version}." for v in sorted(set(mapping.values()))
-                 if v and v not in target_spec.states]
-    if problems:
-        raise ServiceError(" ".join(problems), code=ErrorCode.INVALID_DEFINITION, details=problems)
-    now = timezone.now()
-    moved = 0
-    for old_state in in_use:
-        new_state = mapping[old_state]
-        docs = list(in_scope.select_for_update().filter(state=old_state))
-        for doc in docs:
-            doc.workflow = target
-            doc.state = new_state
-            doc.stage = target_spec.states[new_state].stage
-            doc.lock_version += 1
-            if new_state != old_state:
-                doc.state_since = now
-                doc.state_entry += 1
-        model.objects.bulk_update(docs, ["workflow", "state", "stage", "lock_version", "state_since", "state_entry"])
-        DocumentEvent.objects.bulk_create([
-            migrated_event(doctype=doctype, object_id=d.pk, actor_id=actor.id, from_state=old_state,
-                           to_state=new_state, from_version=source.version, to_version=target.version, at=now)
-            for d in docs])
-        moved += len(docs)
-    return moved

@@ -6,6 +6,8 @@ from functools import cache
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.core import hookspec, limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
@@ -46,6 +48,36 @@ def known_names(doctype: str) -> set[str]:
 
     return (set(model_field_names(doctype)) | set(hookspec.computed_fields(doctype))
             | {f.code for f in extra_fields_for(doctype, include_retired=True)} | {"True", "False", "None"})
+
+
+# Kept by the engine, never typed by people: not offered as fields a state requires.
+TECHNICAL_FIELDS = {"id", "state", "stage", "state_since", "last_actor_id", "unit_path", "unit_2025_path", "created_at",
+                    "created_by_id"}
+FIELD_GROUPS = {"model": _("Trường của hồ sơ"), "extra": _("Trường bổ sung"), "computed": _("Trường tính toán")}
+
+
+def field_choices(doctype: str, *, for_required: bool = False) -> list[tuple[str, str, str]]:
+    """(name, Vietnamese label, group: a key of ``FIELD_GROUPS``) of every name a condition or a state's
+    required fields may use: the model's own fields with their verbose names, the administrator's extra
+    fields (retired ones marked) and the computed fields of ``hooks.computed_fields``."""
+    from housing_campaign.extrafields.services import extra_fields_for
+
+    model = model_for(doctype)
+    out = []
+    for f in model._meta.concrete_fields:
+        name = f.attname if f.is_relation else f.name
+        if f.name in HIDDEN_FIELDS or (for_required and name in TECHNICAL_FIELDS):
+            continue
+        label = str(f.verbose_name)
+        out.append((name, label[:1].upper() + label[1:], "model"))
+    out.sort(key=lambda row: row[1].lower())
+    for f in extra_fields_for(doctype, include_retired=True):
+        out.append((f.code, f.label_vi if f.is_active else gettext("%(label)s (ngừng dùng)") % {"label": f.label_vi},
+                    "extra"))
+    for name, spec in sorted(hookspec.computed_fields(doctype).items()):
+        label = str(spec["label"])
+        out.append((name, label[:1].upper() + label[1:], "computed"))
+    return out
 
 
 def computed_value(doctype: str, document, name: str):
