@@ -67,6 +67,7 @@ class People:
         self.inspector = make_user("inspector", "inspector", "610")
         self.council = [make_user(f"council{i}", "emulation_council", "62") for i in range(1, 6)]
         self.admin = make_user("admin_kt", "administrator", "62", staff=True)
+        self.front = make_user("front_kt", "fatherland_front", "62")
         self.auditor = make_user("auditor", "auditor", "62", staff=True)
 
     def actor(self, user):
@@ -143,6 +144,37 @@ def transition(people, user, case, action, comment=""):
                                    action=action, comment=comment)
 
 
+def state_pool(people, campaign, *, source: str = "savings_5pct", unit_code: str = "62",
+               top_up_below: int = 1_000_000_000):
+    """The province's pool of ``source`` (opened by the finance officer), with money in it."""
+    from housing_campaign.funding import services as funding
+    from housing_campaign.funding.models import FundingPool
+
+    actor = people.actor(people.finance)
+    pool = FundingPool.objects.filter(campaign=campaign, source=source, unit=unit(unit_code)).first()
+    if pool is None:
+        pool = funding.pool_create(actor=actor, campaign_id=campaign.pk, source=source, unit_id=unit(unit_code).pk)
+    if pool.balance < top_up_below:
+        funding.pool_receive(actor=actor, pool_id=pool.pk, amount=10_000_000_000, received_on=timezone.localdate(),
+                             reference="01/QĐ-UBND", note="Giao vốn")
+        pool.refresh_from_db()
+    return pool
+
+
+def new_receipt(people, campaign, *, kind: str = "cash", amount=45_500_000,
+                donor_name: str = "Công ty CP Cao su Kon Tum", donor_kind: str = "business", received_on=None,
+                **data):
+    """A donor and a receipt recorded on the Fatherland Front's desk (general money unless ``data`` earmarks it)."""
+    from housing_campaign.contributions import services
+
+    actor = people.actor(people.front)
+    donor = services.donor_create(actor=actor, data={"kind": donor_kind, "name": donor_name,
+                                                     "contact": "0260 3862 123, ông Minh"})
+    return services.contribution_receive(actor=actor, data={
+        "donor": donor.pk, "kind": kind, "amount": amount, "received_on": received_on or timezone.localdate(),
+        "campaign": campaign.pk, **data})
+
+
 def advance(people, case, until: str):
     """Walk a HOME-commune case through the default workflow with the right people and forms."""
     from housing_campaign.cases import services as s
@@ -157,8 +189,11 @@ def advance(people, case, until: str):
             s.case_update_confirmation(actor=people.actor(people.chairman), case_id=case.pk, data={
                 "village_meeting_on": today, "village_meeting_total": 30, "village_meeting_agree": 28})
         if action == "allocate":
-            s.funding_line_add(actor=people.actor(people.finance), case_id=case.pk, source="savings_5pct",
-                               amount=case.support_amount, decision_number="12/QĐ-UBND", decision_date=today)
+            from housing_campaign.funding.services import allocation_create
+
+            allocation_create(actor=people.actor(people.finance), case_id=case.pk,
+                              pool_id=state_pool(people, case.campaign).pk, amount=case.support_amount,
+                              decision_number="12/QĐ-UBND", decision_date=today)
         if action == "complete":
             s.progress_add(actor=people.actor(people.inspector), case_id=case.pk, date=today, stage="finishing",
                            percent=100)

@@ -82,7 +82,6 @@ class World:
         from housing_campaign.cases.models import Attachment
         from housing_campaign.certificates.services import token_for
         from housing_campaign.commendations.models import AwardForm, Nomination
-        from housing_campaign.contributions.models import Contribution
         from housing_campaign.core.models import BackgroundJob, Notification
         from housing_campaign.desk.models import SavedFilter
         from housing_campaign.extrafields.models import ExtraField
@@ -95,7 +94,7 @@ class World:
         self.users = {
             "commune_officer": people.officer, "commune_chairman": people.chairman, "reviewer": people.reviewer,
             "finance_officer": people.finance, "inspector": people.inspector,
-            "fatherland_front": make_user("front", "fatherland_front", "62"),
+            "fatherland_front": people.front,
             "emulation_council": people.council[0], "administrator": people.admin, "auditor": people.auditor,
             "superuser": User.objects.create_superuser("root", "root@example.invalid", PASSWORD),
             "staff_only": make_user("staff_only", "commune_officer", HOME, staff=True),
@@ -128,9 +127,8 @@ class World:
             award_form=AwardForm.objects.get(code="giay_khen"), achievement="Hoàn thành sớm",
             commune=unit(HOME), unit_path=unit(HOME).path, unit_2025_path=unit(HOME).successor.path,
             **initial_workflow_fields("commendation"))
-        self.contribution = Contribution.objects.create(
-            campaign=campaign, donor_name="Công ty A", donor_kind="business", kind="cash", pledged_amount=1000000,
-            received_amount=0, commune=unit(HOME), pledged_on=timezone.localdate())
+        self.money = MoneyWorld(people, campaign)
+        self.contribution = self.money.receipt
         from housing_campaign.accounts.models import Delegation
 
         self.delegation = Delegation.objects.create(delegator=people.officer, delegate=people.officer_b,
@@ -138,6 +136,10 @@ class World:
         self.format = PrintFormat.objects.get(code="acceptance_minutes")
         self.import_batch, self.import_upload = _import_probe(other, campaign)
         self.verify_url = f"/verify/{self.certificate.code}?t={token_for(self.certificate.code)}"
+        from housing_campaign.contributions.documents import receipt_token
+
+        code = self.contribution.public_code
+        self.receipt_url = f"/bien-nhan/{code}?t={receipt_token(code)}"
         self.specific = {
             "auth.user": people.officer, "auth.group": people.officer.groups.first(),
             "workflow.workflowdefinition": self.draft, "extrafields.extrafield": self.extra_field,
@@ -145,6 +147,8 @@ class World:
             "certificates.certificate": self.certificate, "printing.issueddocument": self.issued,
             "printing.printformat": self.format, "commendations.nomination": self.nomination,
             "contributions.contribution": self.contribution, "accounts.delegation": self.delegation,
+            "contributions.donor": self.money.receipt.donor, "contributions.pledge": self.money.pledge,
+            "funding.fundingpool": self.money.front_pool,
             "households.household": self.posted.household,
         }
 
@@ -206,6 +210,85 @@ class World:
             "desk:report_time_in_stage": lambda: (reverse(name), {}),
             "desk:export_cases": lambda: (reverse(name) + "?scope=all", {}),
             "desk:export_commune_list": lambda: (reverse(name) + f"?scope=all&unit={unit(HOME).path}", {}),
+        }[name]()
+
+
+class MoneyWorld:
+    """Pools with money, a case in funding with a state allocation, a case in construction whose start
+    inspection passed, a donor who gave to the home commune, a pledge: what the money probes act on."""
+
+    def __init__(self, people, campaign):
+        from housing_campaign.contributions.services import pledge_create
+        from housing_campaign.funding import services as funding
+        from housing_campaign.funding.models import FundingPool
+        from tests.conftest import new_receipt, state_pool
+        from tests.funding.helpers import geotagged_jpeg, photo_upload
+
+        today = timezone.localdate()
+        self.state_pool = state_pool(people, campaign)
+        self.funding_case = advance(people, new_case(people, campaign), "funding")
+        finance = people.actor(people.finance)
+        self.allocation = funding.allocation_create(actor=finance, case_id=self.funding_case.pk,
+                                                    pool_id=self.state_pool.pk, amount=10_000_000,
+                                                    decision_number="05/QĐ-UBND", decision_date=today)
+        self.building = advance(people, new_case(people, campaign), "construction")
+        funding.inspection_record(actor=people.actor(people.inspector), case_id=self.building.pk, stage="start",
+                                  inspected_on=today, result="passed", photos=[photo_upload()])
+        released = advance(people, new_case(people, campaign), "construction")
+        funding.inspection_record(actor=people.actor(people.inspector), case_id=released.pk, stage="start",
+                                  inspected_on=today, result="passed", photos=[photo_upload()])
+        self.release = funding.tranche_release(actor=finance, case_id=released.pk,
+                                               tranche_id=campaign.tranches.order_by("order").first().pk)
+        self.receipt = new_receipt(people, campaign, amount=20_000_000, earmark="commune", commune=unit(HOME).pk)
+        self.front_pool = FundingPool.objects.get(pk=self.receipt.pool_entry.pool_id)
+        self.pledge = pledge_create(actor=people.actor(people.front), data={
+            "donor": self.receipt.donor_id, "kind": "materials", "amount": 5_000_000, "pledged_on": today,
+            "description": "100 bao xi măng", "earmark": "commune", "commune": unit(HOME).pk})
+        self.tranche = campaign.tranches.order_by("order").first()
+        self.photo = _RewindingFile(geotagged_jpeg())
+        self.photo.name = "nghiem-thu.jpg"
+        self.district = unit("610")
+
+    def probe(self, world, name):
+        """(url, POST data) for each money URL name."""
+        today = timezone.localdate().strftime("%d/%m/%Y")
+        pool, case, building = self.front_pool.pk, self.funding_case.pk, self.building.pk
+        receipt = self.receipt.pk
+        return {
+            "money:pools": lambda: (reverse(name), {}),
+            "money:pool_create": lambda: (reverse(name), {"campaign": world.campaign.pk, "source": "district",
+                                                          "unit": self.district.pk}),
+            "money:pool": lambda: (reverse(name, args=[pool]), {}),
+            "money:pool_receive": lambda: (reverse(name, args=[pool]), {
+                "amount": "5.000.000", "received_on": today, "origin": "budget", "reference": "07/QĐ-UBND"}),
+            "money:pool_ledger": lambda: (reverse(name, args=[pool]), {}),
+            "money:territory_ledger": lambda: (reverse(name), {}),
+            "money:reconciliation": lambda: (reverse(name), {}),
+            "money:reconciliation_xlsx": lambda: (reverse(name), {}),
+            "money:allocate": lambda: (reverse(name, args=[case]), {
+                "pool": self.state_pool.pk, "amount": "1.000.000", "decision_number": "06/QĐ-UBND",
+                "decision_date": today}),
+            "money:allocation_cancel": lambda: (reverse(name, args=[self.allocation.pk]), {"reason": "Nhập nhầm"}),
+            "money:inspect": lambda: (reverse(name, args=[building]), {
+                "stage": "foundation", "inspected_on": today, "result": "passed", "photos": self.photo}),
+            "money:release": lambda: (reverse(name, args=[building]), {
+                "tranche": self.tranche.pk, "released_on": today, "reference": "UNC 01"}),
+            "donations:home": lambda: (reverse(name), {}),
+            "donations:donors": lambda: (reverse(name), {}),
+            "donations:donor_new": lambda: (reverse(name), {"kind": "business", "name": "Công ty B"}),
+            "donations:donor": lambda: (reverse(name, args=[self.receipt.donor_id]), {}),
+            "donations:donor_edit": lambda: (reverse(name, args=[self.receipt.donor_id]), {
+                "kind": "business", "name": "Công ty CP Cao su Kon Tum (đổi tên)"}),
+            "donations:pledge_new": lambda: (reverse(name), {
+                "donor": self.receipt.donor_id, "kind": "materials", "amount": "3.000.000", "pledged_on": today,
+                "earmark": "commune", "commune": unit(HOME).pk}),
+            "donations:receipt_new": lambda: (reverse(name), {
+                "donor": self.receipt.donor_id, "kind": "cash", "amount": "2.000.000", "received_on": today,
+                "earmark": "commune", "commune": unit(HOME).pk}),
+            "donations:receipt": lambda: (reverse(name, args=[receipt]), {}),
+            "donations:receipt_pdf": lambda: (reverse(name, args=[receipt]), {}),
+            "donations:allocate": lambda: (reverse(name), {"pool": pool, "case": self.funding_case.code,
+                                                           "amount": "1.000.000"}),
         }[name]()
 
 
@@ -365,7 +448,7 @@ def test_permission_matrix(people, campaign, fast_pdf, settings):
             continue
         rule = table.URL_RULES[key]
         for subject in subjects:
-            if key == "public:verify":
+            if key in ("public:verify", "public:receipt"):
                 from django.core.cache import cache
 
                 cache.clear()  # the public page's rate limit is not what is checked here
@@ -450,10 +533,15 @@ def _other_probe(world, name, route):
     if name.startswith("desk:"):
         url, data = world.desk_probe(name)
         return name, url, data
+    if name.startswith(("money:", "donations:")):
+        url, data = world.money.probe(world, name)
+        return name, url, data
     simple = {  # name -> () -> (url, POST data)
         "set_language": lambda: (reverse("set_language"), {"language": "vi", "next": "/desk/"}),
         "login": lambda: (reverse("login"), {}), "logout": lambda: (reverse("logout"), {}),
         "public:verify": lambda: (world.verify_url, {}),
+        "public:territory": lambda: (reverse(name, args=[HOME]), {}),
+        "public:receipt": lambda: (world.receipt_url, {}),
         "admin:index": lambda: (reverse(name), {}), "admin:login": lambda: (reverse(name), {}),
         "admin:logout": lambda: (reverse(name), {}), "admin:password_change": lambda: (reverse(name), {}),
         "admin:password_change_done": lambda: (reverse(name), {}), "admin:autocomplete": lambda: (reverse(name), {}),

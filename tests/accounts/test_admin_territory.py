@@ -15,7 +15,7 @@ from housing_campaign.contributions.models import Contribution
 from housing_campaign.geography.models import Village
 from housing_campaign.households.models import Household
 from housing_campaign.printing.models import IssuedDocument, PrintFormatVersion
-from tests.conftest import FAR, HOME, OTHER, make_user, new_case, new_household, unit
+from tests.conftest import FAR, HOME, OTHER, make_user, new_case, new_household, new_receipt, unit
 
 pytestmark = pytest.mark.django_db
 OUTSIDE = "nằm ngoài địa bàn bạn phụ trách"
@@ -105,41 +105,23 @@ def test_village_list_and_writes_stay_in_the_territory(people, qt_xa):
                        {"name": "Thôn Mới", "commune": unit(OTHER).pk}).status_code == 302
 
 
-def _contribution_data(campaign, **overrides):
-    return {"campaign": campaign.pk, "donor_name": "Công ty Xa", "donor_kind": Contribution.DonorKind.choices[0][0],
-            "kind": Contribution.Kind.choices[0][0], "pledged_amount": "1000000", "received_amount": "0",
-            "pledged_on": "2025-01-02", **overrides}
-
-
-def test_contribution_cannot_point_outside_the_territory(people, campaign, qt_xa):
-    far_case = new_case(people, campaign, commune_code=HOME)
-    own_case = new_case(people, campaign, commune_code=OTHER)
+def test_contributions_are_records_listed_per_territory(people, campaign, qt_xa):
+    """Receipts are written on the Front's desk with their pool line and numbered receipt: the admin only
+    lists them, and only those of the territory (issue 12 replaced the admin form)."""
+    far = new_receipt(people, campaign, earmark="commune", commune=unit(HOME).pk, donor_name="Công ty Xa")
+    own = new_receipt(people, campaign, earmark="commune", commune=unit(OTHER).pk, donor_name="Công ty Gần")
     client = _client(qt_xa)
-    url = reverse("admin:contributions_contribution_add")
-    for overrides in ({"commune": unit(HOME).pk}, {"commune": unit(OTHER).pk, "earmarked_case": far_case.pk}):
-        response = client.post(url, _contribution_data(campaign, **overrides))
-        assert response.status_code == 200 and OUTSIDE in response.content.decode(), overrides
-    assert not Contribution.objects.exists()
-    response = client.post(url, _contribution_data(campaign, commune=unit(OTHER).pk, earmarked_case=own_case.pk))
-    assert response.status_code == 302 and Contribution.objects.get().earmarked_case == own_case
-
-
-def test_raw_id_widget_does_not_name_a_case_outside_the_territory(people, campaign, qt_xa):
-    far_case = new_case(people, campaign, commune_code=HOME)
-    own_case = new_case(people, campaign, commune_code=OTHER)
-    client = _client(qt_xa)
-    url = reverse("admin:contributions_contribution_add")
-    far_page = client.get(url, {"earmarked_case": far_case.pk}).content.decode()
-    assert far_case.code not in far_page and far_case.household.head_name not in far_page
-    own_page = client.get(url, {"earmarked_case": own_case.pk}).content.decode()
-    assert own_case.code in own_page
+    assert client.get(reverse("admin:contributions_contribution_add")).status_code == 403
+    listing = client.get(reverse("admin:contributions_contribution_changelist")).content.decode()
+    assert "Công ty Gần" in listing and "Công ty Xa" not in listing
+    assert client.get(reverse("admin:contributions_contribution_change", args=[own.pk])).status_code == 200
+    assert client.get(reverse("admin:contributions_contribution_change", args=[far.pk])).status_code == 302
+    assert Contribution.objects.count() == 2
 
 
 def test_nomination_cannot_link_cases_or_contributions_outside_the_territory(people, campaign, qt_xa):
     far_case = new_case(people, campaign, commune_code=HOME)
-    far_contribution = Contribution.objects.create(
-        campaign=campaign, donor_name="Xa", donor_kind=Contribution.DonorKind.choices[0][0],
-        kind=Contribution.Kind.choices[0][0], pledged_amount=1, commune=unit(HOME), pledged_on=dt.date(2025, 1, 2))
+    far_contribution = new_receipt(people, campaign, earmark="commune", commune=unit(HOME).pk, donor_name="Xa")
     client = _client(qt_xa)
     url = reverse("admin:commendations_nomination_add")
     data = _form_data(client.get(url))

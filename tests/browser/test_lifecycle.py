@@ -100,15 +100,21 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     act(reviewer, "Duyệt đủ điều kiện")
     assert "Chờ phân bổ kinh phí" in reviewer.locator(".state-pill").inner_text()
 
+    # Finance allocates the state support from the province's pool (tests/funding for the money rules).
+    from tests.conftest import state_pool
+
+    pool = state_pool(people, campaign)
     finance = open_as(browser, site, "finance")
     finance.goto(case_url(site, case))
-    # Finance: the amount is prefilled with what remains; the funding line and the allocation in one click.
-    finance.select_option("#id_source", "savings_5pct")
-    assert finance.input_value("#id_amount") == "60.000.000"
-    finance.fill("#id_decision_number", "125/QĐ-UBND")
-    finance.fill("#id_decision_date", TODAY)
+    finance.select_option("#id_alloc_pool", str(pool.pk))
+    finance.fill("#id_alloc_amount", "60.000.000")
+    finance.fill("#id_alloc_decision_number", "125/QĐ-UBND")
+    finance.fill("#id_alloc_decision_date", TODAY)
+    with finance.expect_navigation():
+        finance.click("form[action$='/allocate/'] button:text-is('Phân bổ')")
+    assert "Đã phân bổ 60.000.000 đ" in finance.content() and "đủ định mức" in finance.content()
     act(finance, "Hoàn tất phân bổ kinh phí")
-    assert "60.000.000 đ" in finance.content() and "Đã lưu “Phân bổ kinh phí”." in finance.content()
+    assert "60.000.000 đ" in finance.content() and "Đang thi công" in finance.locator(".state-pill").inner_text()
     shoot(finance, "finance-allocated")
 
     # Inspector records progress with a photo, then acceptance.

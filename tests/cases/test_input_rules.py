@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from housing_campaign.cases import services
-from housing_campaign.cases.models import Attachment, FundingLine, HousingCase
+from housing_campaign.cases.models import Attachment, HousingCase
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.households.models import Household
 from tests.conftest import OTHER, PASSWORD, advance, new_case, new_household
@@ -112,11 +112,15 @@ def test_stage_dates_and_amounts_bounded(people, campaign):
     assert exc.value.errors["village_meeting_on"][0].startswith("Ngày họp bình xét không được trước ngày 01/01/2000")
     assert exc.value.errors["village_meeting_total"][0].startswith("Số người dự họp không được quá 32767")
     case = advance(people, new_case(people, campaign), "funding")
+    from housing_campaign.funding.models import Allocation
+    from housing_campaign.funding.services import allocation_create
+    from tests.conftest import state_pool
+
     with pytest.raises(ServiceError) as exc:
-        services.funding_line_add(actor=people.actor(people.finance), case_id=case.pk, source="savings_5pct",
-                                  amount="9" * 25, decision_date=dt.date(1, 1, 1))
+        allocation_create(actor=people.actor(people.finance), case_id=case.pk, pool_id=state_pool(people, campaign).pk,
+                          amount="9" * 25, decision_date=dt.date(1, 1, 1))
     assert "amount" in exc.value.errors and "decision_date" in exc.value.errors
-    assert not FundingLine.objects.filter(case=case).exists()
+    assert not Allocation.objects.filter(case=case).exists()
 
 
 def test_bad_lock_version_is_a_stale_form_not_an_error(people, campaign):

@@ -290,8 +290,7 @@ STAGE_FORMS = {
     "confirmation": ("commune_confirmation", "chairman_a",
                      {"village_meeting_on": "02/01/2025", "village_meeting_total": "30", "village_meeting_agree": "20",
                       "commune_list_number": "07/DS"}),
-    "funding": ("funding", "finance", {"source": "savings_5pct", "amount": "1.000.000", "decision_number": "1/QĐ",
-                                       "decision_date": "02/01/2025"}),
+    "funding": ("funding", "finance", {"approval_decision_number": "1/QĐ", "approval_decision_date": "02/01/2025"}),
     "progress": ("construction", "inspector", {"date": "02/01/2025", "stage": "foundation", "percent": "10",
                                                "note": "ok"}),
     "acceptance": ("acceptance", "inspector", {"usable_area": "36", "hard_foundation": "on", "hard_frame": "on",
@@ -316,22 +315,25 @@ def test_every_stage_form_answers_bad_values_with_a_message(people, campaign, na
             if response.status_code == 400:
                 assert "Chưa lưu được" in response.content.decode()
             else:  # accepted only where any text is fine (free text, check boxes)
-                assert field in ("commune_list_number", "decision_number", "note", "hard_foundation", "hard_frame",
-                                 "hard_roof"), (field, value)
+                assert field in ("commune_list_number", "approval_decision_number", "note", "hard_foundation",
+                                 "hard_frame", "hard_roof"), (field, value)
     assert "\x00" not in "".join(str(e.changes) + e.comment for e in DocumentEvent.objects.filter(object_id=case.pk))
     assert DocumentEvent.objects.filter(object_id=case.pk).count() >= events
 
 
-def test_funding_amount_read_as_vietnamese_money(people, campaign):
+def test_funding_decision_form_keeps_what_was_typed(people, campaign):
+    """The funding stage's form records the decision; money is allocated from pools (tests/funding)."""
     case = advance(people, new_case(people, campaign), "funding")
     client = login("finance")
     url = reverse("desk:case_form", args=[case.pk, "funding"])
-    response = client.post(url, {"source": "savings_5pct", "amount": "1.5"})
-    assert response.status_code == 400 and "Số tiền phải là số đồng, ví dụ 40.000.000" in response.content.decode()
-    assert client.post(url, {"source": "savings_5pct", "amount": "1.000.000 đ"}).status_code == 302
-    from housing_campaign.cases.models import FundingLine
-
-    assert FundingLine.objects.get(case=case).amount == 1_000_000
+    response = client.post(url, {"approval_decision_number": "", "approval_decision_date": "02/01/2025",
+                                 "lock_version": case.lock_version})
+    assert response.status_code == 400 and "Chưa nhập số quyết định." in response.content.decode()
+    assert 'value="02/01/2025"' in response.content.decode()
+    assert client.post(url, {"approval_decision_number": "15/QĐ-UBND", "approval_decision_date": "02/01/2025",
+                             "lock_version": case.lock_version}).status_code == 302
+    case.refresh_from_db()
+    assert case.approval_decision_number == "15/QĐ-UBND"
 
 
 def test_certificate_and_issue_posts_with_odd_values(people, campaign):

@@ -16,7 +16,7 @@ from housing_campaign.contributions.documents import contribution_context
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.printing import services
 from housing_campaign.printing.models import PrintFormat
-from tests.conftest import PASSWORD, advance, new_case
+from tests.conftest import PASSWORD, advance, new_case, new_receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,6 @@ def test_handover_certificate_pdf(handed_over):
 
 def test_every_default_format_renders(people, campaign, handed_over):
     from housing_campaign.commendations.models import AwardForm, Nomination
-    from housing_campaign.contributions.models import Contribution
     from housing_campaign.workflow.engine import initial_workflow_fields
 
     others = [advance(people, new_case(people, campaign), "funding") for _ in range(2)]
@@ -61,9 +60,7 @@ def test_every_default_format_renders(people, campaign, handed_over):
         code="KT-9", campaign=campaign, nominee_kind="individual", nominee_name="Ông Nguyễn Văn Minh",
         award_form=AwardForm.objects.get(code="giay_khen"), achievement="Ủng hộ 200 bao xi măng",
         commune=handed_over.commune, unit_path=handed_over.unit_path, **initial_workflow_fields("commendation"))
-    contribution = Contribution.objects.create(campaign=campaign, donor_name="Công ty CP Cao su Kon Tum",
-                                               donor_kind="business", kind="cash", pledged_amount=50_000_000,
-                                               received_amount=45_500_000, pledged_on="2025-01-02")
+    contribution = new_receipt(people, campaign, amount=45_500_000)
     lists = case_list_context([handed_over, *others], campaign=campaign, commune=handed_over.commune)
     expectations = {
         "acceptance_minutes": (case_context(handed_over), ["BIÊN BẢN NGHIỆM THU", "Nền cứng", "Đạt"]),

@@ -16,7 +16,7 @@ from housing_campaign.core import limits
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.printing import sandbox, services
 from housing_campaign.printing.models import PrintFormat
-from tests.conftest import advance, new_case
+from tests.conftest import advance, new_case, new_receipt
 
 # template, words the refusal must contain
 PROBES = [
@@ -184,7 +184,6 @@ def _reference_render(source: str, context: dict) -> str:
 @pytest.mark.django_db
 def test_default_formats_render_byte_for_byte_as_before(people, campaign):
     from housing_campaign.commendations.models import AwardForm, Nomination
-    from housing_campaign.contributions.models import Contribution
     from housing_campaign.workflow.engine import initial_workflow_fields
 
     handed_over = advance(people, new_case(people, campaign), "posting")
@@ -193,9 +192,7 @@ def test_default_formats_render_byte_for_byte_as_before(people, campaign):
         code="KT-9", campaign=campaign, nominee_kind="individual", nominee_name="Ông <Nguyễn> & Minh",
         award_form=AwardForm.objects.get(code="giay_khen"), achievement="Ủng hộ 200 bao xi măng",
         commune=handed_over.commune, unit_path=handed_over.unit_path, **initial_workflow_fields("commendation"))
-    contribution = Contribution.objects.create(campaign=campaign, donor_name="Công ty CP Cao su Kon Tum",
-                                               donor_kind="business", kind="cash", pledged_amount=50_000_000,
-                                               received_amount=45_500_000, pledged_on="2025-01-02")
+    contribution = new_receipt(people, campaign, amount=45_500_000)
     lists = case_list_context([handed_over, *others], campaign=campaign, commune=handed_over.commune)
     cases = {
         "handover_certificate": case_context(handed_over, certificate=handed_over.certificates.get()),

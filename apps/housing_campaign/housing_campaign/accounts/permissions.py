@@ -60,6 +60,12 @@ HOME_OFFICERS = frozenset({"commune_officer", STAFF_ONLY})
 # updates by the roles that fill the stage forms (each row then passes that form's own checks).
 IMPORTERS = frozenset({"commune_officer", "reviewer", SUPERUSER, STAFF_ONLY})
 IMPORT_PAGES = IMPORTERS | {"commune_chairman", "finance_officer", "inspector"}
+# Money (issue 12): every signed-in user reads the money of their territory; finance officers open pools,
+# record receipts, allocate and release; inspectors record stage inspections; the Fatherland Front records
+# donors, pledges and receipts and allocates from the community pools it keeps. Nobody else writes.
+FINANCE = frozenset({"finance_officer"})
+FRONT = frozenset({"fatherland_front"})
+INSPECTORS = frozenset({"inspector"})
 
 
 @dataclass(frozen=True)
@@ -112,11 +118,21 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "households.member": MANAGED,
     "cases.housingcase": ModelAccess(change=EDITORS),  # extra fields only; cases open from the desk
     "cases.attachment": READ_ONLY,
-    "cases.fundingline": READ_ONLY,
     "cases.progressentry": READ_ONLY,
     "cases.acceptance": READ_ONLY,
     "certificates.certificate": READ_ONLY,
-    "contributions.contribution": MANAGED,
+    # Money (issue 12): written on the desk by the services (pools, ledgers, allocations, inspections,
+    # releases, donors, pledges, receipts), read-only records here; tranches and top-up rules are data.
+    "contributions.contribution": READ_ONLY,
+    "contributions.donor": READ_ONLY,
+    "contributions.pledge": READ_ONLY,
+    "funding.fundingpool": READ_ONLY,
+    "funding.poolentry": READ_ONLY,
+    "funding.allocation": READ_ONLY,
+    "funding.inspection": READ_ONLY,
+    "funding.release": READ_ONLY,
+    "funding.tranche": MANAGED,
+    "funding.topuprule": MANAGED,
     "commendations.awardform": MANAGED,
     "commendations.nomination": MANAGED,
     "printing.printformat": MANAGED_KEPT,
@@ -198,6 +214,34 @@ URL_RULES: dict[str, Rule] = {
     "imports:batch": Rule(IMPORT_PAGES, NOBODY, "probe: another officer's batch in the home commune"),
     "imports:confirm": Rule(NOBODY, NOBODY, "probe: another officer's checked batch: only the importer confirms"),
     "imports:report": Rule(IMPORT_PAGES, NOBODY, "probe: the report of another officer's batch in the home commune"),
+    # money (issue 12): pools, ledgers and a case's allocations, inspections and releases
+    "money:pools": Rule(SIGNED_IN, NOBODY, "pools of the territory"),
+    "money:pool_create": Rule(NOBODY, FINANCE, "probe: open the district budget's pool of huyện Đắk Glei"),
+    "money:pool": Rule(SIGNED_IN, NOBODY, "probe: the home commune's Fatherland Front pool"),
+    "money:pool_receive": Rule(NOBODY, FINANCE, "probe: a budget receipt into the home commune's pool"),
+    "money:pool_ledger": Rule(SIGNED_IN, NOBODY, "probe: the home commune's pool, as Excel"),
+    "money:territory_ledger": Rule(SIGNED_IN, NOBODY, "every ledger line of the territory's pools, as Excel"),
+    "money:reconciliation": Rule(SIGNED_IN, NOBODY),
+    "money:reconciliation_xlsx": Rule(SIGNED_IN, NOBODY),
+    "money:allocate": Rule(NOBODY, FINANCE, "probe: 1.000.000 đ of the province's 5% savings to a case in funding"),
+    "money:allocation_cancel": Rule(NOBODY, FINANCE, "probe: cancel a state allocation of a case in funding"),
+    "money:inspect": Rule(NOBODY, INSPECTORS, "probe: a passed inspection with a dated, geotagged photo"),
+    "money:release": Rule(NOBODY, FINANCE, "probe: the first tranche of a case whose start inspection passed"),
+    # the Fatherland Front's contributions desk (issue 12)
+    "donations:home": Rule(SIGNED_IN, NOBODY),
+    "donations:donors": Rule(SIGNED_IN, NOBODY, "contacts shown to the Front and auditors only"),
+    "donations:donor_new": Rule(NOBODY, FRONT, "probe: a new donor"),
+    "donations:donor": Rule(SIGNED_IN, NOBODY, "probe: a donor who gave to the home commune"),
+    "donations:donor_edit": Rule(NOBODY, FRONT, "probe: rename that donor"),
+    "donations:pledge_new": Rule(FRONT, FRONT, "probe: a pledge of cement for the home commune"),
+    "donations:receipt_new": Rule(FRONT, FRONT, "probe: a cash receipt for the home commune"),
+    "donations:receipt": Rule(SIGNED_IN, NOBODY, "probe: a receipt for the home commune"),
+    "donations:receipt_pdf": Rule(SIGNED_IN, NOBODY),
+    "donations:allocate": Rule(NOBODY, FRONT | FINANCE,
+                               "probe: 1.000.000 đ of the home commune's Front pool to a case in funding"),
+    # public money pages (no login)
+    "public:territory": Rule(EVERYONE, NOBODY, "a territory's money, as PRODUCT.md allows; reads only"),
+    "public:receipt": Rule(EVERYONE, NOBODY, "public check of a receipt's QR code; reads only"),
     # admin site pages (staff only; a data role with is_staff sees an empty index and nothing else)
     "admin:index": Rule(ALL_STAFF, NOBODY),
     "admin:login": Rule(EVERYONE, EVERYONE, "the admin login form", gate=True),

@@ -149,3 +149,6 @@ class FundingSource(models.TextChoices):
     HOUSEHOLD = "household", _("Hộ gia đình tự có")
     IN_KIND_MATERIALS = "materials", _("Hiện vật: vật liệu")
     IN_KIND_WORKDAYS = "workdays", _("Hiện vật: ngày công")
+    # Recorded so that every đồng reaching a house is traceable, but a loan is not support: it is
+    # counted apart from grants everywhere (funding/models.py LOAN_SOURCES).
+    VBSP_LOAN = "vbsp_loan", _("Vay vốn Ngân hàng Chính sách xã hội (không phải hỗ trợ)")

@@ -13,17 +13,7 @@ from housing_campaign.extrafields.services import extra_values_clean
 from housing_campaign.workflow.labels import document_state_label, state_list_filter
 
 from . import services
-from .models import Acceptance, Attachment, FundingLine, HousingCase, ProgressEntry
-
-
-class FundingInline(admin.TabularInline):
-    model = FundingLine
-    extra = 0
-    can_delete = False
-    readonly_fields = ("source", "amount", "decision_number", "decision_date", "created_by", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .models import Acceptance, Attachment, HousingCase, ProgressEntry
 
 
 class ProgressInline(admin.TabularInline):
@@ -80,7 +70,7 @@ class HousingCaseAdmin(TerritoryScopedAdmin):
     # The state by its name (state_name), never its code.
     readonly_fields = [("state_name" if f.name == "state" else f.name) for f in HousingCase._meta.fields
                        if f.name not in ("id", "extra")]
-    inlines = [FundingInline, ProgressInline]
+    inlines = [ProgressInline]  # allocations, inspections and releases: funding admin and the desk
     show_full_result_count = False
 
     def get_fields(self, request, obj=None):

@@ -6,10 +6,6 @@ def unstable_parts(case) -> int:
     return case.unstable_parts
 
 
-def funded_total(case):
-    return case.funded_total
-
-
 def household_category(case) -> str:
     return case.household.category
 

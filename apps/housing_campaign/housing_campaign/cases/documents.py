@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
-from housing_campaign.campaigns.models import FundingSource
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.printing.contexts import campaign_context, in_vietnamese
@@ -42,10 +41,6 @@ def case_context(case) -> dict:
                     "province": (district.parent.name if district and district.parent_id else ""),
                     "name_2025": case.commune_2025.name if case.commune_2025_id else ""},
         "campaign": campaign_context(case.campaign),
-        "funding": [{"source": FundingSource(line.source).label, "amount": line.amount,
-                     "decision_number": line.decision_number, "decision_date": line.decision_date}
-                    for line in case.funding_lines.all()],
-        "funded_total": sum(line.amount for line in case.funding_lines.all()),
         "acceptance": None,
         "today": timezone.localdate(),
     }

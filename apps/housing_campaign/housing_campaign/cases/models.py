@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from housing_campaign.campaigns.models import FundingSource, SupportType
+from housing_campaign.campaigns.models import SupportType
 from housing_campaign.workflow.models import WorkflowDocument
 
 
@@ -99,10 +99,6 @@ class HousingCase(WorkflowDocument):
     def unstable_parts(self) -> int:
         return sum(1 for part in (self.foundation, self.frame_walls, self.roof) if part == PartCondition.UNSTABLE)
 
-    @property
-    def funded_total(self) -> int:
-        return sum(line.amount for line in self.funding_lines.all())
-
 
 class Attachment(models.Model):
     class Kind(models.TextChoices):
@@ -133,29 +129,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.original_name
-
-
-class FundingLine(models.Model):
-    case = models.ForeignKey(HousingCase, on_delete=models.CASCADE, related_name="funding_lines",
-                             verbose_name=_("hồ sơ"))
-    source = models.CharField(_("nguồn"), max_length=20, choices=FundingSource.choices)
-    amount = models.BigIntegerField(_("số tiền (đồng)"))
-    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
-    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("người ghi"))
-    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funding_amount_positive",
-                                   violation_error_message=_("Số tiền phải lớn hơn 0."))]
-        verbose_name = _("dòng kinh phí")
-        verbose_name_plural = pgettext_lazy("plural", "kinh phí phân bổ")
-
-    def __str__(self) -> str:
-        from housing_campaign.core.formatting import format_vnd
-
-        return f"{self.get_source_display()}: {format_vnd(self.amount)}"
 
 
 class ProgressEntry(models.Model):

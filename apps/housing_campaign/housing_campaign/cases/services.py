@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from housing_campaign.accounts.selectors import Actor
-from housing_campaign.campaigns.models import Campaign, FundingSource, SupportNorm, SupportType
+from housing_campaign.campaigns.models import Campaign, SupportNorm, SupportType
 from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.events import attachment_event, created_event, edited_event, event_save
-from housing_campaign.core.formatting import format_number, format_vnd
+from housing_campaign.core.formatting import format_number
 from housing_campaign.core.i18n import joined, message, msgid, render_message
 from housing_campaign.core.services import sequence_next
 from housing_campaign.extrafields.services import extra_values_clean
@@ -25,7 +25,7 @@ from housing_campaign.workflow import engine
 from housing_campaign.workflow.labels import document_state_label
 
 from . import eligibility
-from .models import Acceptance, Attachment, FundingLine, HousingCase, PartCondition, Priority, ProgressEntry
+from .models import Acceptance, Attachment, HousingCase, PartCondition, Priority, ProgressEntry
 from .selectors import case_get_for_actor
 from .uploads import inspect_upload, stored_name
 
@@ -467,45 +467,10 @@ def case_update_confirmation(*, actor: Actor, case_id: int, data: dict,
 
 
 @transaction.atomic
-def funding_line_add(*, actor: Actor, case_id: int, source: str, amount, decision_number: str = "",
-                     decision_date: dt.date | None = None) -> FundingLine:
-    case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
-    _require_form_open(actor, case, "funding")
-    errors: dict[str, list[str]] = {}
-    if source not in FundingSource.values:
-        errors["source"] = [gettext("Chưa chọn nguồn kinh phí.")]
-    try:
-        value = validators.parse_money(amount, gettext("Số tiền"), minimum=1)
-    except validators.InputError as exc:
-        errors["amount"], value = [exc.message], None
-    if value is not None and "amount" not in errors:
-        remaining = case.support_amount - case.funded_total
-        if value > remaining:
-            errors["amount"] = [gettext("Số tiền vượt mức hỗ trợ còn lại (%(remaining)s).") % {
-                "remaining": format_vnd(remaining)}]
-    decision_date = _date(decision_date, gettext("Ngày quyết định"), errors, "decision_date", required=False)
-    decision_number = validators.normalize_text(decision_number, max_length=60)
-    if errors:
-        raise validation_error(errors)
-    line = FundingLine.objects.create(case=case, source=source, amount=value, decision_number=decision_number,
-                                      decision_date=decision_date, created_by=actor.user)
-    if decision_number and not case.approval_decision_number:
-        case.approval_decision_number, case.approval_decision_date = decision_number, decision_date
-    case.lock_version += 1
-    case.save()
-    funding = message(gettext_noop("%(source)s: %(amount)s"), source={"msg": msgid(FundingSource(source).label)},
-                      amount=format_vnd(value))
-    event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id,
-                            changes={"funding": [None, render_message(funding, source=True)]},
-                            data={"funding_line": line.pk, "messages": {"funding": funding}}))
-    return line
-
-
-@transaction.atomic
 def case_update_approval(*, actor: Actor, case_id: int, decision_number: str,
                          decision_date: dt.date | None) -> HousingCase:
-    """The funding decision's number and date on their own (the funding form sets them with the first
-    funding line; updates by import set them alone), open only while the case is in the funding stage."""
+    """The funding decision's number and date (the funding stage's form, the first allocation of the
+    state support, updates by import), open only while the case is in the funding stage."""
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     _require_form_open(actor, case, "funding")
     errors: dict[str, list[str]] = {}
@@ -515,8 +480,7 @@ def case_update_approval(*, actor: Actor, case_id: int, decision_number: str,
     elif len(number) > 60:
         errors["approval_decision_number"] = [gettext("Số quyết định dài tối đa 60 ký tự (đang có %(length)s).")
                                               % {"length": len(number)}]
-    if decision_date and decision_date > timezone.localdate():
-        errors["approval_decision_date"] = [gettext("Ngày quyết định không được sau ngày hôm nay.")]
+    decision_date = _date(decision_date, gettext("Ngày quyết định"), errors, "approval_decision_date", required=False)
     if errors:
         raise validation_error(errors)
     before = {"approval_decision_number": case.approval_decision_number,
@@ -648,6 +612,13 @@ def _attachment_save(actor: Actor, case: HousingCase, upload: UploadedFile, info
     event_save(attachment_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, attachment_id=attachment.pk,
                                 name=attachment.original_name, kind=attachment.kind, caption=caption))
     return attachment
+
+
+def attachment_save(*, actor: Actor, case: HousingCase, upload: UploadedFile, info: dict, stage: str,
+                    caption: str = "") -> Attachment:
+    """Store an upload already checked by ``uploads.inspect_upload`` on a case (file, row, timeline):
+    for records of other domains that carry photos (stage inspections)."""
+    return _attachment_save(actor, case, upload, info, stage=stage, caption=caption)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
-"""The signed token in a certificate's QR code (django.core.signing, compared in constant time by the
-verification service): no database id in clear, a forged or altered code never verifies."""
+"""The signed token in a certificate's (and a contribution receipt's) QR code (django.core.signing,
+compared in constant time by the verification service): no database id in clear, a forged or altered
+code never verifies."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -8,8 +9,10 @@ from django.core import signing
 SALT = "housing_campaign.certificate.verify"
 
 
-def token_for(code: str) -> str:
-    return signing.Signer(salt=SALT).signature(code)
+def token_for(code: str, *, salt: str = SALT) -> str:
+    """The signature of a public code; other documents with a QR code (receipts) pass their own salt, so
+    a certificate's token never verifies a receipt and the other way round."""
+    return signing.Signer(salt=salt).signature(code)
 
 
 def verify_url(certificate) -> str:

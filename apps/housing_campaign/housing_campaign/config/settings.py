@@ -30,6 +30,7 @@ DOMAIN_APPS = [
     "housing_campaign.campaigns",
     "housing_campaign.households",
     "housing_campaign.cases",
+    "housing_campaign.funding",
     "housing_campaign.contributions",
     "housing_campaign.commendations",
     "housing_campaign.printing",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("desk/imports/", include("housing_campaign.imports.urls")),
+    path("desk/kinh-phi/", include("housing_campaign.desk.urls_money")),
+    path("desk/dong-gop/", include("housing_campaign.desk.urls_donations")),
     path("desk/", include("housing_campaign.desk.urls")),
     path("", include("housing_campaign.public.urls")),
 ]

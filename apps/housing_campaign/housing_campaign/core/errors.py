@@ -32,6 +32,9 @@ class ErrorCode(StrEnum):
     LIMIT_EXCEEDED = "limit_exceeded"  # a template or condition went past a size, loop or time bound
     VERSION_LOCKED = "version_locked"  # a workflow version that is no longer a draft (active, piloted, used)
     STALE_REVISION = "stale_revision"  # a draft edited by someone else since the form was opened
+    INSUFFICIENT_BALANCE = "insufficient_balance"  # an allocation above a pool's balance
+    INSPECTION_REQUIRED = "inspection_required"  # a tranche whose stage inspection has not passed
+    ALREADY_RELEASED = "already_released"  # a tranche released twice
 
 
 class ServiceError(Exception):

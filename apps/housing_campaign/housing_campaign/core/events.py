@@ -16,6 +16,10 @@ Shapes (besides doctype, object_id, kind, at, actor, acting_for):
               "job": the background migration's id, when it ran as one}
 - escalated:  from_state (the overdue state), data {"recipients": number of people notified}
 - document:   comment (what was issued/revoked, with its number), data {"document": id, "certificate": code}
+- money (kind "edited", so every reader of the log handles it): changes {"funding" | "inspection" |
+              "release": [old, new]} in words, comment (reason, notes), data {"allocation" | "inspection" |
+              "release": id, "amount": đồng} (``allocation_event``, ``allocation_cancelled_event``,
+              ``inspection_event``, ``release_event``)
 
 Text a person reads later is kept in Vietnamese and, where a service gives it as a stored message
 (core/i18n.py), also in ``data["messages"]`` ({"comment": message, "<change field>": message}), so the
@@ -104,3 +108,29 @@ def document_event(*, doctype: str, object_id: int, actor_id: int | None, commen
         data["messages"] = {"comment": message}
         comment = render_message(message, source=True)
     return _event(Kind.DOCUMENT, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=comment, data=data)
+
+
+def allocation_event(*, doctype: str, object_id: int, actor_id: int | None, allocation_id: int, text: str,
+                     amount: int, comment: str = "") -> DocumentEvent:
+    """Money allocated to the case from a pool (``text``: source, portion and amount in words)."""
+    return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=comment,
+                  changes={"funding": [None, text]}, data={"allocation": allocation_id, "amount": amount})
+
+
+def allocation_cancelled_event(*, doctype: str, object_id: int, actor_id: int, allocation_id: int, text: str,
+                               amount: int, reason: str) -> DocumentEvent:
+    return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=reason,
+                  changes={"funding": [text, "đã hủy, hoàn lại quỹ"]},
+                  data={"allocation": allocation_id, "amount": -amount})
+
+
+def inspection_event(*, doctype: str, object_id: int, actor_id: int, inspection_id: int, text: str,
+                     notes: str = "") -> DocumentEvent:
+    return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=notes,
+                  changes={"inspection": [None, text]}, data={"inspection": inspection_id})
+
+
+def release_event(*, doctype: str, object_id: int, actor_id: int, release_id: int, text: str,
+                  amount: int) -> DocumentEvent:
+    return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id,
+                  changes={"release": [None, text]}, data={"release": release_id, "amount": amount})

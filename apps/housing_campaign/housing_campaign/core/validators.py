@@ -250,6 +250,35 @@ def parse_money(value, label: str, *, minimum: int = 0, maximum: int = BIGINT_MA
     return parse_int(text.replace(".", "").replace(",", ""), label, minimum=minimum, maximum=maximum)
 
 
+# One amount is at most a million billion đồng: far above any budget, and sums of many stay in bigint.
+MONEY_MAX = 10**15
+
+
+def parse_amount(value, label: str, *, maximum: int = MONEY_MAX) -> int:
+    """A positive amount of đồng (money received, allocated, released, promised): empty, zero and
+    negative amounts are refused with a message naming the field."""
+    if isinstance(value, str) and _compact(value).startswith(("-", "−")) and len(value) <= _MAX_NUMBER_TEXT:
+        raise InputError(f"{label} phải lớn hơn 0 đồng, không được âm (đang nhập “{_shown(value)}”).")
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0:
+        raise InputError(f"{label} phải lớn hơn 0 đồng, không được âm (đang nhập {value}).")
+    number = parse_money(value, label, minimum=0, maximum=10**40)
+    if number == 0:
+        raise InputError(f"{label} phải lớn hơn 0 đồng.")
+    if number > maximum:
+        raise InputError(f"{label} quá lớn: tối đa {maximum:,} đồng (đang nhập {_shown(value)}).".replace(",", "."))
+    return number
+
+
+def parse_text(value, label: str, *, max_length: int, required: bool = False, multiline: bool = False) -> str:
+    """Free text bounded by its column: too long is refused with the lengths (never cut silently)."""
+    text = normalize_text(value, multiline=multiline)
+    if required and not text:
+        raise InputError(f"Chưa nhập {label.lower()}.")
+    if len(text) > max_length:
+        raise InputError(f"{label} dài tối đa {max_length} ký tự (đang có {len(text)}).")
+    return text
+
+
 # ---------------------------------------------------------------------------- dates
 def _day(value: dt.date) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # strftime drops the zeros of year 1

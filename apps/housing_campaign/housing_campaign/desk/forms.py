@@ -7,7 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from housing_campaign.campaigns.models import Category, FundingSource, SupportType
+from housing_campaign.campaigns.models import Category, SupportType
 from housing_campaign.cases.models import PartCondition, ProgressEntry
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.extrafields.forms import form_fields_for
@@ -98,12 +98,10 @@ class ConfirmationForm(ServiceErrorsMixin, forms.Form):
 
 
 class FundingForm(ServiceErrorsMixin, forms.Form):
-    source = forms.ChoiceField(label=_("Nguồn kinh phí"), choices=[("", _("— chọn —")), *FundingSource.choices],
-                               required=False)
-    amount = forms.CharField(label=_("Số tiền (đồng)"), required=False,
-                             widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    decision_number = forms.CharField(label=_("Số quyết định"), max_length=60, required=False)
-    decision_date = date_field(_("Ngày quyết định"), required=False)
+    """The funding decision; the money itself is allocated from pools (the case page's “Kinh phí” panel)."""
+
+    approval_decision_number = forms.CharField(label=_("Số quyết định phê duyệt"), max_length=200, required=False)
+    approval_decision_date = date_field(_("Ngày quyết định"), required=False)
 
 
 class ProgressForm(ServiceErrorsMixin, forms.Form):

@@ -169,7 +169,7 @@ def job_file_path(job: BackgroundJob) -> Path:
 def _case_queryset(ids):
     return (HousingCase.objects.filter(pk__in=ids)
             .select_related("household", "commune__parent__parent", "commune_2025", "village", "strand", "campaign")
-            .prefetch_related("funding_lines", "certificates"))
+            .prefetch_related("certificates"))
 
 
 class BatchPrintError(Exception):

@@ -222,7 +222,7 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
         "workflow": spec, "options": options, "open_options": [o for o in options if o.allowed],
         "closed_options": [o for o in options if not o.allowed], "can_edit": can_edit, "edit_reason": edit_reason,
         "open_form": next((name for name, stage in FORM_STAGES.items() if stage == case.stage), None),
-        "sla": sla_status(case), "eligibility": case.eligibility, "funding_lines": case.funding_lines.all(),
+        "sla": sla_status(case), "eligibility": case.eligibility,
         "progress": case.progress_entries.select_related("recorded_by").prefetch_related("photos"),
         "acceptance": acceptance,
         "acceptance_reasons": acceptance_reasons(acceptance, case.campaign) if acceptance else [],

@@ -19,16 +19,17 @@ from django.utils import timezone
 
 from housing_campaign.accounts.models import Role, UserTerritory
 from housing_campaign.accounts.selectors import actor_for
-from housing_campaign.campaigns.models import Campaign, FundingSource
+from housing_campaign.campaigns.models import Campaign
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase
 from housing_campaign.commendations.models import AwardForm, Nomination
-from housing_campaign.contributions.models import Contribution
 from housing_campaign.core.events import created_event, event_save
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.households.models import LandStatus
 from housing_campaign.workflow import engine
+
+from .demo_money import DemoMoney
 
 DEMO_PASSWORD = "demo@2025"
 SEED = 20240722
@@ -156,21 +157,30 @@ def seed_demo(*, stdout=None) -> dict:
     cast = _seed_people(units, communes)
     villages = _seed_villages(communes)
     actor = _actor_cache()
+    money = DemoMoney(campaign=campaign, finance=actor(cast.users["taichinh"]), front=actor(cast.users["mattran"]),
+                      rng=random.Random(SEED + 12), today=today)
+    money.seed_pools()
     counts: dict[str, int] = {}
     for n, (target, path) in enumerate(_plan(rng)):
         # The home commune gets a full spread of states for the demo officer.
         commune = communes[n % len(communes)] if n >= 40 else units[HOME_COMMUNE]
         case, start, step = _seed_case(rng, campaign, commune, target, path, villages[commune.id], cast, actor,
                                        today)
+        inspector = (cast.users["giamsat"] if commune.path.startswith(units[HOME_DISTRICT].path)
+                     else cast.inspector_province)
         for i, action in enumerate(path, 1):
-            _walk(case, action, min(today, start + dt.timedelta(days=step * i)), officer=cast.officers[commune.id],
+            moment = min(today, start + dt.timedelta(days=step * i))
+            _walk(case, action, moment, officer=cast.officers[commune.id],
                   chairman=cast.chairmen[commune.id], reviewer=cast.users["thamdinh_tinh"],
-                  finance=cast.users["taichinh"], inspector=cast.users["giamsat"]
-                  if commune.path.startswith(units[HOME_DISTRICT].path) else cast.inspector_province,
-                  actor=actor, rng=rng)
+                  finance=cast.users["taichinh"], inspector=inspector, actor=actor, rng=rng, money=money)
+            # Stage inspections with their photos, and the tranches they release.
+            if action == "allocate" and (target != "construction" or money.rng.random() < 0.7):
+                money.inspect(case, "start", moment, actor(inspector), release=0)
+            if action == "complete":
+                money.inspect(case, "acceptance", moment, actor(inspector), release=1)
         _backdate(case, start, step)
         counts[target] = counts.get(target, 0) + 1
-    _contributions(rng, campaign, communes, today)
+    money.seed_contributions(communes, units[HOME_COMMUNE])
     _nominations(rng, campaign, communes, cast.users, actor)
     if stdout:
         stdout.write(f"Đã tạo {HOUSEHOLDS} hộ và hồ sơ tại {len(communes)} xã: "
@@ -282,7 +292,7 @@ def _seed_case(rng, campaign, commune, target, path, villages, cast, actor, toda
     return case, start, max(1, age // (len(path) + 1))
 
 
-def _walk(case, action, moment, *, officer, chairman, reviewer, finance, inspector, actor, rng):
+def _walk(case, action, moment, *, officer, chairman, reviewer, finance, inspector, actor, rng, money):
     """Take one action as the right person, filling the stage's form first as they would."""
     case.refresh_from_db()
     if action == "confirm" or (action == "return" and case.state == "commune_confirmation"):
@@ -291,14 +301,7 @@ def _walk(case, action, moment, *, officer, chairman, reviewer, finance, inspect
             "village_meeting_agree": rng.randint(20, 25), "commune_list_number": f"{rng.randint(1, 40)}/DS-UBND"})
     if action == "allocate":
         case.refresh_from_db()
-        amount = case.support_amount
-        main = amount * 4 // 5 if case.strand.code == "phong_trao" else amount
-        case_services.funding_line_add(actor=actor(finance), case_id=case.pk, source=(
-            FundingSource.SAVINGS_5PCT if case.strand.code == "phong_trao" else FundingSource.NTP_POVERTY),
-            amount=main, decision_number=f"{rng.randint(100, 999)}/QĐ-UBND", decision_date=moment)
-        if amount - main:
-            case_services.funding_line_add(actor=actor(finance), case_id=case.pk,
-                                           source=FundingSource.FATHERLAND_FRONT, amount=amount - main)
+        money.allocate(case, moment)  # the state support of the norm, from the pools (site/demo_money.py)
     if action == "complete":
         for stage, pct in (("foundation", 30), ("frame", 70), ("finishing", 100)):
             case_services.progress_add(actor=actor(inspector), case_id=case.pk, date=moment, stage=stage,
@@ -333,26 +336,6 @@ def _backdate(case, start: dt.date, step: int) -> None:
         event.at = moment
     DocumentEvent.objects.bulk_update(events, ["at"])
     HousingCase.objects.filter(pk=case.pk).update(state_since=last_transition)
-
-
-def _contributions(rng, campaign, communes, today):
-    donors = [("Tập đoàn Viễn thông Quân đội", "business"), ("Ngân hàng TMCP Công Thương", "business"),
-              ("Công ty Thủy điện Thượng Kon Tum", "business"), ("Hội Chữ thập đỏ tỉnh", "organisation"),
-              ("Bộ Chỉ huy Quân sự tỉnh", "organisation"), ("Đoàn Thanh niên tỉnh", "organisation"),
-              ("Ông Nguyễn Văn Minh", "individual"), ("Bà Trần Thị Thu", "individual"),
-              ("Gia đình ông A Sớ", "household"), ("Công ty CP Cao su Kon Tum", "business")]
-    for i in range(40):
-        name, kind = donors[i % len(donors)]
-        what = rng.choices(["cash", "materials", "workdays"], [6, 2, 2])[0]
-        pledged = rng.choice([5, 10, 20, 50, 100, 200]) * 1_000_000
-        Contribution.objects.create(
-            campaign=campaign, donor_name=name, donor_kind=kind, kind=what, pledged_amount=pledged,
-            received_amount=pledged if rng.random() < 0.7 else pledged // 2,
-            quantity=Decimal(rng.randint(10, 200)) if what != "cash" else None,
-            unit={"materials": "bao xi măng", "workdays": "ngày công"}.get(what, ""),
-            description="Ủng hộ xây nhà cho hộ nghèo", commune=rng.choice(communes),
-            pledged_on=today - dt.timedelta(days=rng.randint(60, 400)),
-            received_on=today - dt.timedelta(days=rng.randint(1, 59)))
 
 
 def _nominations(rng, campaign, communes, users, actor):

@@ -18,7 +18,6 @@ from housing_campaign.cases.models import Acceptance
 from housing_campaign.certificates import services as certificate_services
 from housing_campaign.certificates.models import Certificate
 from housing_campaign.core.errors import ErrorCode, ServiceError
-from housing_campaign.core.formatting import format_vnd
 from housing_campaign.core.validators import normalize_text, query_text
 from housing_campaign.extrafields.forms import extra_values_from
 from housing_campaign.geography.models import Village
@@ -64,8 +63,8 @@ def _stage_form(case, name, data=None):
             "lifespan_years": str(acceptance.lifespan_years), "accepted_on": acceptance.accepted_on,
             "note": acceptance.note}
     if name == "funding":
-        remaining = max(case.support_amount - case.funded_total, 0)
-        initial = {"amount": format_vnd(remaining, suffix=False) if remaining else ""}
+        initial = {"approval_decision_number": case.approval_decision_number,
+                   "approval_decision_date": case.approval_decision_date}
     return FORM_CLASSES[name](data, initial=initial)
 
 
@@ -73,7 +72,7 @@ def _plain(value) -> str:
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
 
 
-def _case_page(request, case, *, bound_form=None, bound_name=None, status=200, comments=None):
+def _case_page(request, case, *, bound_form=None, bound_name=None, status=200, comments=None, extra=None):
     actor = request_actor(request)
     page = selectors.case_page(actor, case)
     form = None
@@ -84,7 +83,7 @@ def _case_page(request, case, *, bound_form=None, bound_name=None, status=200, c
                                            comments=comments)
     attachment_form = bound_form if bound_name == "attachment" else desk_forms.AttachmentForm()
     return render(request, "desk/case.html", {**page, "form": form, "form_title": form_title, "next": next_steps,
-                                              "attachment_form": attachment_form}, status=status)
+                                              "attachment_form": attachment_form, **(extra or {})}, status=status)
 
 
 @login_required
@@ -165,7 +164,7 @@ def case_transition(request, pk):
 def _form_has_something_to_save(case, name, form, request) -> bool:
     """Whether a stage form sent with an action holds anything to save. A form that edits the case (the
     survey, the village meeting, the handover date) is always saved: its service records only what
-    changed. A form that adds a record (a funding line, a progress entry) is saved only when something
+    changed. The funding decision and a form that adds a record (a progress entry) are saved only when something
     was typed or attached beyond its defaults; the acceptance form when it differs from the saved one."""
     if name in ("funding", "progress"):
         return form.has_changed() or bool(request.FILES.getlist("photos"))
@@ -215,8 +214,9 @@ def _apply_form(actor, case, name, form, request):
         case_services.case_update_confirmation(actor=actor, case_id=case.pk, data=data,
                                                expected_lock_version=expected)
     elif name == "funding":
-        case_services.funding_line_add(actor=actor, case_id=case.pk, source=data["source"], amount=data["amount"],
-                                       decision_number=data["decision_number"], decision_date=data["decision_date"])
+        case_services.case_update_approval(actor=actor, case_id=case.pk,
+                                           decision_number=data["approval_decision_number"],
+                                           decision_date=data["approval_decision_date"])
     elif name == "progress":
         case_services.progress_add(actor=actor, case_id=case.pk, date=data["date"], stage=data["stage"],
                                    percent=data["percent"], note=data["note"],
