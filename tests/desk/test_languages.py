@@ -113,7 +113,6 @@ def test_admin_index_in_english(people):
     assert not VIETNAMESE.search(headings), headings
 
 
-@NEEDS_CASE_PAGE
 def test_queue_states_and_bulk_actions_in_english(people, campaign):
     new_case(people, campaign)
     page = client_in("en", "officer_a").get(reverse("desk:queue")).content.decode()
@@ -125,7 +124,6 @@ def test_queue_states_and_bulk_actions_in_english(people, campaign):
     assert not VIETNAMESE.search(states), states
 
 
-@NEEDS_CASE_PAGE
 def test_case_page_states_actions_and_reasons_in_english(people, campaign):
     case = advance(people, new_case(people, campaign), "eligibility_review")
     case.is_eligible = False
@@ -142,7 +140,6 @@ def test_case_page_states_actions_and_reasons_in_english(people, campaign):
     assert "House handover certificate" in formats and not VIETNAMESE.search(formats), formats
 
 
-@NEEDS_CASE_PAGE
 def test_workflow_list_in_english(people):
     page = client_in("en", people.admin.username).get(
         reverse("admin:workflow_workflowdefinition_changelist")).content.decode()

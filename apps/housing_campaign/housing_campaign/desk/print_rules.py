@@ -2,6 +2,8 @@
 directly, issuing with a number and the print views (no other desk module is imported here)."""
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from housing_campaign.cases.models import Acceptance, HousingCase
 from housing_campaign.printing import services as printing
 from housing_campaign.printing.models import PrintFormat
@@ -25,11 +27,13 @@ def print_unavailable_reason(*, format_code: str, state_label: str, has_valid_ce
     need = PRINT_NEEDS.get(format_code)
     if need == "certificate" and not has_valid_certificate:
         if had_certificate:
-            return ("Hồ sơ này không có giấy chứng nhận đang có hiệu lực: giấy đã cấp bị thu hồi và chưa được "
-                    "cấp lại.")
-        return f"Giấy chứng nhận được cấp khi bàn giao nhà; hồ sơ đang ở trạng thái “{state_label}”."
+            return gettext("Hồ sơ này không có giấy chứng nhận đang có hiệu lực: giấy đã cấp bị thu hồi và chưa được "
+                           "cấp lại.")
+        return gettext("Giấy chứng nhận được cấp khi bàn giao nhà; hồ sơ đang ở trạng thái “%(state)s”.") % {
+            "state": state_label}
     if need == "acceptance" and not has_acceptance and not issued:
-        return f"Biên bản nghiệm thu có sau khi ghi kết quả nghiệm thu; hồ sơ đang ở trạng thái “{state_label}”."
+        return gettext("Biên bản nghiệm thu có sau khi ghi kết quả nghiệm thu; hồ sơ đang ở trạng thái "
+                       "“%(state)s”.") % {"state": state_label}
     return ""
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from pypdf import PdfWriter
 
 from housing_campaign.accounts.selectors import Actor
@@ -22,6 +23,7 @@ from housing_campaign.cases.selectors import cases_visible
 from housing_campaign.certificates.documents import case_context
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import document_event, event_save
+from housing_campaign.core.i18n import bilingual, message
 from housing_campaign.core.jobs import enqueue
 from housing_campaign.core.models import BackgroundJob
 from housing_campaign.core.validators import query_id, query_text
@@ -40,7 +42,7 @@ def case_pdf(*, actor: Actor, case: HousingCase, format_code: str) -> tuple[byte
     CONDITION_FAILED, saying why, for a document the case does not have yet."""
     fmt = PrintFormat.objects.filter(code=format_code, doctype="housing_case", is_active=True).first()
     if fmt is None:
-        raise ServiceError("Không có mẫu in này.", code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Không có mẫu in này."), code=ErrorCode.NOT_FOUND)
     document = documents_to_print(fmt, [case]).get(case.pk)
     if document is not None:
         # Issued means frozen: the document as issued (its own format version and stored context).
@@ -75,12 +77,12 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
 
     fmt = PrintFormat.objects.filter(code=format_code, doctype="housing_case", is_active=True).first()
     if fmt is None:
-        raise ServiceError("Không có mẫu in này.", code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Không có mẫu in này."), code=ErrorCode.NOT_FOUND)
     if format_code == CERTIFICATE_FORMAT:
-        raise ServiceError("Giấy chứng nhận được cấp khi bàn giao; dùng “Cấp lại” để cấp giấy mới.",
+        raise ServiceError(gettext("Giấy chứng nhận được cấp khi bàn giao; dùng “Cấp lại” để cấp giấy mới."),
                            code=ErrorCode.VALIDATION)
     if actor.read_only or actor.authority_for(ISSUING_ROLES, *document_paths(case)) is None:
-        raise ServiceError("Chỉ Chủ tịch UBND xã, cán bộ thẩm định hoặc quản trị được ban hành văn bản.",
+        raise ServiceError(gettext("Chỉ Chủ tịch UBND xã, cán bộ thẩm định hoặc quản trị được ban hành văn bản."),
                            code=ErrorCode.PERMISSION_DENIED)
     reason = case_print_refusal(case=case, fmt=fmt)
     if reason:
@@ -92,7 +94,9 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
             context=case_context(case, certificate=certificate),
             issuer_key=f"commune:{case.commune.code}", issuer_symbol="UBND")
         event_save(document_event(doctype="housing_case", object_id=case.pk, actor_id=actor.id,
-                                  comment=f"Ban hành {fmt.name} số {document.number_text}", document_id=document.pk))
+                                  message=message(gettext_noop("Ban hành %(format)s số %(number)s"),
+                                                  format=bilingual(fmt), number=document.number_text),
+                                  document_id=document.pk))
     return document
 
 
@@ -100,7 +104,7 @@ def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
     code = query_text(data.get("format", ""), max_length=60)
     fmt = PrintFormat.objects.filter(code=code, is_active=True).first()
     if fmt is None:
-        raise ServiceError("Hãy chọn mẫu in.", code=ErrorCode.VALIDATION)
+        raise ServiceError(gettext("Hãy chọn mẫu in."), code=ErrorCode.VALIDATION)
     qs = cases_visible(actor)
     filter_query = query_text(data.get("filter_query", ""), max_length=2000)
     if filter_query:
@@ -117,7 +121,7 @@ def batch_start(*, actor: Actor, user, data) -> BackgroundJob:
         qs = qs.filter(certificates__status="valid")
     ids = list(qs.order_by("commune_id", "priority", "code").values_list("pk", flat=True).distinct())
     if not ids:
-        raise ServiceError("Không có hồ sơ nào phù hợp để in.", code=ErrorCode.VALIDATION)
+        raise ServiceError(gettext("Không có hồ sơ nào phù hợp để in."), code=ErrorCode.VALIDATION)
     output = "zip" if data.get("output") == "zip" else "pdf"
     with transaction.atomic():
         _batch_slots_check(user)
@@ -149,11 +153,12 @@ def _batch_slots_check(user) -> None:
                                                                           BackgroundJob.Status.RUNNING])
     mine = active.filter(created_by=user).count()
     if mine >= per_user:
-        raise ServiceError(f"Bạn đang có {mine} tác vụ in hàng loạt chưa xong (tối đa {per_user} tác vụ cùng lúc). "
-                           "Hãy chờ một tác vụ xong rồi tạo tác vụ mới.", code=ErrorCode.LIMIT_EXCEEDED)
+        raise ServiceError(gettext("Bạn đang có %(mine)s tác vụ in hàng loạt chưa xong (tối đa %(max)s tác vụ cùng "
+                                   "lúc). Hãy chờ một tác vụ xong rồi tạo tác vụ mới.") % {
+                                       "mine": mine, "max": per_user}, code=ErrorCode.LIMIT_EXCEEDED)
     if active.count() >= site:
-        raise ServiceError(f"Hệ thống đang chạy {site} tác vụ in hàng loạt, mức tối đa cùng lúc. "
-                           "Hãy thử lại sau vài phút.", code=ErrorCode.LIMIT_EXCEEDED)
+        raise ServiceError(gettext("Hệ thống đang chạy %(count)s tác vụ in hàng loạt, mức tối đa cùng lúc. Hãy thử "
+                                   "lại sau vài phút.") % {"count": site}, code=ErrorCode.LIMIT_EXCEEDED)
 
 
 def jobs_dir() -> Path:
@@ -196,13 +201,13 @@ def batch_run(*, job_id: int) -> None:
     except Exception as exc:  # noqa: BLE001 - the job row tells the user what went wrong
         logger.exception("Batch print job %s failed", job_id)
         job.status = BackgroundJob.Status.FAILED
-        job.error = f"Tác vụ in bị lỗi và đã dừng: {exc}"[:2000]
+        job.error = (gettext("Tác vụ in bị lỗi và đã dừng: %(error)s") % {"error": exc})[:2000]
     job.finished_at = timezone.now()
     job.save()
 
 
-STALE_MESSAGE = ("Tác vụ in đã dừng: quá {minutes} phút không có tiến triển (máy chủ có thể đã khởi động lại "
-                 "hoặc tiến trình in bị treo). Hãy tạo lại tác vụ in.")
+STALE_MESSAGE = gettext_noop("Tác vụ in đã dừng: quá %(minutes)s phút không có tiến triển (máy chủ có thể đã khởi "
+                             "động lại hoặc tiến trình in bị treo). Hãy tạo lại tác vụ in.")
 
 
 def batch_jobs_sweep_stale() -> int:
@@ -213,7 +218,7 @@ def batch_jobs_sweep_stale() -> int:
     stale = (BackgroundJob.objects.filter(kind="batch_print", status__in=[BackgroundJob.Status.QUEUED,
                                                                           BackgroundJob.Status.RUNNING])
              .filter(Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)))
-    return stale.update(status=BackgroundJob.Status.FAILED, error=STALE_MESSAGE.format(minutes=minutes),
+    return stale.update(status=BackgroundJob.Status.FAILED, error=gettext(STALE_MESSAGE) % {"minutes": minutes},
                         finished_at=timezone.now())
 
 
@@ -275,13 +280,14 @@ def _in_workers(func, items: list, workers: int, on_result) -> None:
             try:
                 result = future.result(timeout=timeout)
             except TimeoutError:
-                raise BatchPrintError(
-                    f"Tác vụ in đã dừng: quá {timeout:g} giây mà phần tiếp theo (tối đa {CHUNK} hồ sơ) vẫn chưa "
-                    "in xong. Hãy thử lại; nếu vẫn lỗi, hãy in ít hồ sơ hơn hoặc báo quản trị.") from None
+                raise BatchPrintError(gettext(
+                    "Tác vụ in đã dừng: quá %(seconds)s giây mà phần tiếp theo (tối đa %(chunk)s hồ sơ) vẫn chưa in "
+                    "xong. Hãy thử lại; nếu vẫn lỗi, hãy in ít hồ sơ hơn hoặc báo quản trị.") % {
+                    "seconds": f"{timeout:g}", "chunk": CHUNK}) from None
             except BrokenProcessPool:
-                raise BatchPrintError(
-                    "Tác vụ in đã dừng: một tiến trình in bị dừng đột ngột (có thể do máy chủ thiếu bộ nhớ). "
-                    "Hãy thử lại; nếu vẫn lỗi, hãy in ít hồ sơ hơn hoặc báo quản trị.") from None
+                raise BatchPrintError(gettext(
+                    "Tác vụ in đã dừng: một tiến trình in bị dừng đột ngột (có thể do máy chủ thiếu bộ nhớ). Hãy thử "
+                    "lại; nếu vẫn lỗi, hãy in ít hồ sơ hơn hoặc báo quản trị.")) from None
             on_result(item, result)
         finished = True
     finally:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from housing_campaign.accounts.selectors import Actor, territory_q
 from housing_campaign.cases.models import HousingCase
+from housing_campaign.core.i18n import localized_label
 from housing_campaign.core.validators import normalize_national_id, query_id, query_text
 from housing_campaign.workflow.models import WorkflowTransition
 from housing_campaign.workflow.sla import overdue_q
@@ -145,16 +146,17 @@ def queue_rows(cases) -> list[dict]:
 
 
 def bulk_actions_for(actor: Actor) -> list[dict]:
-    """(action, label) pairs the actor's roles can take somewhere in active workflows."""
+    """(action, label) pairs the actor's roles can take somewhere in active workflows (labels in the reader's
+    language)."""
     roles = set()
     for authority in actor.all_authorities:
         roles |= authority.roles
     seen = {}
-    for action, label, t_roles, comment in WorkflowTransition.objects.filter(
+    for action, label_vi, label_en, t_roles, comment in WorkflowTransition.objects.filter(
             definition__doctype="housing_case", definition__is_active=True).values_list(
-            "action", "label_vi", "roles", "comment_required"):
+            "action", "label_vi", "label_en", "roles", "comment_required"):
         if roles & set(t_roles) and action not in seen:
-            seen[action] = (label, comment)
+            seen[action] = (localized_label({"label_vi": label_vi, "label_en": label_en}), comment)
     return [{"action": a, "label": lab, "comment_required": c} for a, (lab, c) in seen.items()]
 
 
@@ -177,10 +179,11 @@ def queue_filter_options(actor: Actor, filters: QueueFilters) -> dict:
     from housing_campaign.extrafields.services import extra_fields_for
     from housing_campaign.workflow.models import WorkflowState
 
-    states = (WorkflowState.objects.filter(definition__doctype="housing_case", definition__is_active=True)
-              .values_list("code", "label_vi"))
-    extra_filters = [{"code": f.code, "label": f.label_vi, "value": dict(filters.extra).get(f.code, ""),
-                      "choices": [("true", "Có"), ("false", "Không")] if f.field_type == "boolean"
+    states = [(code, localized_label({"label_vi": vi, "label_en": en})) for code, vi, en in
+              WorkflowState.objects.filter(definition__doctype="housing_case", definition__is_active=True)
+              .values_list("code", "label_vi", "label_en")]
+    extra_filters = [{"code": f.code, "label": localized_label(f), "value": dict(filters.extra).get(f.code, ""),
+                      "choices": [("true", _("Có")), ("false", _("Không"))] if f.field_type == "boolean"
                       else [(str(c[0]), c[1]) for c in f.choices]}
                      for f in extra_fields_for("housing_case") if f.field_type in ("choice", "boolean")]
     return {"states": states, "strands": Strand.objects.all(), "communes": communes_of(actor),
@@ -199,6 +202,7 @@ def queue_personal(user) -> dict:
 def case_page(actor: Actor, case: HousingCase) -> dict:
     """Everything the case page shows: every stage's data, the actions open now and why the others are
     closed, the stage form the state opens, certificates, issued documents and the timeline."""
+    from housing_campaign.cases.eligibility import eligibility_display
     from housing_campaign.cases.models import Acceptance
     from housing_campaign.cases.services import FORM_STAGES, acceptance_reasons
     from housing_campaign.printing.models import IssuedDocument, PrintFormat
@@ -222,7 +226,7 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
         "workflow": spec, "options": options, "open_options": [o for o in options if o.allowed],
         "closed_options": [o for o in options if not o.allowed], "can_edit": can_edit, "edit_reason": edit_reason,
         "open_form": next((name for name, stage in FORM_STAGES.items() if stage == case.stage), None),
-        "sla": sla_status(case), "eligibility": case.eligibility,
+        "sla": sla_status(case), "eligibility": eligibility_display(case.eligibility),
         "progress": case.progress_entries.select_related("recorded_by").prefetch_related("photos"),
         "acceptance": acceptance,
         "acceptance_reasons": acceptance_reasons(acceptance, case.campaign) if acceptance else [],

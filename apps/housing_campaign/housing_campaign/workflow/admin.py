@@ -19,6 +19,7 @@ from housing_campaign.accounts.models import Role
 from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ServiceError
+from housing_campaign.core.i18n import localized_label
 from housing_campaign.core.validators import query_id
 
 from . import definitions, drafts, engine, migration, registry, rollout
@@ -36,7 +37,7 @@ class InvalidDefinition(Exception):
 
 
 def _role_choices():
-    return [(r.code, r.name_vi) for r in Role.objects.order_by("code")]
+    return [(r.code, localized_label(r)) for r in Role.objects.order_by("code")]
 
 
 class ListField(forms.CharField):
@@ -54,10 +55,10 @@ class ListField(forms.CharField):
 
 
 class StateForm(forms.ModelForm):
-    edit_roles = forms.MultipleChoiceField(label="vai trò được sửa hồ sơ", required=False,
+    edit_roles = forms.MultipleChoiceField(label=_("vai trò được sửa hồ sơ"), required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    required_fields = ListField(label="trường bắt buộc để rời trạng thái", required=False,
-                                help_text="Mã trường, cách nhau bởi dấu phẩy (gồm cả trường bổ sung)")
+    required_fields = ListField(label=_("trường bắt buộc để rời trạng thái"), required=False,
+                                help_text=_("Mã trường, cách nhau bởi dấu phẩy (gồm cả trường bổ sung)"))
 
     class Meta:
         model = WorkflowState
@@ -70,21 +71,22 @@ class StateForm(forms.ModelForm):
 
 
 class TransitionForm(forms.ModelForm):
-    roles = forms.MultipleChoiceField(label="vai trò được thực hiện", widget=forms.CheckboxSelectMultiple)
-    side_effects = forms.MultipleChoiceField(label="tác vụ kèm theo", required=False,
+    roles = forms.MultipleChoiceField(label=_("vai trò được thực hiện"), widget=forms.CheckboxSelectMultiple)
+    side_effects = forms.MultipleChoiceField(label=_("tác vụ kèm theo"), required=False,
                                              widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = WorkflowTransition
         fields = ("order", "source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition",
-                  "condition_message", "comment_required", "allow_previous_actor", "quorum", "territory_rule",
+                  "condition_message", "condition_message_en", "comment_required", "allow_previous_actor", "quorum",
+                  "territory_rule",
                   "side_effects")
         widgets = {"condition": forms.TextInput(attrs={"size": 40})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = _role_choices()
-        self.fields["side_effects"].choices = [(k, v["label"]) for k, v in hookspec.side_effect_specs().items()]
+        self.fields["side_effects"].choices = [(k, hookspec.side_effect_label(k)) for k in hookspec.side_effect_specs()]
 
 
 def _rows(formset) -> list[dict]:
@@ -110,7 +112,7 @@ class TransitionFormSet(BaseInlineFormSet):
             "initial_state": self.data.get("initial_state") or self.instance.initial_state,
             "states": state_rows, "transitions": transition_rows})
         if problems:
-            raise forms.ValidationError(["Quy trình không hợp lệ nên chưa lưu gì. Lý do:", *problems])
+            raise forms.ValidationError([gettext("Quy trình không hợp lệ nên chưa lưu gì. Lý do:"), *problems])
 
 
 StateFormSet = inlineformset_factory(WorkflowDefinition, WorkflowState, form=StateForm, extra=0, can_delete=True)
@@ -147,8 +149,9 @@ class DefinitionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["doctype"] = forms.ChoiceField(label="loại hồ sơ",
-                                                   choices=[(d, d) for d in hookspec.doctype_models()])
+        self.fields["doctype"] = forms.ChoiceField(label=_("loại hồ sơ"),
+                                                   choices=[(d, hookspec.doctype_label(d))
+                                                            for d in hookspec.doctype_models()])
 
 
 @admin.register(WorkflowDefinition)
@@ -199,7 +202,7 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
         return format_html('{} · <a href="{}">{}</a>', status, reverse("admin:workflow_activate", args=[obj.pk]),
                            gettext("Mở rộng, dừng thí điểm…") if obj.pilots.all() else gettext("Áp dụng, thí điểm…"))
 
-    @admin.display(description="số hồ sơ")
+    @admin.display(description=_("số hồ sơ"))
     def documents(self, obj):
         return registry.model_for(obj.doctype).objects.filter(workflow=obj).count()
 
@@ -212,11 +215,11 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
 
     @admin.display(description="")
     def tools(self, obj):
-        return format_html('<a href="{}"><b>Mở trình thiết kế</b></a> · <a href="{}">Thử điều kiện</a> · '
-                           '<a href="{}">Chuyển hồ sơ sang phiên bản khác</a>',
-                           reverse("admin:workflow_builder", args=[obj.pk]),
-                           reverse("admin:workflow_try_condition", args=[obj.pk]),
-                           reverse("admin:workflow_migrate", args=[obj.pk]))
+        return format_html('<a href="{}"><b>{}</b></a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+                           reverse("admin:workflow_builder", args=[obj.pk]), gettext("Mở trình thiết kế"),
+                           reverse("admin:workflow_try_condition", args=[obj.pk]), gettext("Thử điều kiện"),
+                           reverse("admin:workflow_migrate", args=[obj.pk]),
+                           gettext("Chuyển hồ sơ sang phiên bản khác"))
 
     def changelist_view(self, request, extra_context=None):
         # The builder is the main way to change a workflow: one entry per document type, above the list.
@@ -224,7 +227,7 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
                      "url": reverse("admin:workflow_builder_start", args=[d])} for d in hookspec.doctype_models()]
         return super().changelist_view(request, {**(extra_context or {}), "builders": builders})
 
-    @admin.display(description="sơ đồ")
+    @admin.display(description=_("sơ đồ"))
     def diagram(self, obj):
         if not obj or not obj.pk:
             return ""
@@ -241,7 +244,7 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except InvalidDefinition as exc:
-            messages.error(request, "Quy trình không hợp lệ nên chưa lưu gì. Lý do:")
+            messages.error(request, gettext("Quy trình không hợp lệ nên chưa lưu gì. Lý do:"))
             for problem in exc.problems:
                 messages.error(request, problem)
             return HttpResponseRedirect(request.path)
@@ -262,14 +265,15 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
         drafts.draft_touch(definition=obj, user=request.user)
 
     # ------------------------------------------------------------------ actions
-    @admin.action(description="Tạo phiên bản mới (bản nháp) từ phiên bản đã chọn", permissions=["add"])
+    @admin.action(description=_("Tạo phiên bản mới (bản nháp) từ phiên bản đã chọn"), permissions=["add"])
     def make_new_version(self, request, queryset):
         for definition in queryset:
             new = definitions.definition_clone(definition=definition)
-            messages.success(request, format_html('Đã tạo bản nháp <a href="{}">{} phiên bản {}</a>; sửa rồi '
-                                                  'bấm “Áp dụng, thí điểm…” ở danh sách quy trình.',
-                                                  reverse("admin:workflow_workflowdefinition_change",
-                                                          args=[new.pk]), new.name, new.version))
+            link = format_html('<a href="{}">{}</a>', reverse("admin:workflow_workflowdefinition_change",
+                                                              args=[new.pk]),
+                               gettext("%(name)s phiên bản %(version)s") % {"name": new.name, "version": new.version})
+            messages.success(request, format_html(gettext("Đã tạo bản nháp {}; sửa rồi bấm “Áp dụng, thí điểm…” ở "
+                                                          "danh sách quy trình."), link))
 
     # ------------------------------------------------------------------ extra pages
     def get_urls(self):
@@ -298,7 +302,7 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
         return render(request, "admin/workflow/try_condition.html", {
             **self.admin_site.each_context(request), "definition": definition, "condition": condition,
             "document_code": code, "result": result, "names": names, "transitions": transitions,
-            "title": f"Thử điều kiện – {definition}", "opts": self.model._meta})
+            "title": gettext("Thử điều kiện – %(definition)s") % {"definition": definition}, "opts": self.model._meta})
 
     # ------------------------------------------------------------------ activation: province or pilot
     def _context(self, request, **extra):

@@ -21,6 +21,8 @@ from html import escape
 
 from django.utils.translation import gettext as _
 
+from housing_campaign.core.i18n import localized_label
+
 from .models import Stage
 
 logger = logging.getLogger(__name__)
@@ -141,7 +143,7 @@ def _state_attrs(s, data, urls, ids, selected, problems, changes, role_names) ->
     problem = problems.get(code)
     if problem:
         notes.insert(0, "⚠ " + (_("có lỗi") if problem == "problem" else _("cảnh báo")))
-    label = f"<b>{_html_lines(s.get('label_vi') or code, 24)}</b>"
+    label = f"<b>{_html_lines(localized_label(s) or code, 24)}</b>"
     if notes:
         label += f'<br/><font point-size="10" color="#546e7a">{escape(" · ".join(notes))}</font>'
     color, penwidth = "#455a64", 1.2
@@ -152,7 +154,7 @@ def _state_attrs(s, data, urls, ids, selected, problems, changes, role_names) ->
     fill = {"added": ADDED_FILL, "changed": CHANGED_FILL}.get(change, "white")
     roles = ", ".join(role_names.get(r, r) for r in s.get("edit_roles") or [])
     return _attrs(label=HtmlLabel(label), id=ids.get(code), URL=urls.get(code), target="_top",
-                  tooltip=f"{s.get('label_vi') or code}" + (" — " + _("sửa hồ sơ: %(roles)s") % {"roles": roles}
+                  tooltip=f"{localized_label(s) or code}" + (" — " + _("sửa hồ sơ: %(roles)s") % {"roles": roles}
                                                               if roles else ""),
                   color=color, penwidth=penwidth, fillcolor=fill,
                   peripheries=2 if s.get("is_terminal") else None)
@@ -175,10 +177,10 @@ def _transition_attrs(t, urls, ids, selected, problems, changes, role_names) -> 
     if problem:
         prefix = "⚠ " + prefix
     roles = ", ".join(role_names.get(r, r) for r in t.get("roles") or [])
-    tooltip = f"{t.get('label_vi') or t.get('action')} — {roles}" + (
+    tooltip = f"{localized_label(t) or t.get('action')} — {roles}" + (
         " — " + _("điều kiện: %(condition)s") % {"condition": t["condition"]} if t.get("condition") else "")
     fill = {"added": ADDED_FILL, "changed": CHANGED_FILL}.get(changes.get(key), "#fafafa")
-    box = _attrs(label=HtmlLabel(_html_lines(prefix + (t.get("label_vi") or t.get("action") or ""), 22)),
+    box = _attrs(label=HtmlLabel(_html_lines(prefix + (localized_label(t) or t.get("action") or ""), 22)),
                  id=ids.get(key), URL=urls.get(key), target="_top", tooltip=tooltip,
                  shape="box", style=f"rounded,filled,{style}", fillcolor=fill, color=color, fontcolor=fontcolor,
                  fontsize=11, penwidth=box_pen, height=0.2, margin="0.1,0.04")
@@ -236,7 +238,7 @@ def layered_svg(data: dict) -> str:
     (labels may overlap: only used when Graphviz is not installed)."""
     states = data["states"]
     codes = [s["code"] for s in states]
-    edges = [(t["source"], t["target"], t.get("label_vi") or t["action"]) for t in data["transitions"]
+    edges = [(t["source"], t["target"], localized_label(t) or t["action"]) for t in data["transitions"]
              if t["source"] in codes and t["target"] in codes]
     depth = {data["initial_state"]: 0} if data["initial_state"] in codes else {}
     queue = deque(depth)
@@ -260,9 +262,10 @@ def layered_svg(data: dict) -> str:
             pos[code] = (offset + i * (BOX_W + GAP_X), 20 + row * (BOX_H + GAP_Y))
     height = (max(layers) + 1) * (BOX_H + GAP_Y) + 20
     by_code = {s["code"]: s for s in states}
+    title = escape(_("Sơ đồ quy trình"))
     parts = [f'<div style="overflow-x:auto;max-width:100%"><svg xmlns="http://www.w3.org/2000/svg" '
              f'viewBox="0 0 {width:.0f} {height}" width="{width:.0f}" height="{height}" '
-             f'role="img" aria-label="Sơ đồ quy trình" font-family="sans-serif" font-size="12">',
+             f'role="img" aria-label="{title}" font-family="sans-serif" font-size="12">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
              'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#455a64"/></marker></defs>']
     for n, (src, tgt, label) in enumerate(edges):
@@ -289,8 +292,8 @@ def layered_svg(data: dict) -> str:
         parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
                      f'stroke="{border}" stroke-width="{stroke_w}"/>')
         parts.append(f'<text x="{x + BOX_W / 2:.0f}" y="{y + 19:.0f}" text-anchor="middle" font-weight="bold">'
-                     f'{escape(state.get("label_vi") or code)}</text>')
-        sla = f" · {state['sla_days']} ngày" if state.get("sla_days") else ""
+                     f'{escape(localized_label(state) or code)}</text>')
+        sla = " · " + _("%(days)s ngày") % {"days": state["sla_days"]} if state.get("sla_days") else ""
         parts.append(f'<text x="{x + BOX_W / 2:.0f}" y="{y + 35:.0f}" text-anchor="middle" fill="#546e7a" '
                      f'font-size="10">{escape(code)}{sla}</text>')
     parts.append("</svg></div>")

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError, unexpected_error
 from housing_campaign.core.events import approval_event, transition_event
 from housing_campaign.core.formatting import format_date
+from housing_campaign.core.i18n import localized, localized_label
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.sideeffects import side_effect_jobs_record
 
@@ -55,6 +57,7 @@ class TransitionSpec:
     roles: tuple[str, ...]
     condition: str
     condition_message: str
+    condition_message_en: str
     comment_required: bool
     allow_previous_actor: bool
     quorum: int
@@ -76,8 +79,9 @@ class CompiledDefinition:
         return [t for (src, _), t in self.transitions.items() if src == state]
 
     def state_label(self, code: str) -> str:
+        """The state's label in the reader's language (core.i18n.localized_label); the code when unknown."""
         spec = self.states.get(code)
-        return spec.label_vi if spec else code
+        return localized_label(spec) if spec else code
 
 
 _CACHE: dict[int, CompiledDefinition] = {}
@@ -98,7 +102,8 @@ def compiled(definition_id: int) -> CompiledDefinition:
               for s in d.states.all()}
     transitions = {(t.source, t.action): TransitionSpec(
         t.id, t.source, t.action, t.label_vi, t.label_en, t.target, t.kind, tuple(t.roles), t.condition,
-        t.condition_message, t.comment_required, t.allow_previous_actor, t.quorum, t.territory_rule,
+        t.condition_message, t.condition_message_en, t.comment_required, t.allow_previous_actor, t.quorum,
+        t.territory_rule,
         tuple(t.side_effects)) for t in d.transitions.all()}
     result = CompiledDefinition(d.id, d.doctype, d.version, d.name, d.initial_state, states, transitions)
     _CACHE[definition_id] = result
@@ -108,8 +113,8 @@ def compiled(definition_id: int) -> CompiledDefinition:
 def active_definition(doctype: str) -> WorkflowDefinition:
     definition = WorkflowDefinition.objects.filter(doctype=doctype, is_active=True).first()
     if definition is None:
-        raise ServiceError(f"Chưa có quy trình đang áp dụng cho loại hồ sơ {doctype}. Hãy chạy “manage.py sync”.",
-                           code=ErrorCode.INVALID_DEFINITION)
+        raise ServiceError(gettext("Chưa có quy trình đang áp dụng cho loại hồ sơ %(doctype)s. Hãy chạy "
+                                   "“manage.py sync”.") % {"doctype": doctype}, code=ErrorCode.INVALID_DEFINITION)
     return definition
 
 
@@ -132,8 +137,9 @@ class Rollout:
             if any(p and p.startswith(unit_path) for p in paths):
                 return definition
         if self.active is None:
-            raise ServiceError(f"Chưa có quy trình đang áp dụng cho loại hồ sơ {self.doctype}. "
-                               "Hãy chạy “manage.py sync”.", code=ErrorCode.INVALID_DEFINITION)
+            raise ServiceError(gettext("Chưa có quy trình đang áp dụng cho loại hồ sơ %(doctype)s. Hãy chạy "
+                                       "“manage.py sync”.") % {"doctype": self.doctype},
+                               code=ErrorCode.INVALID_DEFINITION)
         return self.active
 
 
@@ -163,11 +169,12 @@ def role_labels(codes) -> str:
 
     from housing_campaign.accounts.models import Role
 
-    labels = cache.get("workflow:role-labels")
+    labels = cache.get("workflow:role-names")
     if labels is None:
-        labels = dict(Role.objects.values_list("code", "name_vi"))
-        cache.set("workflow:role-labels", labels, 300)
-    return ", ".join(labels.get(c, c) for c in codes)
+        labels = {code: {"name_vi": vi, "name_en": en} for code, vi, en in
+                  Role.objects.values_list("code", "name_vi", "name_en")}
+        cache.set("workflow:role-names", labels, 300)
+    return ", ".join(localized_label(labels[c]) if c in labels else c for c in codes)
 
 
 def document_paths(document) -> tuple[str, ...]:
@@ -202,7 +209,7 @@ class ActionOption:
 
     @property
     def label(self) -> str:
-        return self.transition.label_vi
+        return localized_label(self.transition)
 
 
 def _missing_required(doctype: str, document, state: StateSpec) -> list[MissingField]:
@@ -226,20 +233,22 @@ def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: Tr
     missing: list[MissingField] = []
     acting_for = None
     if actor.read_only:
-        return [(ErrorCode.PERMISSION_DENIED, "Tài khoản của bạn chỉ có quyền xem.")], None, []
+        return [(ErrorCode.PERMISSION_DENIED, gettext("Tài khoản của bạn chỉ có quyền xem."))], None, []
     if t.territory_rule == "contains":
         authority = actor.authority_for(t.roles, *document_paths(document))
     else:
         authority = next((a for a in actor.all_authorities if a.roles & set(t.roles)), None)
     if authority is None:
         if any(a.roles & set(t.roles) for a in actor.all_authorities):
-            reasons.append((ErrorCode.OUT_OF_TERRITORY, "Hồ sơ nằm ngoài địa bàn bạn phụ trách."))
+            reasons.append((ErrorCode.OUT_OF_TERRITORY, gettext("Hồ sơ nằm ngoài địa bàn bạn phụ trách.")))
         else:
-            reasons.append((ErrorCode.PERMISSION_DENIED, f"Chỉ {role_labels(t.roles)} được thực hiện thao tác này."))
+            reasons.append((ErrorCode.PERMISSION_DENIED, gettext("Chỉ %(roles)s được thực hiện thao tác này.") % {
+                "roles": role_labels(t.roles)}))
     elif authority.user_id != actor.id:
         acting_for = authority.user_id
     if not t.allow_previous_actor and document.last_actor_id and document.last_actor_id in (actor.id, acting_for):
-        reasons.append((ErrorCode.PREVIOUS_ACTOR, "Người đã thực hiện bước trước không được thực hiện bước này."))
+        reasons.append((ErrorCode.PREVIOUS_ACTOR,
+                        gettext("Người đã thực hiện bước trước không được thực hiện bước này.")))
     state = spec.states.get(document.state)
     # Only a forward step needs the state's required fields: a return for correction or a rejection
     # is never blocked by the very fields that need correcting.
@@ -247,7 +256,8 @@ def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: Tr
         missing = _missing_required(doctype, document, state)
         if missing:
             reasons.append((ErrorCode.REQUIRED_FIELDS_MISSING,
-                            "Còn thiếu thông tin bắt buộc: " + ", ".join(m.label for m in missing) + "."))
+                            gettext("Còn thiếu thông tin bắt buộc: %(fields)s.") % {
+                                "fields": ", ".join(m.label for m in missing)}))
     if t.condition:
         try:
             ok = evaluate(doctype, document, t.condition)
@@ -255,11 +265,12 @@ def _check(actor: Actor, doctype: str, document, spec: CompiledDefinition, t: Tr
             ok = False
             logger.warning("Condition error on %s#%s: %s", doctype, document.pk, exc)
         if not ok:
-            reasons.append((ErrorCode.CONDITION_FAILED, t.condition_message or f"Điều kiện chưa đạt: {t.condition}"))
+            reasons.append((ErrorCode.CONDITION_FAILED, localized(t.condition_message, t.condition_message_en)
+                            or gettext("Điều kiện chưa đạt: %(condition)s") % {"condition": t.condition}))
     if t.quorum > 1 and votes_by_actor is not None and (actor.id in votes_by_actor):
-        reasons.append((ErrorCode.ALREADY_APPROVED, "Bạn đã bỏ phiếu cho bước này."))
+        reasons.append((ErrorCode.ALREADY_APPROVED, gettext("Bạn đã bỏ phiếu cho bước này.")))
     if comment is not None and t.comment_required and not comment.strip():
-        reasons.append((ErrorCode.COMMENT_REQUIRED, "Thao tác này bắt buộc ghi lý do."))
+        reasons.append((ErrorCode.COMMENT_REQUIRED, gettext("Thao tác này bắt buộc ghi lý do.")))
     return reasons, acting_for, missing
 
 
@@ -292,13 +303,14 @@ def actions_for(*, actor: Actor, doctype: str, document) -> list[ActionOption]:
 def can_edit(*, actor: Actor, document) -> tuple[bool, str]:
     """Whether the actor may change the document's data in its current state (and why not)."""
     if actor.read_only:
-        return False, "Tài khoản của bạn chỉ có quyền xem."
+        return False, gettext("Tài khoản của bạn chỉ có quyền xem.")
     spec = compiled(document.workflow_id)
     state = spec.states[document.state]
     if not state.edit_roles:
-        return False, f"Hồ sơ ở trạng thái “{state.label_vi}” không được sửa."
+        return False, gettext("Hồ sơ ở trạng thái “%(state)s” không được sửa.") % {"state": localized_label(state)}
     if actor.authority_for(state.edit_roles, *document_paths(document)) is None:
-        return False, f"Ở trạng thái “{state.label_vi}”, chỉ {role_labels(state.edit_roles)} được sửa hồ sơ."
+        return False, gettext("Ở trạng thái “%(state)s”, chỉ %(roles)s được sửa hồ sơ.") % {
+            "state": localized_label(state), "roles": role_labels(state.edit_roles)}
     return True, ""
 
 
@@ -366,17 +378,17 @@ def _apply(actor: Actor, doctype: str, ids: list[int], action: str, comment: str
 def _judge(actor: Actor, doctype: str, doc, object_id: int, action: str, comment: str, expected: str | None):
     """A refusal (an Outcome) or what to do with the locked document: (doc, transition, acting_for, is_vote)."""
     if doc is None:
-        return Outcome(object_id, False, ErrorCode.NOT_FOUND, "Không tìm thấy hồ sơ trong địa bàn bạn phụ trách.")
+        return Outcome(object_id, False, ErrorCode.NOT_FOUND,
+                       gettext("Không tìm thấy hồ sơ trong địa bàn bạn phụ trách."))
     spec = compiled(doc.workflow_id)
     if expected and expected != doc.state:
-        return Outcome(object_id, False, ErrorCode.STALE_STATE,
-                       f"Hồ sơ vừa được chuyển sang “{spec.state_label(doc.state)}” lúc "
-                       f"{format_date(doc.state_since)}; thao tác của bạn không được áp dụng. Hãy xem lại hồ sơ.",
-                       doc.state)
+        return Outcome(object_id, False, ErrorCode.STALE_STATE, _moved_message(spec, doc), doc.state)
     t = spec.transitions.get((doc.state, action))
     if t is None:
         return Outcome(object_id, False, ErrorCode.TRANSITION_NOT_ALLOWED,
-                       f"Không có thao tác này ở trạng thái “{spec.state_label(doc.state)}”.", doc.state)
+                       gettext("Không có thao tác này ở trạng thái “%(state)s”.") % {
+                           "state": spec.state_label(doc.state)},
+                       doc.state)
     votes = _votes(doctype, doc, [t.id]).get(t.id, set()) if t.quorum > 1 else None
     reasons, acting_for, _missing = _check(actor, doctype, doc, spec, t, comment=comment, votes_by_actor=votes)
     if reasons:
@@ -398,9 +410,12 @@ def _moved_on(actor: Actor, doctype: str, doc, action: str) -> Outcome | None:
     before = spec.transitions.get((last, action)) if last else None
     if before is None or not any(set(before.roles) & a.roles for a in actor.all_authorities):
         return None
-    return Outcome(doc.pk, False, ErrorCode.STALE_STATE,
-                   f"Hồ sơ vừa được chuyển sang “{spec.state_label(doc.state)}” lúc {format_date(doc.state_since)}; "
-                   "thao tác của bạn không được áp dụng. Hãy xem lại hồ sơ.", doc.state)
+    return Outcome(doc.pk, False, ErrorCode.STALE_STATE, _moved_message(spec, doc), doc.state)
+
+
+def _moved_message(spec: CompiledDefinition, doc) -> str:
+    return gettext("Hồ sơ vừa được chuyển sang “%(state)s” lúc %(at)s; thao tác của bạn không được áp dụng. Hãy xem "
+                   "lại hồ sơ.") % {"state": spec.state_label(doc.state), "at": format_date(doc.state_since)}
 
 
 def _record_votes(actor: Actor, doctype: str, to_vote: list[Decision], comment: str, now) -> dict[int, Outcome]:
@@ -422,7 +437,8 @@ def _record_votes(actor: Actor, doctype: str, to_vote: list[Decision], comment: 
                                      state=doc.state, action=t.action, comment=comment,
                                      workflow_version=compiled(doc.workflow_id).version,
                                      votes=counts.get(doc.pk, 1), quorum=t.quorum, at=now))
-        outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã ghi nhận phiếu ({counts.get(doc.pk, 1)}/{t.quorum}).",
+        outcomes[doc.pk] = Outcome(doc.pk, True, "", gettext("Đã ghi nhận phiếu (%(votes)s/%(quorum)s).") % {
+                                   "votes": counts.get(doc.pk, 1), "quorum": t.quorum},
                                    doc.state, doc.state, vote_recorded=True)
     DocumentEvent.objects.bulk_create(events)
     return outcomes
@@ -439,8 +455,8 @@ def _move(actor: Actor, doctype: str, model, to_move: list[Decision], comment: s
         events.append(transition_event(doctype=doctype, object_id=doc.pk, actor_id=actor.id,
                                        acting_for_id=acting_for, from_state=old, to_state=t.target,
                                        action=t.action, comment=comment, workflow_version=spec.version, at=now))
-        outcomes[doc.pk] = Outcome(doc.pk, True, "", f"Đã chuyển sang “{spec.state_label(t.target)}”.",
-                                   old, t.target)
+        outcomes[doc.pk] = Outcome(doc.pk, True, "", gettext("Đã chuyển sang “%(state)s”.") % {
+                                   "state": spec.state_label(t.target)}, old, t.target)
     # Every moved row gets the same values and its counters go up by one.
     by_target: dict[tuple[str, str], list[int]] = defaultdict(list)
     for doc, _t, _ in to_move:

@@ -189,16 +189,16 @@ def case_form(request, pk, name):
     elif name in FORM_CLASSES or name == "survey":
         form = _stage_form(case, name, request.POST)
     else:
-        raise Http404("Không có biểu mẫu này.")
+        raise Http404(_("Không có biểu mẫu này."))
     if form.is_valid():
         try:
             with transaction.atomic():
                 _apply_form(actor, case, name, form, request)
-            messages.success(request, "Đã lưu.")
+            messages.success(request, _("Đã lưu."))
             return redirect("desk:case", pk=case.pk)
         except ServiceError as exc:
             form.add_service_error(exc)
-    messages.error(request, "Chưa lưu được: hãy sửa các ô báo lỗi bên dưới.")
+    messages.error(request, _("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
     case.refresh_from_db()
     return _case_page(request, case, bound_form=form, bound_name=name, status=400)
 
@@ -235,15 +235,16 @@ def certificate_action(request, pk, cert_pk):
     actor, case = case_or_404(request, pk)
     certificate = Certificate.objects.filter(pk=cert_pk, case=case).first()
     if certificate is None:
-        raise Http404("Không tìm thấy giấy chứng nhận.")
+        raise Http404(_("Không tìm thấy giấy chứng nhận."))
     reason = normalize_text(request.POST.get("reason"), multiline=True, max_length=1000)
     try:
         if request.POST.get("op") == "revoke":
             certificate_services.certificate_revoke(actor=actor, certificate=certificate, reason=reason)
-            messages.success(request, "Đã thu hồi giấy chứng nhận.")
+            messages.success(request, _("Đã thu hồi giấy chứng nhận."))
         else:
             new = certificate_services.certificate_reissue(actor=actor, certificate=certificate, reason=reason)
-            messages.success(request, f"Đã cấp lại giấy chứng nhận số {new.number_text}.")
+            messages.success(request, _("Đã cấp lại giấy chứng nhận số %(number)s.") % {
+                "number": new.number_text})
             warn_qr_base_url(request)
     except ServiceError as exc:
         messages.error(request, exc.message)
