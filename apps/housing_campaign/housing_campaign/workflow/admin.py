@@ -321,7 +321,10 @@ class WorkflowDefinitionAdmin(WorkflowBuilderMixin, BaseAdmin):
         op = request.POST.get("op", "") if request.method == "POST" else ""
         problems: list[str] = []
         confirm = None
-        if op in ("check", "confirm"):
+        if op in ("check", "confirm") and data.get("mode") not in ("province", "pilot"):
+            # A step sent without a choice of how to apply it is refused, never guessed.
+            problems = [gettext("Hãy chọn áp dụng cho toàn tỉnh hoặc thí điểm tại một số xã, huyện.")]
+        elif op in ("check", "confirm"):
             if mode == "pilot":
                 chosen, problems = rollout.pilot_start_problems(actor=actor, definition=definition, units=units)
             else:

@@ -55,8 +55,9 @@ def _parse(expression: str) -> ast.Expression:
     try:
         return ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ConditionError(gettext("Điều kiện không đúng cú pháp: %(error)s (cột %(column)s)") % {
-            "error": exc.msg, "column": exc.offset}) from None
+        # Python's own wording ("invalid syntax") is English and technical: say where, in the user's language.
+        raise ConditionError(gettext("Điều kiện không đúng cú pháp ở khoảng ký tự thứ %(column)s; kiểm tra lại "
+                                     "dấu ngoặc, dấu so sánh và tên trường.") % {"column": exc.offset or 1}) from None
     except (RecursionError, MemoryError):
         raise ConditionError(gettext("Điều kiện lồng nhau quá sâu hoặc quá dài, không đọc được; hãy viết gọn "
                                      "lại.")) from None

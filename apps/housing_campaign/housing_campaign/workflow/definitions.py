@@ -158,7 +158,8 @@ def _definition_problems(data: dict) -> list[str]:
     doctype = data.get("doctype")
     if doctype not in hookspec.doctype_models():
         return [_("Loại hồ sơ không tồn tại: %(doctype)r.") % {"doctype": doctype}]
-    roles = set(Role.objects.filter(is_active=True).values_list("code", flat=True))  # a retired role counts as gone
+    # A retired role counts as gone; a read-only role (the auditor) may neither act nor edit.
+    roles = set(Role.objects.filter(is_active=True, read_only=False).values_list("code", flat=True))
     states = data.get("states") or []
     codes = [s.get("code") for s in states]
     problems += _state_problems(data, states, codes, roles, registry.known_names(doctype))
@@ -166,6 +167,12 @@ def _definition_problems(data: dict) -> list[str]:
     problems += transition_problems
     problems += _graph_problems(data, states, graph)
     return problems
+
+
+def _viewer_roles() -> set[str]:
+    from housing_campaign.accounts.models import Role
+
+    return set(Role.objects.filter(is_active=True, read_only=True).values_list("code", flat=True))
 
 
 def _unknown_keys(data: dict) -> list[str]:
@@ -211,7 +218,12 @@ def _state_problems(data: dict, states: list[dict], codes: list, roles: set[str]
             problems.append(_("Trạng thái %(code)s: giai đoạn “%(stage)s” không tồn tại.") % {
                 "code": code, "stage": s.get("stage")})
         for role in s.get("edit_roles") or []:
-            if role not in roles:
+            if role in roles:
+                continue
+            if role in _viewer_roles():
+                problems.append(_("Trạng thái %(code)s: vai trò “%(role)s” chỉ được xem, không được sửa hồ sơ.") % {
+                    "code": code, "role": role})
+            else:
                 problems.append(_("Trạng thái %(code)s: vai trò “%(role)s” không tồn tại.") % {
                     "code": code, "role": role})
         for field in s.get("required_fields") or []:
@@ -251,7 +263,12 @@ def _transition_problems(doctype: str, transitions: list[dict], codes: list, rol
         if not t.get("roles"):
             problems.append(_("%(step)s: phải có ít nhất một vai trò được thực hiện.") % {"step": name})
         for role in t.get("roles") or []:
-            if role not in roles:
+            if role in roles:
+                continue
+            if role in _viewer_roles():
+                problems.append(_("%(step)s: vai trò “%(role)s” chỉ được xem, không thực hiện được bước chuyển.") % {
+                    "step": name, "role": role})
+            else:
                 problems.append(_("%(step)s: vai trò “%(role)s” không tồn tại.") % {"step": name, "role": role})
         for problem in condition_problems(doctype, t.get("condition") or ""):
             problems.append(f"{name}: {problem}")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.accounts.models import Role
 from housing_campaign.core import hookspec
+from housing_campaign.core.i18n import localized_label
 from housing_campaign.core.validators import INT_MAX
 
 from . import registry
@@ -21,7 +22,9 @@ CODE_ERROR = _("Mã chỉ gồm chữ thường không dấu, số và dấu g�
 
 
 def role_choices() -> list[tuple[str, str]]:
-    return [(r.code, r.name_vi) for r in Role.objects.filter(is_active=True).order_by("name_vi")]
+    """Roles that may act or edit (read-only roles such as the auditor are never offered)."""
+    roles = Role.objects.filter(is_active=True, read_only=False).order_by("name_vi")
+    return [(r.code, localized_label(r)) for r in roles]
 
 
 def _with_unknown(choices: list, values) -> list:
