@@ -11,10 +11,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from housing_campaign.core.models import Notification
-from tests.conftest import PASSWORD, advance, new_case, transition
+from tests.conftest import PASSWORD, advance, new_case, state_pool, transition
 
 pytestmark = pytest.mark.django_db
 
@@ -66,14 +66,21 @@ def test_notifications_are_read_in_the_readers_language(people, campaign):
 
 
 def test_case_timeline_in_english(people, campaign):
-    case = advance(people, new_case(people, campaign), "construction")
+    from housing_campaign.funding.services import allocation_create
+
+    case = advance(people, new_case(people, campaign), "funding")
+    allocation_create(actor=people.actor(people.finance), case_id=case.pk, pool_id=state_pool(people, campaign).pk,
+                      amount=case.support_amount, decision_number="12/QĐ-UBND", decision_date=timezone.localdate())
+    transition(people, people.finance, case, "allocate")
     page = client_in("en", "officer_a").get(reverse("desk:case", args=[case.pk])).content.decode()
     timeline = text(section(page, '<ol class="timeline">', "</ol>"))
     assert "Survey → Awaiting commune confirmation" in timeline
     assert "Eligibility review → Awaiting funding" in timeline
     assert "village meeting date" in timeline  # a change, by the field's English name
-    assert "5% savings of regular spending:" in timeline  # the funding line, stored as a message
-    assert not VIETNAMESE.search(without_money(timeline)), timeline
+    # The allocation from the province's pool, stored as a message (core/events.py allocation_event).
+    assert "funding: — → 5% savings of regular spending (state support at the norm's level):" in timeline
+    # The decision's number is what the finance officer typed (copied to the case), not interface text.
+    assert not VIETNAMESE.search(without_money(timeline).replace("12/QĐ-UBND", "")), timeline
 
 
 def test_eligibility_results_read_in_english(people, campaign):

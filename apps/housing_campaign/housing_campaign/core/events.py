@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .i18n import render_message
 from .models import DocumentEvent
@@ -110,27 +111,41 @@ def document_event(*, doctype: str, object_id: int, actor_id: int | None, commen
     return _event(Kind.DOCUMENT, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=comment, data=data)
 
 
-def allocation_event(*, doctype: str, object_id: int, actor_id: int | None, allocation_id: int, text: str,
+def _money_note(field: str, text: dict, old: dict | None = None) -> tuple[dict, dict]:
+    """A money row's note as a stored message (core/i18n.py): kept in Vietnamese in ``changes``, read in the
+    reader's language from ``data["messages"]`` (desk/timeline.py)."""
+    messages = {field: text}
+    if old is not None:
+        messages[f"{field}_old"] = old
+    changes = {field: [render_message(old, source=True) if old is not None else None,
+                       render_message(text, source=True)]}
+    return changes, messages
+
+
+def allocation_event(*, doctype: str, object_id: int, actor_id: int | None, allocation_id: int, text: dict,
                      amount: int, comment: str = "") -> DocumentEvent:
-    """Money allocated to the case from a pool (``text``: source, portion and amount in words)."""
+    """Money allocated to the case from a pool (``text``: source, portion and amount, a stored message)."""
+    changes, messages = _money_note("funding", text)
     return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=comment,
-                  changes={"funding": [None, text]}, data={"allocation": allocation_id, "amount": amount})
+                  changes=changes, data={"allocation": allocation_id, "amount": amount, "messages": messages})
 
 
-def allocation_cancelled_event(*, doctype: str, object_id: int, actor_id: int, allocation_id: int, text: str,
+def allocation_cancelled_event(*, doctype: str, object_id: int, actor_id: int, allocation_id: int, text: dict,
                                amount: int, reason: str) -> DocumentEvent:
+    changes, messages = _money_note("funding", {"msg": gettext_noop("đã hủy, hoàn lại quỹ")}, old=text)
     return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=reason,
-                  changes={"funding": [text, "đã hủy, hoàn lại quỹ"]},
-                  data={"allocation": allocation_id, "amount": -amount})
+                  changes=changes, data={"allocation": allocation_id, "amount": -amount, "messages": messages})
 
 
-def inspection_event(*, doctype: str, object_id: int, actor_id: int, inspection_id: int, text: str,
+def inspection_event(*, doctype: str, object_id: int, actor_id: int, inspection_id: int, text: dict,
                      notes: str = "") -> DocumentEvent:
+    changes, messages = _money_note("inspection", text)
     return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=notes,
-                  changes={"inspection": [None, text]}, data={"inspection": inspection_id})
+                  changes=changes, data={"inspection": inspection_id, "messages": messages})
 
 
-def release_event(*, doctype: str, object_id: int, actor_id: int, release_id: int, text: str,
+def release_event(*, doctype: str, object_id: int, actor_id: int, release_id: int, text: dict,
                   amount: int) -> DocumentEvent:
+    changes, messages = _money_note("release", text)
     return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id,
-                  changes={"release": [None, text]}, data={"release": release_id, "amount": amount})
+                  changes=changes, data={"release": release_id, "amount": amount, "messages": messages})

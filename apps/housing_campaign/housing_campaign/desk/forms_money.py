@@ -27,7 +27,7 @@ class OpenChoiceField(forms.ChoiceField):
 
 def money_field(label, required: bool = False) -> forms.CharField:
     return forms.CharField(label=label, required=required, max_length=60,
-                           widget=forms.TextInput(attrs={**NUMERIC, "placeholder": "ví dụ 60.000.000"}))
+                           widget=forms.TextInput(attrs={**NUMERIC, "placeholder": _("ví dụ 60.000.000")}))
 
 
 # ---------------------------------------------------------------------------- pools
@@ -163,13 +163,13 @@ class ReceiptForm(ServiceErrorsMixin, EarmarkFields):
     received_on = date_field(_("Ngày nhận"))
     amount = money_field(_("Số tiền (tiền mặt) hoặc giá trị quy ra tiền (vật liệu), đồng"))
     item = forms.CharField(label=_("Vật liệu (tên)"), required=False,
-                           widget=forms.TextInput(attrs={"placeholder": "xi măng PCB40"}))
+                           widget=forms.TextInput(attrs={"placeholder": _("xi măng PCB40")}))
     quantity = forms.CharField(label=_("Số lượng vật liệu, hoặc số ngày công"), required=False,
                                widget=forms.TextInput(attrs=DECIMAL))
     unit = forms.CharField(label=_("Đơn vị tính (vật liệu)"), required=False,
                            widget=forms.TextInput(attrs={"placeholder": "bao"}))
     value_per_day = forms.CharField(label=_("Giá trị một ngày công (đồng)"), required=False, max_length=60,
-                                    widget=forms.TextInput(attrs={**NUMERIC, "placeholder": "ví dụ 250.000"}))
+                                    widget=forms.TextInput(attrs={**NUMERIC, "placeholder": _("ví dụ 250.000")}))
     description = forms.CharField(label=_("Nội dung"), required=False)
     own_share = forms.BooleanField(label=_("Phần tự có của chính hộ được hỗ trợ"), required=False)
     campaign = OpenChoiceField(label=_("Chương trình"), choices=[], required=False)

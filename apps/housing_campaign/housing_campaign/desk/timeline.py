@@ -52,6 +52,8 @@ def case_timeline(case) -> list[dict]:
             if field in CHANGE_LABELS:
                 label = gettext(CHANGE_LABELS[field])
                 new = render_message(stored[field]) if field in stored else translate_stored(new)
+                if f"{field}_old" in stored:
+                    old = render_message(stored[f"{field}_old"])
             else:
                 label = registry.field_label("housing_case", field)
             changes.append({"field": label, "old": _show(old), "new": _show(new)})

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, FundingSource
@@ -34,6 +35,7 @@ from housing_campaign.core.events import (
     release_event,
 )
 from housing_campaign.core.formatting import format_date, format_vnd
+from housing_campaign.core.i18n import message, msgid
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.workflow import engine
 
@@ -105,9 +107,19 @@ def _role_over(actor: Actor, roles: set[str], *paths: str) -> bool:
     return actor.authority_for(roles, *[p for p in paths if p]) is not None
 
 
-def _portion_text(allocation: Allocation) -> str:
-    return (f"{FundingSource(allocation.source).label} ({Portion(allocation.portion).label.lower()}): "
-            f"{format_vnd(allocation.amount)}")
+# A portion inside a timeline note, in lower case (the note reads "source (portion): amount").
+PORTION_IN_NOTE = {Portion.STATE: gettext_noop("hỗ trợ của nhà nước theo định mức"),
+                   Portion.TOPUP: gettext_noop("bổ sung lên mức của phong trào (40/20)"),
+                   Portion.COMMUNITY: gettext_noop("cộng đồng giúp đỡ"),
+                   Portion.HOUSEHOLD: gettext_noop("hộ gia đình tự có"),
+                   Portion.LOAN: gettext_noop("vay vốn (không phải hỗ trợ)")}
+
+
+def _portion_text(allocation: Allocation) -> dict:
+    """The allocation in the case's timeline, a stored message read in the reader's language."""
+    return message(gettext_noop("%(source)s (%(portion)s): %(amount)s"),
+                   source={"msg": msgid(FundingSource(allocation.source).label)},
+                   portion={"msg": PORTION_IN_NOTE[Portion(allocation.portion)]}, amount=format_vnd(allocation.amount))
 
 
 # ---------------------------------------------------------------------------- pools
@@ -402,7 +414,10 @@ def inspection_record(*, actor: Actor, case_id, stage: str, inspected_on, result
                                                    caption=f"Kiểm tra {label.lower()} {format_date(inspected_on)}")
         inspection.photos.add(attachment)
     event_save(inspection_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, inspection_id=inspection.pk,
-                                text=f"{label}: {Inspection.Result(result).label} ({format_date(inspected_on)})",
+                                text=message(gettext_noop("%(stage)s: %(result)s (%(date)s)"),
+                                             stage={"msg": msgid(label)},
+                                             result={"msg": msgid(Inspection.Result(result).label)},
+                                             date=format_date(inspected_on)),
                                 notes=notes))
     return inspection
 
@@ -446,7 +461,9 @@ def tranche_release(*, actor: Actor, case_id, tranche_id, released_on=None, refe
         raise ServiceError(f"Đợt “{tranche.name}” vừa được giải ngân; không giải ngân lần hai.",
                            code=ErrorCode.ALREADY_RELEASED, field="tranche") from None
     event_save(release_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, release_id=release.pk,
-                             text=f"{tranche.name}: {format_vnd(amount)} ({format_date(released_on)})", amount=amount))
+                             text=message(gettext_noop("%(tranche)s: %(amount)s (%(date)s)"), tranche=tranche.name,
+                                          amount=format_vnd(amount), date=format_date(released_on)),
+                             amount=amount))
     _money_changed()
     return release
 

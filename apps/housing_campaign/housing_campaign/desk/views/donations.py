@@ -11,6 +11,7 @@ from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from housing_campaign.campaigns.models import Campaign
@@ -86,15 +87,16 @@ def allocate(request):
         case = cases_visible(actor).filter(code=code).first() if code else None
         try:
             if case is None:
-                raise ServiceError(f"Không tìm thấy hồ sơ “{code}” trong địa bàn bạn phụ trách." if code
-                                   else "Chưa nhập mã hồ sơ của hộ.", field="case")
+                raise ServiceError(gettext("Không tìm thấy hồ sơ “%(code)s” trong địa bàn bạn phụ trách.") % {"code": code}
+                                   if code else gettext("Chưa nhập mã hồ sơ của hộ."), field="case")
             allocation = funding.allocation_create(actor=actor, case_id=case.pk, pool_id=request.POST.get("pool"),
                                                    amount=data["amount"], note=data["note"])
-            messages.success(request, f"Đã phân bổ {allocation.amount:,} đ cho hồ sơ {case.code}.".replace(",", "."))
+            messages.success(request, gettext("Đã phân bổ %(amount)s đ cho hồ sơ %(code)s.") % {
+                "amount": f"{allocation.amount:,}".replace(",", "."), "code": case.code})
             return redirect("donations:home")
         except ServiceError as exc:
             form.add_service_error(exc)
-    messages.error(request, "Chưa phân bổ được: hãy sửa các ô báo lỗi.")
+    messages.error(request, gettext("Chưa phân bổ được: hãy sửa các ô báo lỗi."))
     return _home(request, allocate_form=form, status=400)
 
 
@@ -127,11 +129,11 @@ def donor_new(request):
     if form.is_valid():
         try:
             donor = gift_services.donor_create(actor=actor, data=form.cleaned_data)
-            messages.success(request, f"Đã thêm người ủng hộ {donor.name}.")
+            messages.success(request, gettext("Đã thêm người ủng hộ %(name)s.") % {"name": donor.name})
             return redirect("donations:donor", pk=donor.pk)
         except ServiceError as exc:
             form.add_service_error(exc)
-    messages.error(request, "Chưa lưu được: hãy sửa các ô báo lỗi.")
+    messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi."))
     return _donors(request, form=form, status=400)
 
 
@@ -165,13 +167,13 @@ def donor_edit(request, pk):
     if form.is_valid():
         try:
             gift_services.donor_update(actor=actor, donor_id=pk, data=form.cleaned_data)
-            messages.success(request, "Đã lưu.")
+            messages.success(request, gettext("Đã lưu."))
             return redirect("donations:donor", pk=pk)
         except ServiceError as exc:
             if exc.code == "not_found":
                 raise Http404(exc.message) from None
             form.add_service_error(exc)
-    messages.error(request, "Chưa lưu được: hãy sửa các ô báo lỗi.")
+    messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi."))
     return _donor(request, pk, form=form, status=400)
 
 
@@ -180,7 +182,7 @@ def _front_or_403(actor):
     if not _is_front(actor):
         from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied("Chỉ cán bộ Mặt trận Tổ quốc được ghi nhận cam kết và đóng góp.")
+        raise PermissionDenied(gettext("Chỉ cán bộ Mặt trận Tổ quốc được ghi nhận cam kết và đóng góp."))
 
 
 @login_required
@@ -195,11 +197,11 @@ def pledge_new(request):
                 pledge = gift_services.pledge_create(actor=actor, data={**form.cleaned_data,
                                                                          "donor": request.POST.get("donor"),
                                                                          "commune": request.POST.get("commune")})
-                messages.success(request, f"Đã ghi nhận cam kết của {pledge.donor.name}.")
+                messages.success(request, gettext("Đã ghi nhận cam kết của %(name)s.") % {"name": pledge.donor.name})
                 return redirect("donations:donor", pk=pledge.donor_id)
             except ServiceError as exc:
                 form.add_service_error(exc)
-        messages.error(request, "Chưa lưu được: hãy sửa các ô báo lỗi.")
+        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi."))
         return render(request, "desk/donations/pledge_form.html", {"form": form}, status=400)
     initial = {"pledged_on": timezone.localdate(), "donor": query_text(request.GET.get("donor"), max_length=20)}
     return render(request, "desk/donations/pledge_form.html", {"form": forms_money.PledgeForm(initial=initial,
@@ -219,11 +221,12 @@ def receipt_new(request):
                 contribution = gift_services.contribution_receive(actor=actor, data={
                     **form.cleaned_data, "donor": request.POST.get("donor"), "pledge": request.POST.get("pledge"),
                     "commune": request.POST.get("commune"), "campaign": request.POST.get("campaign")})
-                messages.success(request, f"Đã ghi nhận và cấp biên nhận số {contribution.number_text}.")
+                messages.success(request, gettext("Đã ghi nhận và cấp biên nhận số %(number)s.") % {
+                    "number": contribution.number_text})
                 return redirect("donations:receipt", pk=contribution.pk)
             except ServiceError as exc:
                 form.add_service_error(exc)
-        messages.error(request, "Chưa lưu được: hãy sửa các ô báo lỗi.")
+        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi."))
         return render(request, "desk/donations/receipt_form.html", {"form": form}, status=400)
     initial = {"received_on": timezone.localdate(), "donor": query_text(request.GET.get("donor"), max_length=20),
                "pledge": query_text(request.GET.get("pledge"), max_length=20)}

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from housing_campaign.campaigns.models import Campaign, FundingSource
@@ -88,9 +89,9 @@ def pool_create(request):
     except ServiceError as exc:
         form.is_valid()
         form.add_service_error(exc)
-        messages.error(request, "Chưa mở được quỹ: " + exc.message)
+        messages.error(request, gettext("Chưa mở được quỹ: %(reason)s") % {"reason": exc.message})
         return _pool_page(request, create_form=form, status=400)
-    messages.success(request, f"Đã mở quỹ {pool}.")
+    messages.success(request, gettext("Đã mở quỹ %(pool)s.") % {"pool": pool})
     return redirect("money:pool", pk=pool.pk)
 
 
@@ -129,13 +130,13 @@ def pool_receive(request, pk):
             entry = funding.pool_receive(actor=actor, pool_id=pk, amount=data["amount"],
                                          received_on=data["received_on"], reference=data["reference"],
                                          note=data["note"], origin=data["origin"])
-            messages.success(request, f"Đã ghi khoản thu {entry.amount:,} đ vào quỹ.".replace(",", "."))
+            messages.success(request, gettext("Đã ghi khoản thu %(amount)s đ vào quỹ.") % {"amount": _dots(entry.amount)})
             return redirect("money:pool", pk=pk)
         except ServiceError as exc:
             if exc.code == "not_found":
                 raise Http404(exc.message) from None
             form.add_service_error(exc)
-    messages.error(request, "Chưa ghi được khoản thu: hãy sửa các ô báo lỗi.")
+    messages.error(request, gettext("Chưa ghi được khoản thu: hãy sửa các ô báo lỗi."))
     return _pool_detail(request, pk, receive_form=form, status=400)
 
 
@@ -230,10 +231,14 @@ def reconciliation_xlsx(request):
                  title_rows=titles)
 
 
+def _dots(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
 # ---------------------------------------------------------------------------- a case's money
 def _refused(request, case, name, form, exc: ServiceError):
     form.add_service_error(exc)
-    messages.error(request, "Chưa lưu được: " + exc.message)
+    messages.error(request, gettext("Chưa lưu được: %(reason)s") % {"reason": exc.message})
     case.refresh_from_db()
     return _case_page(request, case, status=400, extra={"money_forms": {name: form}})
 
@@ -241,7 +246,7 @@ def _refused(request, case, name, form, exc: ServiceError):
 def _money_post(request, pk, name, form, call):
     actor, case = case_or_404(request, pk)
     if not form.is_valid():
-        messages.error(request, "Chưa lưu được: hãy sửa các ô báo lỗi trong phần Kinh phí.")
+        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi trong phần Kinh phí."))
         return _case_page(request, case, status=400, extra={"money_forms": {name: form}})
     try:
         with transaction.atomic():
@@ -271,7 +276,8 @@ def allocate(request, pk):
             actor=actor, case_id=case.pk, pool_id=request.POST.get("pool"), amount=data["amount"],
             topup=bool(data.get("topup")), decision_number=data["decision_number"],
             decision_date=data["decision_date"], note=data["note"])
-        return f"Đã phân bổ {allocation.amount:,} đ từ quỹ {allocation.pool}.".replace(",", ".")
+        return gettext("Đã phân bổ %(amount)s đ từ quỹ %(pool)s.") % {"amount": _dots(allocation.amount),
+                                                                     "pool": allocation.pool}
     return _money_post(request, pk, "allocate", form, call)
 
 
@@ -281,12 +287,12 @@ def allocation_cancel(request, pk):
     actor = request_actor(request)
     allocation = money.allocations_visible(actor).filter(pk=pk).first()
     if allocation is None:
-        raise Http404("Không tìm thấy khoản phân bổ này trong địa bàn bạn phụ trách.")
+        raise Http404(gettext("Không tìm thấy khoản phân bổ này trong địa bàn bạn phụ trách."))
     form = forms_money.CancelForm(request.POST, auto_id=f"id_cancel-{allocation.pk}_%s")
 
     def call(actor, case, data):
         funding.allocation_cancel(actor=actor, allocation_id=allocation.pk, reason=data["reason"])
-        return "Đã hủy khoản phân bổ; số tiền đã hoàn lại quỹ."
+        return gettext("Đã hủy khoản phân bổ; số tiền đã hoàn lại quỹ.")
     return _money_post(request, allocation.case_id, f"cancel-{allocation.pk}", form, call)
 
 
@@ -299,7 +305,7 @@ def inspect(request, pk):
         inspection = funding.inspection_record(actor=actor, case_id=case.pk, stage=data["stage"],
                                                inspected_on=data["inspected_on"], result=data["result"],
                                                notes=data["notes"], photos=data["photos"])
-        return f"Đã ghi kết quả kiểm tra: {inspection}."
+        return gettext("Đã ghi kết quả kiểm tra: %(inspection)s.") % {"inspection": inspection}
     return _money_post(request, pk, "inspect", form, call)
 
 
@@ -312,5 +318,6 @@ def release(request, pk):
     def call(actor, case, data):
         done = funding.tranche_release(actor=actor, case_id=case.pk, tranche_id=tranche,
                                        released_on=data["released_on"], reference=data["reference"])
-        return f"Đã giải ngân {done.tranche.name}: {done.amount:,} đ.".replace(",", ".")
+        return gettext("Đã giải ngân %(tranche)s: %(amount)s đ.") % {"tranche": done.tranche.name,
+                                                                    "amount": _dots(done.amount)}
     return _money_post(request, pk, f"release-{tranche}", form, call)
