@@ -87,8 +87,8 @@ def allocate(request):
         case = cases_visible(actor).filter(code=code).first() if code else None
         try:
             if case is None:
-                raise ServiceError(gettext("Không tìm thấy hồ sơ “%(code)s” trong địa bàn bạn phụ trách.") % {"code": code}
-                                   if code else gettext("Chưa nhập mã hồ sơ của hộ."), field="case")
+                raise ServiceError(gettext("Không tìm thấy hồ sơ “%(code)s” trong địa bàn bạn phụ trách.")
+                                   % {"code": code} if code else gettext("Chưa nhập mã hồ sơ của hộ."), field="case")
             allocation = funding.allocation_create(actor=actor, case_id=case.pk, pool_id=request.POST.get("pool"),
                                                    amount=data["amount"], note=data["note"])
             messages.success(request, gettext("Đã phân bổ %(amount)s đ cho hồ sơ %(code)s.") % {

@@ -130,7 +130,8 @@ def pool_receive(request, pk):
             entry = funding.pool_receive(actor=actor, pool_id=pk, amount=data["amount"],
                                          received_on=data["received_on"], reference=data["reference"],
                                          note=data["note"], origin=data["origin"])
-            messages.success(request, gettext("Đã ghi khoản thu %(amount)s đ vào quỹ.") % {"amount": _dots(entry.amount)})
+            messages.success(request, gettext("Đã ghi khoản thu %(amount)s đ vào quỹ.")
+                             % {"amount": _dots(entry.amount)})
             return redirect("money:pool", pk=pk)
         except ServiceError as exc:
             if exc.code == "not_found":
