@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor, scope, territory_q
 from housing_campaign.campaigns.models import FundingSource, SupportNorm
@@ -114,7 +115,7 @@ def pool_get_for_actor(*, actor: Actor, pool_id, for_update: bool = False) -> Fu
         qs = qs.select_for_update(of=("self",))
     pool = qs.filter(pk=pk).first() if pk else None
     if pool is None:
-        raise ServiceError("Không tìm thấy quỹ này trong địa bàn bạn phụ trách.", code=ErrorCode.NOT_FOUND,
+        raise ServiceError(gettext("Không tìm thấy quỹ này trong địa bàn bạn phụ trách."), code=ErrorCode.NOT_FOUND,
                            field="pool")
     return pool
 
@@ -156,16 +157,20 @@ class TopUp:
 def topup_for(case: HousingCase) -> TopUp:
     rule = TopUpRule.objects.filter(strand_id=case.strand_id).select_related("target_strand").first()
     if rule is None:
-        return TopUp(0, f"Nguồn hỗ trợ “{case.strand.name}” không thuộc diện bổ sung mức hỗ trợ.")
+        return TopUp(0, gettext("Nguồn hỗ trợ “%(strand)s” không thuộc diện bổ sung mức hỗ trợ.")
+                     % {"strand": case.strand.name})
     started = case.construction_started_on
     on = started or timezone.localdate()
     if on < rule.starts_on:
-        when = f"khởi công {format_date(started)}" if started else "chưa khởi công"
-        return TopUp(0, f"Chỉ nhà khởi công từ ngày {format_date(rule.starts_on)} được bổ sung lên mức của "
-                        f"“{rule.target_strand.name}” (nhà này {when}).", rule)
+        when = (gettext("khởi công %(date)s") % {"date": format_date(started)} if started
+                else gettext("chưa khởi công"))
+        return TopUp(0, gettext("Chỉ nhà khởi công từ ngày %(date)s được bổ sung lên mức của “%(strand)s” (nhà "
+                                "này %(when)s).") % {"date": format_date(rule.starts_on),
+                                                     "strand": rule.target_strand.name, "when": when}, rule)
     target = norm_amount(strand_id=rule.target_strand_id, support_type=case.support_type, on=on)
     amount = max(0, target - case.support_amount)
-    reason = "" if amount else f"Mức hỗ trợ của hồ sơ ({format_vnd(case.support_amount)}) đã bằng mức của phong trào."
+    reason = "" if amount else (gettext("Mức hỗ trợ của hồ sơ (%(amount)s) đã bằng mức của phong trào.")
+                                % {"amount": format_vnd(case.support_amount)})
     return TopUp(amount, reason, rule, target)
 
 
@@ -211,30 +216,33 @@ def tranche_refusal(case: HousingCase, tranche: Tranche, *, releases: dict[int, 
     done = releases.get(tranche.pk)
     if done is not None:
         return (ErrorCode.ALREADY_RELEASED,
-                f"Đợt “{tranche.name}” đã được giải ngân ngày {format_date(done.released_on)} "
-                f"({format_vnd(done.amount)}); không giải ngân lần hai.")
+                gettext("Đợt “%(tranche)s” đã được giải ngân ngày %(date)s (%(amount)s); không giải ngân lần hai.")
+                % {"tranche": tranche.name, "date": format_date(done.released_on), "amount": format_vnd(done.amount)})
     if case.stage not in RELEASABLE_STAGES:
-        return (ErrorCode.FIELD_LOCKED, "Hồ sơ chưa hoàn tất phân bổ kinh phí nên chưa giải ngân được.")
+        return (ErrorCode.FIELD_LOCKED, gettext("Hồ sơ chưa hoàn tất phân bổ kinh phí nên chưa giải ngân được."))
     earlier = [t for t in (tranches if tranches is not None else tranches_of(case.campaign_id))
                if t.order < tranche.order and t.pk not in releases]
     if earlier:
-        return ErrorCode.VALIDATION, f"Phải giải ngân đợt “{earlier[0].name}” trước đợt “{tranche.name}”."
+        return ErrorCode.VALIDATION, (gettext("Phải giải ngân đợt “%(earlier)s” trước đợt “%(tranche)s”.")
+                                     % {"earlier": earlier[0].name, "tranche": tranche.name})
     stage_label = Inspection(stage=tranche.inspection_stage).get_stage_display()
     of_stage = [i for i in inspections if i.stage == tranche.inspection_stage]
     if not any(i.result == Inspection.Result.PASSED for i in of_stage):
         if of_stage:
             last = of_stage[-1]
             return (ErrorCode.INSPECTION_REQUIRED,
-                    f"Chưa giải ngân được đợt “{tranche.name}”: lần kiểm tra giai đoạn “{stage_label}” ngày "
-                    f"{format_date(last.inspected_on)} không đạt"
-                    f"{': ' + last.notes if last.notes else ''}. Cần một lần kiểm tra đạt.")
+                    gettext("Chưa giải ngân được đợt “%(tranche)s”: lần kiểm tra giai đoạn “%(stage)s” ngày %(date)s "
+                            "không đạt%(notes)s. Cần một lần kiểm tra đạt.")
+                    % {"tranche": tranche.name, "stage": stage_label, "date": format_date(last.inspected_on),
+                       "notes": ": " + last.notes if last.notes else ""})
         return (ErrorCode.INSPECTION_REQUIRED,
-                f"Chưa giải ngân được đợt “{tranche.name}”: chưa có kết quả kiểm tra giai đoạn “{stage_label}” "
-                "đạt (cán bộ giám sát ghi kết quả kèm ảnh có ngày chụp và vị trí).")
+                gettext("Chưa giải ngân được đợt “%(tranche)s”: chưa có kết quả kiểm tra giai đoạn “%(stage)s” đạt "
+                        "(cán bộ giám sát ghi kết quả kèm ảnh có ngày chụp và vị trí).")
+                % {"tranche": tranche.name, "stage": stage_label})
     if tranche_amount(tranche, base=base, released=released) <= 0:
         return (ErrorCode.VALIDATION,
-                f"Không còn kinh phí để giải ngân: đã phân bổ {format_vnd(base)} (tiền, không kể hiện vật), "
-                f"đã giải ngân {format_vnd(released)}.")
+                gettext("Không còn kinh phí để giải ngân: đã phân bổ %(base)s (tiền, không kể hiện vật), đã giải "
+                        "ngân %(released)s.") % {"base": format_vnd(base), "released": format_vnd(released)})
     return "", ""
 
 

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, FundingSource
@@ -74,7 +74,7 @@ def _money_changed() -> None:
 
 def _writer(actor: Actor) -> None:
     if actor.read_only:
-        raise ServiceError("Tài khoản của bạn chỉ có quyền xem.", code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(gettext("Tài khoản của bạn chỉ có quyền xem."), code=ErrorCode.PERMISSION_DENIED)
 
 
 def _amount(value, label: str, errors: dict, key: str) -> int | None:
@@ -150,22 +150,25 @@ def pool_create(*, actor: Actor, campaign_id, source: str, unit_id) -> FundingPo
     campaign = Campaign.objects.filter(pk=validators.query_id(campaign_id) or 0).select_related(
         "province", "province_2025").first()
     if campaign is None:
-        errors["campaign"] = ["Chưa chọn chương trình."]
+        errors["campaign"] = [gettext("Chưa chọn chương trình.")]
     if source not in FundingSource.values:
-        errors["source"] = ["Chưa chọn nguồn kinh phí."]
+        errors["source"] = [gettext("Chưa chọn nguồn kinh phí.")]
     unit = AdminUnit.objects.filter(pk=validators.query_id(unit_id) or 0).first()
     if unit is None:
-        errors["unit"] = ["Chưa chọn địa bàn của quỹ."]
+        errors["unit"] = [gettext("Chưa chọn địa bàn của quỹ.")]
     elif campaign is not None and not _unit_in_campaign(campaign, unit):
-        errors["unit"] = [f"{unit.name} không thuộc địa bàn của chương trình {campaign.name}."]
+        errors["unit"] = [gettext("%(unit)s không thuộc địa bàn của chương trình %(campaign)s.")
+                          % {"unit": unit.name, "campaign": campaign.name}]
     if errors:
         raise validation_error(errors)
     legacy, current = unit_paths(unit)
     if not _role_over(actor, {FINANCE}, unit.path):
-        raise ServiceError(f"Chỉ cán bộ tài chính phụ trách {unit.name} được lập quỹ tại đây.",
+        raise ServiceError(gettext("Chỉ cán bộ tài chính phụ trách %(unit)s được lập quỹ tại đây.")
+                           % {"unit": unit.name},
                            code=ErrorCode.PERMISSION_DENIED, field="unit")
     if FundingPool.objects.filter(campaign=campaign, source=source, unit=unit).exists():
-        raise ServiceError(f"Đã có quỹ {FundingSource(source).label} của {unit.name} trong chương trình này.",
+        raise ServiceError(gettext("Đã có quỹ %(source)s của %(unit)s trong chương trình này.")
+                           % {"source": FundingSource(source).label, "unit": unit.name},
                            code=ErrorCode.DUPLICATE, field="source")
     return FundingPool.objects.create(campaign=campaign, source=source, unit=unit, unit_path=legacy,
                                       unit_2025_path=current, created_by=actor.user)
@@ -188,18 +191,18 @@ def pool_receive(*, actor: Actor, pool_id, amount, received_on, reference: str =
     """Money received into a pool: a budget decision or a transfer, with its document's number."""
     _writer(actor)
     errors: dict[str, list[str]] = {}
-    value = _amount(amount, "Số tiền nhận vào quỹ", errors, "amount")
-    on_date = _date(received_on, "Ngày nhận", errors, "received_on")
-    reference = _text(reference, "Số quyết định, chứng từ", errors, "reference", max_length=REFERENCE_MAX,
+    value = _amount(amount, gettext("Số tiền nhận vào quỹ"), errors, "amount")
+    on_date = _date(received_on, gettext("Ngày nhận"), errors, "received_on")
+    reference = _text(reference, gettext("Số quyết định, chứng từ"), errors, "reference", max_length=REFERENCE_MAX,
                       required=True)
-    note = _text(note, "Nội dung", errors, "note", max_length=NOTE_MAX)
+    note = _text(note, gettext("Nội dung"), errors, "note", max_length=NOTE_MAX)
     if origin not in (PoolEntry.Origin.BUDGET, PoolEntry.Origin.TRANSFER):
-        errors["origin"] = ["Chưa chọn loại khoản thu (quyết định giao vốn hoặc chuyển khoản)."]
+        errors["origin"] = [gettext("Chưa chọn loại khoản thu (quyết định giao vốn hoặc chuyển khoản).")]
     if errors:
         raise validation_error(errors)
     pool = selectors.pool_get_for_actor(actor=actor, pool_id=pool_id, for_update=True)
     if not _role_over(actor, {FINANCE}, pool.unit_path, pool.unit_2025_path):
-        raise ServiceError("Chỉ cán bộ tài chính trong địa bàn của quỹ được ghi khoản thu.",
+        raise ServiceError(gettext("Chỉ cán bộ tài chính trong địa bàn của quỹ được ghi khoản thu."),
                            code=ErrorCode.PERMISSION_DENIED)
     return pool_credit(pool=pool, amount=value, on_date=on_date, reference=reference, note=note, origin=origin,
                        actor_user=actor.user)
@@ -238,7 +241,8 @@ def allocate(*, case: HousingCase, pool: FundingPool, amount: int, portion: str,
 def _stage_open(case: HousingCase, stages: Iterable[str], what: str) -> None:
     if case.stage not in stages:
         state = engine.compiled(case.workflow_id).state_label(case.state)
-        raise ServiceError(f"Hồ sơ đang ở trạng thái “{state}”: {what}", code=ErrorCode.FIELD_LOCKED)
+        raise ServiceError(gettext("Hồ sơ đang ở trạng thái “%(state)s”: %(what)s") % {"state": state, "what": what},
+                           code=ErrorCode.FIELD_LOCKED)
 
 
 @transaction.atomic
@@ -251,28 +255,34 @@ def allocation_create(*, actor: Actor, case_id, pool_id, amount, topup: bool = F
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     errors: dict[str, list[str]] = {}
     if validators.query_id(pool_id) is None:
-        errors["pool"] = ["Chưa chọn quỹ để phân bổ."]
-    value = _amount(amount, "Số tiền phân bổ", errors, "amount")
-    decision_number = _text(decision_number, "Số quyết định", errors, "decision_number", max_length=REFERENCE_MAX)
-    decision_date = _date(decision_date, "Ngày quyết định", errors, "decision_date", required=False)
-    note = _text(note, "Ghi chú", errors, "note", max_length=NOTE_MAX)
+        errors["pool"] = [gettext("Chưa chọn quỹ để phân bổ.")]
+    value = _amount(amount, gettext("Số tiền phân bổ"), errors, "amount")
+    decision_number = _text(decision_number, gettext("Số quyết định"), errors, "decision_number",
+                            max_length=REFERENCE_MAX)
+    decision_date = _date(decision_date, gettext("Ngày quyết định"), errors, "decision_date", required=False)
+    note = _text(note, gettext("Ghi chú"), errors, "note", max_length=NOTE_MAX)
     if errors:
         raise validation_error(errors)
     pool = selectors.pool_get_for_actor(actor=actor, pool_id=pool_id, for_update=True)
     roles = allocating_roles(pool.source)
     if not (_role_over(actor, roles, *engine.document_paths(case))
             and _role_over(actor, roles, pool.unit_path, pool.unit_2025_path)):
-        who = "cán bộ tài chính" if roles == {FINANCE} else "cán bộ tài chính hoặc Mặt trận Tổ quốc"
-        raise ServiceError(f"Chỉ {who} phụ trách cả quỹ và hồ sơ được phân bổ từ quỹ “{pool}”.",
+        who = gettext("cán bộ tài chính") if roles == {FINANCE} else gettext("cán bộ tài chính hoặc Mặt trận Tổ quốc")
+        raise ServiceError(gettext("Chỉ %(who)s phụ trách cả quỹ và hồ sơ được phân bổ từ quỹ “%(pool)s”.")
+                           % {"who": who, "pool": pool},
                            code=ErrorCode.PERMISSION_DENIED)
-    _stage_open(case, selectors.ALLOCATABLE_STAGES, "chỉ phân bổ kinh phí cho hồ sơ đã được duyệt và chưa bàn giao.")
+    _stage_open(case, selectors.ALLOCATABLE_STAGES,
+                gettext("chỉ phân bổ kinh phí cho hồ sơ đã được duyệt và chưa bàn giao."))
     if pool.campaign_id != case.campaign_id:
-        raise ServiceError(f"Quỹ “{pool}” thuộc chương trình khác với hồ sơ.", code=ErrorCode.VALIDATION, field="pool")
+        raise ServiceError(gettext("Quỹ “%(pool)s” thuộc chương trình khác với hồ sơ.") % {"pool": pool},
+                           code=ErrorCode.VALIDATION, field="pool")
     if not case_in_pool(case, pool):
-        raise ServiceError(f"Quỹ của {pool.unit.name} không cấp cho nhà ở {case.commune.name}.",
+        raise ServiceError(gettext("Quỹ của %(unit)s không cấp cho nhà ở %(commune)s.")
+                           % {"unit": pool.unit.name, "commune": case.commune.name},
                            code=ErrorCode.VALIDATION, field="pool")
     if topup and pool.source not in STATE_SOURCES:
-        raise ServiceError("Phần bổ sung mức hỗ trợ chỉ lấy từ nguồn ngân sách nhà nước.", code=ErrorCode.VALIDATION,
+        raise ServiceError(gettext("Phần bổ sung mức hỗ trợ chỉ lấy từ nguồn ngân sách nhà nước."),
+                           code=ErrorCode.VALIDATION,
                            field="topup")
     portion = portion_for_source(pool.source, topup=topup)
     totals = selectors.portion_totals(case.pk)
@@ -313,22 +323,25 @@ def allocation_cancel(*, actor: Actor, allocation_id, reason: str) -> Allocation
     found = selectors.allocations_visible(actor).filter(pk=validators.query_id(allocation_id) or 0).values_list(
         "case_id", flat=True).first()
     if found is None:
-        raise ServiceError("Không tìm thấy khoản phân bổ này trong địa bàn bạn phụ trách.", code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Không tìm thấy khoản phân bổ này trong địa bàn bạn phụ trách."),
+                           code=ErrorCode.NOT_FOUND)
     case = case_get_for_actor(actor=actor, case_id=found, for_update=True)
     allocation = Allocation.objects.select_for_update().get(pk=validators.query_id(allocation_id))
     pool = FundingPool.objects.select_for_update().select_related("unit").get(pk=allocation.pool_id)
     errors: dict[str, list[str]] = {}
-    reason = _text(reason, "Lý do hủy", errors, "reason", max_length=NOTE_MAX, required=True)
+    reason = _text(reason, gettext("Lý do hủy"), errors, "reason", max_length=NOTE_MAX, required=True)
     if errors:
         raise ServiceError(errors["reason"][0], code=ErrorCode.COMMENT_REQUIRED, errors=errors)
     roles = allocating_roles(pool.source)
     if not (_role_over(actor, roles, *engine.document_paths(case))
             and _role_over(actor, roles, pool.unit_path, pool.unit_2025_path)):
-        raise ServiceError(f"Bạn không có quyền hủy khoản phân bổ từ quỹ “{pool}”.", code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(gettext("Bạn không có quyền hủy khoản phân bổ từ quỹ “%(pool)s”.") % {"pool": pool},
+                           code=ErrorCode.PERMISSION_DENIED)
     if allocation.cancelled_at is not None:
-        raise ServiceError(f"Khoản phân bổ này đã được hủy lúc {format_date(allocation.cancelled_at)}.",
+        raise ServiceError(gettext("Khoản phân bổ này đã được hủy lúc %(date)s.")
+                           % {"date": format_date(allocation.cancelled_at)},
                            code=ErrorCode.STALE_STATE)
-    _stage_open(case, selectors.ALLOCATABLE_STAGES, "không hủy phân bổ được nữa.")
+    _stage_open(case, selectors.ALLOCATABLE_STAGES, gettext("không hủy phân bổ được nữa."))
     if allocation.source in selectors.RELEASABLE_SOURCES:
         base, released = selectors.releasable_base(case.pk), selectors.released_total(case.pk)
         if released > base - allocation.amount:
@@ -375,20 +388,21 @@ def inspection_record(*, actor: Actor, case_id, stage: str, inspected_on, result
     _writer(actor)
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     if not _role_over(actor, {INSPECTOR}, *engine.document_paths(case)):
-        raise ServiceError("Chỉ cán bộ giám sát phụ trách địa bàn của hồ sơ được ghi kết quả kiểm tra.",
+        raise ServiceError(gettext("Chỉ cán bộ giám sát phụ trách địa bàn của hồ sơ được ghi kết quả kiểm tra."),
                            code=ErrorCode.PERMISSION_DENIED)
-    _stage_open(case, selectors.INSPECTABLE_STAGES, "chỉ kiểm tra giai đoạn khi nhà đang thi công đến trước bàn giao.")
+    _stage_open(case, selectors.INSPECTABLE_STAGES,
+                gettext("chỉ kiểm tra giai đoạn khi nhà đang thi công đến trước bàn giao."))
     errors: dict[str, list[str]] = {}
     if stage not in InspectionStage.values:
-        errors["stage"] = ["Chưa chọn giai đoạn kiểm tra."]
-    inspected_on = _date(inspected_on, "Ngày kiểm tra", errors, "inspected_on")
+        errors["stage"] = [gettext("Chưa chọn giai đoạn kiểm tra.")]
+    inspected_on = _date(inspected_on, gettext("Ngày kiểm tra"), errors, "inspected_on")
     if inspected_on and case.surveyed_on and inspected_on < case.surveyed_on:
-        errors["inspected_on"] = ["Ngày kiểm tra không được trước ngày rà soát hồ sơ."]
+        errors["inspected_on"] = [gettext("Ngày kiểm tra không được trước ngày rà soát hồ sơ.")]
     if result not in Inspection.Result.values:
-        errors["result"] = ["Chưa chọn kết quả kiểm tra (đạt hoặc không đạt)."]
-    notes = _text(notes, "Nhận xét", errors, "notes", max_length=NOTES_MAX, multiline=True)
+        errors["result"] = [gettext("Chưa chọn kết quả kiểm tra (đạt hoặc không đạt).")]
+    notes = _text(notes, gettext("Nhận xét"), errors, "notes", max_length=NOTES_MAX, multiline=True)
     if result == Inspection.Result.FAILED and not notes and "notes" not in errors:
-        errors["notes"] = ["Kiểm tra không đạt: hãy ghi rõ lý do trong phần nhận xét."]
+        errors["notes"] = [gettext("Kiểm tra không đạt: hãy ghi rõ lý do trong phần nhận xét.")]
     checked = []
     for upload in photos or []:
         try:
@@ -402,7 +416,7 @@ def inspection_record(*, actor: Actor, case_id, stage: str, inspected_on, result
         else:
             checked.append((upload, info))
     if not photos:
-        errors["photos"] = ["Cần ít nhất một ảnh hiện trường có ngày chụp và vị trí GPS."]
+        errors["photos"] = [gettext("Cần ít nhất một ảnh hiện trường có ngày chụp và vị trí GPS.")]
     if errors:
         raise validation_error(errors)
     inspection = Inspection.objects.create(case=case, stage=stage, inspected_on=inspected_on, inspector=actor.user,
@@ -430,15 +444,16 @@ def tranche_release(*, actor: Actor, case_id, tranche_id, released_on=None, refe
     _writer(actor)
     case = case_get_for_actor(actor=actor, case_id=case_id, for_update=True)
     if not _role_over(actor, {FINANCE}, *engine.document_paths(case)):
-        raise ServiceError("Chỉ cán bộ tài chính phụ trách địa bàn của hồ sơ được giải ngân.",
+        raise ServiceError(gettext("Chỉ cán bộ tài chính phụ trách địa bàn của hồ sơ được giải ngân."),
                            code=ErrorCode.PERMISSION_DENIED)
     tranche = Tranche.objects.filter(pk=validators.query_id(tranche_id) or 0, campaign_id=case.campaign_id).first()
     if tranche is None:
-        raise ServiceError("Không tìm thấy đợt giải ngân này trong chương trình của hồ sơ.", code=ErrorCode.NOT_FOUND,
+        raise ServiceError(gettext("Không tìm thấy đợt giải ngân này trong chương trình của hồ sơ."),
+                           code=ErrorCode.NOT_FOUND,
                            field="tranche")
     errors: dict[str, list[str]] = {}
-    released_on = _date(released_on or timezone.localdate(), "Ngày giải ngân", errors, "released_on")
-    reference = _text(reference, "Số chứng từ", errors, "reference", max_length=REFERENCE_MAX)
+    released_on = _date(released_on or timezone.localdate(), gettext("Ngày giải ngân"), errors, "released_on")
+    reference = _text(reference, gettext("Số chứng từ"), errors, "reference", max_length=REFERENCE_MAX)
     if errors:
         raise validation_error(errors)
     releases = {r.tranche_id: r for r in Release.objects.filter(case=case)}
@@ -450,15 +465,16 @@ def tranche_release(*, actor: Actor, case_id, tranche_id, released_on=None, refe
         raise ServiceError(reason, code=code, field="tranche")
     inspection = selectors.passed_inspection(case.pk, tranche.inspection_stage)
     if released_on < inspection.inspected_on:
-        raise validation_error({"released_on": [f"Ngày giải ngân không được trước ngày kiểm tra đạt "
-                                                f"({format_date(inspection.inspected_on)})."]})
+        raise validation_error({"released_on": [gettext("Ngày giải ngân không được trước ngày kiểm tra đạt (%(date)s).")
+                                                % {"date": format_date(inspection.inspected_on)}]})
     amount = selectors.tranche_amount(tranche, base=base, released=released)
     try:
         with transaction.atomic():
             release = Release.objects.create(case=case, tranche=tranche, inspection=inspection, amount=amount,
                                              released_on=released_on, reference=reference, released_by=actor.user)
     except IntegrityError:
-        raise ServiceError(f"Đợt “{tranche.name}” vừa được giải ngân; không giải ngân lần hai.",
+        raise ServiceError(gettext("Đợt “%(tranche)s” vừa được giải ngân; không giải ngân lần hai.")
+                           % {"tranche": tranche.name},
                            code=ErrorCode.ALREADY_RELEASED, field="tranche") from None
     event_save(release_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, release_id=release.pk,
                              text=message(gettext_noop("%(tranche)s: %(amount)s (%(date)s)"), tranche=tranche.name,
