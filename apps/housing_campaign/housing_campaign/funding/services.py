@@ -214,15 +214,17 @@ def allocate(*, case: HousingCase, pool: FundingPool, amount: int, portion: str,
     """Draw ``amount`` from a pool to a case, both already locked (case first) and checked by the caller.
     Refuses, writing nothing, when the pool does not hold the amount."""
     if amount > pool.balance:
-        raise ServiceError(f"Quỹ “{pool}” chỉ còn {format_vnd(pool.balance)}, không đủ để phân bổ "
-                           f"{format_vnd(amount)}.", code=ErrorCode.INSUFFICIENT_BALANCE, field="amount")
+        raise ServiceError(gettext("Quỹ “%(pool)s” chỉ còn %(balance)s, không đủ để phân bổ %(amount)s.")
+                           % {"pool": pool, "balance": format_vnd(pool.balance), "amount": format_vnd(amount)},
+                           code=ErrorCode.INSUFFICIENT_BALANCE, field="amount")
     pool.allocated += amount
     try:
         with transaction.atomic():
             pool.save(update_fields=["allocated"])  # the CHECK constraint is the last guard
     except IntegrityError:
         pool.allocated -= amount
-        raise ServiceError(f"Quỹ “{pool}” không đủ số dư để phân bổ {format_vnd(amount)}.",
+        raise ServiceError(gettext("Quỹ “%(pool)s” không đủ số dư để phân bổ %(amount)s.")
+                           % {"pool": pool, "amount": format_vnd(amount)},
                            code=ErrorCode.INSUFFICIENT_BALANCE, field="amount") from None
     allocation = Allocation.objects.create(case=case, pool=pool, source=pool.source, portion=portion, amount=amount,
                                            decision_number=decision_number, decision_date=decision_date, note=note,
@@ -289,24 +291,28 @@ def allocation_create(*, actor: Actor, case_id, pool_id, amount, topup: bool = F
     if portion == Portion.STATE:
         remaining = case.support_amount - totals.get(Portion.STATE, 0)
         if remaining <= 0:
-            raise ServiceError(f"Hỗ trợ của Nhà nước đã phân bổ đủ định mức ({format_vnd(case.support_amount)}). "
-                               "Đóng góp của cộng đồng và của hộ ghi từ các quỹ cộng đồng, cộng thêm ngoài định mức.",
+            raise ServiceError(gettext("Hỗ trợ của Nhà nước đã phân bổ đủ định mức (%(norm)s). Đóng góp của cộng "
+                                       "đồng và của hộ ghi từ các quỹ cộng đồng, cộng thêm ngoài định mức.")
+                               % {"norm": format_vnd(case.support_amount)},
                                code=ErrorCode.VALIDATION, field="amount")
         if value > remaining:
-            raise ServiceError(f"Số tiền vượt phần hỗ trợ của Nhà nước còn thiếu theo định mức "
-                               f"({format_vnd(remaining)} của {format_vnd(case.support_amount)}).",
+            raise ServiceError(gettext("Số tiền vượt phần hỗ trợ của Nhà nước còn thiếu theo định mức "
+                                       "(%(remaining)s của %(norm)s).")
+                               % {"remaining": format_vnd(remaining), "norm": format_vnd(case.support_amount)},
                                code=ErrorCode.VALIDATION, field="amount")
     if portion == Portion.TOPUP:
         topup_info = selectors.topup_for(case)
         if topup_info.amount <= 0:
             raise ServiceError(topup_info.reason, code=ErrorCode.VALIDATION, field="topup")
         if pool.source == topup_info.rule.programme_source:
-            raise ServiceError(f"Phần bổ sung phải lấy từ nguồn khác nguồn của chính chương trình "
-                               f"({FundingSource(pool.source).label}).", code=ErrorCode.VALIDATION, field="pool")
+            raise ServiceError(gettext("Phần bổ sung phải lấy từ nguồn khác nguồn của chính chương trình "
+                                       "(%(source)s).") % {"source": FundingSource(pool.source).label},
+                               code=ErrorCode.VALIDATION, field="pool")
         remaining = topup_info.amount - totals.get(Portion.TOPUP, 0)
         if value > remaining:
-            raise ServiceError(f"Số tiền vượt phần bổ sung còn thiếu ({format_vnd(max(remaining, 0))} của "
-                               f"{format_vnd(topup_info.amount)}).", code=ErrorCode.VALIDATION, field="amount")
+            raise ServiceError(gettext("Số tiền vượt phần bổ sung còn thiếu (%(remaining)s của %(topup)s).")
+                               % {"remaining": format_vnd(max(remaining, 0)), "topup": format_vnd(topup_info.amount)},
+                               code=ErrorCode.VALIDATION, field="amount")
     allocation = allocate(case=case, pool=pool, amount=value, portion=portion, actor_user=actor.user,
                           decision_number=decision_number, decision_date=decision_date, note=note)
     if (portion == Portion.STATE and decision_number and not case.approval_decision_number
@@ -345,8 +351,9 @@ def allocation_cancel(*, actor: Actor, allocation_id, reason: str) -> Allocation
     if allocation.source in selectors.RELEASABLE_SOURCES:
         base, released = selectors.releasable_base(case.pk), selectors.released_total(case.pk)
         if released > base - allocation.amount:
-            raise ServiceError(f"Đã giải ngân {format_vnd(released)} cho hồ sơ; hủy khoản này thì số đã giải ngân "
-                               f"vượt số được phân bổ ({format_vnd(base - allocation.amount)}).",
+            raise ServiceError(gettext("Đã giải ngân %(released)s cho hồ sơ; hủy khoản này thì số đã giải ngân vượt "
+                                       "số được phân bổ (%(left)s).")
+                               % {"released": format_vnd(released), "left": format_vnd(base - allocation.amount)},
                                code=ErrorCode.VALIDATION)
     allocation.cancelled_at, allocation.cancelled_by, allocation.cancel_reason = timezone.now(), actor.user, reason
     allocation.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
@@ -366,18 +373,19 @@ def allocation_cancel(*, actor: Actor, allocation_id, reason: str) -> Allocation
 # ---------------------------------------------------------------------------- inspections
 def _photo_problem(name: str, info: dict, inspected_on: dt.date | None) -> str | None:
     """A stage inspection's photo is evidence of the visit: it must say when and where it was taken."""
-    missing = [what for what, ok in (("ngày giờ chụp", info.get("taken_at")),
-                                     ("vị trí GPS", info.get("latitude") is not None)) if not ok]
+    missing = [what for what, ok in ((gettext("ngày giờ chụp"), info.get("taken_at")),
+                                     (gettext("vị trí GPS"), info.get("latitude") is not None)) if not ok]
+    shown = validators.normalize_text(name, max_length=80)
     if missing:
-        return (f"Ảnh “{validators.normalize_text(name, max_length=80)}” không có {' và '.join(missing)} trong dữ liệu "
-                "ảnh (EXIF); hãy chụp bằng điện thoại có bật định vị và gửi ảnh gốc.")
+        return (gettext("Ảnh “%(name)s” không có %(missing)s trong dữ liệu ảnh (EXIF); hãy chụp bằng điện thoại có "
+                        "bật định vị và gửi ảnh gốc.") % {"name": shown, "missing": gettext(" và ").join(missing)})
     taken = timezone.localtime(info["taken_at"]).date()
     if inspected_on is not None and taken > inspected_on:
-        return (f"Ảnh “{validators.normalize_text(name, max_length=80)}” chụp ngày {format_date(taken)}, sau ngày "
-                f"kiểm tra {format_date(inspected_on)}.")
+        return (gettext("Ảnh “%(name)s” chụp ngày %(taken)s, sau ngày kiểm tra %(date)s.")
+                % {"name": shown, "taken": format_date(taken), "date": format_date(inspected_on)})
     if inspected_on is not None and (inspected_on - taken).days > PHOTO_MAX_DAYS_BEFORE:
-        return (f"Ảnh “{validators.normalize_text(name, max_length=80)}” chụp ngày {format_date(taken)}, quá "
-                f"{PHOTO_MAX_DAYS_BEFORE} ngày trước ngày kiểm tra.")
+        return (gettext("Ảnh “%(name)s” chụp ngày %(taken)s, quá %(days)s ngày trước ngày kiểm tra.")
+                % {"name": shown, "taken": format_date(taken), "days": PHOTO_MAX_DAYS_BEFORE})
     return None
 
 
