@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, FundingSource
@@ -37,10 +38,10 @@ SOURCE_OF_KIND = {Kind.CASH: FundingSource.FATHERLAND_FRONT, Kind.MATERIALS: Fun
 # ---------------------------------------------------------------------------- who and where
 def _front_authorities(actor: Actor):
     if actor.read_only:
-        raise ServiceError("Tài khoản của bạn chỉ có quyền xem.", code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(gettext("Tài khoản của bạn chỉ có quyền xem."), code=ErrorCode.PERMISSION_DENIED)
     found = [a for a in actor.all_authorities if FRONT in a.roles]
     if not found:
-        raise ServiceError("Chỉ cán bộ Mặt trận Tổ quốc được ghi nhận người ủng hộ, cam kết và đóng góp.",
+        raise ServiceError(gettext("Chỉ cán bộ Mặt trận Tổ quốc được ghi nhận người ủng hộ, cam kết và đóng góp."),
                            code=ErrorCode.PERMISSION_DENIED)
     return found
 
@@ -53,7 +54,7 @@ def front_unit_for(actor: Actor, *paths: str) -> AdminUnit:
                 unit = AdminUnit.objects.filter(path=own).first()
                 if unit is not None:
                     return unit
-    raise ServiceError("Nơi nhận nằm ngoài địa bàn của Ủy ban Mặt trận Tổ quốc bạn phụ trách.",
+    raise ServiceError(gettext("Nơi nhận nằm ngoài địa bàn của Ủy ban Mặt trận Tổ quốc bạn phụ trách."),
                        code=ErrorCode.OUT_OF_TERRITORY)
 
 
@@ -62,13 +63,13 @@ def _campaign(campaign_id, unit: AdminUnit, errors: dict) -> Campaign | None:
     if campaign_id not in (None, ""):
         campaign = Campaign.objects.filter(pk=validators.query_id(campaign_id) or 0).first()
         if campaign is None:
-            errors["campaign"] = ["Chương trình đã chọn không tồn tại."]
+            errors["campaign"] = [gettext("Chương trình đã chọn không tồn tại.")]
         return campaign
     active = [c for c in Campaign.objects.filter(is_active=True).select_related("province", "province_2025")
               if unit.path.startswith(c.province.path)
               or (c.province_2025_id and unit.path.startswith(c.province_2025.path))]
     if len(active) != 1:
-        errors["campaign"] = ["Chưa chọn chương trình."]
+        errors["campaign"] = [gettext("Chưa chọn chương trình.")]
         return None
     return active[0]
 
@@ -91,7 +92,7 @@ class Earmark:
 def _earmark(actor: Actor, data: dict, errors: dict, *, lock_case: bool = False) -> Earmark | None:
     kind = data.get("earmark") or "general"
     if kind not in EARMARKS:
-        errors["earmark"] = ["Chưa chọn nơi nhận (quỹ chung, một xã hoặc một hộ)."]
+        errors["earmark"] = [gettext("Chưa chọn nơi nhận (quỹ chung, một xã hoặc một hộ).")]
         return None
     if kind == "case":
         reference = validators.query_text(data.get("case") or "", max_length=40).upper()
@@ -104,26 +105,28 @@ def _earmark(actor: Actor, data: dict, errors: dict, *, lock_case: bool = False)
             if case is None and validators.query_id(reference):
                 case = qs.filter(pk=validators.query_id(reference)).first()
         if case is None:
-            errors["case"] = [f"Không tìm thấy hồ sơ “{reference}” trong địa bàn bạn phụ trách." if reference
-                              else "Chưa nhập mã hồ sơ của hộ được chỉ định."]
+            errors["case"] = [gettext("Không tìm thấy hồ sơ “%(code)s” trong địa bàn bạn phụ trách.")
+                              % {"code": reference} if reference
+                              else gettext("Chưa nhập mã hồ sơ của hộ được chỉ định.")]
             return None
         try:
             front = front_unit_for(actor, *engine.document_paths(case))
         except ServiceError as exc:
-            errors["case"] = [f"Hồ sơ {case.code} nằm ngoài địa bàn bạn phụ trách ({exc.message})"]
+            errors["case"] = [gettext("Hồ sơ %(code)s nằm ngoài địa bàn bạn phụ trách (%(reason)s)")
+                              % {"code": case.code, "reason": exc.message}]
             return None
         return Earmark(kind=kind, case=case, front_unit=front)
     if kind == "commune":
         commune = AdminUnit.objects.filter(pk=validators.query_id(data.get("commune")) or 0,
                                            level=AdminUnit.Level.COMMUNE).first()
         if commune is None:
-            errors["commune"] = ["Chưa chọn xã được chỉ định."]
+            errors["commune"] = [gettext("Chưa chọn xã được chỉ định.")]
             return None
         legacy, current = unit_paths(commune)
         try:
             front = front_unit_for(actor, legacy, current)
         except ServiceError:
-            errors["commune"] = [f"{commune.name} nằm ngoài địa bàn bạn phụ trách."]
+            errors["commune"] = [gettext("%(commune)s nằm ngoài địa bàn bạn phụ trách.") % {"commune": commune.name}]
             return None
         return Earmark(kind=kind, commune=commune, front_unit=front)
     return Earmark(kind=kind, front_unit=front_unit_for(actor))
@@ -161,9 +164,10 @@ def _located(obj, earmark: Earmark) -> None:
 def _donor_fields(data: dict, errors: dict) -> dict:
     kind = data.get("kind")
     if kind not in DonorKind.values:
-        errors["kind"] = ["Chưa chọn loại người ủng hộ (doanh nghiệp, tổ chức, hộ gia đình, cá nhân)."]
-    return {"kind": kind, "name": _text(data, "name", "Tên người ủng hộ", errors, max_length=NAME_MAX, required=True),
-            "contact": _text(data, "contact", "Liên hệ", errors, max_length=CONTACT_MAX)}
+        errors["kind"] = [gettext("Chưa chọn loại người ủng hộ (doanh nghiệp, tổ chức, hộ gia đình, cá nhân).")]
+    return {"kind": kind,
+            "name": _text(data, "name", gettext("Tên người ủng hộ"), errors, max_length=NAME_MAX, required=True),
+            "contact": _text(data, "contact", gettext("Liên hệ"), errors, max_length=CONTACT_MAX)}
 
 
 @transaction.atomic
@@ -184,7 +188,7 @@ def donor_update(*, actor: Actor, donor_id, data: dict) -> Donor:
     _front_authorities(actor)
     donor = donor_get_for_actor(actor=actor, donor_id=donor_id)
     if actor.authority_for({FRONT}, donor.unit_path, donor.unit_2025_path) is None:
-        raise ServiceError("Người ủng hộ này do Ủy ban Mặt trận Tổ quốc khác quản lý.",
+        raise ServiceError(gettext("Người ủng hộ này do Ủy ban Mặt trận Tổ quốc khác quản lý."),
                            code=ErrorCode.PERMISSION_DENIED)
     errors: dict[str, list[str]] = {}
     fields = _donor_fields(data, errors)
@@ -200,7 +204,7 @@ def _donor(actor: Actor, donor_id, errors: dict) -> Donor | None:
     from .selectors import donor_get_for_actor
 
     if validators.query_id(donor_id) is None:
-        errors["donor"] = ["Chưa chọn người ủng hộ."]
+        errors["donor"] = [gettext("Chưa chọn người ủng hộ.")]
         return None
     try:
         return donor_get_for_actor(actor=actor, donor_id=donor_id)
@@ -218,10 +222,10 @@ def pledge_create(*, actor: Actor, data: dict) -> Pledge:
     donor = _donor(actor, data.get("donor"), errors)
     kind = data.get("kind")
     if kind not in Kind.values:
-        errors["kind"] = ["Chưa chọn hình thức (tiền mặt, vật liệu, ngày công)."]
-    amount = _amount(data.get("amount"), "Giá trị cam kết", errors, "amount")
-    pledged_on = _date(data.get("pledged_on"), "Ngày cam kết", errors, "pledged_on")
-    description = _text(data, "description", "Nội dung", errors, max_length=DESCRIPTION_MAX)
+        errors["kind"] = [gettext("Chưa chọn hình thức (tiền mặt, vật liệu, ngày công).")]
+    amount = _amount(data.get("amount"), gettext("Giá trị cam kết"), errors, "amount")
+    pledged_on = _date(data.get("pledged_on"), gettext("Ngày cam kết"), errors, "pledged_on")
+    description = _text(data, "description", gettext("Nội dung"), errors, max_length=DESCRIPTION_MAX)
     earmark = _earmark(actor, data, errors)
     campaign = None
     if earmark is not None:
@@ -241,36 +245,38 @@ def _value(data: dict, kind: str, errors: dict) -> dict:
     """The receipt's value in đồng and what it is: cash; materials (item, quantity, unit, value);
     workdays (count, value per day)."""
     if kind == Kind.CASH:
-        return {"received_amount": _amount(data.get("amount"), "Số tiền", errors, "amount")}
+        return {"received_amount": _amount(data.get("amount"), gettext("Số tiền"), errors, "amount")}
     quantity = None
-    label = "Số lượng vật liệu" if kind == Kind.MATERIALS else "Số ngày công"
+    label = gettext("Số lượng vật liệu") if kind == Kind.MATERIALS else gettext("Số ngày công")
     try:
         quantity = validators.parse_decimal(data.get("quantity"), label, max_digits=12, decimal_places=2,
                                             maximum=QUANTITY_MAX)
         if quantity <= 0:
-            errors["quantity"] = [f"{label} phải lớn hơn 0."]
+            errors["quantity"] = [gettext("%(label)s phải lớn hơn 0.") % {"label": label}]
     except validators.InputError as exc:
         errors["quantity"] = [exc.message]
     if kind == Kind.MATERIALS:
-        fields = {"item": _text(data, "item", "Tên vật liệu", errors, max_length=ITEM_MAX, required=True),
-                  "unit": _text(data, "unit", "Đơn vị tính", errors, max_length=UNIT_MAX, required=True),
+        fields = {"item": _text(data, "item", gettext("Tên vật liệu"), errors, max_length=ITEM_MAX, required=True),
+                  "unit": _text(data, "unit", gettext("Đơn vị tính"), errors, max_length=UNIT_MAX, required=True),
                   "quantity": quantity}
         if data.get("amount") in (None, ""):
-            errors["amount"] = ["Đóng góp bằng vật liệu phải có giá trị quy ra tiền (đồng) để ghi sổ và công khai."]
+            errors["amount"] = [gettext("Đóng góp bằng vật liệu phải có giá trị quy ra tiền (đồng) để ghi sổ và "
+                                        "công khai.")]
         else:
-            fields["received_amount"] = _amount(data.get("amount"), "Giá trị quy ra tiền", errors, "amount")
+            fields["received_amount"] = _amount(data.get("amount"), gettext("Giá trị quy ra tiền"), errors,
+                                                "amount")
         return fields
     fields = {"quantity": quantity, "unit": "ngày công"}
     if data.get("value_per_day") in (None, ""):
-        errors["value_per_day"] = ["Đóng góp bằng ngày công phải có giá trị một ngày công (đồng) để ghi sổ và "
-                                   "công khai."]
+        errors["value_per_day"] = [gettext("Đóng góp bằng ngày công phải có giá trị một ngày công (đồng) để ghi "
+                                           "sổ và công khai.")]
         return fields
-    per_day = _amount(data.get("value_per_day"), "Giá trị một ngày công", errors, "value_per_day")
+    per_day = _amount(data.get("value_per_day"), gettext("Giá trị một ngày công"), errors, "value_per_day")
     fields["value_per_day"] = per_day
     if per_day and quantity and quantity > 0:
         value = int((quantity * per_day).quantize(Decimal(1), rounding=ROUND_HALF_UP))
         if value > validators.MONEY_MAX:
-            errors["value_per_day"] = ["Giá trị ngày công quá lớn."]
+            errors["value_per_day"] = [gettext("Giá trị ngày công quá lớn.")]
         fields["received_amount"] = value
     return fields
 
@@ -292,19 +298,20 @@ def contribution_receive(*, actor: Actor, data: dict) -> Contribution:
     kind = data.get("kind")
     fields: dict = {}
     if kind not in Kind.values:
-        errors["kind"] = ["Chưa chọn hình thức (tiền mặt, vật liệu, ngày công)."]
+        errors["kind"] = [gettext("Chưa chọn hình thức (tiền mặt, vật liệu, ngày công).")]
     else:
         fields = _value(data, kind, errors)
-    received_on = _date(data.get("received_on"), "Ngày nhận", errors, "received_on")
-    description = _text(data, "description", "Nội dung", errors, max_length=DESCRIPTION_MAX)
+    received_on = _date(data.get("received_on"), gettext("Ngày nhận"), errors, "received_on")
+    description = _text(data, "description", gettext("Nội dung"), errors, max_length=DESCRIPTION_MAX)
     own_share = bool(data.get("own_share"))
     earmark = _earmark(actor, data, errors, lock_case=True)
     if earmark is not None and earmark.case is not None and earmark.case.stage not in ALLOCATABLE_STAGES:
         state = engine.compiled(earmark.case.workflow_id).state_label(earmark.case.state)
-        errors["case"] = [f"Hồ sơ {earmark.case.code} đang ở trạng thái “{state}”: chỉ nhận đóng góp chỉ định cho "
-                          "hồ sơ đã được duyệt hỗ trợ và chưa bàn giao; hãy ghi nhận cho xã rồi phân bổ sau."]
+        errors["case"] = [gettext("Hồ sơ %(code)s đang ở trạng thái “%(state)s”: chỉ nhận đóng góp chỉ định cho hồ "
+                                  "sơ đã được duyệt hỗ trợ và chưa bàn giao; hãy ghi nhận cho xã rồi phân bổ sau.")
+                          % {"code": earmark.case.code, "state": state}]
     if own_share and (earmark is None or earmark.case is None):
-        errors["own_share"] = ["Phần tự có của hộ phải chỉ định đúng hồ sơ của hộ đó."]
+        errors["own_share"] = [gettext("Phần tự có của hộ phải chỉ định đúng hồ sơ của hộ đó.")]
     campaign = None
     if earmark is not None and "case" not in errors:
         campaign = earmark.case.campaign if earmark.case else _campaign(data.get("campaign"), earmark.unit, errors)
@@ -313,7 +320,7 @@ def contribution_receive(*, actor: Actor, data: dict) -> Contribution:
         pledge = Pledge.objects.filter(pk=validators.query_id(data.get("pledge")) or 0,
                                        donor=donor).first() if donor else None
         if pledge is None:
-            errors["pledge"] = ["Cam kết đã chọn không phải của người ủng hộ này."]
+            errors["pledge"] = [gettext("Cam kết đã chọn không phải của người ủng hộ này.")]
     if errors:
         raise validation_error(errors)
     source = FundingSource.HOUSEHOLD if own_share and kind == Kind.CASH else SOURCE_OF_KIND[kind]
