@@ -175,16 +175,36 @@ def new_receipt(people, campaign, *, kind: str = "cash", amount=45_500_000,
         "campaign": campaign.pk, **data})
 
 
+def post_list(people, cases, *, kind: str = "review_list", starts_days_ago: int = 0, days: int = 7,
+              user=None):
+    """Record a posting of ``cases`` (HOME commune) through the real service: ``days`` long, starting
+    ``starts_days_ago`` days before today."""
+    from housing_campaign.postings.services import posting_create
+
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=starts_days_ago)
+    return posting_create(actor=people.actor(user or people.officer), kind=kind, commune_id=unit(HOME).pk,
+                          starts_on=start, ends_on=start + dt.timedelta(days=days - 1),
+                          case_ids=[c.pk for c in cases], location="Nhà văn hóa thôn Đăk Xế")
+
+
+def post_ended(people, cases, *, kind: str = "review_list"):
+    """A posting of ``cases`` whose period ended yesterday."""
+    return post_list(people, cases, kind=kind, starts_days_ago=7, days=7)
+
+
 def advance(people, case, until: str):
     """Walk a HOME-commune case through the default workflow with the right people and forms."""
     from housing_campaign.cases import services as s
 
     today = timezone.localdate()
-    steps = ["submit", "confirm", "approve", "allocate", "complete", "accept", "hand_over", "close"]
-    stop = {"commune_confirmation": 1, "eligibility_review": 2, "funding": 3, "construction": 4, "acceptance": 5,
-            "handover": 6, "posting": 7, "closed": 8}[until]
+    steps = ["submit", "confirm", "end_posting", "approve", "allocate", "complete", "accept", "hand_over", "close"]
+    stop = {"commune_confirmation": 1, "village_posting": 2, "eligibility_review": 3, "funding": 4,
+            "construction": 5, "acceptance": 6, "handover": 7, "posting": 8, "closed": 9}[until]
     for action in steps[:stop]:
         case.refresh_from_db()
+        if action in ("end_posting", "close"):
+            post_ended(people, [case], kind="review_list" if action == "end_posting" else "results")
         if action == "confirm":
             s.case_update_confirmation(actor=people.actor(people.chairman), case_id=case.pk, data={
                 "village_meeting_on": today, "village_meeting_total": 30, "village_meeting_agree": 28})
@@ -203,7 +223,8 @@ def advance(people, case, until: str):
                 "lifespan_years": 25, "accepted_on": today})
         if action == "hand_over":
             s.handover_record(actor=people.actor(people.officer), case_id=case.pk, handed_over_on=today)
-        who = {"submit": people.officer, "confirm": people.chairman, "approve": people.reviewer,
+        who = {"submit": people.officer, "confirm": people.chairman, "end_posting": people.chairman,
+               "approve": people.reviewer,
                "allocate": people.finance, "complete": people.inspector, "accept": people.inspector,
                "hand_over": people.chairman, "close": people.officer}[action]
         transition(people, who, case, action)

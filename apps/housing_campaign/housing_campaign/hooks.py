@@ -36,6 +36,7 @@ app_title = _("Chung tay xóa nhà tạm, nhà dột nát")
 doctypes = {
     "housing_case": "cases.HousingCase",
     "commendation": "commendations.Nomination",
+    "feedback": "feedback.Feedback",
 }
 
 doc_events: dict[str, dict[str, list[str]]] = {
@@ -61,7 +62,7 @@ side_effects = {
     "notify_next_actors": {
         "label": _("Thông báo cho người xử lý bước tiếp theo"),
         "handler": "housing_campaign.workflow.notifications.notify_next_actors",
-        "doctypes": ["housing_case", "commendation"],
+        "doctypes": ["housing_case", "commendation", "feedback"],
     },
 }
 
@@ -69,6 +70,8 @@ scheduler_events = {
     "all": ["housing_campaign.core.sideeffects.side_effect_jobs_retry_due",
             "housing_campaign.desk.printing.batch_jobs_sweep_stale",
             "housing_campaign.workflow.migration.migration_jobs_sweep_stale"],
+    # Transitions marked "automatic" in a workflow (e.g. the end of a posting period) taken by the system.
+    "hourly": ["housing_campaign.workflow.automation.automatic_transitions_job"],
     "daily": ["housing_campaign.workflow.sla.escalate_overdue"],
 }
 
@@ -109,6 +112,10 @@ territory_scopes = {
     "funding.Inspection": "housing_campaign.funding.selectors.inspections_visible",
     "funding.Release": "housing_campaign.funding.selectors.releases_visible",
     "commendations.Nomination": "housing_campaign.commendations.selectors.nominations_visible",
+    "postings.Posting": "housing_campaign.postings.selectors.postings_visible",
+    "postings.PostingEntry": "housing_campaign.postings.selectors.posting_entries_visible",
+    "postings.CommuneContact": "housing_campaign.postings.selectors.contacts_visible",
+    "feedback.Feedback": "housing_campaign.feedback.selectors.feedback_visible",
 }
 
 # Document types print formats are written for: label, and how a document of the type is found
@@ -158,6 +165,12 @@ computed_fields = {
                               "path": "housing_campaign.cases.computed.acceptance_passed"},
         "has_photos": {"label": _("có ảnh hiện trạng"),
                        "path": "housing_campaign.cases.computed.has_photos"},
+        "posting_over": {"label": _("đã niêm yết trong trạng thái này và đã hết thời hạn niêm yết"),
+                         "path": "housing_campaign.postings.computed.posting_over"},
+        "posted_now": {"label": _("đã được đưa vào danh sách niêm yết trong trạng thái này"),
+                       "path": "housing_campaign.postings.computed.posted_now"},
+        "open_feedback": {"label": _("số phản ánh gửi trong thời hạn niêm yết chưa giải quyết xong"),
+                          "path": "housing_campaign.feedback.computed.open_feedback"},
     },
     "commendation": {
         "linked_cases": {"label": _("số hồ sơ liên quan"),

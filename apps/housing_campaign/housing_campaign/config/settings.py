@@ -35,6 +35,8 @@ DOMAIN_APPS = [
     "housing_campaign.commendations",
     "housing_campaign.printing",
     "housing_campaign.certificates",
+    "housing_campaign.postings",
+    "housing_campaign.feedback",
     "housing_campaign.desk",
     "housing_campaign.public",
     "housing_campaign.imports",

@@ -149,3 +149,21 @@ def release_event(*, doctype: str, object_id: int, actor_id: int, release_id: in
     changes, messages = _money_note("release", text)
     return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id,
                   changes=changes, data={"release": release_id, "amount": amount, "messages": messages})
+
+
+def posting_event(*, object_id: int, actor_id: int | None, posting_id: int, text: dict,
+                  comment: str = "") -> DocumentEvent:
+    """A case put on a public posting (or the posting cancelled): ``text`` says which posting and its period,
+    as a stored message (kind "edited", so every reader of the log handles it)."""
+    changes, messages = _money_note("posting", text)
+    return _event(Kind.EDITED, doctype="housing_case", object_id=object_id, actor_id=actor_id, comment=comment,
+                  changes=changes, data={"posting": posting_id, "messages": messages})
+
+
+def feedback_event(*, object_id: int, actor_id: int | None, feedback_id: int, text: dict,
+                   at: dt.datetime | None = None) -> DocumentEvent:
+    """Residents' feedback about the case: received, answered, resolved (``text``: a stored message naming the
+    tracking code, the kind and whether it holds the case). Never the sender's name or phone."""
+    changes, messages = _money_note("feedback", text)
+    return _event(Kind.EDITED, doctype="housing_case", object_id=object_id, actor_id=actor_id, at=at,
+                  changes=changes, data={"feedback": feedback_id, "messages": messages})

@@ -80,7 +80,7 @@ class TransitionForm(forms.ModelForm):
         fields = ("order", "source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition",
                   "condition_message", "condition_message_en", "comment_required", "allow_previous_actor", "quorum",
                   "territory_rule",
-                  "side_effects")
+                  "side_effects", "automatic")
         widgets = {"condition": forms.TextInput(attrs={"size": 40})}
 
     def __init__(self, *args, **kwargs):

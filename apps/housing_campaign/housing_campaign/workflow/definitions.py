@@ -26,10 +26,10 @@ STATE_KEYS = ("code", "label_vi", "label_en", "stage", "edit_roles", "required_f
 STATE_DEFAULTS = {"label_en": "", "edit_roles": [], "required_fields": [], "sla_days": None, "is_terminal": False}
 TRANSITION_KEYS = ("source", "action", "label_vi", "label_en", "target", "kind", "roles", "condition",
                    "condition_message", "condition_message_en", "comment_required", "allow_previous_actor", "quorum",
-                   "territory_rule", "side_effects")
+                   "territory_rule", "side_effects", "automatic")
 TRANSITION_DEFAULTS = {"label_en": "", "kind": "forward", "condition": "", "condition_message": "",
                        "condition_message_en": "", "comment_required": False, "allow_previous_actor": True, "quorum": 1,
-                       "territory_rule": "contains", "side_effects": []}
+                       "territory_rule": "contains", "side_effects": [], "automatic": False}
 
 
 class Problem(str):
@@ -279,6 +279,15 @@ def _transition_problems(doctype: str, transitions: list[dict], codes: list, rol
             problems.append(_("%(step)s: loại bước “%(kind)s” không hợp lệ.") % {"step": name, "kind": t.get("kind")})
         if t.get("territory_rule", "contains") not in ("contains", "none"):
             problems.append(_("%(step)s: quy tắc địa bàn không hợp lệ.") % {"step": name})
+        if t.get("automatic"):
+            if t.get("kind", "forward") != "forward":
+                problems.append(_("%(step)s: chỉ bước chuyển tiếp mới để hệ thống tự thực hiện được.") % {"step": name})
+            if not (t.get("condition") or "").strip():
+                problems.append(_("%(step)s: bước hệ thống tự thực hiện phải có điều kiện (nếu không, hồ sơ sẽ "
+                                  "chuyển ngay khi vào trạng thái).") % {"step": name})
+            if t.get("comment_required") or (t.get("quorum") or 1) > 1:
+                problems.append(_("%(step)s: bước hệ thống tự thực hiện không thể bắt buộc ghi lý do hay cần nhiều "
+                                  "phiếu.") % {"step": name})
         for effect in t.get("side_effects") or []:
             spec = hookspec.side_effect_specs().get(effect)
             if spec is None:

@@ -288,6 +288,7 @@ def _transition_fields(transition: WorkflowTransition, data: dict, reasons: list
                                       transition.territory_rule or WorkflowTransition.TerritoryRule.CONTAINS,
                                       max_length=10)
     transition.side_effects = _codes(data, "side_effects", _("Tác vụ kèm theo"), reasons)
+    transition.automatic = bool(data.get("automatic"))
 
 
 def _rename_state(draft: _Draft, old: str, new: str) -> None:

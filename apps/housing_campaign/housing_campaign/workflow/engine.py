@@ -63,6 +63,7 @@ class TransitionSpec:
     quorum: int
     territory_rule: str
     side_effects: tuple[str, ...]
+    automatic: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def compiled(definition_id: int) -> CompiledDefinition:
         t.id, t.source, t.action, t.label_vi, t.label_en, t.target, t.kind, tuple(t.roles), t.condition,
         t.condition_message, t.condition_message_en, t.comment_required, t.allow_previous_actor, t.quorum,
         t.territory_rule,
-        tuple(t.side_effects)) for t in d.transitions.all()}
+        tuple(t.side_effects), t.automatic) for t in d.transitions.all()}
     result = CompiledDefinition(d.id, d.doctype, d.version, d.name, d.initial_state, states, transitions)
     _CACHE[definition_id] = result
     return result

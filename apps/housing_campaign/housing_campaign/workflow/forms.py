@@ -118,6 +118,10 @@ class TransitionForm(RevisionForm):
                                        initial=WorkflowTransition.TerritoryRule.CONTAINS)
     side_effects = forms.MultipleChoiceField(label=_("Tác vụ kèm theo"), required=False,
                                              widget=forms.CheckboxSelectMultiple)
+    automatic = forms.BooleanField(
+        label=_("Hệ thống tự thực hiện khi điều kiện đạt"), required=False,
+        help_text=_("Ví dụ: hết thời hạn niêm yết mà không còn phản ánh thì hồ sơ tự chuyển bước. Cần có điều "
+                    "kiện; người có vai trò vẫn thực hiện được bằng tay."))
     label_en = forms.CharField(label=_("Nhãn nút tiếng Anh"), max_length=120, required=False)
     action = forms.RegexField(label=_("Mã thao tác"), regex=CODE_REGEX, max_length=60, required=False,
                               help_text=CODE_HELP, error_messages={"invalid": CODE_ERROR})

@@ -21,6 +21,7 @@ class Stage(models.TextChoices):
     HANDOVER = "handover", _("Bàn giao")
     POSTING = "posting", _("Công khai")
     COMMENDATION = "commendation", _("Khen thưởng")
+    FEEDBACK = "feedback", _("Phản ánh, kiến nghị")
     CLOSED = "closed", _("Kết thúc")
 
 
@@ -137,6 +138,11 @@ class WorkflowTransition(models.Model):
     territory_rule = models.CharField(_("quy tắc địa bàn"), max_length=10, choices=TerritoryRule.choices,
                                       default=TerritoryRule.CONTAINS)
     side_effects = models.JSONField(_("tác vụ kèm theo"), default=list, blank=True)
+    automatic = models.BooleanField(
+        _("hệ thống tự thực hiện khi đủ điều kiện"), default=False,
+        help_text=_("Công việc định kỳ của hệ thống thực hiện bước này (thay cho một người có vai trò được thực "
+                    "hiện) ngay khi điều kiện đạt, ví dụ hết thời hạn niêm yết mà không còn phản ánh. Người có "
+                    "vai trò vẫn có thể thực hiện bằng tay. Chỉ dùng cho bước chuyển tiếp có điều kiện."))
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
