@@ -66,7 +66,9 @@ def automatic_transitions_run(*, doctype: str | None = None, limit: int | None =
             chunk = ids[start:start + BULK_CHUNK]
             outcomes = bulk_transition(actor=actor, doctype=definition.doctype, ids=chunk, action=t.action,
                                        expected_states={i: t.source for i in chunk})
-            moved[f"{definition.doctype}:{t.action}"] += sum(1 for o in outcomes if o.ok and not o.vote_recorded)
+            count = sum(1 for o in outcomes if o.ok and not o.vote_recorded)
+            if count:
+                moved[f"{definition.doctype}:{t.action}"] += count
     if moved:
         logger.info("Automatic transitions: %s", dict(moved))
     return dict(moved)

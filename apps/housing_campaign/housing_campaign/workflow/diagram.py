@@ -176,7 +176,11 @@ def _transition_attrs(t, urls, ids, selected, problems, changes, role_names) -> 
     prefix = {"added": "✚ ", "changed": "✎ "}.get(changes.get(key), "")
     if problem:
         prefix = "⚠ " + prefix
+    if t.get("automatic"):
+        prefix += "⚙ "
     roles = ", ".join(role_names.get(r, r) for r in t.get("roles") or [])
+    if t.get("automatic"):
+        roles = _("hệ thống tự thực hiện khi đạt điều kiện, hoặc %(roles)s") % {"roles": roles}
     tooltip = f"{localized_label(t) or t.get('action')} — {roles}" + (
         " — " + _("điều kiện: %(condition)s") % {"condition": t["condition"]} if t.get("condition") else "")
     fill = {"added": ADDED_FILL, "changed": CHANGED_FILL}.get(changes.get(key), "#fafafa")
