@@ -135,6 +135,12 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "funding.topuprule": MANAGED,
     "commendations.awardform": MANAGED,
     "commendations.nomination": MANAGED,
+    # Postings and residents' feedback (issue 13): written on the desk and the public pages by the services;
+    # records here. The communes' public contacts are data.
+    "postings.posting": READ_ONLY,
+    "postings.postingentry": READ_ONLY,
+    "postings.communecontact": MANAGED,
+    "feedback.feedback": READ_ONLY,
     "printing.printformat": MANAGED_KEPT,
     "printing.printformatversion": READ_ONLY,
     "printing.issueddocument": READ_ONLY,
