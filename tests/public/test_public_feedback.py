@@ -52,6 +52,8 @@ def test_the_form_preselects_the_household_and_sets_the_csrf_cookie(listed):
     assert 'value="wrong_person" checked' in text
     assert "không công khai" in text and 'name="website"' in text and 'enctype="multipart/form-data"' in text
     assert FULL_NAME not in text and response["X-Robots-Tag"] == "noindex"
+    # a no-referrer policy would make browsers post with "Origin: null", which the CSRF check refuses
+    assert response.get("Referrer-Policy", "same-origin") != "no-referrer"
     # with the cookie and the token a resident's browser sends, the post goes through
     token = response.cookies["csrftoken"].value
     import re

@@ -135,8 +135,11 @@ def _form_context(request, unit, campaigns, postings, data: dict, errors: dict |
 
 
 def _form_page(request, context: dict, status: int = 200):
+    """Not ``no-referrer`` here: with it browsers post the form with ``Origin: null``, which Django's CSRF
+    check refuses; the site's ``same-origin`` policy sends nothing to other sites anyway."""
     response = render(request, "public/feedback_form.html", context, status=status)
-    return _private(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @never_cache
