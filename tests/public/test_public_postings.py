@@ -161,3 +161,10 @@ def test_unknown_commune_and_postings_over_a_year_old(listed):
         starts_on=timezone.localdate() - dt.timedelta(days=400), ends_on=timezone.localdate() - dt.timedelta(days=395))
     response, text = get(f"/cong-khai/{HOME}/")
     assert listed["posting"].code not in text
+
+
+def test_a_district_has_no_feedback_form_and_no_postings_block(reference_data, campaign):
+    assert Client().get("/cong-khai/610/phan-anh/").status_code == 404
+    assert Client().get("/cong-khai/abc/phan-anh/").status_code == 404
+    response, text = get("/cong-khai/610/")
+    assert response.status_code == 200 and "Danh sách đang niêm yết" not in text

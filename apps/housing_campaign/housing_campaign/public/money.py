@@ -2,9 +2,11 @@
 of a contribution receipt's QR code ``/bien-nhan/<code>?t=<token>``. No login; plain, small, fast on a
 phone; nothing personal beyond PRODUCT.md (masked name, village, strand, support type, amounts).
 
-The territory page is the one the public posting issue extends (postings, criteria, contacts, feedback):
-its sections are blocks of ``public/territory.html``. Its figures are cached briefly, keyed on the money
-version (``funding.selectors.money_version``) that every committed money write changes, so a change
+The territory page is the one the public posting issue extends (postings, criteria, contacts, feedback:
+``public/commune.py``): its sections are blocks of ``public/territory.html``. Its figures are cached
+briefly, keyed on the money version (``funding.selectors.money_version``) that every committed money
+write changes, the postings version (``postings.selectors.postings_version``, read from the postings
+table) and the day (a posting opens and ends with the date), so a change
 shows at once wherever the cache is shared (one process, or Redis); with several processes on local
 memory caches a page may lag by ``PAGE_SECONDS`` at most.
 """
