@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from housing_campaign.accounts import permissions as table
-from tests.conftest import HOME, PASSWORD, advance, make_user, new_case, unit
+from tests.conftest import HOME, PASSWORD, advance, make_user, new_case, post_list, unit
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -105,6 +105,12 @@ class World:
         self.posted = advance(people, new_case(people, campaign), "posting")
         self.review = advance(people, new_case(people, campaign), "eligibility_review")
         self.confirm = advance(people, new_case(people, campaign), "commune_confirmation")
+        self.listed = advance(people, new_case(people, campaign), "village_posting")
+        self.posting = post_list(people, [self.listed])
+        from housing_campaign.feedback.services import feedback_submit
+
+        self.feedback = feedback_submit(commune_id=unit(HOME).pk, kind="other", client_key="198.51.100.7",
+                                        text="Nhà văn hóa thôn chưa dán danh sách niêm yết.")
         self.certificate = self.posted.certificates.get(status="valid")
         self.issued = self.certificate.document
         self.attachment = Attachment.objects.create(
@@ -179,6 +185,15 @@ class World:
                 "floor_area": "20", "persons": "4", "foundation": "unstable", "frame_walls": "unstable",
                 "roof": "unstable",
                 "surveyed_on": (timezone.localdate()).strftime("%d/%m/%Y")}
+
+    def feedback_post(self):
+        """A resident's complaint about the household on the open posting, from a form shown 10 s ago."""
+        import time
+
+        from housing_campaign.public.feedback import form_token
+
+        return {"t": form_token(unit(HOME).pk, at=time.time() - 10), "about": f"{self.posting.code}#1",
+                "kind": "wrong_person", "text": "Hộ này đã có nhà xây kiên cố, không đúng đối tượng.", "website": ""}
 
     def builder_post(self):
         """A state of the draft renamed in the workflow builder, as its form posts it."""
@@ -454,7 +469,8 @@ def test_permission_matrix(people, campaign, fast_pdf, settings):
             continue
         rule = table.URL_RULES[key]
         for subject in subjects:
-            if key in ("public:verify", "public:receipt"):
+            if key in ("public:verify", "public:receipt", "public:feedback_form", "public:feedback_lookup",
+                       "public:feedback_track"):
                 from django.core.cache import cache
 
                 cache.clear()  # the public page's rate limit is not what is checked here
@@ -548,6 +564,11 @@ def _other_probe(world, name, route):
         "public:verify": lambda: (world.verify_url, {}),
         "public:territory": lambda: (reverse(name, args=[HOME]), {}),
         "public:receipt": lambda: (world.receipt_url, {}),
+        "public:communes": lambda: (reverse(name), {}),
+        "public:posting_print": lambda: (reverse(name, args=[HOME, world.posting.code]), {}),
+        "public:feedback_form": lambda: (reverse(name, args=[HOME]), world.feedback_post()),
+        "public:feedback_lookup": lambda: (reverse(name) + "?ma=" + world.feedback.code.lower(), {}),
+        "public:feedback_track": lambda: (reverse(name, args=[world.feedback.code]), {}),
         "admin:index": lambda: (reverse(name), {}), "admin:login": lambda: (reverse(name), {}),
         "admin:logout": lambda: (reverse(name), {}), "admin:password_change": lambda: (reverse(name), {}),
         "admin:password_change_done": lambda: (reverse(name), {}), "admin:autocomplete": lambda: (reverse(name), {}),

@@ -248,6 +248,14 @@ URL_RULES: dict[str, Rule] = {
     # public money pages (no login)
     "public:territory": Rule(EVERYONE, NOBODY, "a territory's money, as PRODUCT.md allows; reads only"),
     "public:receipt": Rule(EVERYONE, NOBODY, "public check of a receipt's QR code; reads only"),
+    # public postings and residents' feedback (issue 13; no login)
+    "public:communes": Rule(EVERYONE, NOBODY, "the province's communes with their open postings; reads only"),
+    "public:posting_print": Rule(EVERYONE, NOBODY, "probe: the printable list of an open posting of the home "
+                                                   "commune (masked names); reads only"),
+    "public:feedback_form": Rule(EVERYONE, EVERYONE, "probe: a resident's complaint about a household on the home "
+                                                     "commune's open posting (rate-limited per client)"),
+    "public:feedback_lookup": Rule(EVERYONE, NOBODY, "the tracking code lookup form; reads only"),
+    "public:feedback_track": Rule(EVERYONE, NOBODY, "probe: a feedback's tracking page; reads only"),
     # admin site pages (staff only; a data role with is_staff sees an empty index and nothing else)
     "admin:index": Rule(ALL_STAFF, NOBODY),
     "admin:login": Rule(EVERYONE, EVERYONE, "the admin login form", gate=True),

@@ -18,3 +18,133 @@ def posting_entries_visible(actor: Actor) -> QuerySet:
 
 def contacts_visible(actor: Actor) -> QuerySet:
     return CommuneContact.objects.filter(unit__in=units_visible(actor))
+
+
+# ---------------------------------------------------------------------------- public pages (no actor)
+# What the public pages of a commune read: postings that were not cancelled, with their lists as they were
+# posted (PostingEntry holds only what PRODUCT.md lets a public page show), the campaign's criteria in plain
+# words and the commune's contact. A fixed number of queries whatever the number of postings and entries.
+
+PAST_DAYS = 366  # past postings shown for the last twelve months
+
+
+def postings_version() -> tuple:
+    """Changes whenever a posting is recorded or cancelled (one small aggregate query): public pages key
+    their cache on it, so a new or cancelled posting shows at once in every process."""
+    from django.db.models import Count, Max
+
+    found = Posting.objects.aggregate(n=Count("id"), last=Max("id"), cancelled=Max("cancelled_at"))
+    cancelled = found["cancelled"].timestamp() if found["cancelled"] else 0
+    return found["n"], found["last"] or 0, int(cancelled)
+
+
+def _unit_postings_q(unit):
+    """Postings of a commune's page: a 2025 commune shows its own and its predecessors' postings; a legacy
+    commune its own and a 2025 commune's postings whose households all live in it."""
+    from django.db.models import Q
+
+    from housing_campaign.geography.models import AdminUnit
+
+    if unit.system == AdminUnit.System.CURRENT:
+        return Q(commune_2025=unit) | Q(commune=unit)
+    return Q(commune=unit) | Q(unit_path__startswith=unit.path)
+
+
+def public_postings(*, unit, today, past_days: int = PAST_DAYS) -> dict:
+    """{"open": [...], "past": [...]} of a commune's postings that were not cancelled: open now (starts_on ≤
+    today ≤ ends_on) and ended within ``past_days``, newest first; each posting carries ``rows``, its list.
+    Two queries."""
+    import datetime as dt
+
+    postings = list(Posting.objects.filter(_unit_postings_q(unit), cancelled_at__isnull=True,
+                                           starts_on__lte=today,
+                                           ends_on__gte=today - dt.timedelta(days=past_days))
+                    .select_related("commune", "commune_2025", "village").order_by("-starts_on", "-id"))
+    rows: dict[int, list] = {p.pk: [] for p in postings}
+    if postings:
+        for entry in (PostingEntry.objects.filter(posting__in=[p.pk for p in postings])
+                      .only("id", "posting_id", "number", "public_name", "village_name", "strand_name",
+                            "support_type", "amount").order_by("posting_id", "number")):
+            rows[entry.posting_id].append(entry)
+    shown = {"open": [], "past": []}
+    for p in postings:
+        p.rows = rows[p.pk]
+        p.total = sum(e.amount for e in p.rows)
+        shown["open" if p.ends_on >= today else "past"].append(p)
+    return shown
+
+
+def public_posting(*, unit, code: str):
+    """One posting of a commune's page by its code (not cancelled), with ``rows``; None when it is not one of
+    this commune's postings. Two queries."""
+    code = str(code or "")[:40]
+    posting = (Posting.objects.filter(_unit_postings_q(unit), code=code, cancelled_at__isnull=True)
+               .select_related("commune__parent", "commune_2025", "village", "campaign").first())
+    if posting is not None:
+        posting.rows = list(posting.entries.only(
+            "id", "posting_id", "number", "public_name", "village_name", "strand_name", "support_type",
+            "amount").order_by("number"))
+        posting.total = sum(e.amount for e in posting.rows)
+    return posting
+
+
+def public_contact(*, unit):
+    """The commune's contact for the public page: its own, else its 2025 successor's (or for a 2025 commune,
+    the first of its predecessors' that has one). One query; None when none was entered."""
+    from django.db.models import Q
+
+    ids = [unit.pk] + ([unit.successor_id] if getattr(unit, "successor_id", None) else [])
+    contacts = list(CommuneContact.objects.filter(Q(unit_id__in=ids) | Q(unit__successor_id=unit.pk)))
+    contacts.sort(key=lambda c: (c.unit_id != unit.pk, c.unit_id not in ids, c.pk))
+    return contacts[0] if contacts else None
+
+
+def open_posting_counts(*, communes, today) -> dict[int, int]:
+    """{legacy commune id: number of postings open today shown on its page} (as ``public_postings`` chooses
+    them), one query whatever the number of communes."""
+    open_now = list(Posting.objects.filter(cancelled_at__isnull=True, starts_on__lte=today, ends_on__gte=today)
+                    .values_list("commune_id", "unit_path"))
+    counts: dict[int, int] = {}
+    for commune in communes if open_now else ():
+        n = sum(1 for commune_id, path in open_now if commune_id == commune.pk or path.startswith(commune.path))
+        if n:
+            counts[commune.pk] = n
+    return counts
+
+
+def _num(value) -> str:
+    from housing_campaign.core.formatting import format_number
+
+    return format_number(value, 1)
+
+
+def public_criteria(campaign) -> dict:
+    """The campaign's conditions in plain words, from its own data (thresholds are per campaign; the rules
+    are those of ``cases.eligibility``). No query beyond the campaign itself."""
+    from django.utils.translation import gettext
+
+    from housing_campaign.campaigns.models import Category
+
+    admitted = campaign.admitted_categories or [Category.POOR, Category.NEAR_POOR]
+    labels = [str(Category(c).label) for c in admitted if c in Category.values]
+    lines = [
+        gettext("Đối tượng được hỗ trợ: %(who)s.") % {"who": ", ".join(labels)},
+        gettext("Hộ chưa được hỗ trợ nhà ở từ chương trình, chính sách nào khác; nhà ở trên đất ở hợp pháp, "
+                "không có tranh chấp."),
+        gettext("Hộ tách ra từ hộ khác thì phải đã tách hộ ít nhất %(years)s năm.") % {
+            "years": campaign.min_years_split},
+        gettext("Nhà ở hiện tại thuộc ít nhất một trong các trường hợp sau:"),
+    ]
+    house = [
+        gettext("nhà chật: hộ 1 người có diện tích nhà dưới %(single)s m²; hộ từ 2 người có diện tích dưới "
+                "%(family)s m² và bình quân dưới %(per)s m²/người;") % {
+            "single": _num(campaign.min_area_single), "family": _num(campaign.min_area_family),
+            "per": _num(campaign.min_area_per_person)},
+        gettext("nhà có từ %(n)s trong 3 bộ phận chính (nền móng, khung tường, mái) làm bằng vật liệu không bền "
+                "vững;") % {"n": campaign.min_unstable_parts},
+        gettext("nhà có niên hạn sử dụng còn lại dưới %(years)s năm.") % {"years": campaign.short_lifespan_years},
+    ]
+    after = gettext("Nhà sau khi xây mới, sửa chữa phải có diện tích sử dụng ít nhất %(area)s m² và sử dụng được "
+                    "ít nhất %(years)s năm.") % {"area": _num(campaign.finished_min_area),
+                                                   "years": campaign.finished_min_lifespan}
+    return {"lines": lines, "house": house, "after": after}

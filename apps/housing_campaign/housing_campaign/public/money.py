@@ -2,9 +2,11 @@
 of a contribution receipt's QR code ``/bien-nhan/<code>?t=<token>``. No login; plain, small, fast on a
 phone; nothing personal beyond PRODUCT.md (masked name, village, strand, support type, amounts).
 
-The territory page is the one the public posting issue extends (postings, criteria, contacts, feedback):
-its sections are blocks of ``public/territory.html``. Its figures are cached briefly, keyed on the money
-version (``funding.selectors.money_version``) that every committed money write changes, so a change
+The territory page is the one the public posting issue extends (postings, criteria, contacts, feedback:
+``public/commune.py``): its sections are blocks of ``public/territory.html``. Its figures are cached
+briefly, keyed on the money version (``funding.selectors.money_version``) that every committed money
+write changes, the postings version (``postings.selectors.postings_version``, read from the postings
+table) and the day (a posting opens and ends with the date), so a change
 shows at once wherever the cache is shared (one process, or Redis); with several processes on local
 memory caches a page may lag by ``PAGE_SECONDS`` at most.
 """
@@ -24,6 +26,7 @@ from housing_campaign.core.formatting import format_date
 from housing_campaign.funding import selectors as money
 from housing_campaign.geography.models import AdminUnit
 
+from .commune import cache_key_part, commune_context
 from .views import _rate_limited
 
 PAGE_SECONDS = 60
@@ -64,7 +67,7 @@ def _ancestors(unit: AdminUnit) -> list[AdminUnit]:
     return list(reversed(chain))
 
 
-def _page(unit: AdminUnit, other: AdminUnit | None, campaigns: list[Campaign]) -> str:
+def _page(unit: AdminUnit, other: AdminUnit | None, campaigns: list[Campaign], today=None) -> str:
     figures = money.money_figures(unit=unit)
     gifts = contribution_figures(unit=unit)
     sources = [{"label": label, "received": figures.received_by_source.get(value, 0),
@@ -80,7 +83,8 @@ def _page(unit: AdminUnit, other: AdminUnit | None, campaigns: list[Campaign]) -
         "unit": unit, "other": other, "ancestors": _ancestors(unit), "campaigns": campaigns,
         "predecessors": predecessors, "figures": figures, "gifts": gifts, "sources": sources, "children": rows,
         "houses": houses, "loans": figures.loans, "updated": format_date(timezone.localtime()),
-        "system_param": "2025" if unit.system == AdminUnit.System.CURRENT else "cu"})
+        "system_param": "2025" if unit.system == AdminUnit.System.CURRENT else "cu",
+        **commune_context(unit, campaigns, today or timezone.localdate())})
 
 
 @require_GET
@@ -90,10 +94,11 @@ def territory(request, code: str):
         response = render(request, "public/territory_missing.html", {"code": (code or "")[:10]}, status=404)
         response["X-Robots-Tag"] = "noindex"
         return response
-    key = f"public:territory:{unit.pk}:{money.money_version()}"
+    today = timezone.localdate()
+    key = f"public:territory:{unit.pk}:{money.money_version()}:{cache_key_part(today)}"
     html = cache.get(key)
     if html is None:
-        html = _page(unit, other, campaigns)
+        html = _page(unit, other, campaigns, today)
         cache.set(key, html, PAGE_SECONDS)
     response = HttpResponse(html)
     response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"

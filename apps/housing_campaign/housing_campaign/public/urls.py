@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import money, views
+from . import communes, feedback, money, postings, views
 
 app_name = "public"
 urlpatterns = [
     path("verify/<str:code>", views.verify, name="verify"),
+    path("cong-khai/", communes.communes, name="communes"),
     path("cong-khai/<str:code>/", money.territory, name="territory"),
+    path("cong-khai/<str:code>/niem-yet/<str:posting>/", postings.posting_print, name="posting_print"),
+    path("cong-khai/<str:code>/phan-anh/", feedback.feedback_form, name="feedback_form"),
+    path("phan-anh/", feedback.feedback_lookup, name="feedback_lookup"),
+    path("phan-anh/<str:code>/", feedback.feedback_track, name="feedback_track"),
     path("bien-nhan/<str:code>", money.receipt, name="receipt"),
 ]

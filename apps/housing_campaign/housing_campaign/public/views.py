@@ -38,6 +38,15 @@ def _rate_limited(request) -> bool:
     return count > settings.VERIFY_RATE_LIMIT_PER_MINUTE
 
 
+def _commune_page(case_id: int) -> str:
+    """The public page of the certificate's commune (its legacy commune, as on the certificate): the
+    commune's code only, nothing of the household."""
+    from housing_campaign.cases.models import HousingCase
+
+    code = HousingCase.objects.filter(pk=case_id).values_list("commune__code", flat=True).first()
+    return f"/cong-khai/{code}/?he=cu" if code else ""
+
+
 @never_cache
 @require_GET
 def verify(request, code: str):
@@ -54,7 +63,8 @@ def verify(request, code: str):
                         "support_type": translate_stored(cert.public_support_type), "head": cert.public_head_masked,
                         "handover": format_date(cert.public_handover_on), "number": cert.number_text,
                         # The day in the site's time zone (Asia/Ho_Chi_Minh), not UTC's.
-                        "revoked_on": format_date(timezone.localdate(cert.revoked_at)) if cert.revoked_at else ""})
+                        "revoked_on": format_date(timezone.localdate(cert.revoked_at)) if cert.revoked_at else "",
+                        "commune_page": _commune_page(cert.case_id)})
     status = 200 if result.status == "genuine" else (404 if result.status == "not_genuine" else 410)
     response = render(request, "public/verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex"
