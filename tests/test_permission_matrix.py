@@ -134,11 +134,8 @@ class World:
             commune=unit(HOME), unit_path=unit(HOME).path, unit_2025_path=unit(HOME).successor.path,
             **initial_workflow_fields("commendation"))
         self.money = MoneyWorld(people, campaign)
-        from housing_campaign.feedback.services import feedback_submit
         from housing_campaign.postings.models import CommuneContact
 
-        self.feedback = feedback_submit(commune_id=unit(HOME).pk, kind="other", client_key="matrix",
-                                        text="Phản ánh để thử quyền của từng vai trò.")
         self.contact = CommuneContact.objects.create(unit=unit(HOME), phone="02603800000")
         self.contribution = self.money.receipt
         from housing_campaign.accounts.models import Delegation
