@@ -241,6 +241,7 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
         "issued": issued,
         "extra_display": timeline.extra_display(case), "actor": actor,
         "can_manage_certificates": can_manage_certificates,
+        **case_feedback_panel(actor, case),
     }
 
 
@@ -391,6 +392,11 @@ def case_next_steps(actor: Actor, case: HousingCase, page: dict, *, form=None, f
             summary = next_by + " " + (_("Ở bước này bạn chỉ có thể: %(actions)s.")
                                        % {"actions": ", ".join(f"“{a.label}”" for a in ready)})
             kind, next_by = "wait", ""
+    if page.get("case_feedback_open"):
+        # A complaint sent during the posting period holds the case until it is resolved: said first.
+        summary = _("Hồ sơ đang được giữ lại: còn %(n)s phản ánh của người dân gửi trong thời hạn niêm yết chưa "
+                    "giải quyết xong (xem mục “Phản ánh của người dân”).") % {"n": page["case_feedback_open"]} \
+            + " " + summary
     return {"with_form": with_form, "actions": others, "summary": summary, "kind": kind, "next_by": next_by,
             "has_any": bool(mine), "arrival": _arrival(case, spec, page.get("timeline") or [])}
 
@@ -479,3 +485,35 @@ def print_communes(actor: Actor) -> QuerySet:
 
     return AdminUnit.objects.filter(
         pk__in=HousingCase.objects.filter(territory_q(actor)).values("commune_id")).order_by("name")
+
+
+# ---------------------------------------------------------------------------- residents' feedback
+FEEDBACK_BOX_SIZE = 5
+
+
+def feedback_box(actor: Actor) -> dict:
+    """The queue's "feedback to handle" box: how many wait for the actor's action, and the first ones
+    (overdue first). Two queries."""
+    from housing_campaign.feedback.selectors import feedback_awaiting
+    from housing_campaign.workflow.engine import compiled
+    from housing_campaign.workflow.sla import sla_status
+
+    qs = feedback_awaiting(actor)
+    items = list(qs.select_related("commune")[:FEEDBACK_BOX_SIZE])
+    count = len(items) if len(items) < FEEDBACK_BOX_SIZE else qs.count()
+    return {"count": count, "items": [{"feedback": f, "state_label": compiled(f.workflow_id).state_label(f.state),
+                                       "sla": sla_status(f)} for f in items]}
+
+
+def case_feedback_panel(actor: Actor, case: HousingCase) -> dict:
+    """The case page's "feedback from residents" panel: each feedback with its state's label, and how many
+    still hold the case (sent during the posting period, not resolved)."""
+    from housing_campaign.feedback.selectors import feedback_for_case
+    from housing_campaign.workflow.engine import compiled
+    from housing_campaign.workflow.models import Stage
+
+    items = feedback_for_case(actor, case)
+    for item in items:
+        item.state_label = compiled(item.workflow_id).state_label(item.state)
+    return {"case_feedback": items,
+            "case_feedback_open": sum(1 for f in items if f.holds_case and f.stage != Stage.CLOSED)}
