@@ -147,7 +147,8 @@ def test_assignee_must_handle_the_feedbacks_commune(people, campaign):
     assert "assignee" in exc.value.errors
     with pytest.raises(ServiceError):  # a reviewer of the district is not a handler
         feedback_update(actor=actor, feedback_id=feedback.pk, data={"assignee": people.reviewer.pk})
-    feedback_update(actor=actor, feedback_id=feedback.pk, data={"assignee": people.chairman.pk}, expected_lock_version=0)
+    feedback_update(actor=actor, feedback_id=feedback.pk, data={"assignee": people.chairman.pk},
+                    expected_lock_version=0)
     feedback.refresh_from_db()
     assert feedback.assignee == people.chairman and feedback.lock_version == 1
     event = DocumentEvent.objects.filter(doctype="feedback", object_id=feedback.pk, kind="edited").get()

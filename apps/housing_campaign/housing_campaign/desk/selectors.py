@@ -493,14 +493,14 @@ FEEDBACK_BOX_SIZE = 5
 
 def feedback_box(actor: Actor) -> dict:
     """The queue's "feedback to handle" box: how many wait for the actor's action, and the first ones
-    (overdue first). Two queries."""
+    (overdue first). One query when nothing waits, two otherwise."""
     from housing_campaign.feedback.selectors import feedback_awaiting
     from housing_campaign.workflow.engine import compiled
     from housing_campaign.workflow.sla import sla_status
 
     qs = feedback_awaiting(actor)
-    items = list(qs.select_related("commune")[:FEEDBACK_BOX_SIZE])
-    count = len(items) if len(items) < FEEDBACK_BOX_SIZE else qs.count()
+    count = qs.count()
+    items = list(qs.select_related("commune")[:FEEDBACK_BOX_SIZE]) if count else []
     return {"count": count, "items": [{"feedback": f, "state_label": compiled(f.workflow_id).state_label(f.state),
                                        "sla": sla_status(f)} for f in items]}
 

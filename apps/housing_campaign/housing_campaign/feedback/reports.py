@@ -63,7 +63,8 @@ class FeedbackFilters:
         values = {"state": self.state, "kind": self.kind, "outcome": self.outcome,
                   "commune": str(self.commune or ""), "overdue": "1" if self.overdue else "", "holds": self.holds,
                   "sent_from": self.sent_from.strftime("%d/%m/%Y") if self.sent_from else "",
-                  "sent_to": self.sent_to.strftime("%d/%m/%Y") if self.sent_to else "", "mine": "1" if self.mine else ""}
+                  "sent_to": self.sent_to.strftime("%d/%m/%Y") if self.sent_to else "",
+                  "mine": "1" if self.mine else ""}
         return {k: v for k, v in values.items() if v}
 
 
@@ -118,7 +119,8 @@ def feedback_summary(qs: QuerySet) -> dict:
     by_kind = [{"code": code, "label": kinds.get(code, code), "count": n}
                for code, n in base.values_list("kind").annotate(n=Count("id")).order_by("-n", "kind")]
     by_commune = [{"id": pk, "name": name, "count": n} for pk, name, n in
-                  base.values_list("commune_id", "commune__name").annotate(n=Count("id")).order_by("-n", "commune__name")]
+                  base.values_list("commune_id", "commune__name").annotate(n=Count("id"))
+                  .order_by("-n", "commune__name")]
     by_outcome = [{"code": code, "label": OUTCOMES.get(code, gettext("Chưa có kết quả")), "count": n}
                   for code, n in base.values_list("outcome").annotate(n=Count("id")).order_by("-n", "outcome")]
     overdue = base.filter(overdue_q(Feedback.DOCTYPE)).count()

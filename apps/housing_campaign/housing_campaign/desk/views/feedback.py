@@ -126,7 +126,8 @@ def _detail(request, actor, feedback, *, status=200, typed=None, comments=None, 
         "kind_label": feedback.get_kind_display(), "workflow": spec,
         "case_visible": bool(feedback.case_id) and cases_visible(actor).filter(pk=feedback.case_id).exists(),
         "show_sender": handler, "can_edit": can_edit, "edit_reason": edit_reason, "actions": actions,
-        "next_by": next_by, "has_next": bool(options), "publishes": any(a["publishes"] and a["enabled"] for a in actions),
+        "next_by": next_by, "has_next": bool(options),
+        "publishes": any(a["publishes"] and a["enabled"] for a in actions),
         "assignees": feedback_assignees(feedback) if can_edit else [],
         "outcomes": list(reports.OUTCOMES.items()),
         "form_values": {"assignee": str(typed.get("assignee", feedback.assignee_id or "")),
@@ -165,6 +166,8 @@ def feedback_act(request, pk):
         messages.error(request, exc.message + " " + _("Chưa có gì thay đổi."))
         feedback = feedback_get_for_actor(actor=actor, feedback_id=feedback.pk)
         stale = exc.code == ErrorCode.STALE_STATE
+        if typed:  # shown again to be corrected; an oversized paste is not sent back whole
+            typed["answer"] = typed["answer"][:feedback_services.ANSWER_MAX + 100]
         return _detail(request, actor, feedback, status=409 if stale else 400,
                        typed=None if stale else typed, comments={action: comment}, errors=exc.errors)
     if outcome is None:
