@@ -107,10 +107,6 @@ class World:
         self.confirm = advance(people, new_case(people, campaign), "commune_confirmation")
         self.listed = advance(people, new_case(people, campaign), "village_posting")
         self.posting = post_list(people, [self.listed])
-        from housing_campaign.feedback.services import feedback_submit
-
-        self.feedback = feedback_submit(commune_id=unit(HOME).pk, kind="other", client_key="198.51.100.7",
-                                        text="Nhà văn hóa thôn chưa dán danh sách niêm yết.")
         self.certificate = self.posted.certificates.get(status="valid")
         self.issued = self.certificate.document
         self.attachment = Attachment.objects.create(
@@ -137,6 +133,7 @@ class World:
         from housing_campaign.postings.models import CommuneContact
 
         self.contact = CommuneContact.objects.create(unit=unit(HOME), phone="02603800000")
+        self.feedback = _feedback_probe()
         self.contribution = self.money.receipt
         from housing_campaign.accounts.models import Delegation
 
@@ -552,6 +549,9 @@ def _other_probe(world, name, route):
     if name.startswith("desk:"):
         url, data = world.desk_probe(name)
         return name, url, data
+    if name.startswith("feedback:"):
+        url, data = _feedback_urls(world, name)
+        return name, url, data
     if name.startswith(("money:", "donations:")):
         url, data = world.money.probe(world, name)
         return name, url, data
@@ -604,3 +604,26 @@ def _other_probe(world, name, route):
         url, data = simple[name]()
         return name, url, data
     return name, None, None
+
+
+def _feedback_probe():
+    """A resident's feedback about the home commune, with a photo, waiting to be assigned."""
+    from housing_campaign.feedback.services import feedback_submit
+    from tests.funding.helpers import photo_upload
+
+    return feedback_submit(commune_id=unit(HOME).pk, kind="other", text="Đường vào thôn bị sạt lở, xin kiểm tra.",
+                           client_key="probe", sender_name="Y Bình", sender_phone="0912345678",
+                           photo=photo_upload("sat-lo.jpg"))
+
+
+def _feedback_urls(world, name):
+    """(url, POST data) for each desk feedback URL name."""
+    pk = world.feedback.pk
+    return {
+        "feedback:list": lambda: (reverse(name), {}),
+        "feedback:export": lambda: (reverse(name), {}),
+        "feedback:detail": lambda: (reverse(name, args=[pk]), {}),
+        "feedback:act": lambda: (reverse(name, args=[pk]), {"action": "assign", "expected_state": "received",
+                                                            "lock_version": world.feedback.lock_version}),
+        "feedback:photo": lambda: (reverse(name, args=[pk]), {}),
+    }[name]()

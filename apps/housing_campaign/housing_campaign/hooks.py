@@ -41,6 +41,8 @@ doctypes = {
 
 doc_events: dict[str, dict[str, list[str]]] = {
     # "housing_case": {"on_transition": ["housing_campaign.some_domain.handlers.on_case_transition"]},
+    # The linked case's timeline says when its residents' feedback is answered, resolved or reopened.
+    "feedback": {"on_transition": ["housing_campaign.feedback.handlers.feedback_on_transition"]},
 }
 
 side_effects = {

@@ -245,6 +245,13 @@ URL_RULES: dict[str, Rule] = {
     "donations:receipt_pdf": Rule(SIGNED_IN, NOBODY),
     "donations:allocate": Rule(NOBODY, FRONT | FINANCE,
                                "probe: 1.000.000 đ of the home commune's Front pool to a case in funding"),
+    # residents' feedback handled on the desk (issue 13; login required; scoped to the territory)
+    "feedback:list": Rule(SIGNED_IN, NOBODY, "feedback of the territory, with its report; no sender data"),
+    "feedback:export": Rule(SIGNED_IN, NOBODY, "the filtered list as Excel; no sender data"),
+    "feedback:detail": Rule(SIGNED_IN, NOBODY, "probe: a feedback about the home commune"),
+    "feedback:act": Rule(NOBODY, HOME_OFFICERS | {"commune_chairman"},
+                         "probe: assign a received feedback of the home commune"),
+    "feedback:photo": Rule(SIGNED_IN, NOBODY, "probe: the photo sent with that feedback"),
     # public money pages (no login)
     "public:territory": Rule(EVERYONE, NOBODY, "a territory's money, as PRODUCT.md allows; reads only"),
     "public:receipt": Rule(EVERYONE, NOBODY, "public check of a receipt's QR code; reads only"),

@@ -221,6 +221,7 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
     can_manage_certificates = not actor.read_only and actor.authority_for(
         print_rules.ISSUING_ROLES, *engine.document_paths(case)) is not None
     formats = list(PrintFormat.objects.filter(doctype="housing_case", is_active=True))
+    rows = timeline.case_timeline(case)
     return {
         "case": case, "household": case.household, "state_label": spec.state_label(case.state),
         "workflow": spec, "options": options, "open_options": [o for o in options if o.allowed],
@@ -232,7 +233,7 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
         "acceptance_reasons": acceptance_reasons(acceptance, case.campaign) if acceptance else [],
         "attachments": case.attachments.filter(progress__isnull=True),
         "certificates": certificates,
-        "timeline": timeline.case_timeline(case),
+        "timeline": rows,
         "formats": formats,
         "prints": print_rules.case_print_options(case=case, formats=formats,
                                                  state_label=spec.state_label(case.state), certificates=certificates,
@@ -241,6 +242,7 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
         "issued": issued,
         "extra_display": timeline.extra_display(case), "actor": actor,
         "can_manage_certificates": can_manage_certificates,
+        **case_feedback_panel(actor, case, rows),
     }
 
 
@@ -391,6 +393,11 @@ def case_next_steps(actor: Actor, case: HousingCase, page: dict, *, form=None, f
             summary = next_by + " " + (_("Ở bước này bạn chỉ có thể: %(actions)s.")
                                        % {"actions": ", ".join(f"“{a.label}”" for a in ready)})
             kind, next_by = "wait", ""
+    if page.get("case_feedback_open"):
+        # A complaint sent during the posting period holds the case until it is resolved: said first.
+        summary = _("Hồ sơ đang được giữ lại: còn %(n)s phản ánh của người dân gửi trong thời hạn niêm yết chưa "
+                    "giải quyết xong (xem mục “Phản ánh của người dân”).") % {"n": page["case_feedback_open"]} \
+            + " " + summary
     return {"with_form": with_form, "actions": others, "summary": summary, "kind": kind, "next_by": next_by,
             "has_any": bool(mine), "arrival": _arrival(case, spec, page.get("timeline") or [])}
 
@@ -479,3 +486,46 @@ def print_communes(actor: Actor) -> QuerySet:
 
     return AdminUnit.objects.filter(
         pk__in=HousingCase.objects.filter(territory_q(actor)).values("commune_id")).order_by("name")
+
+
+# ---------------------------------------------------------------------------- residents' feedback
+FEEDBACK_BOX_SIZE = 5
+
+
+def feedback_box(actor: Actor) -> dict:
+    """The queue's "feedback to handle" box: how many wait for the actor's action, and the first ones
+    (overdue first). No query when nothing waits (the count is cached), one otherwise."""
+    from housing_campaign.feedback.selectors import feedback_awaiting
+    from housing_campaign.workflow.engine import compiled
+    from housing_campaign.workflow.sla import sla_status
+
+    # Counted like the queue's stage counts: cached briefly per user, forgotten after the user's own writes.
+    version = cache.get(f"desk:counts-version:{actor.id}", 0)
+    key = f"desk:feedback-box:{actor.id}:{version}"
+    count = cache.get(key)
+    if count == 0:
+        return {"count": 0, "items": []}
+    qs = feedback_awaiting(actor)
+    if count is None:
+        count = qs.count()
+        cache.set(key, count, COUNT_TTL_SECONDS)
+    items = list(qs.select_related("commune")[:FEEDBACK_BOX_SIZE]) if count else []
+    return {"count": count, "items": [{"feedback": f, "state_label": compiled(f.workflow_id).state_label(f.state),
+                                       "sla": sla_status(f)} for f in items]}
+
+
+def case_feedback_panel(actor: Actor, case: HousingCase, rows: list[dict] | None = None) -> dict:
+    """The case page's "feedback from residents" panel: each feedback with its state's label, and how many
+    still hold the case (sent during the posting period, not resolved). Every feedback about a case puts a
+    row on its timeline when it is received: a case whose timeline (``rows``) has none costs no query."""
+    if rows is not None and not any("feedback" in (row.get("data") or {}) for row in rows):
+        return {"case_feedback": [], "case_feedback_open": 0}
+    from housing_campaign.feedback.selectors import feedback_for_case
+    from housing_campaign.workflow.engine import compiled
+    from housing_campaign.workflow.models import Stage
+
+    items = feedback_for_case(actor, case)
+    for item in items:
+        item.state_label = compiled(item.workflow_id).state_label(item.state)
+    return {"case_feedback": items,
+            "case_feedback_open": sum(1 for f in items if f.holds_case and f.stage != Stage.CLOSED)}

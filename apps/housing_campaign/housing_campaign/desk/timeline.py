@@ -34,12 +34,21 @@ def _name(user) -> str:
 # Changes recorded under names that are not fields of the case.
 CHANGE_LABELS = {"funding": gettext_noop("kinh phí"), "acceptance": gettext_noop("nghiệm thu"),
                  "inspection": gettext_noop("kiểm tra giai đoạn"), "release": gettext_noop("giải ngân")}
+CHANGE_LABELS["feedback"] = gettext_noop("phản ánh của người dân")
+CHANGE_LABELS["posting"] = gettext_noop("niêm yết công khai")
 
 
 def case_timeline(case) -> list[dict]:
     """The rows in the reader's language: states and actions by their labels (of the version each row was
     recorded on), notes written by services rendered from their stored messages (core/i18n.py)."""
-    events = list(DocumentEvent.objects.filter(doctype="housing_case", object_id=case.pk).order_by("-at", "-id"))
+    return document_timeline("housing_case", case.pk)
+
+
+def document_timeline(doctype: str, object_id: int, *, values: dict | None = None) -> list[dict]:
+    """Any document's timeline (see ``case_timeline``); ``values``: {field: {stored value: label}} for
+    fields whose changes are stored as codes."""
+    values = values or {}
+    events = list(DocumentEvent.objects.filter(doctype=doctype, object_id=object_id).order_by("-at", "-id"))
     users = get_user_model().objects.in_bulk({e.actor_id for e in events} | {e.acting_for_id for e in events} - {None})
     versions: dict = {}
     rows = []
@@ -55,7 +64,9 @@ def case_timeline(case) -> list[dict]:
                 if f"{field}_old" in stored:
                     old = render_message(stored[f"{field}_old"])
             else:
-                label = registry.field_label("housing_case", field)
+                label = registry.field_label(doctype, field)
+                if field in values:
+                    old, new = values[field].get(old, old), values[field].get(new, new)
             changes.append({"field": label, "old": _show(old), "new": _show(new)})
         names = event_labels(e, versions)
         rows.append({
@@ -65,7 +76,7 @@ def case_timeline(case) -> list[dict]:
             "comment": render_message(stored["comment"]) if "comment" in stored else e.comment,
             "changes": changes, "data": e.data,
         })
-    for job in side_effect_jobs_open_for(doctype="housing_case", object_id=case.pk):
+    for job in side_effect_jobs_open_for(doctype=doctype, object_id=object_id):
         rows.append({"at": job.created_at, "kind": "job", "kind_label": job.get_status_display(),
                      "actor": gettext("Hệ thống"), "acting_for": "", "from": "", "to": "", "action": job.name,
                      "action_label": side_effect_label(job.name), "comment": "", "changes": [],

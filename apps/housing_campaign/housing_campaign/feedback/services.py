@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
-from housing_campaign.core.events import created_event, event_save, feedback_event
+from housing_campaign.core.events import created_event, edited_event, event_save, feedback_event
 from housing_campaign.core.i18n import message, msgid
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.postings.models import Posting, PostingEntry
@@ -164,3 +164,117 @@ def feedback_submit(*, commune_id, kind: str, text: str, client_key: str, postin
                 hold=message(gettext_noop(" (gửi trong thời hạn niêm yết: hồ sơ được giữ lại đến khi giải quyết "
                                           "xong)")) if holds else "")))
     return feedback
+
+
+# ---------------------------------------------------------------------------- handling by staff
+ANSWERED_STATE = "answered"  # the state in which the answer is shown on the public tracking page
+EDIT_FIELDS = ("assignee", "answer", "outcome")
+ANSWER_MAX = 4000
+
+
+def _check_version(feedback: Feedback, expected_lock_version) -> None:
+    """Anything but the current version (a value that is not a number included) is a stale form."""
+    if expected_lock_version is None or expected_lock_version == "":
+        return
+    expected = validators.query_int(expected_lock_version, minimum=0, maximum=validators.INT_MAX)
+    if expected is None:
+        raise ServiceError(gettext("Biểu mẫu gửi lên thiếu phiên bản hợp lệ; hãy tải lại trang rồi nhập lại."),
+                           code=ErrorCode.STALE_STATE)
+    if expected != feedback.lock_version:
+        raise ServiceError(gettext("Phản ánh vừa được người khác thay đổi; hãy tải lại trang và nhập lại phần thay "
+                                   "đổi."), code=ErrorCode.STALE_STATE)
+
+
+def _user_label(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+@transaction.atomic
+def feedback_update(*, actor, feedback_id, data: dict, expected_lock_version=None) -> Feedback:
+    """What staff write on a feedback: who handles it (a commune officer or chairman of its commune), the
+    answer (published when the answer action is taken) and the outcome. Only the keys present in ``data``
+    change; only while the workflow lets the actor edit the feedback in its current state. Records what
+    changed on the feedback's timeline; nothing is written when a value is refused."""
+    from .selectors import feedback_assignees, feedback_get_for_actor
+
+    feedback = feedback_get_for_actor(actor=actor, feedback_id=feedback_id, for_update=True)
+    _check_version(feedback, expected_lock_version)
+    allowed, reason = engine.can_edit(actor=actor, document=feedback)
+    if not allowed:
+        raise ServiceError(reason, code=ErrorCode.PERMISSION_DENIED)
+    errors: dict[str, list[str]] = {}
+    before = {"assignee": feedback.assignee, "answer": feedback.answer, "outcome": feedback.outcome}
+    if "assignee" in data:
+        raw = data.get("assignee")
+        if raw in (None, ""):
+            feedback.assignee = None
+        else:
+            user = feedback_assignees(feedback).filter(pk=validators.query_id(raw) or 0).first() \
+                if validators.query_id(raw) is not None else None
+            if user is None:
+                errors["assignee"] = [gettext("Chỉ giao được cho cán bộ hoặc chủ tịch UBND xã phụ trách xã của phản "
+                                              "ánh.")]
+            else:
+                feedback.assignee = user
+    if "answer" in data:
+        try:
+            feedback.answer = validators.parse_text(data.get("answer"), gettext("Câu trả lời"),
+                                                    max_length=ANSWER_MAX, multiline=True)
+        except validators.InputError as exc:
+            errors["answer"] = [exc.message]
+    if "outcome" in data:
+        outcome = validators.query_text(data.get("outcome"), max_length=40)
+        valid = {code for code, _ in Feedback._meta.get_field("outcome").choices}
+        if outcome and outcome not in valid:
+            errors["outcome"] = [gettext("Kết quả giải quyết không hợp lệ; hãy chọn trong danh sách.")]
+        else:
+            feedback.outcome = outcome
+    if errors:
+        raise validation_error(errors)
+    changes = {}
+    if before["assignee"] != feedback.assignee:
+        changes["assignee"] = [_user_label(before["assignee"]), _user_label(feedback.assignee)]
+    for name in ("answer", "outcome"):
+        if before[name] != getattr(feedback, name):
+            changes[name] = [before[name], getattr(feedback, name)]
+    if changes:
+        feedback.lock_version += 1
+        feedback.save(update_fields=["assignee", "answer", "outcome", "lock_version"])
+        event_save(edited_event(doctype=DOCTYPE, object_id=feedback.pk, actor_id=actor.id, changes=changes))
+    return feedback
+
+
+def transition_publishes(feedback: Feedback, action: str) -> bool:
+    """Whether the action publishes the answer on the public tracking page (it leads to the answered state)."""
+    t = engine.compiled(feedback.workflow_id).transitions.get((feedback.state, action))
+    return t is not None and t.target == ANSWERED_STATE
+
+
+@transaction.atomic
+def feedback_act(*, actor, feedback_id, action: str = "", comment: str = "", data: dict | None = None,
+                 expected_lock_version=None, expected_state: str | None = None,
+                 publish_confirmed: bool = False):
+    """The desk's one button: save the edit form (``data``, when the page showed it) and take the action in
+    one transaction, so that an answer typed with "answer and publish" is never lost or published half-saved.
+    Publishing the answer needs ``publish_confirmed`` (the page's warning about personal data was ticked).
+    Returns the engine's Outcome, or None when only the form was saved. Any refusal rolls everything back."""
+    from .selectors import feedback_get_for_actor
+
+    feedback = feedback_get_for_actor(actor=actor, feedback_id=feedback_id)
+    if expected_state and expected_state != feedback.state:
+        raise ServiceError(gettext("Phản ánh vừa được chuyển sang trạng thái khác; hãy xem lại rồi thao tác lại."),
+                           code=ErrorCode.STALE_STATE)
+    if action and transition_publishes(feedback, action) and not publish_confirmed:
+        raise ServiceError(gettext("Chưa trả lời: hãy đánh dấu ô xác nhận rằng câu trả lời sẽ được công khai và "
+                                   "không chứa thông tin cá nhân."), field="confirm_publish")
+    spec = engine.compiled(feedback.workflow_id).transitions.get((feedback.state, action)) if action else None
+    # The form is saved with "save" and with a forward action; a return or a stop (spam) never saves it.
+    if data is not None and (not action or spec is None or spec.kind == "forward"):
+        feedback_update(actor=actor, feedback_id=feedback.pk, data=data, expected_lock_version=expected_lock_version)
+    if not action:
+        return None
+    outcome = engine.document_transition(actor=actor, doctype=DOCTYPE, object_id=feedback.pk, action=action,
+                                         comment=comment, expected_state=feedback.state)
+    if outcome.to_state == ANSWERED_STATE and outcome.from_state != ANSWERED_STATE:
+        Feedback.objects.filter(pk=feedback.pk).update(answered_at=timezone.now(), answered_by_id=actor.id)
+    return outcome

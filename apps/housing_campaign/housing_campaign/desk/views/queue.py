@@ -49,7 +49,7 @@ def queue(request):
         "filters": filters, "page": page, "rows": selectors.queue_rows(page.object_list), "stage_tabs": stage_tabs,
         "total": total, "categories": Category.choices, "support_types": SupportType.choices,
         "per_page": per_page, "page_sizes": PAGE_SIZES, "querystring": urlencode(query_without_page),
-        "actor": actor,
+        "actor": actor, "feedback_box": selectors.feedback_box(actor),
     })
 
 
