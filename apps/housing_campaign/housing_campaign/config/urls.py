@@ -17,6 +17,7 @@ urlpatterns = [
     path("desk/imports/", include("housing_campaign.imports.urls")),
     path("desk/kinh-phi/", include("housing_campaign.desk.urls_money")),
     path("desk/dong-gop/", include("housing_campaign.desk.urls_donations")),
+    path("desk/niem-yet/", include("housing_campaign.desk.urls_postings")),
     path("desk/", include("housing_campaign.desk.urls")),
     path("", include("housing_campaign.public.urls")),
 ]
