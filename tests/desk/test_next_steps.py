@@ -546,4 +546,5 @@ def test_case_page_queries_do_not_grow_with_missing_fields_or_history(people, ca
     assert count(chairman, filled) == count(chairman, short)
     pages = {state: count(chairman, advance(people, new_case(people, campaign), state))
              for state in ("handover", "posting")}
-    assert max(pages.values()) <= 33, pages  # the money panel (issue 12) and the postings panel (13) read a fixed number more
+    # the money panel (issue 12) and the postings panel (issue 13) read a fixed number more
+    assert max(pages.values()) <= 33, pages

@@ -210,7 +210,8 @@ def test_photo_is_served_only_inside_the_territory(people, campaign):
     posting = post_list(people, waiting(people, campaign, 1))
     url = reverse("postings:photo", args=[posting.pk])
     assert login(people.officer).get(url).status_code == 404  # none yet
-    bad = login(people.officer).post(url, {"photo": SimpleUploadedFile("a.jpg", b"GIF89a-no", content_type="image/jpeg")})
+    not_an_image = SimpleUploadedFile("a.jpg", b"GIF89a-no", content_type="image/jpeg")
+    bad = login(people.officer).post(url, {"photo": not_an_image})
     assert bad.status_code == 400
     assert login(people.officer).post(url, {"photo": photo_upload("bang.jpg")}).status_code == 302
     response = login(people.reviewer).get(url)

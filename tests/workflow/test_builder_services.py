@@ -311,8 +311,8 @@ def test_differences_between_the_active_version_and_the_draft(people, active, dr
     by = {(d.element, d.change, d.name): d for d in diff}
     added_state = by[("state", "added", "“Kiểm tra hiện trường”")]
     assert ("Giai đoạn", "—", "Thẩm định") in added_state.fields
-    changed = by[("transition", "changed",
-                  "“Hết thời hạn niêm yết, chuyển thẩm định” (Đang niêm yết danh sách bình xét → Kiểm tra hiện trường)")]
+    changed = by[("transition", "changed", "“Hết thời hạn niêm yết, chuyển thẩm định” "
+                                           "(Đang niêm yết danh sách bình xét → Kiểm tra hiện trường)")]
     assert ("Đến trạng thái", "Chờ thẩm định", "Kiểm tra hiện trường") in changed.fields
     assert ("Tác vụ kèm theo", "Kiểm tra lại điều kiện hỗ trợ, Thông báo cho người xử lý bước tiếp theo",
             "Thông báo cho người xử lý bước tiếp theo") in changed.fields

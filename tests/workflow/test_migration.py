@@ -104,7 +104,8 @@ def test_migration_limited_to_the_pilots_commune_moves_only_those_with_one_log_r
         assert events.count() == 1
         event = events.get()
         assert (event.from_state, event.to_state, event.workflow_version) == (state_before, state_before, v2.version)
-        assert event.data == {"from_version": v1.version, "to_version": v2.version} and event.actor_id == people.admin.pk
+        assert event.data == {"from_version": v1.version, "to_version": v2.version}
+        assert event.actor_id == people.admin.pk
     for case in world["cases"]["other"] + world["cases"]["closed"]:
         case.refresh_from_db()
         assert case.workflow_id == v1.pk  # another commune, or finished: stays
