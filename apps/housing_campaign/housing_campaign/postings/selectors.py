@@ -99,7 +99,7 @@ def posting_entries(posting) -> list:
 
 def poster_communes(actor: Actor) -> list[AdminUnit]:
     """Communes (legacy or 2025) where the actor may record a posting."""
-    from .services import POSTER_ROLES
+    from .rules import POSTER_ROLES
 
     paths = [p for a in actor.all_authorities if a.roles & set(POSTER_ROLES) for p in a.paths]
     if any(a.everywhere and a.roles & set(POSTER_ROLES) for a in actor.all_authorities):
@@ -125,7 +125,7 @@ def cases_waiting(actor: Actor, *, commune: AdminUnit, kind: str, village_id=Non
     from housing_campaign.cases.selectors import cases_visible
     from housing_campaign.workflow.engine import compiled
 
-    from .services import waiting_states
+    from .rules import waiting_states
 
     base = cases_visible(actor).filter(Q(commune=commune) | Q(commune_2025=commune))
     if village_id:
@@ -151,7 +151,7 @@ def default_days(kind: str) -> int:
     changes it in the workflow builder), else 7 days."""
     from housing_campaign.workflow.engine import active_definition, compiled
 
-    from .services import waiting_states
+    from .rules import waiting_states
 
     try:
         definition = active_definition("housing_case")
@@ -166,7 +166,7 @@ def default_days(kind: str) -> int:
 
 def case_postings(actor: Actor, case) -> dict:
     """The postings a case was on (visible ones), and whether it waits for a posting it has not had yet."""
-    from .services import waiting_states
+    from .rules import waiting_states
 
     entries = list(PostingEntry.objects.filter(case_id=case.pk, posting__in=postings_visible(actor))
                    .select_related("posting").order_by("-posting__starts_on", "-posting_id"))

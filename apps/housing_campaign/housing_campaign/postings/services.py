@@ -26,27 +26,14 @@ from housing_campaign.core.formatting import format_date, mask_name
 from housing_campaign.core.i18n import message, msgid
 from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.workflow.engine import compiled
-from housing_campaign.workflow.models import Stage
 
 from .models import Posting, PostingEntry
+from .rules import CONDITION_NAMES, POSTER_ROLES, waiting_states  # noqa: F401 - part of this module's API
 
-POSTER_ROLES = ("commune_officer", "commune_chairman")
 MAX_CASES = 2000
 MAX_DAYS = 60          # longest period of one posting
 MAX_BACKDATE_DAYS = 60  # a posting put up before it was recorded
 MAX_AHEAD_DAYS = 30
-CONDITION_NAMES = ("posting_over",)
-
-
-def waiting_states(workflow_id: int) -> dict[str, str]:
-    """{state code: posting kind} of the states of a workflow version in which a case waits for a posting."""
-    spec = compiled(workflow_id)
-    found = {}
-    for (source, _action), t in spec.transitions.items():
-        if any(name in (t.condition or "") for name in CONDITION_NAMES):
-            stage = spec.states[source].stage if source in spec.states else ""
-            found[source] = Posting.Kind.RESULTS if stage == Stage.POSTING else Posting.Kind.REVIEW_LIST
-    return found
 
 
 def _unit_paths(commune: AdminUnit, cases: list[HousingCase]) -> tuple[str, str]:
