@@ -177,13 +177,13 @@ def new_receipt(people, campaign, *, kind: str = "cash", amount=45_500_000,
 
 def post_list(people, cases, *, kind: str = "review_list", starts_days_ago: int = 0, days: int = 7,
               user=None):
-    """Record a posting of ``cases`` (HOME commune) through the real service: ``days`` long, starting
-    ``starts_days_ago`` days before today."""
+    """Record a posting of ``cases`` (all of one commune: the first case's) through the real service:
+    ``days`` long, starting ``starts_days_ago`` days before today."""
     from housing_campaign.postings.services import posting_create
 
     today = timezone.localdate()
     start = today - dt.timedelta(days=starts_days_ago)
-    return posting_create(actor=people.actor(user or people.officer), kind=kind, commune_id=unit(HOME).pk,
+    return posting_create(actor=people.actor(user or people.officer), kind=kind, commune_id=cases[0].commune_id,
                           starts_on=start, ends_on=start + dt.timedelta(days=days - 1),
                           case_ids=[c.pk for c in cases], location="Nhà văn hóa thôn Đăk Xế")
 

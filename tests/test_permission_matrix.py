@@ -134,6 +134,7 @@ class World:
 
         self.contact = CommuneContact.objects.create(unit=unit(HOME), phone="02603800000")
         self.feedback = _feedback_probe()
+        self.postings = PostingWorld(people, campaign)
         self.contribution = self.money.receipt
         from housing_campaign.accounts.models import Delegation
 
@@ -304,6 +305,46 @@ class MoneyWorld:
             "donations:receipt_pdf": lambda: (reverse(name, args=[receipt]), {}),
             "donations:allocate": lambda: (reverse(name), {"pool": pool, "case": self.funding_case.code,
                                                            "amount": "1.000.000"}),
+        }[name]()
+
+
+class PostingWorld:
+    """A case of the home commune waiting in village_posting without a posting, and a posting (with its
+    notice board's photo and a numbered list issued) of another one: what the postings probes act on."""
+
+    def __init__(self, people, campaign):
+        import datetime as dt
+
+        from housing_campaign.postings.services import posting_create, posting_list_issue
+        from tests.funding.helpers import geotagged_jpeg, photo_upload
+
+        self.today = timezone.localdate()
+        self.waiting = advance(people, new_case(people, campaign), "village_posting")
+        posted = advance(people, new_case(people, campaign), "village_posting")
+        self.posting = posting_create(actor=people.actor(people.officer), kind="review_list",
+                                      commune_id=unit(HOME).pk, starts_on=self.today,
+                                      ends_on=self.today + dt.timedelta(days=6), case_ids=[posted.pk],
+                                      location="Nhà văn hóa thôn Đăk Xế", photo=photo_upload("bang-tin.jpg"))
+        self.issued = posting_list_issue(actor=people.actor(people.chairman), posting_id=self.posting.pk)
+        self.photo = _RewindingFile(geotagged_jpeg())
+        self.photo.name = "bang-tin-2.jpg"
+
+    def probe(self, name):
+        import datetime as dt
+
+        pk = self.posting.pk
+        return {
+            "postings:list": lambda: (reverse(name), {}),
+            "postings:new": lambda: (reverse(name), {
+                "kind": "review_list", "commune": unit(HOME).pk, "village": "",
+                "starts_on": self.today.strftime("%d/%m/%Y"),
+                "ends_on": (self.today + dt.timedelta(days=6)).strftime("%d/%m/%Y"),
+                "location": "Nhà văn hóa thôn Đăk Xế", "cases": [self.waiting.pk]}),
+            "postings:detail": lambda: (reverse(name, args=[pk]), {}),
+            "postings:cancel": lambda: (reverse(name, args=[pk]), {"reason": "Ghi nhầm thôn"}),
+            "postings:print": lambda: (reverse(name, args=[pk]), {}),
+            "postings:issued_pdf": lambda: (reverse(name, args=[pk, self.issued.pk]), {}),
+            "postings:photo": lambda: (reverse(name, args=[pk]), {"photo": self.photo}),
         }[name]()
 
 
@@ -551,6 +592,9 @@ def _other_probe(world, name, route):
         return name, url, data
     if name.startswith("feedback:"):
         url, data = _feedback_urls(world, name)
+        return name, url, data
+    if name.startswith("postings:"):
+        url, data = world.postings.probe(name)
         return name, url, data
     if name.startswith(("money:", "donations:")):
         url, data = world.money.probe(world, name)

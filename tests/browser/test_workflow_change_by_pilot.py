@@ -10,7 +10,7 @@ from housing_campaign.core.models import DocumentEvent
 from housing_campaign.workflow.definitions import definition_problems, definition_to_dict
 from housing_campaign.workflow.models import WorkflowDefinition
 from tests.browser.conftest import open_as
-from tests.conftest import OTHER, new_case, transition
+from tests.conftest import OTHER, new_case, post_list, transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +21,16 @@ def confirm(people, case, chairman):
     services.case_update_confirmation(actor=people.actor(chairman), case_id=case.pk, data={
         "village_meeting_on": timezone.localdate(), "village_meeting_total": 30, "village_meeting_agree": 28})
     transition(people, chairman, case, "confirm")
+    case.refresh_from_db()
+    return case
+
+
+def end_posting(people, case, officer, chairman):
+    """Workflow v2: the village's list is posted after the confirmation; when its period is over the
+    chairman sends the case on (to the eligibility review, or to the state inserted before it)."""
+    assert case.state == "village_posting"
+    post_list(people, [case], starts_days_ago=7, days=7, user=officer)  # its period ended yesterday
+    transition(people, chairman, case, "end_posting")
     case.refresh_from_db()
     return case
 
@@ -48,9 +58,11 @@ def test_add_a_state_pilot_it_in_one_commune_and_migrate_its_cases(browser, site
     page.goto(f"{site}/admin/workflow/workflowdefinition/")
     click("text=Thiết kế quy trình hồ sơ hỗ trợ nhà ở")
     click("#wfb-create-draft")
-    page.wait_for_selector("text=Phiên bản 2 · bản nháp")
-    v2 = WorkflowDefinition.objects.get(doctype="housing_case", version=2)
-    confirm_step = v2.transitions.get(source="commune_confirmation", action="confirm")
+    # The default workflow is version 2 (the village list posted before review): the draft is version 3, and
+    # the step into the eligibility review is the end of that posting.
+    page.wait_for_selector("text=Phiên bản 3 · bản nháp")
+    v2 = WorkflowDefinition.objects.get(doctype="housing_case", version=3)
+    confirm_step = v2.transitions.get(source="village_posting", action="end_posting")
     click(f'#wfb-svg [id="a_transition-{confirm_step.pk}"] a')
     page.wait_for_selector("#wfb-insert")
     click("#wfb-insert")
@@ -74,18 +86,18 @@ def test_add_a_state_pilot_it_in_one_commune_and_migrate_its_cases(browser, site
     page.locator("label.unit:visible", has_text="Xã Đăk Blô").first.locator("input").check()
     clicks += 1
     click("#check-activate")
-    assert "Thí điểm phiên bản 2 tại: Xã Đăk Blô (Huyện Đắk Glei)" in page.inner_text("#confirm-form")
+    assert "Thí điểm phiên bản 3 tại: Xã Đăk Blô (Huyện Đắk Glei)" in page.inner_text("#confirm-form")
     click("#confirm-activate")
     assert "Đang thí điểm tại Xã Đăk Blô, Huyện Đắk Glei" in page.inner_text("#rollout-status")
     shoot(page, "piloted")
 
     # 3. Preview the move of the pilot commune's cases, then confirm; it runs in the background.
-    click("#migrate-from-1")
+    click(f"#migrate-from-{v1.version}")
     assert page.inner_text("#total") == "2"
     assert "Chờ xã xác nhận bình xét" in page.inner_text("#preview")
     click("#confirm-migrate")
     page.wait_for_selector("#migration-result", timeout=60000)
-    assert "Đã chuyển 2 hồ sơ sang quy trình phiên bản 2." in page.inner_text("#migration-result")
+    assert "Đã chuyển 2 hồ sơ sang quy trình phiên bản 3." in page.inner_text("#migration-result")
     shoot(page, "migrated")
     assert errors == [], errors
     assert clicks <= 25, clicks
@@ -95,8 +107,10 @@ def test_add_a_state_pilot_it_in_one_commune_and_migrate_its_cases(browser, site
     other.refresh_from_db()
     assert other.workflow_id == v1.pk
     assert DocumentEvent.objects.filter(kind="migrated").count() == 2
-    assert confirm(people, home[0], people.chairman).state == new_state.code
-    assert confirm(people, other, people.chairman_b).state == "eligibility_review"
+    assert confirm(people, home[0], people.chairman).state == "village_posting"
+    assert end_posting(people, home[0], people.officer, people.chairman).state == new_state.code
+    assert confirm(people, other, people.chairman_b).state == "village_posting"
+    assert end_posting(people, other, people.officer_b, people.chairman_b).state == "eligibility_review"
     transition(people, people.chairman, home[0], onward.action)
     home[0].refresh_from_db()
     assert home[0].state == "eligibility_review"

@@ -62,10 +62,19 @@ def test_every_default_format_renders(people, campaign, handed_over):
         commune=handed_over.commune, unit_path=handed_over.unit_path, **initial_workflow_fields("commendation"))
     contribution = new_receipt(people, campaign, amount=45_500_000)
     lists = case_list_context([handed_over, *others], campaign=campaign, commune=handed_over.commune)
+    # The public list is printed from a posting (issue 13): the results posted after handover.
+    from housing_campaign.postings.documents import posting_context
+    from tests.conftest import post_list
+
+    posting = post_list(people, [handed_over], kind="results")
+    posted = posting_context(posting)
     expectations = {
         "acceptance_minutes": (case_context(handed_over), ["BIÊN BẢN NGHIỆM THU", "Nền cứng", "Đạt"]),
         "support_list_decision": (lists, ["QUYẾT ĐỊNH", "PHỤ LỤC", "180.000.000 đ (Một trăm tám mươi triệu đồng)"]),
-        "public_posting_list": (lists, ["DANH SÁCH CÔNG KHAI", handed_over.household.head_name]),
+        "public_posting_list": (posted, ["DANH SÁCH CÔNG KHAI", handed_over.household.head_name,
+                                         f"Niêm yết từ ngày {posting.starts_on:%d/%m/%Y} đến hết ngày "
+                                         f"{posting.ends_on:%d/%m/%Y} (7 ngày) tại Nhà văn hóa thôn Đăk Xế",
+                                         "Hộ gia đình đã được hỗ trợ nhà ở"]),
         "commendation_certificate": (nomination_context(nomination), ["GIẤY KHEN", "Ông Nguyễn Văn Minh"]),
         "contribution_receipt": (contribution_context(contribution),
                                  ["BIÊN NHẬN", "45.500.000 đ (Bốn mươi lăm triệu năm trăm nghìn đồng)"]),
@@ -74,7 +83,7 @@ def test_every_default_format_renders(people, campaign, handed_over):
         text = _norm(pdf_text(render(code, context)))
         for expected in strings:
             assert expected in text, (code, expected)
-    lists_text = pdf_text(render("public_posting_list", lists))
+    lists_text = pdf_text(render("public_posting_list", posted))
     assert handed_over.household.national_id not in lists_text  # no ID numbers on public lists
 
 

@@ -194,10 +194,14 @@ def test_default_formats_render_byte_for_byte_as_before(people, campaign):
         commune=handed_over.commune, unit_path=handed_over.unit_path, **initial_workflow_fields("commendation"))
     contribution = new_receipt(people, campaign, amount=45_500_000)
     lists = case_list_context([handed_over, *others], campaign=campaign, commune=handed_over.commune)
+    from housing_campaign.postings.documents import posting_context
+    from tests.conftest import post_list
+
     cases = {
         "handover_certificate": case_context(handed_over, certificate=handed_over.certificates.get()),
         "acceptance_minutes": case_context(handed_over),
-        "support_list_decision": lists, "public_posting_list": lists,
+        "support_list_decision": lists, "public_posting_list": posting_context(post_list(people, [handed_over],
+                                                                                        kind="results")),
         "commendation_certificate": nomination_context(nomination),
         "contribution_receipt": contribution_context(contribution),
     }

@@ -109,28 +109,31 @@ def test_active_and_piloted_versions_are_read_only(people, active, draft):
 
 # ---------------------------------------------------------------------------- insert between
 def test_insert_between_rewires_the_transition(people, active, draft):
-    confirm = step(draft, "commune_confirmation", "confirm")
+    # Workflow v2: the step into eligibility review is the end of the village list's posting.
+    end_posting = step(draft, "village_posting", "end_posting")
     new = drafts.draft_state_insert_between(
-        actor=people.actor(people.admin), definition_id=draft.pk, revision=0, transition_id=confirm.pk,
+        actor=people.actor(people.admin), definition_id=draft.pk, revision=0, transition_id=end_posting.pk,
         data={"label_vi": "Kiểm tra hiện trường", "stage": "review", "roles": ["reviewer"]})
     assert (new.code, new.stage, new.edit_roles) == ("kiem_tra_hien_truong", "review", ["reviewer"])
     codes = list(draft.states.order_by("order").values_list("code", flat=True))
-    assert codes.index("kiem_tra_hien_truong") == codes.index("commune_confirmation") + 1
-    confirm.refresh_from_db()
-    # The decision taken in commune confirmation is unchanged; it now leads to the new state.
-    assert (confirm.target, confirm.roles, confirm.label_vi) == ("kiem_tra_hien_truong", ["commune_chairman"],
-                                                                "Xác nhận kết quả bình xét")
+    assert codes.index("kiem_tra_hien_truong") == codes.index("village_posting") + 1
+    end_posting.refresh_from_db()
+    # The decision taken at the end of the posting is unchanged (who, label, condition, automatic); it now
+    # leads to the new state.
+    assert (end_posting.target, end_posting.roles, end_posting.label_vi) == (
+        "kiem_tra_hien_truong", ["commune_chairman"], "Hết thời hạn niêm yết, chuyển thẩm định")
+    assert end_posting.automatic and end_posting.condition == "posting_over and open_feedback == 0"
     onward = draft.transitions.get(source="kiem_tra_hien_truong")
     assert (onward.target, onward.roles, onward.kind, onward.label_vi) == (
         "eligibility_review", ["reviewer"], "forward", "Hoàn tất kiểm tra hiện trường")
     # Eligibility is evaluated on arriving in review (moved onward); the notification is on both steps.
-    assert confirm.side_effects == ["notify_next_actors"]
+    assert end_posting.side_effects == ["notify_next_actors"]
     assert onward.side_effects == ["evaluate_eligibility", "notify_next_actors"]
     draft.refresh_from_db()
     assert (draft.revision, draft.edited_by) == (1, people.admin)
     assert definitions.definition_problems(definitions.definition_to_dict(draft)) == []
     # Nothing of the active version moved.
-    assert step(active, "commune_confirmation", "confirm").target == "eligibility_review"
+    assert step(active, "village_posting", "end_posting").target == "eligibility_review"
 
 
 def test_insert_between_refuses_bad_input_with_every_reason(people, draft):
@@ -268,7 +271,8 @@ def test_deleting_a_state_deletes_its_transitions_but_not_the_initial_state(peop
     admin = people.actor(people.admin)
     removed = drafts.draft_state_delete(actor=admin, definition_id=draft.pk, revision=0,
                                         state_id=state(draft, "withdrawn").pk)
-    assert removed == ["Rút hồ sơ", "Rút hồ sơ"]
+    # survey and returned: "Rút hồ sơ"; village_posting (workflow v2): "Rút khỏi danh sách"
+    assert removed == ["Rút hồ sơ", "Rút hồ sơ", "Rút khỏi danh sách"]
     assert not draft.transitions.filter(target="withdrawn").exists()
     with pytest.raises(ServiceError) as exc:
         drafts.draft_state_delete(actor=admin, definition_id=draft.pk, revision=1, state_id=state(draft, "survey").pk)
@@ -294,8 +298,9 @@ def test_roles_without_users_are_warnings_and_retired_roles_are_problems(people,
 # ---------------------------------------------------------------------------- versions
 def test_differences_between_the_active_version_and_the_draft(people, active, draft):
     admin = people.actor(people.admin)
-    confirm = step(draft, "commune_confirmation", "confirm")
-    drafts.draft_state_insert_between(actor=admin, definition_id=draft.pk, revision=0, transition_id=confirm.pk,
+    end_posting = step(draft, "village_posting", "end_posting")
+    drafts.draft_state_insert_between(actor=admin, definition_id=draft.pk, revision=0,
+                                      transition_id=end_posting.pk,
                                       data={"label_vi": "Kiểm tra hiện trường", "stage": "review",
                                             "roles": ["commune_chairman"]})
     drafts.draft_state_delete(actor=admin, definition_id=draft.pk, revision=1, state_id=state(draft, "withdrawn").pk)
@@ -306,14 +311,14 @@ def test_differences_between_the_active_version_and_the_draft(people, active, dr
     by = {(d.element, d.change, d.name): d for d in diff}
     added_state = by[("state", "added", "“Kiểm tra hiện trường”")]
     assert ("Giai đoạn", "—", "Thẩm định") in added_state.fields
-    changed = by[("transition", "changed",
-                  "“Xác nhận kết quả bình xét” (Chờ xã xác nhận bình xét → Kiểm tra hiện trường)")]
+    changed = by[("transition", "changed", "“Hết thời hạn niêm yết, chuyển thẩm định” "
+                                           "(Đang niêm yết danh sách bình xét → Kiểm tra hiện trường)")]
     assert ("Đến trạng thái", "Chờ thẩm định", "Kiểm tra hiện trường") in changed.fields
     assert ("Tác vụ kèm theo", "Kiểm tra lại điều kiện hỗ trợ, Thông báo cho người xử lý bước tiếp theo",
             "Thông báo cho người xử lý bước tiếp theo") in changed.fields
     assert ("transition", "added", "“Hoàn tất kiểm tra hiện trường” (Kiểm tra hiện trường → Chờ thẩm định)") in by
     assert ("state", "removed", "“Đã rút hồ sơ”") in by
-    assert sum(1 for d in diff if d.element == "transition" and d.change == "removed") == 2
+    assert sum(1 for d in diff if d.element == "transition" and d.change == "removed") == 3  # v2: 3 withdrawals
     funding_diff = by[("state", "changed", "“Chờ phân bổ kinh phí”")]
     assert funding_diff.fields == [("Vai trò được sửa hồ sơ", "Cán bộ tài chính",
                                     "Cán bộ tài chính, Cán bộ thẩm định (huyện, tỉnh)"),

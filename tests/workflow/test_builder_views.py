@@ -74,14 +74,15 @@ def test_administrator_builds_from_the_list_to_a_draft(people, active):
     response = client.get(start)
     assert response.status_code == 302 and response["Location"] == page_url(active)
     page = client.get(page_url(active)).content.decode()
-    assert "Phiên bản 1 · đang áp dụng" in page and "chỉ xem" in page and 'value="draft_create"' in page
+    # The default workflow's file is version 2 (the village list posted before review); drafts are version 3.
+    assert "Phiên bản 2 · đang áp dụng" in page and "chỉ xem" in page and 'value="draft_create"' in page
     assert "<svg" in page and 'name="op" value="state_save"' not in page
     response = client.post(page_url(active), {"op": "draft_create"})
-    draft = WorkflowDefinition.objects.get(doctype="housing_case", version=2)
+    draft = WorkflowDefinition.objects.get(doctype="housing_case", version=3)
     assert response.status_code == 302 and response["Location"] == page_url(draft)
     assert client.get(start)["Location"] == page_url(draft)
     page = client.get(page_url(draft)).content.decode()
-    assert "Phiên bản 2 · bản nháp" in page and "Hủy bản nháp" in page and "Áp dụng" in page
+    assert "Phiên bản 3 · bản nháp" in page and "Hủy bản nháp" in page and "Áp dụng" in page
     assert "Hai phiên bản giống hệt nhau" in page
 
 
@@ -133,9 +134,10 @@ def test_unknown_doctype_and_version_are_404(people):
 # ---------------------------------------------------------------------------- editing through the page
 def test_insert_between_through_the_page(people, draft):
     client = client_for(people.admin)
-    confirm = draft.transitions.get(source="commune_confirmation", action="confirm")
+    # Workflow v2: the step into eligibility review ends the village list's posting (the chairman's).
+    confirm = draft.transitions.get(source="village_posting", action="end_posting")
     page = client.get(page_url(draft, transition=confirm.pk)).content.decode()
-    assert "Thêm trạng thái giữa “Chờ xã xác nhận bình xét” và “Chờ thẩm định”" in page
+    assert "Thêm trạng thái giữa “Đang niêm yết danh sách bình xét” và “Chờ thẩm định”" in page
     form = client.get(page_url(draft, insert=confirm.pk)).content.decode()
     # Preselected from the transition: who acts in the new state, and the stage of the state it leads to.
     assert re.search(r'<input[^>]*name="roles" value="commune_chairman"[^>]*checked', form)
@@ -231,7 +233,7 @@ def test_discard_asks_for_confirmation_and_is_refused_when_in_use(people, campai
     client = client_for(people.admin)
     response = client.post(page_url(draft), {"op": "discard", "revision": 0})
     assert response["Location"] == page_url(draft) + "?panel=discard"
-    assert "Hủy bản nháp phiên bản 2?" in client.get(response["Location"]).content.decode()
+    assert "Hủy bản nháp phiên bản 3?" in client.get(response["Location"]).content.decode()
     case = new_case(people, campaign)
     type(case).objects.filter(pk=case.pk).update(workflow=draft)
     page = client.post(page_url(draft), {"op": "discard", "revision": 0, "confirm": "yes"}).content.decode()
@@ -239,7 +241,7 @@ def test_discard_asks_for_confirmation_and_is_refused_when_in_use(people, campai
     type(case).objects.filter(pk=case.pk).update(workflow=WorkflowDefinition.objects.get(is_active=True,
                                                                                        doctype="housing_case"))
     response = client.post(page_url(draft), {"op": "discard", "revision": 0, "confirm": "yes"}, follow=True)
-    assert "Đã hủy bản nháp phiên bản 2" in response.content.decode()
+    assert "Đã hủy bản nháp phiên bản 3" in response.content.decode()
     assert not WorkflowDefinition.objects.filter(pk=draft.pk).exists()
 
 
@@ -290,10 +292,10 @@ def test_condition_check_and_try_on_a_case_in_territory(people, campaign, draft)
 
 def test_yaml_export_is_the_canonical_definition(people, draft):
     response = client_for(people.admin).get(reverse("admin:workflow_builder_export", args=[draft.pk]))
-    assert response["Content-Disposition"] == 'attachment; filename="housing_case-v2.yaml"'
+    assert response["Content-Disposition"] == 'attachment; filename="housing_case-v3.yaml"'
     text = response.content.decode()
     assert text == definitions.canonical_yaml(definitions.definition_to_dict(draft))
-    assert definitions.parse_yaml(text)["version"] == 2
+    assert definitions.parse_yaml(text)["version"] == 3
 
 
 def svg_text(page: str) -> str:

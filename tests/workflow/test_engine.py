@@ -13,7 +13,7 @@ from housing_campaign.core.models import DocumentEvent
 from housing_campaign.workflow import engine
 from housing_campaign.workflow.definitions import definition_problems, parse_yaml, workflows_dir
 from housing_campaign.workflow.models import WorkflowDefinition
-from tests.conftest import PASSWORD, advance, make_user, new_case, transition
+from tests.conftest import PASSWORD, advance, make_user, new_case, post_ended, transition
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +79,10 @@ def test_previous_actor_may_not_approve(people, campaign):
     case_update_confirmation(actor=people.actor(both), case_id=case.pk, data={
         "village_meeting_on": timezone.localdate(), "village_meeting_total": 20, "village_meeting_agree": 19})
     transition(people, both, case, "confirm")
+    # Workflow v2: the village list is posted first; the same person (as chairman) ends the posting and is
+    # then the previous actor of the approval.
+    post_ended(people, [case])
+    transition(people, both, case, "end_posting")
     with pytest.raises(ServiceError) as exc:
         transition(people, both, case, "approve")
     assert "Người đã thực hiện bước trước không được thực hiện bước này." in exc.value.message
@@ -108,8 +112,8 @@ def test_full_lifecycle_issues_certificate(people, campaign):
     assert case.certificates.filter(status="valid").count() == 1
     states = list(DocumentEvent.objects.filter(object_id=case.pk, kind="transition").order_by("id")
                   .values_list("to_state", flat=True))
-    assert states == ["commune_confirmation", "eligibility_review", "funding", "construction", "acceptance",
-                      "handover", "posting", "closed"]
+    assert states == ["commune_confirmation", "village_posting", "eligibility_review", "funding", "construction",
+                      "acceptance", "handover", "posting", "closed"]
 
 
 def _nomination(people, campaign):

@@ -103,8 +103,9 @@ def test_migration_limited_to_the_pilots_commune_moves_only_those_with_one_log_r
         events = DocumentEvent.objects.filter(object_id=case.pk, kind="migrated")
         assert events.count() == 1
         event = events.get()
-        assert (event.from_state, event.to_state, event.workflow_version) == (state_before, state_before, 2)
-        assert event.data == {"from_version": 1, "to_version": 2} and event.actor_id == people.admin.pk
+        assert (event.from_state, event.to_state, event.workflow_version) == (state_before, state_before, v2.version)
+        assert event.data == {"from_version": v1.version, "to_version": v2.version}
+        assert event.actor_id == people.admin.pk
     for case in world["cases"]["other"] + world["cases"]["closed"]:
         case.refresh_from_db()
         assert case.workflow_id == v1.pk  # another commune, or finished: stays
@@ -187,7 +188,7 @@ def refusal(people, world, user=None, **kwargs) -> ServiceError:
 
 def test_unmapped_and_unknown_states_are_refused_with_every_reason(people, world):
     error = refusal(people, world, mapping={"survey": "khong_co", "eligibility_review": ""})
-    assert error.details == ["Trạng thái “khong_co” (chọn cho “Đang rà soát”) không có trong phiên bản 2.",
+    assert error.details == ["Trạng thái “khong_co” (chọn cho “Đang rà soát”) không có trong phiên bản 3.",
                              "Chưa chọn trạng thái mới cho “Chờ xã xác nhận bình xét” (2 hồ sơ).",
                              "Chưa chọn trạng thái mới cho “Chờ thẩm định” (1 hồ sơ)."]
     assert error.code == "validation"
@@ -197,17 +198,17 @@ def test_a_target_with_problems_another_doctype_itself_or_a_draft_is_refused(peo
     v2 = world["v2"]
     WorkflowState.objects.filter(definition=v2, code="survey").update(stage="khong_co")
     error = refusal(people, world)
-    assert any("Phiên bản 2 còn lỗi: Trạng thái survey: giai đoạn “khong_co” không tồn tại." == p
+    assert any("Phiên bản 3 còn lỗi: Trạng thái survey: giai đoạn “khong_co” không tồn tại." == p
                for p in error.details)
     error = refusal(people, world, target=active("commendation"))
-    assert error.details[0].startswith("Phiên bản đích phải cùng loại hồ sơ với phiên bản 1 (housing_case)")
+    assert error.details[0].startswith("Phiên bản đích phải cùng loại hồ sơ với phiên bản 2 (housing_case)")
     assert refusal(people, world, target=world["v1"]).details[0] == "Phiên bản đích phải khác phiên bản đang có hồ sơ."
     assert refusal(people, world, target=None).details[0] == "Hãy chọn phiên bản đích."
     draft = definition_clone(definition=world["v1"])
     assert refusal(people, world, target=draft).details[0] == (
-        "Phiên bản 3 chưa được áp dụng hay thí điểm ở đâu: hãy áp dụng hoặc thí điểm nó trước khi chuyển hồ sơ "
+        "Phiên bản 4 chưa được áp dụng hay thí điểm ở đâu: hãy áp dụng hoặc thí điểm nó trước khi chuyển hồ sơ "
         "sang.")
-    assert definition_to_dict(draft)["version"] == 3 and not HousingCase.objects.filter(workflow=draft).exists()
+    assert definition_to_dict(draft)["version"] == 4 and not HousingCase.objects.filter(workflow=draft).exists()
 
 
 def test_territory_refusals_and_who_may_migrate(people, world):
@@ -241,7 +242,7 @@ def test_nothing_to_move_is_said(people, world):
     with pytest.raises(ServiceError) as exc:
         migration.migration_start(actor=people.actor(people.admin), source=world["v1"], target=world["v2"],
                                   mapping=None)
-    assert exc.value.details == ["Không có hồ sơ đang xử lý nào theo phiên bản 1 trong địa bàn đã chọn."]
+    assert exc.value.details == ["Không có hồ sơ đang xử lý nào theo phiên bản 2 trong địa bàn đã chọn."]
 
 
 def test_a_migration_without_progress_is_swept_to_failed(people, world):

@@ -54,7 +54,7 @@ def test_pilot_in_one_commune_gives_new_cases_there_the_pilot_version(people, ca
     assert DocumentEvent.objects.get(object_id=home.pk, kind="created").workflow_version == draft.version
     assert DocumentEvent.objects.get(object_id=other.pk, kind="created").workflow_version == v1.version
     log = LogEntry.objects.get(object_id=str(draft.pk))
-    assert "Bắt đầu thí điểm phiên bản 2 tại: Xã Đăk Blô" in log.change_message
+    assert "Bắt đầu thí điểm phiên bản 3 tại: Xã Đăk Blô" in log.change_message
     assert log.user_id == people.admin.pk
 
 
@@ -150,8 +150,8 @@ def test_widening_the_pilot_to_the_province_is_one_step(people, campaign, draft)
     in_pilot.refresh_from_db()
     assert in_pilot.workflow_id == draft.pk
     message = LogEntry.objects.filter(object_id=str(draft.pk)).order_by("-pk").first().change_message
-    assert "Áp dụng phiên bản 2 cho toàn tỉnh (sau khi thí điểm tại Xã Đăk Blô" in message
-    assert "ngừng áp dụng phiên bản 1" in message
+    assert "Áp dụng phiên bản 3 cho toàn tỉnh (sau khi thí điểm tại Xã Đăk Blô" in message
+    assert "ngừng áp dụng phiên bản 2" in message
 
 
 def test_province_wide_activation_clears_older_pilots(people, campaign, draft):
@@ -160,7 +160,7 @@ def test_province_wide_activation_clears_older_pilots(people, campaign, draft):
     rollout.definition_province_apply(actor=people.actor(people.admin), definition=v3)
     assert not WorkflowPilot.objects.exists()
     assert new_case(people, campaign).workflow_id == v3.pk
-    assert "kết thúc thí điểm phiên bản 2 tại Xã Đăk Blô" in LogEntry.objects.filter(
+    assert "kết thúc thí điểm phiên bản 3 tại Xã Đăk Blô" in LogEntry.objects.filter(
         object_id=str(v3.pk)).get().change_message
 
 
@@ -176,7 +176,7 @@ def test_ending_a_pilot_sends_new_cases_back_to_the_active_version(people, campa
     assert new_case(people, campaign, commune_code=OTHER).workflow_id == v1.pk
     during.refresh_from_db()
     assert during.workflow_id == draft.pk  # a case opened during the pilot finishes on it unless migrated
-    assert "Dừng thí điểm phiên bản 2 tại: Xã Đăk Blô" in " ".join(
+    assert "Dừng thí điểm phiên bản 3 tại: Xã Đăk Blô" in " ".join(
         LogEntry.objects.filter(object_id=str(draft.pk)).values_list("change_message", flat=True))
 
 
@@ -214,7 +214,7 @@ def test_pilot_refusals_list_every_reason_and_change_nothing(people, campaign, d
     assert error.details == ["Hãy chọn ít nhất một xã hoặc huyện để thí điểm."]
     error = refused(rollout.definition_pilot_start, actor=people.actor(people.admin), definition=active(),
                     units=[unit(HOME).pk])
-    assert error.details == ["Phiên bản 1 đang được áp dụng cho toàn tỉnh nên không thể thí điểm."]
+    assert error.details == ["Phiên bản 2 đang được áp dụng cho toàn tỉnh nên không thể thí điểm."]
     error = refused(rollout.definition_pilot_start, actor=people.actor(people.admin), definition=draft,
                     units=[str(i) for i in range(600)])
     assert "tối đa 500" in error.details[0]
@@ -242,7 +242,7 @@ def test_only_administrators_pilot_and_a_broken_or_older_version_is_refused(peop
     error = refused(rollout.definition_pilot_start, actor=people.actor(people.admin), definition=draft,
                     units=[unit(HOME).pk])
     assert any("Trạng thái đầu “khong_co” không có trong danh sách trạng thái." in p for p in error.details)
-    assert any("Phiên bản 2 còn lỗi" in p for p in error.details)
+    assert any("Phiên bản 3 còn lỗi" in p for p in error.details)
     error = refused(rollout.definition_province_apply, actor=people.actor(people.admin), definition=draft)
     assert any("khong_co" in p for p in error.details)
     unchanged("after")
@@ -252,17 +252,17 @@ def test_only_administrators_pilot_and_a_broken_or_older_version_is_refused(peop
     draft.refresh_from_db()
     error = refused(rollout.definition_pilot_start, actor=people.actor(people.admin), definition=draft,
                     units=[unit(HOME).pk])
-    assert "cũ hơn phiên bản đang áp dụng (3)" in error.details[0]
+    assert "cũ hơn phiên bản đang áp dụng (4)" in error.details[0]
 
 
 def test_widen_and_stop_refusals(people, campaign, draft, unchanged):
     unchanged()
     error = refused(rollout.definition_pilot_widen, actor=people.actor(people.admin), definition=draft)
-    assert error.details == ["Phiên bản 2 không được thí điểm ở đâu; hãy chọn “Áp dụng cho toàn tỉnh”."]
+    assert error.details == ["Phiên bản 3 không được thí điểm ở đâu; hãy chọn “Áp dụng cho toàn tỉnh”."]
     error = refused(rollout.definition_pilot_stop, actor=people.actor(people.admin), definition=draft)
-    assert error.details == ["Phiên bản 2 không được thí điểm ở đâu."]
+    assert error.details == ["Phiên bản 3 không được thí điểm ở đâu."]
     error = refused(rollout.definition_province_apply, actor=people.actor(people.admin), definition=active())
-    assert error.details == ["Phiên bản 1 đã đang được áp dụng cho toàn tỉnh."]
+    assert error.details == ["Phiên bản 2 đã đang được áp dụng cho toàn tỉnh."]
     unchanged("after")
     pilot(people, draft, HOME)
     unchanged()
@@ -276,10 +276,10 @@ def test_widen_and_stop_refusals(people, campaign, draft, unchanged):
     error = refused(rollout.definition_pilot_stop, actor=people.actor(people.admin), definition=draft,
                     units=[unit(OTHER).pk, "x"])
     assert error.details == ["“x” không phải là một đơn vị hành chính.",
-                             "Phiên bản 2 không được thí điểm tại Xã Đăk Man, Huyện Đắk Glei."]
+                             "Phiên bản 3 không được thí điểm tại Xã Đăk Man, Huyện Đắk Glei."]
     error = refused(rollout.definition_pilot_start, actor=people.actor(people.admin), definition=draft,
                     units=[unit(HOME).pk])
-    assert error.details == ["Phiên bản 2 đã được thí điểm tại Xã Đăk Blô, Huyện Đắk Glei."]
+    assert error.details == ["Phiên bản 3 đã được thí điểm tại Xã Đăk Blô, Huyện Đắk Glei."]
     unchanged("after")
     # A district administrator may pilot inside their district (and stop it there).
     rollout.definition_pilot_start(actor=people.actor(district_admin), definition=draft, units=[unit(OTHER).pk])

@@ -90,15 +90,15 @@ def test_pilot_through_the_page_check_confirm_then_the_migration_preview(people,
     client = client_for(people.admin)
     url = reverse("admin:workflow_activate", args=[draft.pk])
     start = page(client.get(url))
-    assert "Phiên bản 2: <b>Chưa áp dụng</b>" in start and "Xã Đăk Blô" in start and 'value="pilot"' in start
+    assert "Phiên bản 3: <b>Chưa áp dụng</b>" in start and "Xã Đăk Blô" in start and 'value="pilot"' in start
     checked = page(client.post(url, {"op": "check", "mode": "pilot", "units": [unit(HOME).pk]}))
-    assert "Xác nhận" in checked and "Thí điểm <b>phiên bản 2</b> tại: <b>Xã Đăk Blô (Huyện Đắk Glei)</b>" in checked
+    assert "Xác nhận" in checked and "Thí điểm <b>phiên bản 3</b> tại: <b>Xã Đăk Blô (Huyện Đắk Glei)</b>" in checked
     assert not WorkflowPilot.objects.exists()  # nothing until confirmed
     response = client.post(url, {"op": "confirm", "mode": "pilot", "units": [unit(HOME).pk]})
     assert response.status_code == 302 and response["Location"] == url + "?done=1"
     assert list(WorkflowPilot.objects.values_list("definition_id", "unit_id")) == [(draft.pk, unit(HOME).pk)]
     done = page(client.get(response["Location"]))
-    assert "Đã bắt đầu thí điểm phiên bản 2 tại Xã Đăk Blô" in done
+    assert "Đã bắt đầu thí điểm phiên bản 3 tại Xã Đăk Blô" in done
     migrate = reverse("admin:workflow_migrate", args=[active().pk]) + f"?target={draft.pk}"
     assert migrate.replace("&", "&amp;") in done or migrate in done
     assert new_case(people, campaign).workflow_id == draft.pk
@@ -109,16 +109,16 @@ def test_province_and_widen_and_stop_through_the_page(people, campaign, draft):
     url = reverse("admin:workflow_activate", args=[draft.pk])
     client.post(url, {"op": "confirm", "mode": "pilot", "units": [unit(HOME).pk, unit(OTHER).pk]})
     stopped = client.post(url, {"op": "stop", "stop_units": [unit(OTHER).pk]}, follow=True)
-    assert "Đã dừng thí điểm phiên bản 2 tại 1 địa bàn" in page(stopped)
+    assert "Đã dừng thí điểm phiên bản 3 tại 1 địa bàn" in page(stopped)
     assert list(WorkflowPilot.objects.values_list("unit_id", flat=True)) == [unit(HOME).pk]
     widened = client.post(url, {"op": "confirm", "mode": "province"}, follow=True)
-    assert "Đã mở rộng phiên bản 2 ra toàn tỉnh." in page(widened)
+    assert "Đã mở rộng phiên bản 3 ra toàn tỉnh." in page(widened)
     draft.refresh_from_db()
     assert draft.is_active and not WorkflowPilot.objects.exists()
     v3 = definition_clone(definition=draft)
     applied = client.post(reverse("admin:workflow_activate", args=[v3.pk]), {"op": "confirm", "mode": "province"},
                           follow=True)
-    assert "Đã áp dụng phiên bản 3 cho toàn tỉnh." in page(applied)
+    assert "Đã áp dụng phiên bản 4 cho toàn tỉnh." in page(applied)
 
 
 def test_activation_shows_every_problem_and_refuses(people, draft):
@@ -188,7 +188,7 @@ def test_preview_then_confirm_runs_the_job_and_the_desk_timeline_says_so(people,
     job = BackgroundJob.objects.get(kind="workflow_migration")
     assert response["Location"] == reverse("admin:workflow_migration_job", args=[job.pk])
     progress = page(client.get(response["Location"]))
-    assert "Đã chuyển 3 hồ sơ sang quy trình phiên bản 2." in progress and 'id="job"' in progress
+    assert "Đã chuyển 3 hồ sơ sang quy trình phiên bản 3." in progress and 'id="job"' in progress
     partial = client.get(response["Location"], headers={"HX-Request": "true"})
     assert page(partial).startswith('<div id="job"') and "Đã chuyển 3 hồ sơ" in page(partial)
     assert HousingCase.objects.filter(workflow=draft).count() == 3
@@ -197,8 +197,8 @@ def test_preview_then_confirm_runs_the_job_and_the_desk_timeline_says_so(people,
     desk = Client()
     assert desk.login(username="reviewer", password=PASSWORD)
     case_page = page(desk.get(reverse("desk:case", args=[piloted[0].pk])))
-    assert "chuyển sang quy trình phiên bản 2: Chờ thẩm định → <b>Chờ thẩm định</b>" in case_page
-    assert "Bắt đầu chuyển 3 hồ sơ từ phiên bản 1 sang phiên bản 2" in " ".join(
+    assert "chuyển sang quy trình phiên bản 3: Chờ thẩm định → <b>Chờ thẩm định</b>" in case_page
+    assert "Bắt đầu chuyển 3 hồ sơ từ phiên bản 2 sang phiên bản 3" in " ".join(
         LogEntry.objects.values_list("change_message", flat=True))
 
 

@@ -66,6 +66,9 @@ IMPORT_PAGES = IMPORTERS | {"commune_chairman", "finance_officer", "inspector"}
 FINANCE = frozenset({"finance_officer"})
 FRONT = frozenset({"fatherland_front"})
 INSPECTORS = frozenset({"inspector"})
+# Postings (issue 13): the commune officer and the commune chairman of the commune record, print with a
+# number, cancel and photograph its postings; every signed-in user reads the postings of their territory.
+POSTERS = frozenset({"commune_officer", "commune_chairman", STAFF_ONLY})
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,15 @@ URL_RULES: dict[str, Rule] = {
     "money:allocation_cancel": Rule(NOBODY, FINANCE, "probe: cancel a state allocation of a case in funding"),
     "money:inspect": Rule(NOBODY, INSPECTORS, "probe: a passed inspection with a dated, geotagged photo"),
     "money:release": Rule(NOBODY, FINANCE, "probe: the first tranche of a case whose start inspection passed"),
+    # postings on the desk (issue 13)
+    "postings:list": Rule(SIGNED_IN, NOBODY, "postings of the territory"),
+    "postings:new": Rule(SIGNED_IN, POSTERS, "probe: the home commune's list of one case waiting in village_posting "
+                                             "(others are told who may post)"),
+    "postings:detail": Rule(SIGNED_IN, NOBODY, "probe: a posting of the home commune"),
+    "postings:cancel": Rule(NOBODY, POSTERS, "probe: cancel that posting with a reason"),
+    "postings:print": Rule(SIGNED_IN, POSTERS, "GET: the list as issued or a draft; POST: issue it with a number"),
+    "postings:issued_pdf": Rule(SIGNED_IN, NOBODY, "probe: the numbered list issued for that posting"),
+    "postings:photo": Rule(SIGNED_IN, POSTERS, "GET: the notice board's photo; POST: replace it"),
     # the Fatherland Front's contributions desk (issue 12)
     "donations:home": Rule(SIGNED_IN, NOBODY),
     "donations:donors": Rule(SIGNED_IN, NOBODY, "contacts shown to the Front and auditors only"),

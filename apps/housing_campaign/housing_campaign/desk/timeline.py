@@ -33,9 +33,9 @@ def _name(user) -> str:
 
 # Changes recorded under names that are not fields of the case.
 CHANGE_LABELS = {"funding": gettext_noop("kinh phí"), "acceptance": gettext_noop("nghiệm thu"),
-                 "inspection": gettext_noop("kiểm tra giai đoạn"), "release": gettext_noop("giải ngân")}
+                 "inspection": gettext_noop("kiểm tra giai đoạn"), "release": gettext_noop("giải ngân"),
+                 "posting": gettext_noop("niêm yết công khai")}
 CHANGE_LABELS["feedback"] = gettext_noop("phản ánh của người dân")
-CHANGE_LABELS["posting"] = gettext_noop("niêm yết công khai")
 
 
 def case_timeline(case) -> list[dict]:

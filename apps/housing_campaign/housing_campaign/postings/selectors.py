@@ -1,9 +1,10 @@
 """Reads of postings, scoped to the actor's territory (``hooks.territory_scopes``)."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from housing_campaign.accounts.selectors import Actor, territory_q, units_visible
+from housing_campaign.geography.models import AdminUnit, Village
 
 from .models import CommuneContact, Posting, PostingEntry
 
@@ -148,3 +149,159 @@ def public_criteria(campaign) -> dict:
                     "ít nhất %(years)s năm.") % {"area": _num(campaign.finished_min_area),
                                                    "years": campaign.finished_min_lifespan}
     return {"lines": lines, "house": house, "after": after}
+
+
+# ---------------------------------------------------------------------------- desk pages
+STATUSES = ("open", "upcoming", "past", "cancelled")
+
+
+def _count(model_qs, outer: str = "pk"):
+    """A correlated COUNT (no join fan-out when several counts sit on one row)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(Subquery(model_qs.filter(posting_id=OuterRef(outer)).order_by().values("posting_id")
+                             .annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0)
+
+
+def postings_list(actor: Actor, *, commune_id=None, kind: str = "", status: str = "", limit: int = 500) -> list:
+    """The postings of the actor's territory, newest first, with how many cases and feedback items each has
+    (two correlated counts: constant queries whatever the number of rows)."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    qs = postings_visible(actor).select_related("commune", "commune_2025", "village", "posted_by")
+    if commune_id:
+        qs = qs.filter(Q(commune_id=commune_id) | Q(commune_2025_id=commune_id))
+    if kind in Posting.Kind.values:
+        qs = qs.filter(kind=kind)
+    live = Q(cancelled_at__isnull=True)
+    if status == "open":
+        qs = qs.filter(live, starts_on__lte=today, ends_on__gte=today)
+    elif status == "upcoming":
+        qs = qs.filter(live, starts_on__gt=today)
+    elif status == "past":
+        qs = qs.filter(live, ends_on__lt=today)
+    elif status == "cancelled":
+        qs = qs.filter(cancelled_at__isnull=False)
+    feedback = apps.get_model("feedback", "Feedback").objects.all()
+    return list(qs.annotate(n_cases=_count(PostingEntry.objects.all()), n_feedback=_count(feedback))[:limit])
+
+
+def posting_status(posting, today=None) -> tuple[str, int]:
+    """("cancelled" | "upcoming" | "open" | "past", days left including today when open)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    if posting.cancelled_at:
+        return "cancelled", 0
+    if posting.starts_on > today:
+        return "upcoming", (posting.starts_on - today).days
+    if posting.ends_on >= today:
+        return "open", (posting.ends_on - today).days + 1
+    return "past", 0
+
+
+def posting_get(actor: Actor, pk) -> Posting | None:
+    from housing_campaign.core.validators import query_id
+
+    pk = query_id(pk)
+    if pk is None:
+        return None
+    return (postings_visible(actor).select_related("commune", "commune__parent", "commune_2025", "village",
+                                                   "posted_by", "cancelled_by", "campaign")
+            .filter(pk=pk).first())
+
+
+def posting_entries(posting) -> list:
+    """The entries with their case (and where it is now) and how many feedback items each has."""
+    from django.apps import apps
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    feedback = apps.get_model("feedback", "Feedback").objects.filter(
+        posting_id=posting.pk, case_id=OuterRef("case_id")).order_by().values("case_id").annotate(
+        n=Count("pk")).values("n")[:1]
+    return list(posting.entries.select_related("case", "case__workflow").annotate(
+        n_feedback=Coalesce(Subquery(feedback, output_field=IntegerField()), 0)).order_by("number"))
+
+
+def poster_communes(actor: Actor) -> list[AdminUnit]:
+    """Communes (legacy or 2025) where the actor may record a posting."""
+    from .rules import POSTER_ROLES
+
+    paths = [p for a in actor.all_authorities if a.roles & set(POSTER_ROLES) for p in a.paths]
+    if any(a.everywhere and a.roles & set(POSTER_ROLES) for a in actor.all_authorities):
+        return []
+    if not paths:
+        return []
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return list(AdminUnit.objects.filter(q, level=AdminUnit.Level.COMMUNE).order_by("system", "name")[:300])
+
+
+def commune_villages(commune: AdminUnit) -> list[Village]:
+    legacy = [commune.pk, *commune.predecessors.values_list("pk", flat=True)]
+    return list(Village.objects.filter(commune_id__in=legacy).order_by("name"))
+
+
+def cases_waiting(actor: Actor, *, commune: AdminUnit, kind: str, village_id=None) -> list:
+    """The commune's cases (in the actor's territory) waiting for a posting of ``kind`` and not yet on one
+    made since they entered their state."""
+    from django.db.models import Exists, OuterRef
+
+    from housing_campaign.cases.selectors import cases_visible
+    from housing_campaign.workflow.engine import compiled
+
+    from .rules import waiting_states
+
+    base = cases_visible(actor).filter(Q(commune=commune) | Q(commune_2025=commune))
+    if village_id:
+        base = base.filter(village_id=village_id)
+    wanted = Q(pk__in=[])
+    for workflow_id in base.order_by().values_list("workflow_id", flat=True).distinct():
+        states = [s for s, k in waiting_states(workflow_id).items() if k == kind]
+        if states:
+            wanted |= Q(workflow_id=workflow_id, state__in=states)
+    posted = PostingEntry.objects.filter(case_id=OuterRef("pk"), posting__cancelled_at__isnull=True,
+                                         posting__created_at__gte=OuterRef("state_since"))
+    cases = list(base.filter(wanted).exclude(Exists(posted)).select_related("household", "village")
+                 .order_by("village__name", "household__head_name", "pk")[:2000])
+    labels: dict[int, object] = {}
+    for case in cases:
+        spec = labels.setdefault(case.workflow_id, compiled(case.workflow_id))
+        case.state_label = spec.state_label(case.state)
+    return cases
+
+
+def default_days(kind: str) -> int:
+    """Default length of a posting: the waiting state's SLA in the active workflow (the administrator
+    changes it in the workflow builder), else 7 days."""
+    from housing_campaign.workflow.engine import active_definition, compiled
+
+    from .rules import waiting_states
+
+    try:
+        definition = active_definition("housing_case")
+    except Exception:  # noqa: BLE001 - no active workflow yet: the usual week
+        return 7
+    spec = compiled(definition.pk)
+    for state, state_kind in waiting_states(definition.pk).items():
+        if state_kind == kind and spec.states[state].sla_days:
+            return int(spec.states[state].sla_days)
+    return 7
+
+
+def case_postings(actor: Actor, case) -> dict:
+    """The postings a case was on (visible ones), and whether it waits for a posting it has not had yet."""
+    from .rules import waiting_states
+
+    entries = list(PostingEntry.objects.filter(case_id=case.pk, posting__in=postings_visible(actor))
+                   .select_related("posting").order_by("-posting__starts_on", "-posting_id"))
+    kind = waiting_states(case.workflow_id).get(case.state)
+    posted = any(e.posting.cancelled_at is None and e.posting.created_at >= case.state_since for e in entries)
+    for e in entries:
+        e.status, e.days_left = posting_status(e.posting)
+    return {"entries": entries, "waiting_kind": kind if kind and not posted else None}

@@ -26,27 +26,14 @@ from housing_campaign.core.formatting import format_date, mask_name
 from housing_campaign.core.i18n import message, msgid
 from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.workflow.engine import compiled
-from housing_campaign.workflow.models import Stage
 
 from .models import Posting, PostingEntry
+from .rules import CONDITION_NAMES, POSTER_ROLES, waiting_states  # noqa: F401 - part of this module's API
 
-POSTER_ROLES = ("commune_officer", "commune_chairman")
 MAX_CASES = 2000
 MAX_DAYS = 60          # longest period of one posting
 MAX_BACKDATE_DAYS = 60  # a posting put up before it was recorded
 MAX_AHEAD_DAYS = 30
-CONDITION_NAMES = ("posting_over",)
-
-
-def waiting_states(workflow_id: int) -> dict[str, str]:
-    """{state code: posting kind} of the states of a workflow version in which a case waits for a posting."""
-    spec = compiled(workflow_id)
-    found = {}
-    for (source, _action), t in spec.transitions.items():
-        if any(name in (t.condition or "") for name in CONDITION_NAMES):
-            stage = spec.states[source].stage if source in spec.states else ""
-            found[source] = Posting.Kind.RESULTS if stage == Stage.POSTING else Posting.Kind.REVIEW_LIST
-    return found
 
 
 def _unit_paths(commune: AdminUnit, cases: list[HousingCase]) -> tuple[str, str]:
@@ -252,4 +239,67 @@ def posting_cancel(*, actor: Actor, posting_id, reason: str) -> Posting:
         DocumentEvent.objects.bulk_create([posting_event(object_id=cid, actor_id=actor.id, posting_id=posting.pk,
                                                          text=text, comment=reason)
                                            for cid in posting.entries.values_list("case_id", flat=True)])
+    return posting
+
+
+def _posting_for_poster(actor: Actor, posting_id, *, lock: bool = False) -> Posting:
+    from .selectors import postings_visible
+
+    if actor.read_only:
+        raise ServiceError(gettext("Tài khoản của bạn chỉ có quyền xem."), code=ErrorCode.PERMISSION_DENIED)
+    qs = postings_visible(actor)
+    if lock:
+        qs = qs.select_for_update()
+    posting = qs.filter(pk=validators.query_id(posting_id)).first() if validators.query_id(posting_id) else None
+    if posting is None:
+        raise ServiceError(gettext("Không tìm thấy đợt niêm yết trong địa bàn của bạn."), code=ErrorCode.NOT_FOUND)
+    if actor.authority_for(POSTER_ROLES, posting.unit_path, posting.unit_2025_path) is None:
+        raise ServiceError(gettext("Chỉ cán bộ xã hoặc Chủ tịch UBND xã được làm việc này với đợt niêm yết của xã."),
+                           code=ErrorCode.PERMISSION_DENIED)
+    return posting
+
+
+def posting_list_issue(*, actor: Actor, posting_id):
+    """Issue the posting's printed list with the next number of the commune's register (DS-UBND): the
+    format version and the data are frozen with the number, so it always reprints as issued."""
+    from housing_campaign.printing import services as printing
+    from housing_campaign.printing.models import PrintFormat
+
+    from .documents import FORMAT_CODE, posting_context
+
+    with transaction.atomic():
+        posting = _posting_for_poster(actor, posting_id, lock=True)
+        if posting.cancelled_at:
+            raise ServiceError(gettext("Đợt niêm yết này đã bị hủy; không cấp số danh sách."),
+                               code=ErrorCode.STALE_STATE)
+        if not PrintFormat.objects.filter(code=FORMAT_CODE, doctype="posting", is_active=True).exists():
+            raise ServiceError(gettext("Chưa có mẫu in danh sách niêm yết; hãy báo quản trị viên."),
+                               code=ErrorCode.NOT_FOUND)
+        posting = Posting.objects.select_related("commune", "commune__parent", "village", "campaign").get(
+            pk=posting.pk)
+        document = printing.document_issue(
+            actor_user=actor.user, format_code=FORMAT_CODE, doctype="posting", object_id=posting.pk,
+            context=posting_context(posting), issuer_key=f"commune:{posting.commune.code}", issuer_symbol="UBND")
+        text = message(gettext_noop("Cấp số danh sách niêm yết %(code)s: %(number)s"), code=posting.code,
+                       number=document.number_text)
+        from housing_campaign.core.models import DocumentEvent
+
+        DocumentEvent.objects.bulk_create([posting_event(object_id=cid, actor_id=actor.id, posting_id=posting.pk,
+                                                         text=text)
+                                           for cid in posting.entries.values_list("case_id", flat=True)])
+    return document
+
+
+def posting_photo_set(*, actor: Actor, posting_id, photo) -> Posting:
+    """Add (or replace) the notice board's photo after the posting was recorded."""
+    from housing_campaign.cases.uploads import inspect_upload, stored_name
+
+    if not photo:
+        raise ServiceError(gettext("Chọn ảnh bảng niêm yết."), code=ErrorCode.VALIDATION, field="photo")
+    info = inspect_upload(photo, photo_only=True)
+    with transaction.atomic():
+        posting = _posting_for_poster(actor, posting_id, lock=True)
+        if posting.cancelled_at:
+            raise ServiceError(gettext("Đợt niêm yết này đã bị hủy."), code=ErrorCode.STALE_STATE)
+        posting.photo.save(stored_name(photo, info), photo, save=True)
     return posting

@@ -79,6 +79,13 @@ def print_formats_sync() -> list[str]:
             # The English name only labels the format in the interface: filled in without a new version.
             PrintFormat.objects.filter(pk=fmt.pk).update(name_en=data["name_en"])
             fmt.name_en = data["name_en"]
+        if data["doctype"] != fmt.doctype:
+            # The file says which data the format is printed from (e.g. the public list moved from a
+            # commune's cases to a posting, whose data is a superset): followed even when an administrator
+            # edited the template, which keeps rendering on the richer data.
+            PrintFormat.objects.filter(pk=fmt.pk).update(doctype=data["doctype"])
+            report.append(f"{path.name}: in từ “{data['doctype']}” (trước đây “{fmt.doctype}”).")
+            fmt.doctype = data["doctype"]
         latest = fmt.versions.order_by("-version").first()
         if fmt.html == data["html"] and fmt.css == data["css"]:
             continue

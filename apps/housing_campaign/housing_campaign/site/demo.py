@@ -59,20 +59,29 @@ ETHNIC_NAMES = {
 ETHNIC_WEIGHTS = [("Xơ Đăng", 36), ("Ba Na", 18), ("Gia Rai", 10), ("Giẻ Triêng", 12), ("Brâu", 3), ("Rơ Măm", 3),
                   ("Kinh", 18)]
 # Target state -> share of cases (per thousand) and the path of actions that reaches it.
+# Workflow version 2: after the commune confirms, the village's list is posted (review_list) and the case
+# moves on ("end_posting") when the period is over; after handover the results are posted before "close".
 TARGETS = [
     ("survey", 150, []),
     ("returned", 30, ["submit", "return"]),
-    ("commune_confirmation", 100, ["submit"]),
-    ("eligibility_review", 150, ["submit", "confirm"]),
-    ("funding", 100, ["submit", "confirm", "approve"]),
-    ("construction", 150, ["submit", "confirm", "approve", "allocate"]),
-    ("acceptance", 50, ["submit", "confirm", "approve", "allocate", "complete"]),
-    ("handover", 50, ["submit", "confirm", "approve", "allocate", "complete", "accept"]),
-    ("posting", 70, ["submit", "confirm", "approve", "allocate", "complete", "accept", "hand_over"]),
-    ("closed", 120, ["submit", "confirm", "approve", "allocate", "complete", "accept", "hand_over", "close"]),
-    ("rejected", 20, ["submit", "confirm", "reject"]),
+    ("commune_confirmation", 90, ["submit"]),
+    ("village_posting", 20, ["submit", "confirm"]),
+    ("eligibility_review", 140, ["submit", "confirm", "end_posting"]),
+    ("funding", 100, ["submit", "confirm", "end_posting", "approve"]),
+    ("construction", 150, ["submit", "confirm", "end_posting", "approve", "allocate"]),
+    ("acceptance", 50, ["submit", "confirm", "end_posting", "approve", "allocate", "complete"]),
+    ("handover", 50, ["submit", "confirm", "end_posting", "approve", "allocate", "complete", "accept"]),
+    ("posting", 70, ["submit", "confirm", "end_posting", "approve", "allocate", "complete", "accept", "hand_over"]),
+    ("closed", 120, ["submit", "confirm", "end_posting", "approve", "allocate", "complete", "accept", "hand_over",
+                     "close"]),
+    ("rejected", 20, ["submit", "confirm", "end_posting", "reject"]),
     ("withdrawn", 10, ["withdraw"]),
 ]
+# Actions that need a posting whose period is over: (posting kind, days ago it started, its length).
+POSTED_ACTIONS = {"end_posting": ("review_list", 45, 7), "close": ("results", 21, 7)}
+# Cases of one village of the home commune left waiting for their list to be posted (the demo's path:
+# ``canboxa`` posts it, residents send feedback, the job moves the others on after the period).
+HOME_WAITING = 7
 HOUSEHOLDS = 520
 
 USERS = [
@@ -161,29 +170,39 @@ def seed_demo(*, stdout=None) -> dict:
                       rng=random.Random(SEED + 12), today=today)
     money.seed_pools()
     counts: dict[str, int] = {}
-    for n, (target, path) in enumerate(_plan(rng)):
+    walks: list[_Walk] = []
+    plan = _plan(rng)
+    home_village = villages[units[HOME_COMMUNE].id][0]
+    plan += [("village_posting", ["submit", "confirm"])] * HOME_WAITING
+    for n, (target, path) in enumerate(plan):
         # The home commune gets a full spread of states for the demo officer.
-        commune = communes[n % len(communes)] if n >= 40 else units[HOME_COMMUNE]
-        case, start, step = _seed_case(rng, campaign, commune, target, path, villages[commune.id], cast, actor,
-                                       today)
+        commune = communes[n % len(communes)] if 40 <= n < HOUSEHOLDS else units[HOME_COMMUNE]
+        own_villages = [home_village] if n >= HOUSEHOLDS else villages[commune.id]
+        case, start, step = _seed_case(rng, campaign, commune, target, path, own_villages, cast, actor, today)
         inspector = (cast.users["giamsat"] if commune.path.startswith(units[HOME_DISTRICT].path)
                      else cast.inspector_province)
-        for i, action in enumerate(path, 1):
-            moment = min(today, start + dt.timedelta(days=step * i))
-            _walk(case, action, moment, officer=cast.officers[commune.id],
-                  chairman=cast.chairmen[commune.id], reviewer=cast.users["thamdinh_tinh"],
-                  finance=cast.users["taichinh"], inspector=inspector, actor=actor, rng=rng, money=money)
-            # Stage inspections with their photos, and the tranches they release.
-            if action == "allocate" and (target != "construction" or money.rng.random() < 0.7):
-                money.inspect(case, "start", moment, actor(inspector), release=0)
-            if action == "complete":
-                money.inspect(case, "acceptance", moment, actor(inspector), release=1)
-        _backdate(case, start, step)
+        walk = _Walk(case=case, target=target, path=path, start=start, step=step, commune=commune,
+                     inspector=inspector)
+        walks.append(walk)
+        _walk_on(walk, cast=cast, actor=actor, rng=rng, money=money, today=today)
         counts[target] = counts.get(target, 0) + 1
+    # The lists posted before the steps that need them, village by village, through the real service.
+    for action, (kind, started_ago, days) in POSTED_ACTIONS.items():
+        due = [w for w in walks if w.next_action == action]
+        _post(due, kind=kind, starts_on=today - dt.timedelta(days=started_ago), days=days, cast=cast, actor=actor)
+        for walk in due:
+            walk.posted = True
+            _walk_on(walk, cast=cast, actor=actor, rng=rng, money=money, today=today)
+    # Houses handed over recently: their results are on the notice board now.
+    _post([w for w in walks if w.target == "posting"], kind="results", starts_on=today - dt.timedelta(days=3),
+          days=7, cast=cast, actor=actor)
+    for walk in walks:
+        _backdate(walk.case, walk.start, walk.step)
+    _commune_contact(units[HOME_COMMUNE])
     money.seed_contributions(communes, units[HOME_COMMUNE])
     _nominations(rng, campaign, communes, cast.users, actor)
     if stdout:
-        stdout.write(f"Đã tạo {HOUSEHOLDS} hộ và hồ sơ tại {len(communes)} xã: "
+        stdout.write(f"Đã tạo {len(plan)} hộ và hồ sơ tại {len(communes)} xã: "
                      + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + "\n")
     return counts
 
@@ -245,8 +264,8 @@ def _actor_cache():
     return actor
 
 
-AGE_DAYS = {"survey": 5, "returned": 20, "commune_confirmation": 25, "eligibility_review": 40, "funding": 60,
-            "construction": 120, "acceptance": 170, "handover": 185, "posting": 200, "closed": 300,
+AGE_DAYS = {"survey": 5, "returned": 20, "commune_confirmation": 25, "village_posting": 30, "eligibility_review": 40,
+            "funding": 60, "construction": 120, "acceptance": 170, "handover": 185, "posting": 200, "closed": 300,
             "rejected": 90, "withdrawn": 30}
 
 
@@ -312,7 +331,8 @@ def _walk(case, action, moment, *, officer, chairman, reviewer, finance, inspect
             "hard_roof": True, "lifespan_years": 20 + rng.randint(0, 10), "accepted_on": moment})
     if action == "hand_over":
         case_services.handover_record(actor=actor(officer), case_id=case.pk, handed_over_on=moment)
-    who = {"submit": officer, "withdraw": officer, "resubmit": officer, "confirm": chairman, "approve": reviewer,
+    who = {"submit": officer, "withdraw": officer, "resubmit": officer, "confirm": chairman,
+           "end_posting": chairman, "approve": reviewer,
            "reject": reviewer, "allocate": finance, "complete": inspector, "accept": inspector,
            "hand_over": chairman, "close": officer}.get(action)
     if action == "return":
@@ -321,6 +341,72 @@ def _walk(case, action, moment, *, officer, chairman, reviewer, finance, inspect
                "withdraw": "Hộ đã tự làm nhà."}.get(action, "")
     engine.document_transition(actor=actor(who), doctype="housing_case", object_id=case.pk, action=action,
                                comment=comment)
+
+
+@dataclass
+class _Walk:
+    """A case on its way to its target state: the actions left, and whether its next one, which needs a
+    posting whose period is over, has had it."""
+
+    case: HousingCase
+    target: str
+    path: list
+    start: dt.date
+    step: int
+    commune: AdminUnit
+    inspector: object
+    done: int = 0
+    posted: bool = False
+
+    @property
+    def next_action(self) -> str | None:
+        return self.path[self.done] if self.done < len(self.path) else None
+
+
+def _walk_on(walk: _Walk, *, cast, actor, rng, money, today) -> None:
+    """Take the case's actions until its target, or until one that needs a posting it has not had yet."""
+    while walk.next_action:
+        action = walk.next_action
+        if action in POSTED_ACTIONS and not walk.posted:
+            return
+        walk.posted = False
+        walk.done += 1
+        moment = min(today, walk.start + dt.timedelta(days=walk.step * walk.done))
+        commune_id = walk.commune.id
+        _walk(walk.case, action, moment, officer=cast.officers[commune_id], chairman=cast.chairmen[commune_id],
+              reviewer=cast.users["thamdinh_tinh"], finance=cast.users["taichinh"], inspector=walk.inspector,
+              actor=actor, rng=rng, money=money)
+        # Stage inspections with their photos, and the tranches they release.
+        if action == "allocate" and (walk.target != "construction" or money.rng.random() < 0.7):
+            money.inspect(walk.case, "start", moment, actor(walk.inspector), release=0)
+        if action == "complete":
+            money.inspect(walk.case, "acceptance", moment, actor(walk.inspector), release=1)
+
+
+def _post(walks: list[_Walk], *, kind: str, starts_on: dt.date, days: int, cast, actor) -> None:
+    """One posting per village of the cases, recorded by the commune's officer (postings.services)."""
+    from housing_campaign.postings.services import posting_create
+
+    groups: dict[tuple, list[_Walk]] = {}
+    for walk in walks:
+        walk.case.refresh_from_db(fields=["state", "state_since", "village"])
+        groups.setdefault((walk.commune.id, walk.case.village_id), []).append(walk)
+    for (commune_id, village_id), group in groups.items():
+        village = group[0].case.village
+        place = f"Nhà văn hóa {village.name}" if village else f"Trụ sở UBND {group[0].commune.name}"
+        posting_create(actor=actor(cast.officers[commune_id]), kind=kind, commune_id=commune_id,
+                       village_id=village_id, starts_on=starts_on, ends_on=starts_on + dt.timedelta(days=days - 1),
+                       case_ids=[w.case.pk for w in group], location=place)
+
+
+def _commune_contact(commune: AdminUnit) -> None:
+    from housing_campaign.postings.models import CommuneContact
+
+    CommuneContact.objects.update_or_create(unit=commune, defaults={
+        "office": f"Bộ phận Một cửa, UBND {commune.name} (dữ liệu minh họa)",
+        "address": f"Trụ sở UBND {commune.name}, huyện Đắk Glei, tỉnh Kon Tum (địa chỉ minh họa)",
+        "phone": "0260 3000 000 (số minh họa)", "hours": "Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu",
+        "person": "Y Thị Nhung, cán bộ Văn hóa – Xã hội"})
 
 
 def _backdate(case, start: dt.date, step: int) -> None:

@@ -82,8 +82,12 @@ def _case_page(request, case, *, bound_form=None, bound_name=None, status=200, c
     next_steps = selectors.case_next_steps(actor, case, page, form=form, form_title=str(form_title),
                                            comments=comments)
     attachment_form = bound_form if bound_name == "attachment" else desk_forms.AttachmentForm()
+    from housing_campaign.postings.selectors import case_postings
+
     return render(request, "desk/case.html", {**page, "form": form, "form_title": form_title, "next": next_steps,
-                                              "attachment_form": attachment_form, **(extra or {})}, status=status)
+                                              "attachment_form": attachment_form,
+                                              "case_postings": case_postings(actor, case), **(extra or {})},
+                  status=status)
 
 
 @login_required
