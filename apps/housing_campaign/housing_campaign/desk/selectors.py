@@ -25,12 +25,19 @@ def actionable_q(actor: Actor, doctype: str = "housing_case") -> Q:
         roles |= authority.roles
     q = Q(pk__in=[])
     pairs: dict[int, set[str]] = {}
-    for definition_id, source, t_roles in WorkflowTransition.objects.filter(
-            definition__doctype=doctype).values_list("definition_id", "source", "roles"):
+    waiting_for_system: set[tuple[int, str]] = set()
+    for definition_id, source, t_roles, automatic in WorkflowTransition.objects.filter(
+            definition__doctype=doctype).values_list("definition_id", "source", "roles", "automatic"):
+        if automatic:
+            # A state left by an automatic step (the end of a posting period) waits for the system, not for
+            # a person: its cases are not anyone's task meanwhile (the SLA still escalates them).
+            waiting_for_system.add((definition_id, source))
         if roles & set(t_roles):
             pairs.setdefault(definition_id, set()).add(source)
     for definition_id, states in pairs.items():
-        q |= Q(workflow_id=definition_id, state__in=sorted(states))
+        states = {s for s in states if (definition_id, s) not in waiting_for_system}
+        if states:
+            q |= Q(workflow_id=definition_id, state__in=sorted(states))
     return q
 
 

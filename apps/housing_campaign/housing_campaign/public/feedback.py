@@ -200,7 +200,9 @@ def feedback_form(request, code: str):
     try:
         feedback = feedback_submit(commune_id=unit.pk, kind=data["kind"], text=post.get("text", ""),
                                    client_key=_client_key(request), posting_id=posting_id, entry_id=entry_id,
-                                   sender_name=data["name"], sender_phone=data["phone"],
+                                   # The whole values (the body is size-limited above): a refusal then
+                                   # says their real length; only what is shown again is cut.
+                                   sender_name=str(post.get("name", "")), sender_phone=str(post.get("phone", "")),
                                    photo=request.FILES.get("photo"))
     except ServiceError as exc:
         errors = exc.errors or {"": [exc.message]}
