@@ -73,8 +73,10 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     assert confirm.is_enabled()
     act(chairman, "Xác nhận kết quả bình xét")
     text = chairman.content()
-    assert "Đã lưu “Kết quả bình xét và danh sách của xã”." in text and "Đã chuyển sang “Chờ thẩm định”" in text
+    assert ("Đã lưu “Kết quả bình xét và danh sách của xã”." in text
+            and "Đã chuyển sang “Đang niêm yết danh sách bình xét”" in text)
     shoot(chairman, "chairman-confirmed")
+    end_posting(people, chairman, site, case)
 
     # Reviewer returns with a reason.
     reviewer = open_as(browser, site, "reviewer")
@@ -94,6 +96,7 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     act(officer, "Gửi lại sau khi bổ sung")
     chairman.goto(case_url(site, case))
     act(chairman, "Xác nhận kết quả bình xét")
+    end_posting(people, chairman, site, case)
 
     # Reviewer approves.
     reviewer.goto(case_url(site, case))
@@ -167,8 +170,21 @@ def test_full_lifecycle_in_the_browser(browser, site, people, campaign, shoot, t
     case.refresh_from_db()
     assert case.state == "posting" and case.certificates.filter(status="valid").count() == 1
     steps = list(case_events(case))
-    assert steps == ["commune_confirmation", "eligibility_review", "returned", "commune_confirmation",
-                     "eligibility_review", "funding", "construction", "acceptance", "handover", "posting"]
+    assert steps == ["commune_confirmation", "village_posting", "eligibility_review", "returned",
+                     "commune_confirmation", "village_posting", "eligibility_review", "funding", "construction",
+                     "acceptance", "handover", "posting"]
+
+
+def end_posting(people, chairman, site, case):
+    """The village list is posted (its period recorded as over: tests/browser/test_posting_and_feedback.py
+    walks the posting itself); the chairman then sends the case to review."""
+    from tests.conftest import post_ended
+
+    case.refresh_from_db()
+    post_ended(people, [case])
+    chairman.goto(case_url(site, case))
+    act(chairman, "Hết thời hạn niêm yết, chuyển thẩm định")
+    assert "Chờ thẩm định" in chairman.locator(".state-pill").inner_text()
 
 
 def case_events(case):

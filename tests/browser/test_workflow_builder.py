@@ -25,12 +25,13 @@ def test_insert_a_state_between_two_states_in_the_builder(browser, site, people,
     page.goto(f"{site}/admin/workflow/workflowdefinition/")
     page.click("text=Thiết kế quy trình hồ sơ hỗ trợ nhà ở")
     page.click("#wfb-create-draft")
-    page.wait_for_selector("text=Phiên bản 2 · bản nháp")
-    draft = WorkflowDefinition.objects.get(doctype="housing_case", version=2)
-    confirm = draft.transitions.get(source="commune_confirmation", action="confirm")
+    page.wait_for_selector("text=Phiên bản 3 · bản nháp")
+    draft = WorkflowDefinition.objects.get(doctype="housing_case", version=3)
+    # The step into the review: "Hết thời hạn niêm yết, chuyển thẩm định" (the village list's posting ends).
+    confirm = draft.transitions.get(source="village_posting", action="end_posting")
     shoot(page, "draft")
 
-    # On the diagram: the transition "Xác nhận kết quả bình xét" is a link that opens its form beside it.
+    # On the diagram: the transition into the review is a link that opens its form beside it.
     page.click(f'#wfb-svg [id="a_transition-{confirm.pk}"] a')
     page.wait_for_url(f"**?transition={confirm.pk}")
     page.wait_for_selector("#wfb-insert")
