@@ -71,4 +71,6 @@ def validation_error(errors: dict[str, list[str]]) -> ServiceError:
     """One error carrying every field's messages, so forms can show them all at once."""
     first = next(iter(errors.values()))[0] if errors else gettext("Dữ liệu không hợp lệ.")
     parts = [m for msgs in errors.values() for m in msgs]
-    return ServiceError("; ".join(parts) or first, code=ErrorCode.VALIDATION, errors=errors)
+    # Whole sentences are read one after the other; fragments are separated by semicolons.
+    separator = " " if all(m.rstrip().endswith((".", "!", "?", "…")) for m in parts) else "; "
+    return ServiceError(separator.join(parts) or first, code=ErrorCode.VALIDATION, errors=errors)

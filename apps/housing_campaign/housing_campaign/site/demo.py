@@ -199,6 +199,7 @@ def seed_demo(*, stdout=None) -> dict:
     for walk in walks:
         _backdate(walk.case, walk.start, walk.step)
     _commune_contact(units[HOME_COMMUNE])
+    _feedback(units[HOME_COMMUNE], cast=cast, actor=actor)
     money.seed_contributions(communes, units[HOME_COMMUNE])
     _nominations(rng, campaign, communes, cast.users, actor)
     if stdout:
@@ -407,6 +408,35 @@ def _commune_contact(commune: AdminUnit) -> None:
         "address": f"Trụ sở UBND {commune.name}, huyện Đắk Glei, tỉnh Kon Tum (địa chỉ minh họa)",
         "phone": "0260 3000 000 (số minh họa)", "hours": "Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu",
         "person": "Y Thị Nhung, cán bộ Văn hóa – Xã hội"})
+
+
+def _feedback(commune: AdminUnit, *, cast, actor) -> None:
+    """Residents' feedback in the home commune, sent through the public form's service: one about a house
+    on the results posting now on the board (it holds that case), one handed to the officer, one answered
+    and resolved (its answer on the public tracking page)."""
+    from housing_campaign.feedback.services import feedback_act, feedback_submit
+    from housing_campaign.postings.models import PostingEntry
+
+    entry = (PostingEntry.objects.filter(posting__commune=commune, posting__kind="results",
+                                         posting__cancelled_at__isnull=True).order_by("-posting__starts_on", "number")
+             .first())
+    if entry is not None:
+        feedback_submit(commune_id=commune.pk, kind="poor_construction", client_key="demo-1",
+                        posting_id=entry.posting_id, entry_id=entry.pk,
+                        text="Nhà mới bàn giao nhưng mái tôn phía sau bị dột khi mưa to, đề nghị xã kiểm tra.")
+    chairman, officer = actor(cast.chairmen[commune.id]), cast.officers[commune.id]
+    road = feedback_submit(commune_id=commune.pk, kind="other", client_key="demo-2",
+                           text="Đường vào khu nhà mới ở thôn chưa có đèn, xin xã xem xét lắp thêm.")
+    feedback_act(actor=chairman, feedback_id=road.pk, action="assign", data={"assignee": str(officer.pk)},
+                 expected_lock_version=road.lock_version)
+    asked = feedback_submit(commune_id=commune.pk, kind="money_not_received", client_key="demo-3",
+                            text="Gia đình tôi chưa nhận được đợt 2 tiền hỗ trợ làm nhà, nhờ xã kiểm tra giúp.")
+    feedback_act(actor=chairman, feedback_id=asked.pk, action="answer", publish_confirmed=True,
+                 data={"answer": "Đợt 2 được giải ngân sau khi nghiệm thu hoàn thành; xã đã hẹn nghiệm thu trong "
+                                 "tuần tới và sẽ báo lại gia đình.", "outcome": "partly"},
+                 expected_lock_version=asked.lock_version)
+    asked.refresh_from_db()
+    feedback_act(actor=chairman, feedback_id=asked.pk, action="close")
 
 
 def _backdate(case, start: dt.date, step: int) -> None:

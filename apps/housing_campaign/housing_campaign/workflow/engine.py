@@ -308,7 +308,8 @@ def can_edit(*, actor: Actor, document) -> tuple[bool, str]:
     spec = compiled(document.workflow_id)
     state = spec.states[document.state]
     if not state.edit_roles:
-        return False, gettext("Hồ sơ ở trạng thái “%(state)s” không được sửa.") % {"state": localized_label(state)}
+        return False, gettext("Ở trạng thái “%(state)s”, không ai được sửa nội dung.") % {
+            "state": localized_label(state)}
     if actor.authority_for(state.edit_roles, *document_paths(document)) is None:
         return False, gettext("Ở trạng thái “%(state)s”, chỉ %(roles)s được sửa hồ sơ.") % {
             "state": localized_label(state), "roles": role_labels(state.edit_roles)}
