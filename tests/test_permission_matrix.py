@@ -133,6 +133,9 @@ class World:
         from housing_campaign.postings.models import CommuneContact
 
         self.contact = CommuneContact.objects.create(unit=unit(HOME), phone="02603800000")
+        from housing_campaign.reports.models import Target
+
+        self.target = Target.objects.create(campaign=campaign, unit=unit(HOME), unit_path=unit(HOME).path, houses=12)
         self.feedback = _feedback_probe()
         self.postings = PostingWorld(people, campaign)
         self.contribution = self.money.receipt

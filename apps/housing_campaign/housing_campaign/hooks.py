@@ -19,6 +19,10 @@ Kinds of hooks:
 - ``territory_scopes``: per model ("app_label.Model"), the dotted path of ``fn(actor) -> QuerySet`` of
   the rows the actor may see. The admin limits every foreign-key and many-to-many choice (and the
   list of a model without its own scoping) to it, so nothing outside the territory can be written.
+- ``doc_counters``: per document type, ``created`` and ``moved`` -> dotted paths of the functions that keep
+  its aggregates (dashboards, reports), called inside the transaction of the change: ``created(ids=, at=)``
+  after new documents are written (form, import), ``moved(moves=, at=)`` after transitions and version
+  migrations, ``moves`` being (id, old workflow id, old state, new workflow id, new state).
 - ``computed_fields``: per document type, names a workflow condition may use besides the
   document's own fields: label and the dotted path of ``fn(document) -> value``.
 """
@@ -37,6 +41,11 @@ doctypes = {
     "housing_case": "cases.HousingCase",
     "commendation": "commendations.Nomination",
     "feedback": "feedback.Feedback",
+}
+
+doc_counters = {
+    "housing_case": {"created": "housing_campaign.reports.aggregates.documents_created",
+                     "moved": "housing_campaign.reports.aggregates.documents_moved"},
 }
 
 doc_events: dict[str, dict[str, list[str]]] = {

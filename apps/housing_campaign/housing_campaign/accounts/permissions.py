@@ -144,6 +144,11 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "postings.postingentry": READ_ONLY,
     "postings.communecontact": MANAGED,
     "feedback.feedback": READ_ONLY,
+    # Reports (issue 14): targets are data; the aggregates are kept by the engine, never edited or listed.
+    "reports.target": MANAGED,
+    "reports.statecount": ModelAccess(view=NOBODY),
+    "reports.casemilestone": ModelAccess(view=NOBODY),
+    "reports.milestoneday": ModelAccess(view=NOBODY),
     "printing.printformat": MANAGED_KEPT,
     "printing.printformatversion": READ_ONLY,
     "printing.issueddocument": READ_ONLY,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, SupportNorm, SupportType
-from housing_campaign.core import validators
+from housing_campaign.core import hookspec, validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.events import attachment_event, created_event, edited_event, event_save
 from housing_campaign.core.formatting import format_number
@@ -359,8 +359,11 @@ def case_create(*, actor: Actor, campaign: Campaign, household: Household, surve
         if "household" not in str(exc) and "case_one_per_household" not in str(exc):
             raise
         raise validation_error({"household": [gettext("Hộ này đã có hồ sơ trong chương trình.")]}) from None
-    event_save(created_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, state=case.state,
-                             workflow_version=engine.compiled(case.workflow_id).version))
+    event = event_save(created_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, state=case.state,
+                                     workflow_version=engine.compiled(case.workflow_id).version))
+    counter = hookspec.doc_counter(DOCTYPE, "created")
+    if counter is not None:
+        counter(ids=[case.pk], at=event.at)
     return case
 
 

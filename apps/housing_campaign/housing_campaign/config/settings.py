@@ -37,6 +37,7 @@ DOMAIN_APPS = [
     "housing_campaign.certificates",
     "housing_campaign.postings",
     "housing_campaign.feedback",
+    "housing_campaign.reports",
     "housing_campaign.desk",
     "housing_campaign.public",
     "housing_campaign.imports",

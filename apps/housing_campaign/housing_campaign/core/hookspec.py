@@ -87,6 +87,16 @@ def doc_event_handlers(doctype: str, event: str) -> list[str]:
     return [*events.get("*", {}).get(event, []), *events.get(doctype, {}).get(event, [])]
 
 
+COUNTER_EVENTS = ("created", "moved")
+
+
+def doc_counter(doctype: str, event: str) -> Callable | None:
+    """The function that keeps a document type's aggregates on ``event`` (hooks.doc_counters), called in the
+    same transaction as the change; None when the type keeps none."""
+    path = get_hooks("doc_counters").get(doctype, {}).get(event)
+    return get_attr(path) if path else None
+
+
 def scheduled_jobs() -> dict[str, int]:
     """{dotted path: interval in seconds} of every scheduled job."""
     jobs: dict[str, int] = {}
@@ -141,6 +151,8 @@ def _paths() -> list[tuple[str, str]]:
     found += [(f"territory_scopes[{label!r}]", p) for label, p in get_hooks("territory_scopes").items()]
     for doctype, names in get_hooks("computed_fields").items():
         found += [(f"computed_fields[{doctype!r}][{n!r}]", spec.get("path", "")) for n, spec in names.items()]
+    for doctype, counters in get_hooks("doc_counters").items():
+        found += [(f"doc_counters[{doctype!r}][{event!r}]", path) for event, path in counters.items()]
     return found
 
 
@@ -165,6 +177,11 @@ def hook_problems() -> list[str]:
                      if d not in doctypes]
         if not spec.get("label"):
             problems.append(f"side_effects[{name!r}]: no label")
+    for name, counters in get_hooks("doc_counters").items():
+        if name not in doctypes:
+            problems.append(f"doc_counters[{name!r}]: unknown document type")
+        problems += [f"doc_counters[{name!r}][{e!r}]: unknown event (known: {', '.join(COUNTER_EVENTS)})"
+                     for e in counters if e not in COUNTER_EVENTS]
     problems += [f"scheduler_events[{f!r}]: unknown frequency (known: {', '.join(SCHEDULE_SECONDS)})"
                  for f in get_hooks("scheduler_events") if f not in SCHEDULE_SECONDS]
     scopes = get_hooks("territory_scopes")

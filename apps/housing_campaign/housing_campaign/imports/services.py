@@ -33,6 +33,7 @@ from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType, SurveyRound
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase, PartCondition
+from housing_campaign.core import hookspec
 from housing_campaign.core.bulk import InstanceBuilder, bulk_insert
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import created_event
@@ -858,6 +859,9 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         event.data, event.changes = marker, no_changes  # the batch, so the queue can list its cases
         events.append(event)
     bulk_insert(DocumentEvent, events, check_keys_in_bulk=True)
+    counter = hookspec.doc_counter(DOCTYPE, "created")
+    if counter is not None:  # the dashboards' aggregates, in the import's transaction
+        counter(ids=[case.pk for case in cases], at=now)
     mark("write_log")
 
 

@@ -198,6 +198,9 @@ def seed_demo(*, stdout=None) -> dict:
           days=7, cast=cast, actor=actor)
     for walk in walks:
         _backdate(walk.case, walk.start, walk.step)
+    from housing_campaign.reports.aggregates import recount
+
+    recount()  # the log's dates were spread over the months the cases took: the aggregates follow them
     _commune_contact(units[HOME_COMMUNE])
     _feedback(units[HOME_COMMUNE], cast=cast, actor=actor)
     money.seed_contributions(communes, units[HOME_COMMUNE])

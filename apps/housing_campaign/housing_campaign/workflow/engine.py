@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
+from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ErrorCode, ServiceError, unexpected_error
 from housing_campaign.core.events import approval_event, transition_event
 from housing_campaign.core.formatting import format_date
@@ -468,6 +469,10 @@ def _move(actor: Actor, doctype: str, model, to_move: list[Decision], comment: s
             state=state, stage=stage, state_since=now, state_entry=F("state_entry") + 1,
             lock_version=F("lock_version") + 1, last_actor_id=actor.id)
     DocumentEvent.objects.bulk_create(events, batch_size=BULK_CHUNK)
+    counter = hookspec.doc_counter(doctype, "moved")
+    if counter is not None:  # the aggregates dashboards read, kept in this transaction
+        counter(moves=[(doc.pk, doc.workflow_id, e.from_state, doc.workflow_id, t.target)
+                       for (doc, t, _), e in zip(to_move, events)], at=now)
     effects: dict[str, list[int]] = defaultdict(list)
     for doc, t, _ in to_move:
         for effect in t.side_effects:

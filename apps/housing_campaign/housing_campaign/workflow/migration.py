@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from housing_campaign.accounts.selectors import Actor, territory_q
+from housing_campaign.core import hookspec
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import migrated_event
 from housing_campaign.core.models import BackgroundJob, DocumentEvent
@@ -314,6 +315,10 @@ def _move_chunk(*, actor: Actor, source: WorkflowDefinition, target: WorkflowDef
             values.update(state_since=now, state_entry=F("state_entry") + 1)
         model.objects.filter(pk__in=pks).update(**values)
     DocumentEvent.objects.bulk_create(events, batch_size=CHUNK)
+    counter = hookspec.doc_counter(doctype, "moved")
+    if counter is not None:  # the aggregates move with the documents, in this transaction
+        counter(moves=[(pk, source.pk, old, target.pk, new) for (old, new), pks in groups.items() for pk in pks],
+                at=now)
     return MigrationResult(moved=len(events), skipped=skipped)
 
 
