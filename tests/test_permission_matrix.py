@@ -609,6 +609,7 @@ def _other_probe(world, name, route):
         "public:territory": lambda: (reverse(name, args=[HOME]), {}),
         "public:receipt": lambda: (world.receipt_url, {}),
         "public:communes": lambda: (reverse(name), {}),
+        "reports:dashboard": lambda: (reverse(name), {}),
         "public:posting_print": lambda: (reverse(name, args=[HOME, world.posting.code]), {}),
         "public:feedback_form": lambda: (reverse(name, args=[HOME]), world.feedback_post()),
         "public:feedback_lookup": lambda: (reverse(name) + "?ma=" + world.feedback.code.lower(), {}),

@@ -219,6 +219,7 @@ URL_RULES: dict[str, Rule] = {
     "desk:batch_download": Rule(NOBODY, NOBODY, "probe: another user's job file: nobody else gets it"),
     "desk:notifications": Rule(SIGNED_IN, SIGNED_IN, "personal: mark own notifications read"),
     "desk:report_time_in_stage": Rule(SIGNED_IN, NOBODY),
+    "reports:dashboard": Rule(SIGNED_IN, NOBODY, "the dashboard of the reader's territory; reads only"),
     "desk:export_cases": Rule(SIGNED_IN, NOBODY, "the list with the filters, scoped like the queue"),
     "desk:export_commune_list": Rule(SIGNED_IN, NOBODY, "probe: the home commune's list, scoped like the queue"),
     # imports from Excel (login required; batches are seen by their importer and within territory)
