@@ -42,7 +42,7 @@ def _open(title: str, desc: str, height: int) -> tuple[str, list[str]]:
 def bar_chart(*, title: str, desc: str, bars: list[Bar], series: list[str], target_label: str) -> SafeString:
     """Horizontal bars, one per territory: the nested figures overlaid (darkest = furthest along), the
     target as a red tick; a legend above. ``series`` names the values of each bar, in order."""
-    row_h, top = 46, 30 + 18 * ((len(series) + 2) // 3)
+    row_h, top = 46, 8 + 18 * ((len(series) + 3) // 3)
     height = top + row_h * max(len(bars), 1) + 10
     _uid, out = _open(title, desc, height)
     # legend
@@ -111,11 +111,13 @@ def line_chart(*, title: str, desc: str, labels: list[str], values: list[int],
     every = max(1, -(-len(labels) // 6))
     for i, label in enumerate(labels):
         if i % every == 0 or i == len(labels) - 1:
-            out.append(f'<text x="{x_of(i)}" y="{height - bottom + 16}" font-size="11" text-anchor="middle" '
+            anchor = "end" if i == len(labels) - 1 and i else "start" if i == 0 else "middle"
+            out.append(f'<text x="{x_of(i)}" y="{height - bottom + 16}" font-size="11" text-anchor="{anchor}" '
                        f'fill="#4a4f55">{escape(label)}</text>')
     for name, level in levels:
         out.append(f'<line x1="{left}" y1="{y_of(level)}" x2="{WIDTH - right}" y2="{y_of(level)}" '
-                   f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="5 3"><title>{escape(name)}</title></line>')
+                   f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="5 3">'
+                   f'<title>{escape(name)}</title></line>')
     if values:
         points = " ".join(f"{x_of(i)},{y_of(v)}" for i, v in enumerate(values))
         out.append(f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="3"/>')

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from housing_campaign.accounts.selectors import Actor, territory_q
 from housing_campaign.campaigns.models import Campaign, Category, CategoryDeadline, SupportNorm
 from housing_campaign.cases.models import HousingCase
-from housing_campaign.core.errors import ServiceError
+from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.validators import InputError, parse_date, query_text
 from housing_campaign.funding.models import Allocation, Portion, Release
@@ -95,8 +95,8 @@ def parse_request(data) -> dict:
         as_of = parse_date(raw_day, gettext("Ngày báo cáo"), required=False)
     except InputError as exc:
         raise ServiceError(str(exc), field="ngay") from None
-    return {"campaign": query_text(data.get("ct", ""), max_length=40), "code": query_text(data.get("dv", ""), max_length=12),
-            "units": units, "as_of": as_of}
+    return {"campaign": query_text(data.get("ct", ""), max_length=40),
+            "code": query_text(data.get("dv", ""), max_length=12), "units": units, "as_of": as_of}
 
 
 def campaigns_list() -> list[Campaign]:
@@ -121,9 +121,23 @@ def dashboard_figures(*, actor: Actor, campaign: str = "", code: str = "", units
     campaigns = campaigns_list()
     chosen = pick_campaign(campaigns, campaign)
     figures.check_as_of(chosen, as_of)
-    root = figures.resolve_territory(campaign=chosen, code=code, units=units, actor=actor)
+    try:
+        root = figures.resolve_territory(campaign=chosen, code=code, units=units, actor=actor)
+        partial = False
+    except ServiceError as exc:
+        # A reader of a legacy province (or district) looking at 2025 units: the 2025 province also holds
+        # units outside their territory; they see it limited to the 2025 communes wholly inside theirs.
+        if code or units != "2025" or exc.code != ErrorCode.OUT_OF_TERRITORY:
+            raise
+        root, partial = figures.campaign_root(chosen, units), True
     today = as_of or timezone.localdate()
     progress = figures.progress(campaign=chosen, root=root, units=units, as_of=as_of, actor=actor)
+    if partial:
+        progress.rows = _covered(actor, progress.rows)
+        if not progress.rows:
+            raise ServiceError(gettext("Không có xã nào (đơn vị hành chính từ 01/07/2025) nằm trọn trong địa bàn "
+                                       "bạn phụ trách."), code=ErrorCode.OUT_OF_TERRITORY, field="territory")
+        progress.total = _sum_rows(root, progress.rows)
     counts = figures.state_counts(campaign=chosen, root=root, units=units, actor=actor)
     column = "unit_path" if units == "legacy" else "unit_2025_path"
     weekly, recent = _finished_by_week(chosen, root, column, progress.rows, today, actor)
@@ -155,6 +169,33 @@ def dashboard_figures(*, actor: Actor, campaign: str = "", code: str = "", units
                      time_in_stage=time_in_stage_rows(campaign=chosen, root=root, units=units, actor=actor)
                      if root.level in TIME_IN_STAGE_LEVELS else None,
                      stages=[(s, str(stage_labels[s])) for s in STAGES])
+
+
+def _covered(actor: Actor, rows: list[figures.Row]) -> list[figures.Row]:
+    """The rows of the 2025 units wholly inside the reader's territory (one query)."""
+    if any(a.everywhere for a in actor.all_authorities):
+        return rows
+    paths = [p for a in actor.all_authorities for p in a.paths]
+    inside = {r.unit.pk for r in rows if any(r.unit.path.startswith(p) for p in paths)}
+    parts: dict[int, list[str]] = defaultdict(list)
+    for successor_id, path in AdminUnit.objects.filter(successor__in=[r.unit for r in rows]).values_list(
+            "successor_id", "path"):
+        parts[successor_id].append(path)
+    inside |= {pk for pk, found in parts.items() if all(any(x.startswith(p) for p in paths) for x in found)}
+    return [r for r in rows if r.unit.pk in inside]
+
+
+def _sum_rows(root: AdminUnit, rows: list[figures.Row]) -> figures.Row:
+    total = figures.Row(root, root.code, root.name)
+    for row in rows:
+        for name in (*figures.HOUSE_COLUMNS, *figures.MONEY_COLUMNS):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        for mine, theirs in ((total.by_category, row.by_category), (total.by_support_type, row.by_support_type)):
+            for key, values in theirs.items():
+                entry = mine.setdefault(key, dict.fromkeys(figures.HOUSE_COLUMNS, 0))
+                for column, n in values.items():
+                    entry[column] += n
+    return total
 
 
 def _crumbs(campaign: Campaign, root: AdminUnit, units: str) -> list[AdminUnit]:

@@ -86,7 +86,7 @@ def _context(found: selectors.Dashboard) -> dict:
         levels=levels, series_label=gettext("Nhà hoàn thành trong tuần"))
     return {"d": found, "progress_chart": progress_chart, "pace_chart": pace_chart,
             "switch_units": f"{here}?{urlencode({**base, 'he': '2025' if found.units == 'legacy' else 'legacy'})}",
-            "crumbs": [(u, at(u)) for u in found.crumbs], "here": at(found.root),
+            "crumbs": [(u, at(u) if i else at()) for i, u in enumerate(found.crumbs)], "here": at(found.root),
             "root_cases": cases(found.root), "base": base,
             "time_in_stage_url": reverse("desk:report_time_in_stage"),
             "behind": [line for line in found.lines if line.behind],
