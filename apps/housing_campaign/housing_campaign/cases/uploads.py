@@ -71,3 +71,15 @@ def stored_name(upload: UploadedFile, info: dict) -> str:
     """The name the file is stored under ends with the extension of what it really is."""
     stem = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0][:80] or "tep"
     return f"{stem}{info.get('extension', '')}"
+
+
+def optional_photo_info(photo: UploadedFile | None, errors: dict[str, list[str]], field: str = "photo") -> dict | None:
+    """What an optional photo really is (``inspect_upload``), or None; a bad one adds its reason to ``errors``
+    under ``field`` so that a form refuses it with the other fields' problems."""
+    if not photo:
+        return None
+    try:
+        return inspect_upload(photo, photo_only=True)
+    except ServiceError as exc:
+        errors.setdefault(field, []).append(exc.message)
+        return None

@@ -106,14 +106,9 @@ def feedback_submit(*, commune_id, kind: str, text: str, client_key: str, postin
         if entry is None or posting is None or entry.posting_id != posting.pk:
             err("entry", gettext("Hộ đã chọn không có trong đợt niêm yết này."))
             entry = None
-    photo_info = None
-    if photo:
-        from housing_campaign.cases.uploads import inspect_upload
+    from housing_campaign.cases.uploads import optional_photo_info
 
-        try:
-            photo_info = inspect_upload(photo, photo_only=True)
-        except ServiceError as exc:
-            err("photo", exc.message)
+    photo_info = optional_photo_info(photo, errors)
     if errors:
         raise validation_error(errors)
 

@@ -319,6 +319,11 @@ def _end_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
+def active_allocations_q(as_of: dt.date | None) -> Q:
+    """Allocations in force at the end of ``as_of`` (None: now): made by then and not cancelled by then."""
+    return _active_allocations(as_of)
+
+
 def _active_allocations(as_of: dt.date | None) -> Q:
     if as_of is None:
         return Q(cancelled_at__isnull=True)

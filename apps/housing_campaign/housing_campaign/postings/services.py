@@ -120,14 +120,9 @@ def posting_create(*, actor: Actor, kind: str, commune_id, starts_on, ends_on, c
         err("cases", gettext("Chọn ít nhất một hồ sơ để niêm yết."))
     elif len(ids) > MAX_CASES:
         err("cases", gettext("Một đợt niêm yết có tối đa %(n)s hồ sơ.") % {"n": MAX_CASES})
-    photo_info = None
-    if photo:
-        from housing_campaign.cases.uploads import inspect_upload
+    from housing_campaign.cases.uploads import optional_photo_info
 
-        try:
-            photo_info = inspect_upload(photo, photo_only=True)
-        except ServiceError as exc:
-            err("photo", exc.message)
+    photo_info = optional_photo_info(photo, errors)
     if errors:
         raise validation_error(errors)
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -25,7 +25,7 @@ from housing_campaign.cases.models import HousingCase
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.validators import InputError, parse_date, query_text
-from housing_campaign.funding.models import Allocation, Portion, Release
+from housing_campaign.funding.models import Portion
 from housing_campaign.funding.selectors import LOAN_SOURCES, source_label
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.workflow.models import Stage, WorkflowState
@@ -279,16 +279,8 @@ def _paces(campaign, lines, total, today) -> list[Pace]:
 def _money(campaign, root, column, lines, total, as_of, actor):
     """Allocated per funding source and released, per child territory, and the state support the norms
     give the houses that received it: three grouped queries."""
-    case_q = Q(case__campaign_id=campaign.pk, **{f"case__{column}__startswith": root.path})
-    if actor is not None:
-        case_q &= territory_q(actor, legacy_field="case__unit_path", current_field="case__unit_2025_path")
-    allocations = Allocation.objects.filter(case_q)
-    if as_of is None:
-        allocations = allocations.filter(cancelled_at__isnull=True)
-    else:
-        end = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
-        allocations = allocations.filter(Q(created_at__lt=end) & (Q(cancelled_at__isnull=True)
-                                                                  | Q(cancelled_at__gte=end)))
+    allocations, releases = figures.money_records(campaign=campaign, root=root, column=column, actor=actor,
+                                                   as_of=as_of)
     find = figures._child_finder([line.row.unit for line in lines])
     by_pk = {line.row.unit.pk: line for line in lines}
     for line in [*lines, total]:
@@ -325,9 +317,6 @@ def _money(campaign, root, column, lines, total, as_of, actor):
             line.money["houses"] += houses
             line.money["norm"] += houses * norm_of.get((strand_id, support_type), 0)
     # Releases (of the state support): by the day released.
-    releases = Release.objects.filter(case_q)
-    if as_of is not None:
-        releases = releases.filter(released_on__lte=as_of)
     for line in [*lines, total]:
         line.money["released"] = 0
     for path, amount in releases.values_list(f"case__{column}").annotate(t=Sum("amount")).order_by():

@@ -23,7 +23,7 @@ from housing_campaign.campaigns.models import Campaign
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.formatting import format_date
 from housing_campaign.funding.models import Allocation, Release
-from housing_campaign.funding.selectors import LOAN_SOURCES
+from housing_campaign.funding.selectors import LOAN_SOURCES, active_allocations_q
 from housing_campaign.geography.models import AdminUnit
 
 from .models import Milestone, MilestoneDay, StateCount, Target
@@ -210,19 +210,23 @@ def _targets(campaign, root, kids, find, rows, total) -> None:
                 row.by_support_type.setdefault(s, dict.fromkeys(HOUSE_COLUMNS, 0))["target"] += h
 
 
-def _money(campaign, root, column, find, rows, total, as_of, actor) -> None:
+def money_records(*, campaign, root: AdminUnit, column: str, actor: Actor | None, as_of: dt.date | None):
+    """(allocations, releases) of the cases of ``campaign`` under ``root`` that the reader sees, as they stood
+    at the end of ``as_of`` (None: now): allocations made by then and not cancelled by then (loans included:
+    callers exclude ``LOAN_SOURCES`` where support is meant), releases made by then."""
     case_scope = Q(**{f"case__{column}__startswith": root.path}, case__campaign_id=campaign.pk)
     if actor is not None:
         case_scope &= territory_q(actor, legacy_field="case__unit_path", current_field="case__unit_2025_path")
-    allocations = Allocation.objects.filter(case_scope).exclude(source__in=LOAN_SOURCES)
+    allocations = Allocation.objects.filter(case_scope, active_allocations_q(as_of))
     releases = Release.objects.filter(case_scope)
-    if as_of is None:
-        allocations = allocations.filter(cancelled_at__isnull=True)
-    else:
-        end = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
-        allocations = allocations.filter(Q(created_at__lt=end) & (Q(cancelled_at__isnull=True)
-                                                                  | Q(cancelled_at__gte=end)))
+    if as_of is not None:
         releases = releases.filter(released_on__lte=as_of)
+    return allocations, releases
+
+
+def _money(campaign, root, column, find, rows, total, as_of, actor) -> None:
+    allocations, releases = money_records(campaign=campaign, root=root, column=column, actor=actor, as_of=as_of)
+    allocations = allocations.exclude(source__in=LOAN_SOURCES)
     for key, queryset in (("allocated", allocations), ("released", releases)):
         for path, amount in queryset.values_list(f"case__{column}").annotate(t=Sum("amount")).order_by():
             child = find(path)
