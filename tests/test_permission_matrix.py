@@ -145,6 +145,7 @@ class World:
                                                     starts_on=timezone.localdate(), ends_on=timezone.localdate())
         self.format = PrintFormat.objects.get(code="acceptance_minutes")
         self.import_batch, self.import_upload = _import_probe(other, campaign)
+        self.target_upload, self.target_token = _target_probe(other, campaign)
         self.verify_url = f"/verify/{self.certificate.code}?t={token_for(self.certificate.code)}"
         from housing_campaign.contributions.documents import receipt_token
 
@@ -602,6 +603,8 @@ def _other_probe(world, name, route):
     if name.startswith(("money:", "donations:")):
         url, data = world.money.probe(world, name)
         return name, url, data
+    if name.startswith("targets:"):
+        return name, *_target_urls(world, name)
     simple = {  # name -> () -> (url, POST data)
         "set_language": lambda: (reverse("set_language"), {"language": "vi", "next": "/desk/"}),
         "login": lambda: (reverse("login"), {}), "logout": lambda: (reverse("logout"), {}),
@@ -652,6 +655,38 @@ def _other_probe(world, name, route):
         url, data = simple[name]()
         return name, url, data
     return name, None, None
+
+
+def _target_probe(other, campaign):
+    """A one-row targets workbook for the home commune (upload), and a checked file of another user."""
+    from openpyxl import Workbook
+
+    from housing_campaign.accounts.selectors import actor_for
+    from housing_campaign.imports import targets
+
+    book = Workbook()
+    book.active.append(["Địa bàn", "Số nhà"])
+    book.active.append(["Xã Đăk Blô", 15])
+    data = io.BytesIO()
+    book.save(data)
+    upload = _RewindingFile(data.getvalue())
+    upload.name = "chi-tieu.xlsx"
+    stem = "0" * 32
+    (targets._folder() / f"{stem}.xlsx").write_bytes(data.getvalue())
+    (targets._folder() / f"{stem}-report.xlsx").write_bytes(data.getvalue())
+    return {"campaign": campaign.pk, "file": upload}, targets._token(actor_for(other), stem, campaign)
+
+
+def _target_urls(world, name):
+    """(url, POST data) for each targets URL name."""
+    token = world.target_token
+    return {
+        "targets:list": lambda: (reverse(name), {}),
+        "targets:check": lambda: (reverse(name), world.target_upload),
+        "targets:confirm": lambda: (reverse(name), {"token": token}),
+        "targets:report": lambda: (reverse(name) + f"?t={token}", {}),
+        "targets:template": lambda: (reverse(name), {}),
+    }[name]()
 
 
 def _feedback_probe():

@@ -69,6 +69,9 @@ INSPECTORS = frozenset({"inspector"})
 # Postings (issue 13): the commune officer and the commune chairman of the commune record, print with a
 # number, cancel and photograph its postings; every signed-in user reads the postings of their territory.
 POSTERS = frozenset({"commune_officer", "commune_chairman", STAFF_ONLY})
+# Targets (issue 14): every signed-in user reads the targets of their territory; administrators and reviewers
+# (district, province) import them from Excel for their territory.
+TARGET_IMPORTERS = frozenset({ADMINISTRATOR, "reviewer", SUPERUSER})
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,13 @@ URL_RULES: dict[str, Rule] = {
     "imports:batch": Rule(IMPORT_PAGES, NOBODY, "probe: another officer's batch in the home commune"),
     "imports:confirm": Rule(NOBODY, NOBODY, "probe: another officer's checked batch: only the importer confirms"),
     "imports:report": Rule(IMPORT_PAGES, NOBODY, "probe: the report of another officer's batch in the home commune"),
+    # targets (issue 14): read in the territory; imported from Excel by administrators and reviewers
+    "targets:list": Rule(SIGNED_IN, NOBODY, "the targets of the territory with the houses finished"),
+    "targets:check": Rule(SIGNED_IN, TARGET_IMPORTERS, "probe: a one-row workbook for the home commune (a dry run: "
+                                                       "judged by the answer); GET goes back to the list", gate=True),
+    "targets:confirm": Rule(NOBODY, NOBODY, "probe: another user's checked file: only who checked it confirms"),
+    "targets:report": Rule(NOBODY, NOBODY, "probe: the result of another user's check: only theirs"),
+    "targets:template": Rule(SIGNED_IN, NOBODY, "the blank workbook"),
     # money (issue 12): pools, ledgers and a case's allocations, inspections and releases
     "money:pools": Rule(SIGNED_IN, NOBODY, "pools of the territory"),
     "money:pool_create": Rule(NOBODY, FINANCE, "probe: open the district budget's pool of huyện Đắk Glei"),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("desk/phan-anh/", include("housing_campaign.desk.urls_feedback")),
     path("desk/niem-yet/", include("housing_campaign.desk.urls_postings")),
     path("desk/bao-cao/", include("housing_campaign.desk.urls_reports")),
+    path("desk/chi-tieu/", include("housing_campaign.imports.urls_targets")),
     path("desk/", include("housing_campaign.desk.urls")),
     path("", include("housing_campaign.public.urls")),
 ]

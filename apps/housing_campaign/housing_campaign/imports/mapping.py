@@ -138,15 +138,16 @@ def _matches(labels: list[str], fields, extra) -> dict[int, str]:
 
 
 def detect_header(rows: list[list], fields: tuple[FieldSpec, ...],
-                  extra: dict[str, str] | None = None) -> Header | None:
-    """The row among the first ones that names most known columns (at least three). A second header row
-    under merged cells ("Tình trạng nhà ở" over "Nền, móng | Khung, tường | Mái") is folded into one."""
+                  extra: dict[str, str] | None = None, *, min_matches: int = MIN_HEADER_MATCHES) -> Header | None:
+    """The row among the first ones that names most known columns (at least ``min_matches``: three for a
+    survey list, two for a short one such as targets). A second header row under merged cells ("Tình trạng
+    nhà ở" over "Nền, móng | Khung, tường | Mái") is folded into one."""
     best_index, best = -1, {}
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         found = _matches(_row_labels(row), fields, extra)
         if len(found) > len(best):
             best_index, best = index, found
-    if len(best) < MIN_HEADER_MATCHES:
+    if len(best) < min_matches:
         return None
     top = _row_labels(rows[best_index])
     width = max(len(top), max((len(r) for r in rows[best_index:best_index + 2]), default=0))

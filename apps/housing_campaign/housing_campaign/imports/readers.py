@@ -138,7 +138,8 @@ def _calamine_failed(exc: Exception, kind: str):
         "kind": kind}) from None
 
 
-def read_sheet(path: Path | str, *, fields: tuple[FieldSpec, ...], extra_labels: dict[str, str] | None = None) -> Sheet:
+def read_sheet(path: Path | str, *, fields: tuple[FieldSpec, ...], extra_labels: dict[str, str] | None = None,
+               min_matches: int | None = None) -> Sheet:
     """The first sheet with a recognisable header, its rows and where the header is. Raises ReadError."""
     path = Path(path)
     limit = limits()
@@ -162,7 +163,8 @@ def read_sheet(path: Path | str, *, fields: tuple[FieldSpec, ...], extra_labels:
         if len(rows) > limit["rows"] + 100:
             raise ReadError(gettext("Bảng tính có %(rows)s dòng, quá giới hạn %(max)s dòng một lần nhập; hãy chia "
                                     "thành nhiều tệp.") % {"rows": len(rows), "max": limit["rows"]})
-        header = detect_header(rows[:60], fields, extra_labels)
+        header = detect_header(rows[:60], fields, extra_labels,
+                               **({"min_matches": min_matches} if min_matches else {}))
         if header is None:
             continue
         data_rows = len(rows) - header.data_start

@@ -205,6 +205,9 @@ def seed_demo(*, stdout=None) -> dict:
     _feedback(units[HOME_COMMUNE], cast=cast, actor=actor)
     money.seed_contributions(communes, units[HOME_COMMUNE])
     _nominations(rng, campaign, communes, cast.users, actor)
+    from .demo_reports import seed_targets
+
+    seed_targets(campaign, communes, HOME_DISTRICT)
     if stdout:
         stdout.write(f"Đã tạo {len(plan)} hộ và hồ sơ tại {len(communes)} xã: "
                      + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + "\n")
