@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.campaigns.models import Campaign, Category, FundingSource, SupportType
@@ -37,16 +38,25 @@ def format_code(kind: str) -> str:
 def _issuer(kind: str, unit: AdminUnit, campaign: Campaign) -> dict:
     """Who issues the report, with the symbol of its number (Decree 30/2020: 05/BC-UBND, 05/BC-SNV)."""
     if kind == PeriodicReport.Kind.PROVINCE:
-        return {"parent": f"Ủy ban nhân dân {unit.name}", "name": "Sở Nội vụ", "symbol": "SNV",
+        return {"parent": f"Ủy ban nhân dân {in_text(unit.name)}", "name": "Sở Nội vụ", "symbol": "SNV",
                 "key": f"snv:{unit.code}", "signer_for": "", "signer": "Giám đốc",
-                "to": ["Bộ Nội vụ", f"Ủy ban nhân dân {unit.name}"],
-                "recipients": ["Như trên", f"Ban Chỉ đạo {unit.name}", "Lưu: VT"]}
+                "to": ["Bộ Nội vụ", f"Ủy ban nhân dân {in_text(unit.name)}"],
+                "recipients": ["Như trên", f"Ban Chỉ đạo {in_text(unit.name)}", "Lưu: VT"]}
     parent = unit.parent.name if unit.parent_id and unit.level == AdminUnit.Level.COMMUNE else ""
-    return {"parent": f"Ủy ban nhân dân {parent}" if parent else "", "name": f"Ủy ban nhân dân {unit.name}",
+    return {"parent": f"Ủy ban nhân dân {in_text(parent)}" if parent else "",
+            "name": f"Ủy ban nhân dân {in_text(unit.name)}",
             "symbol": "UBND", "key": f"unit:{unit.system}:{unit.code}", "signer_for": "TM. Ủy ban nhân dân",
             "signer": "Chủ tịch",
             "to": ["Sở Nội vụ"] if kind == PeriodicReport.Kind.PROGRESS else [campaign.issuing_body],
             "recipients": ["Như trên", "Ban Chỉ đạo cấp trên", "Lưu: VT"]}
+
+
+def in_text(name: str) -> str:
+    """"Huyện Đắk Glei" as written inside a sentence: "huyện Đắk Glei"."""
+    for prefix in ("Tỉnh ", "Huyện ", "Xã ", "Thành phố ", "Thị xã ", "Thị trấn ", "Phường ", "Đặc khu "):
+        if name.startswith(prefix):
+            return name[0].lower() + name[1:]
+    return name
 
 
 def _row(row: figures.Row) -> dict:
@@ -128,7 +138,7 @@ def report_context(*, campaign: Campaign, kind: str, unit: AdminUnit, units: str
                    "as_of": as_of, "units": units, "units_label": figures.system_label(units), "mark": mark,
                    "summary": kind == PeriodicReport.Kind.SUMMARY},
         "issuer": _issuer(kind, unit, campaign),
-        "territory": {"code": unit.code, "name": unit.name, "level": unit.level,
+        "territory": {"code": unit.code, "name": unit.name, "in_text": in_text(unit.name), "level": unit.level,
                       "children_label": "Xã" if unit.level != AdminUnit.Level.PROVINCE or units == "2025"
                       else "Huyện"},
         "rows": [_row(r) for r in progress.rows],
@@ -235,7 +245,7 @@ def report_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
 
     report = _visible(actor).filter(pk=query_id(reference.removeprefix("BC-"))).first() if reference else None
     if report is None:
-        raise ServiceError(f"Không tìm thấy báo cáo “{reference[:20]}” trong địa bàn của bạn.",
+        raise ServiceError(gettext("Không tìm thấy báo cáo “%(code)s” trong địa bàn của bạn.") % {"code": reference[:20]},
                            code=ErrorCode.NOT_FOUND)
     context = periodic_report_context(report, mark="draft")
     return {**context, "document_number": draft_number(context)}, f"BC-{report.pk}"
