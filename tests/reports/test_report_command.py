@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from housing_campaign.reports import figures
 from tests.conftest import HOME, advance, new_case, unit
@@ -37,11 +38,11 @@ def test_xlsx_under_a_territory_as_of_today(tmp_path, campaign, cases):
 
     out = tmp_path / "p.xlsx"
     call_command("report", "progress", "--campaign", campaign.code, "--territory", "610", "--as-of",
-                 cases[0].created_at.date().isoformat(), "--out", str(out), stdout=io.StringIO())
+                 timezone.localdate().isoformat(), "--out", str(out), stdout=io.StringIO())
     sheet = load_workbook(out).active
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == list(figures.COLUMNS)
-    progress = figures.progress(campaign=campaign, root=unit("610"), as_of=cases[0].created_at.date())
+    progress = figures.progress(campaign=campaign, root=unit("610"), as_of=timezone.localdate())
     assert [dict(zip(figures.COLUMNS, v)) for v in values[1:]] == [r.as_dict() for r in progress.rows]
     home = next(dict(zip(figures.COLUMNS, v)) for v in values[1:] if v[0] == HOME)
     assert (home["surveyed"], home["started"], home["finished"]) == (3, 2, 1) and home["allocated"] > 0

@@ -245,8 +245,8 @@ def report_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
 
     report = _visible(actor).filter(pk=query_id(reference.removeprefix("BC-"))).first() if reference else None
     if report is None:
-        raise ServiceError(gettext("Không tìm thấy báo cáo “%(code)s” trong địa bàn của bạn.") % {"code": reference[:20]},
-                           code=ErrorCode.NOT_FOUND)
+        raise ServiceError(gettext("Không tìm thấy báo cáo “%(code)s” trong địa bàn của bạn.") % {
+            "code": reference[:20]}, code=ErrorCode.NOT_FOUND)
     context = periodic_report_context(report, mark="draft")
     return {**context, "document_number": draft_number(context)}, f"BC-{report.pk}"
 
