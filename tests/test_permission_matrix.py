@@ -136,6 +136,11 @@ class World:
         from housing_campaign.reports.models import Target
 
         self.target = Target.objects.create(campaign=campaign, unit=unit(HOME), unit_path=unit(HOME).path, houses=12)
+        from housing_campaign.reports.models import PeriodicReport
+
+        self.report = PeriodicReport.objects.create(
+            campaign=campaign, kind="progress", unit=unit(HOME), unit_path=unit(HOME).path,
+            unit_2025_path=unit(HOME).successor.path, as_of=timezone.localdate(), created_by=other)
         self.feedback = _feedback_probe()
         self.postings = PostingWorld(people, campaign)
         self.contribution = self.money.receipt
@@ -600,6 +605,11 @@ def _other_probe(world, name, route):
     if name.startswith("postings:"):
         url, data = world.postings.probe(name)
         return name, url, data
+    if name.startswith("reportdocs:"):
+        pk = world.report.pk
+        data = {"campaign": world.campaign.pk, "kind": "progress", "territory": HOME, "units": "legacy",
+                "as_of": timezone.localdate().strftime("%d/%m/%Y"), "difficulties": "Mưa lũ kéo dài."}
+        return name, reverse(name) if name in ("reportdocs:list", "reportdocs:new") else reverse(name, args=[pk]), data
     if name.startswith(("money:", "donations:")):
         url, data = world.money.probe(world, name)
         return name, url, data

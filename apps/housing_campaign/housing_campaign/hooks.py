@@ -127,6 +127,7 @@ territory_scopes = {
     "postings.PostingEntry": "housing_campaign.postings.selectors.posting_entries_visible",
     "postings.CommuneContact": "housing_campaign.postings.selectors.contacts_visible",
     "feedback.Feedback": "housing_campaign.feedback.selectors.feedback_visible",
+    "reports.PeriodicReport": "housing_campaign.reports.selectors.reports_visible",
 }
 
 # Document types print formats are written for: label, and how a document of the type is found
@@ -159,6 +160,11 @@ print_doctypes = {
                      "example": "housing_campaign.contributions.documents.contribution_example",
                      "sample": "housing_campaign.contributions.documents.contribution_sample",
                      "scope": "contributions.Contribution"},
+    "report": {"label": _("Báo cáo định kỳ"),
+               "by_reference": "housing_campaign.reports.documents.report_by_reference",
+               "example": "housing_campaign.reports.documents.report_example",
+               "sample": "housing_campaign.reports.documents.report_sample",
+               "scope": "reports.PeriodicReport"},
 }
 
 computed_fields = {

@@ -72,6 +72,10 @@ POSTERS = frozenset({"commune_officer", "commune_chairman", STAFF_ONLY})
 # Targets (issue 14): every signed-in user reads the targets of their territory; administrators and reviewers
 # (district, province) import them from Excel for their territory.
 TARGET_IMPORTERS = frozenset({ADMINISTRATOR, "reviewer", SUPERUSER})
+# Periodic reports (issue 14): reviewers, commune officers and chairmen, finance officers and administrators
+# compose and issue them for their territory; every signed-in user reads the reports of their territory.
+REPORT_COMPOSERS = frozenset({"reviewer", "commune_officer", "commune_chairman", "finance_officer", ADMINISTRATOR,
+                              SUPERUSER, STAFF_ONLY})
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,7 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "reports.statecount": ModelAccess(view=NOBODY),
     "reports.casemilestone": ModelAccess(view=NOBODY),
     "reports.milestoneday": ModelAccess(view=NOBODY),
+    "reports.periodicreport": ModelAccess(view=NOBODY),   # composed and issued on the desk only
     "printing.printformat": MANAGED_KEPT,
     "printing.printformatversion": READ_ONLY,
     "printing.issueddocument": READ_ONLY,
@@ -261,6 +266,13 @@ URL_RULES: dict[str, Rule] = {
     "postings:print": Rule(SIGNED_IN, POSTERS, "GET: the list as issued or a draft; POST: issue it with a number"),
     "postings:issued_pdf": Rule(SIGNED_IN, NOBODY, "probe: the numbered list issued for that posting"),
     "postings:photo": Rule(SIGNED_IN, POSTERS, "GET: the notice board's photo; POST: replace it"),
+    # periodic reports on the desk (issue 14)
+    "reportdocs:list": Rule(SIGNED_IN, NOBODY, "reports of the territory"),
+    "reportdocs:new": Rule(SIGNED_IN, REPORT_COMPOSERS, "probe: a progress report of the home commune as of today"),
+    "reportdocs:detail": Rule(SIGNED_IN, NOBODY, "probe: a draft report of the home commune"),
+    "reportdocs:pdf": Rule(SIGNED_IN, NOBODY, "probe: that draft, unnumbered"),
+    "reportdocs:issue": Rule(NOBODY, REPORT_COMPOSERS, "probe: issue that draft with a number"),
+    "reportdocs:xlsx": Rule(SIGNED_IN, NOBODY, "probe: that draft's figures as Excel"),
     # the Fatherland Front's contributions desk (issue 12)
     "donations:home": Rule(SIGNED_IN, NOBODY),
     "donations:donors": Rule(SIGNED_IN, NOBODY, "contacts shown to the Front and auditors only"),

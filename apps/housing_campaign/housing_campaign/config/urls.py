@@ -19,6 +19,7 @@ urlpatterns = [
     path("desk/dong-gop/", include("housing_campaign.desk.urls_donations")),
     path("desk/phan-anh/", include("housing_campaign.desk.urls_feedback")),
     path("desk/niem-yet/", include("housing_campaign.desk.urls_postings")),
+    path("desk/bao-cao/van-ban/", include("housing_campaign.desk.urls_report_docs")),
     path("desk/bao-cao/", include("housing_campaign.desk.urls_reports")),
     path("desk/chi-tieu/", include("housing_campaign.imports.urls_targets")),
     path("desk/", include("housing_campaign.desk.urls")),

@@ -244,3 +244,83 @@ def xlsx_write(target: BinaryIO, **kwargs) -> int:
         target.write(chunk)
         size += len(chunk)
     return size
+
+
+# ---------------------------------------------------------------------------- small workbooks of several sheets
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a small workbook (a report's tables): its name, columns, rows and title rows."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence]
+    title_rows: Sequence[str] = ()
+
+
+def _sheet_xml(sheet: Sheet) -> str:
+    columns = sheet.columns
+    letters = [column_letter(i) for i in range(max(1, len(columns)))]
+    header_row = len(sheet.title_rows) + 1
+    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+             f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" '
+             'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>']
+    for i, column in enumerate(columns):
+        width = column.width or max(10, min(40, len(column.header) + 2))
+        parts.append(f'<col min="{i + 1}" max="{i + 1}" width="{width}" customWidth="1"/>')
+    parts.append("</cols><sheetData>")
+    for r, title in enumerate(sheet.title_rows, start=1):
+        parts.append(f'<row r="{r}">{_string_cell(f"A{r}", title, _S_TITLE)}</row>')
+    parts.append(f'<row r="{header_row}">')
+    parts.extend(_string_cell(f"{letters[i]}{header_row}", c.header, _S_HEADER) for i, c in enumerate(columns))
+    parts.append("</row>")
+    kinds = [c.kind for c in columns]
+    for r, values in enumerate(sheet.rows, start=header_row + 1):
+        cells = "".join(_cell(f"{letters[i]}{r}", value, kinds[i]) for i, value in enumerate(values)
+                        if i < len(letters))
+        parts.append(f'<row r="{r}">{cells}</row>')
+    parts.append("</sheetData>")
+    if sheet.title_rows and len(columns) > 1:
+        parts.append(f'<mergeCells count="{len(sheet.title_rows)}">')
+        parts.extend(f'<mergeCell ref="A{r}:{letters[-1]}{r}"/>' for r in range(1, len(sheet.title_rows) + 1))
+        parts.append("</mergeCells>")
+    parts.append("</worksheet>")
+    return "".join(parts)
+
+
+def xlsx_sheets(sheets: Sequence[Sheet]) -> bytes:
+    """An .xlsx workbook of several small sheets (held in memory: for report tables, not long lists)."""
+    import io
+
+    names: list[str] = []
+    for sheet in sheets:
+        name = re.sub(r"[\[\]:*?/\\]", " ", sheet.name)[:31] or "Sheet"
+        while name in names:
+            name = f"{name[:28]} {len(names)}"
+        names.append(name)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, sheet in enumerate(sheets, start=1):
+            archive.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet))
+        entries = "".join(f'<sheet name="{_escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
+                          for i, name in enumerate(names, start=1))
+        archive.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                         f"<sheets>{entries}</sheets></workbook>")
+        rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                       f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
+        archive.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         f'{rels}<Relationship Id="rId{len(sheets) + 1}" Type="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>')
+        archive.writestr("xl/styles.xml", _STYLES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                            for i in range(1, len(sheets) + 1))
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES.replace(
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/>', overrides))
+    return buffer.getvalue()

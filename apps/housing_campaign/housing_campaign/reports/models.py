@@ -13,6 +13,7 @@ million rows per request:
   so a figure "as of" any date is a sum over days, and a report issued on 30/11 reprints the same figures.
 ``reports.aggregates.recount`` rebuilds all three from the cases and the event log; tests prove equality.
 """
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -112,3 +113,40 @@ class MilestoneDay(models.Model):
         indexes = [models.Index(fields=["milestone", "day"], name="milestoneday_day")]
         verbose_name = _("số hồ sơ đạt mốc trong ngày")
         verbose_name_plural = pgettext_lazy("plural", "số hồ sơ đạt mốc trong ngày")
+
+
+class PeriodicReport(models.Model):
+    """A periodic report a territory sends up (section V of the provincial plan): its kind, the territory it
+    reports on (the issuer's or a unit under it), the unit system, the date its figures are "as of" and the
+    two free texts the user writes before issuing. Its figures are computed as of that date from the
+    aggregates (so a draft reprints the same figures later); once issued with a number, the PDF is frozen
+    (``printing.IssuedDocument``, doctype "report", object id = this report)."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Báo cáo tiến độ của xã, huyện gửi Sở Nội vụ")
+        PROVINCE = "province", _("Báo cáo của Sở Nội vụ gửi Bộ Nội vụ, UBND tỉnh")
+        SUMMARY = "summary", _("Báo cáo tổng kết chương trình")
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="periodic_reports",
+                                 verbose_name=_("chương trình"))
+    kind = models.CharField(_("loại báo cáo"), max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey("geography.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("địa bàn"))
+    unit_path = models.CharField(_("đường dẫn địa bàn"), max_length=80, blank=True, db_index=True)
+    unit_2025_path = models.CharField(_("đường dẫn địa bàn (từ 01/07/2025)"), max_length=80, blank=True,
+                                      db_index=True)
+    units = models.CharField(_("hệ đơn vị hành chính"), max_length=10, default="legacy")
+    as_of = models.DateField(_("số liệu tính đến ngày"))
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("người lập"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("báo cáo định kỳ")
+        verbose_name_plural = pgettext_lazy("plural", "báo cáo định kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.unit} – {self.as_of:%d/%m/%Y}"
