@@ -36,7 +36,7 @@ def history(people, campaign):
     transition(people, people.inspector, cases[3], "complete")
     # Events on earlier days (the local day of 23:30 UTC is the next day in Vietnam).
     DocumentEvent.objects.filter(object_id=cases[2].pk).update(
-        at=timezone.make_aware(dt.datetime(2025, 3, 1, 23, 30), dt.timezone.utc))
+        at=timezone.make_aware(dt.datetime(2025, 3, 1, 23, 30), dt.UTC))
     v2 = WorkflowDefinition.objects.get(doctype="housing_case", is_active=True)
     reviewed = advance(people, new_case(people, campaign), "eligibility_review")
     v3 = definition_clone(definition=v2)
