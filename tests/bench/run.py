@@ -2,12 +2,16 @@
 """Benchmarks on PostgreSQL, with a written report (tests/bench/reports/).
 
   make bench                      # all
-  make bench BENCH_ARGS="bulk"    # one of: bulk queue print verify import
+  make bench BENCH_ARGS="bulk"    # one of: bulk queue dashboard print verify import
 
 Targets (issues #3, #4, #5): bulk approval of 10,000 cases ≤ 20 s with constant queries per
 transition; queue page p95 ≤ 150 ms with 1,000,000 cases and ≤ 15 queries whatever the page size;
 1,000 certificates in one batch ≤ 60 s; /verify under gunicorn ≥ 300 req/s with p99 ≤ 100 ms.
 Issue #10: import of a 100,000-row file ≤ 10 s end to end (never above 30 s); its dry run; a 100,000-row export.
+Issue #14: the dashboard's figures at province scope with 1,000,000 cases p95 ≤ 300 ms (goal ≤ 100 ms) with a
+constant number of queries; a periodic report for the whole province as of a date ≤ 5 s; the queue's stage
+counts from the aggregates; the aggregates equal a full recount after bulk transitions, imports and a version
+migration at scale.
 """
 from __future__ import annotations
 
@@ -77,10 +81,13 @@ def users():
 def reset_cases() -> None:
     from django.db import connection
 
+    tables = ["certificates_certificate", "printing_issueddocument", "core_documentevent", "workflow_approval",
+              "cases_fundingline", "cases_progressentry", "cases_acceptance", "cases_attachment",
+              "commendations_nomination_cases", "cases_housingcase", "households_household",
+              "reports_statecount", "reports_casemilestone", "reports_milestoneday"]
+    existing = set(connection.introspection.table_names())
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE certificates_certificate, printing_issueddocument, core_documentevent, "
-                    "workflow_approval, cases_fundingline, cases_progressentry, cases_acceptance, cases_attachment, "
-                    "commendations_nomination_cases, cases_housingcase, households_household CASCADE")
+        cur.execute(f"TRUNCATE {', '.join(t for t in tables if t in existing)} CASCADE")
 
 
 def generate_cases(n: int, *, state: str, stage: str, handed_over: bool = False) -> None:
@@ -129,6 +136,105 @@ def generate_cases(n: int, *, state: str, stage: str, handed_over: bool = False)
         cur.execute("ANALYZE cases_housingcase; ANALYZE households_household")
 
 
+def ensure_million() -> None:
+    """1,000,000 cases (a third approved), each with its log (created on one of 300 days, approved 20 days
+    later), bulk-inserted: the aggregates are then rebuilt by ``reports.aggregates.recount`` (timed)."""
+    from django.db import connection
+
+    from housing_campaign.cases.models import HousingCase
+    from housing_campaign.reports import aggregates
+    from housing_campaign.reports.models import StateCount
+
+    have = HousingCase.objects.filter(code__startswith="BENCH-").count()
+    fresh = have < 1_000_000 or HousingCase.objects.count() != have
+    if fresh:
+        reset_cases()
+        started = time.perf_counter()
+        for _ in range(10):
+            generate_cases(100_000, state="eligibility_review", stage="review")
+        say(f"- generated 1,000,000 cases over Kon Tum's 102 communes in {time.perf_counter() - started:.0f} s")
+    with connection.cursor() as cur:
+        cur.execute("UPDATE cases_housingcase SET state = 'funding', stage = 'funding' "
+                    "WHERE id % 3 = 0 AND state <> 'funding'")
+        changed = cur.rowcount
+        cur.execute("SELECT count(*) FROM core_documentevent WHERE doctype = 'housing_case' AND kind = 'created'")
+        if cur.fetchone()[0] < 1_000_000:
+            started = time.perf_counter()
+            write_history()
+            say(f"- wrote the log of the 1,000,000 cases (created, approved) in {time.perf_counter() - started:.0f} s")
+            changed = True
+        cur.execute("ANALYZE cases_housingcase; ANALYZE core_documentevent")
+    total = StateCount.objects.filter(count__gt=0).values_list("count", flat=True)
+    if changed or fresh or sum(total) != 1_000_000:
+        started = time.perf_counter()
+        written = aggregates.recount()
+        RECOUNT["seconds"] = time.perf_counter() - started
+        RECOUNT["written"] = written
+        say(f"- cases inserted in bulk, so the aggregates were rebuilt: `reports.aggregates.recount()` (set-based on "
+            f"PostgreSQL) **{RECOUNT['seconds']:.1f} s** → {written}")
+
+
+RECOUNT: dict = {}
+
+
+def write_history() -> None:
+    """The event log of the bulk-inserted cases: "created" on one of 300 days, and "approve" 20 days later
+    for the cases in funding (one INSERT … SELECT each)."""
+    from django.db import connection
+
+    from housing_campaign.workflow.engine import active_definition
+
+    version = active_definition("housing_case").version
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM core_documentevent WHERE doctype = 'housing_case'")
+        cur.execute("""
+            INSERT INTO core_documentevent (doctype, object_id, kind, at, workflow_version, from_state, to_state,
+                action, comment, changes, data)
+            SELECT 'housing_case', id, 'created', now() - interval '330 days' + ((id %% 300) || ' days')::interval,
+                   %s, '', 'survey', '', '', '{}', '{}' FROM cases_housingcase""", [version])
+        cur.execute("""
+            INSERT INTO core_documentevent (doctype, object_id, kind, at, workflow_version, from_state, to_state,
+                action, comment, changes, data)
+            SELECT 'housing_case', id, 'transition', now() - interval '310 days' + ((id %% 300) || ' days')::interval,
+                   %s, 'eligibility_review', 'funding', 'approve', '', '{}', '{}'
+            FROM cases_housingcase WHERE state = 'funding'""", [version])
+
+
+def timed(fn, n: int) -> tuple[float, float, list[float]]:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], times
+
+
+def queries_of(fn) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx)
+
+
+def verdict(p95: float, limit: float) -> str:
+    return "PASS" if p95 <= limit else "FAIL"
+
+
+def agree(label: str) -> None:
+    """The kept aggregates equal a full recount (set-based comparison)."""
+    from housing_campaign.reports import aggregates
+
+    started = time.perf_counter()
+    diff = aggregates.differences()
+    n = sum(len(v) for v in diff.values())
+    say(f"- aggregates vs a full recount after {label}: "
+        f"{'**equal** (differences() empty)' if not n else f'**{n} differences** {str(diff)[:300]}'} → "
+        f"{'PASS' if not n else 'FAIL'} (compared in {time.perf_counter() - started:.1f} s)")
+
+
 # ---------------------------------------------------------------------------- 1. bulk approval
 def bench_bulk() -> None:
     from django.db import connection, reset_queries
@@ -141,6 +247,9 @@ def bench_bulk() -> None:
     say("## Bulk approval of 10,000 cases (issue #3)")
     reset_cases()
     generate_cases(10_000, state="eligibility_review", stage="review")
+    from housing_campaign.reports import aggregates
+
+    aggregates.recount()  # the cases were inserted in bulk
     ids = list(HousingCase.objects.order_by("id").values_list("pk", flat=True))
     actor = actor_for(users()["reviewer"])
     started = time.perf_counter()
@@ -158,7 +267,73 @@ def bench_bulk() -> None:
         "independent of the number of cases)")
     # Side effects (support norm) run after commit, in the same process by default:
     say(f"- log rows written: {HousingCase.objects.filter(state='funding').count():,} cases in funding")
+    agree("10,000 bulk approvals")
+    bench_bulk_without_aggregates(actor)
+    bench_migration_at_scale()
     say()
+
+
+def bench_bulk_without_aggregates(actor) -> None:
+    """The same 10,000 approvals with the aggregates' upserts switched off: what they cost."""
+    from housing_campaign.cases.models import HousingCase
+    from housing_campaign.core import hookspec
+    from housing_campaign.reports import aggregates
+    from housing_campaign.workflow import engine
+
+    reset_cases()
+    generate_cases(10_000, state="eligibility_review", stage="review")
+    aggregates.recount()
+    ids = list(HousingCase.objects.order_by("id").values_list("pk", flat=True))
+    kept = aggregates.documents_moved
+    aggregates.documents_moved = lambda **kwargs: None
+    hookspec.get_attr.cache_clear()
+    try:
+        started = time.perf_counter()
+        engine.bulk_transition(actor=actor, doctype="housing_case", ids=ids, action="approve")
+        elapsed = time.perf_counter() - started
+    finally:
+        aggregates.documents_moved = kept
+        hookspec.get_attr.cache_clear()
+    say(f"- the same 10,000 approvals with the aggregates' upserts switched off (before issue #14): {elapsed:.2f} s")
+    aggregates.recount()
+
+
+def bench_migration_at_scale() -> None:
+    """A workflow version migration of the 10,000 approved cases (a clone of the active version piloted in the
+    province), then the aggregates compared with a full recount; the clone is removed afterwards."""
+    from django.contrib.auth import get_user_model
+
+    from housing_campaign.accounts.selectors import actor_for
+    from housing_campaign.cases.models import HousingCase
+    from housing_campaign.geography.models import AdminUnit
+    from housing_campaign.workflow import migration, rollout
+    from housing_campaign.workflow.definitions import definition_clone
+    from housing_campaign.workflow.engine import active_definition
+    from housing_campaign.workflow.models import WorkflowDefinition
+    from tests.conftest import make_user
+
+    admin = get_user_model().objects.filter(username="bench_admin").first() or make_user(
+        "bench_admin", "administrator", "62", staff=True)
+    actor = actor_for(admin)
+    source = active_definition("housing_case")
+    target = definition_clone(definition=source)
+    try:
+        districts = AdminUnit.objects.filter(system="legacy", level="district", path__startswith="L.62.")
+        rollout.definition_pilot_start(actor=actor, definition=target, units=list(districts))
+        started = time.perf_counter()
+        result = migration.documents_migrate(actor=actor, source=source, target=target,
+                                             mapping={st.code: st.code for st in source.states.all()})
+        elapsed = time.perf_counter() - started
+        say(f"- workflow version migration of {result.moved:,} cases (v{source.version} → v{target.version}): "
+            f"{elapsed:.1f} s")
+        agree(f"a version migration of {result.moved:,} cases")
+    finally:
+        reset_cases()
+        WorkflowDefinition.objects.filter(pk=target.pk).delete()
+        assert HousingCase.objects.count() == 0
+        from housing_campaign.reports import aggregates
+
+        aggregates.recount()
 
 
 # ---------------------------------------------------------------------------- 2. queue page
@@ -168,21 +343,9 @@ def bench_queue() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from housing_campaign.cases.models import HousingCase
 
     say("## Queue page with 1,000,000 cases (issue #4)")
-    have = HousingCase.objects.filter(code__startswith="BENCH-").count()
-    if have < 1_000_000:
-        reset_cases()
-        started = time.perf_counter()
-        for _ in range(10):
-            generate_cases(100_000, state="eligibility_review", stage="review")
-        say(f"- generated 1,000,000 cases over Kon Tum's 102 communes in {time.perf_counter() - started:.0f} s")
-    from django.db import connection as conn
-
-    with conn.cursor() as cur:
-        cur.execute("UPDATE cases_housingcase SET state = 'funding', stage = 'funding' WHERE id % 3 = 0")
-        cur.execute("ANALYZE cases_housingcase")
+    ensure_million()
     people = users()
     client = Client()
     client.force_login(people["reviewer"])
@@ -210,6 +373,7 @@ def bench_queue() -> None:
         f"{'PASS' if p95 <= 150 else 'FAIL'}")
     say(f"- queries per page by page size {query_counts} → "
         f"{'PASS' if len(set(query_counts.values())) == 1 and max(query_counts.values()) <= 15 else 'FAIL'}")
+    bench_queue_counts(people)
     officer = Client()
     officer.force_login(people["officer"])
     officer.get("/desk/?per_page=50", HTTP_HOST="127.0.0.1")
@@ -220,6 +384,146 @@ def bench_queue() -> None:
         t.append((time.perf_counter() - started) * 1000)
     t.sort()
     say(f"- commune officer of one commune (≈9,800 cases), my queue: p95 {t[int(len(t) * .95) - 1]:.1f} ms")
+    say()
+
+
+def bench_queue_counts(people) -> None:
+    """Issue #14: the queue's stage counts, first request of a new filter (nothing cached) at province scope:
+    counted from the case rows (before) and summed from the aggregates (after)."""
+    from django.core.cache import cache
+    from django.db.models import Count
+
+    from housing_campaign.accounts.selectors import actor_for
+    from housing_campaign.desk.selectors import QueueFilters, queue_queryset, stage_counts
+    from housing_campaign.geography.models import AdminUnit
+
+    actor = actor_for(people["reviewer"])
+    districts = list(AdminUnit.objects.filter(system="legacy", level="district", path__startswith="L.62.")
+                     .values_list("path", flat=True))
+    from housing_campaign.campaigns.models import Campaign
+
+    province_2025 = Campaign.objects.get(code="kt2425").province_2025
+    wards = list(AdminUnit.objects.filter(system="2025", level="commune", path__startswith=province_2025.path)
+                 .order_by("path").values_list("path", flat=True)[:10]) if province_2025 else []
+    filters = [QueueFilters(scope=scope, unit=unit) for scope in ("all", "mine")
+               for unit in ["", "L.62", *districts, *wards]][:40]
+    before, after, mismatches = [], [], 0
+    for f in filters:
+        started = time.perf_counter()
+        rows = dict(queue_queryset(actor, f, with_stage=False).order_by().values_list("stage")
+                    .annotate(n=Count("id")).values_list("stage", "n"))
+        before.append((time.perf_counter() - started) * 1000)
+        cache.clear()
+        started = time.perf_counter()
+        counts = stage_counts(actor, f)
+        after.append((time.perf_counter() - started) * 1000)
+        mismatches += counts != rows
+    before.sort()
+    after.sort()
+
+    def p95(values):
+        return values[max(0, int(len(values) * 0.95) - 1)]
+    say(f"- stage counts, first request of a new filter (cache cleared), province reviewer, {len(filters)} filters "
+        "(scope all/mine × province, each district, 2025 communes):")
+    say(f"  - before (counting case rows): median {statistics.median(before):.0f} ms, p95 {p95(before):.0f} ms")
+    say(f"  - **after (summed from reports.StateCount): median {statistics.median(after):.1f} ms, "
+        f"p95 {p95(after):.1f} ms** → {'PASS' if p95(after) <= 100 else 'FAIL'}; "
+        f"equal to the row counts for {len(filters) - mismatches}/{len(filters)} filters")
+    cache.clear()
+    client_first = time.perf_counter()
+    from django.test import Client
+
+    client = Client()
+    client.force_login(people["reviewer"])
+    client.get("/desk/?scope=all&unit=L.62", HTTP_HOST="127.0.0.1")
+    say(f"  - the queue page itself, first request of scope=all at province scope: "
+        f"{(time.perf_counter() - client_first) * 1000:.0f} ms (was 754–894 ms)")
+
+
+# ---------------------------------------------------------------------------- 6. dashboard and reports
+def bench_dashboard() -> None:
+    """Issue #14: the dashboard's figures at province scope with 1,000,000 cases (legacy and 2025 units), the
+    dashboard page if present, and a periodic report for the whole province as of a date."""
+    from django.db import connection
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from housing_campaign.accounts.selectors import actor_for
+    from housing_campaign.campaigns.models import Campaign
+    from housing_campaign.cases.models import HousingCase
+    from housing_campaign.reports import figures
+
+    say("## Dashboard and reports with 1,000,000 cases (issue #14)")
+    ensure_million()
+    if not RECOUNT:
+        started = time.perf_counter()
+        from housing_campaign.reports import aggregates
+
+        RECOUNT["written"] = aggregates.recount()
+        RECOUNT["seconds"] = time.perf_counter() - started
+        say(f"- `reports.aggregates.recount()` at 1,000,000 cases (set-based): **{RECOUNT['seconds']:.1f} s** → "
+            f"{RECOUNT['written']}")
+    agree("the bulk load and recount of 1,000,000 cases")
+    people = users()
+    actor = actor_for(people["reviewer"])
+    campaign = Campaign.objects.get(code="kt2425")
+    n = 40
+    cases = [("progress, legacy units", lambda: figures.progress(campaign=campaign, root=campaign.province,
+                                                                  units="legacy", actor=actor)),
+             ("state_counts, legacy units", lambda: figures.state_counts(campaign=campaign, root=campaign.province,
+                                                                          units="legacy", actor=actor))]
+    if campaign.province_2025_id:
+        cases += [("progress, 2025 units", lambda: figures.progress(campaign=campaign, root=campaign.province_2025,
+                                                                     units="2025", actor=actor)),
+                  ("state_counts, 2025 units", lambda: figures.state_counts(
+                      campaign=campaign, root=campaign.province_2025, units="2025", actor=actor))]
+    total = figures.progress(campaign=campaign, root=campaign.province, units="legacy", actor=actor).total
+    say(f"- province total read by figures.progress: surveyed {total.surveyed:,}, approved {total.approved:,} "
+        "(equal to the cases: " + ("PASS" if (total.surveyed, total.approved) == (
+            HousingCase.objects.count(), HousingCase.objects.filter(stage="funding").count()) else "FAIL")
+        + f"); reviewer of the whole province; {n} calls each, in process")
+    say("| figure | cold (new connection) | warm p50 | warm p95 | queries | verdict (p95 ≤ 300 ms, goal ≤ 100 ms) |")
+    say("|---|---|---|---|---|---|")
+    for label, fn in cases:
+        connection.close()
+        started = time.perf_counter()
+        fn()
+        cold = (time.perf_counter() - started) * 1000
+        p50, p95, _ = timed(fn, n)
+        counts = {queries_of(fn) for _ in range(3)}
+        say(f"| {label} | {cold:.0f} ms | {p50:.1f} ms | **{p95:.1f} ms** | {sorted(counts)} | "
+            f"{verdict(p95, 300)}{' (goal met)' if p95 <= 100 else ''} |")
+    try:
+        url = reverse("desk:reports")
+    except NoReverseMatch:
+        url = None
+    if url:
+        client = Client()
+        client.force_login(people["reviewer"])
+        for query in ("", "?units=2025"):
+            connection.close()
+            started = time.perf_counter()
+            response = client.get(url + query, HTTP_HOST="127.0.0.1")
+            cold = (time.perf_counter() - started) * 1000
+            p50, p95, _ = timed(lambda q=query: client.get(url + q, HTTP_HOST="127.0.0.1"), n)
+            counts = {queries_of(lambda q=query: client.get(url + q, HTTP_HOST="127.0.0.1")) for _ in range(3)}
+            say(f"- dashboard page {url}{query} (status {response.status_code}): cold {cold:.0f} ms, p50 {p50:.1f} ms, "
+                f"**p95 {p95:.1f} ms**, queries {sorted(counts)} → {verdict(p95, 300)}")
+    else:
+        say("- the dashboard page (/desk/bao-cao/) is not on this branch yet: the figures functions it calls are "
+            "benchmarked above")
+    as_of = timezone.localdate() - dt.timedelta(days=100)
+    for units, root in (("legacy", campaign.province), ("2025", campaign.province_2025)):
+        if root is None:
+            continue
+        connection.close()
+        started = time.perf_counter()
+        report = figures.progress(campaign=campaign, root=root, units=units, as_of=as_of, actor=actor)
+        seconds = time.perf_counter() - started
+        say(f"- periodic report, whole province ({units} units, {len(report.rows)} territories) as of "
+            f"{as_of:%d/%m/%Y}: **{seconds * 1000:.0f} ms** (goal ≤ 5 s) → {'PASS' if seconds <= 5 else 'FAIL'}; "
+            f"surveyed {report.total.surveyed:,}, approved {report.total.approved:,} by then")
     say()
 
 
@@ -383,6 +687,7 @@ def bench_import() -> None:
     say(f"- **import: {seconds:.2f} s ({n / seconds:,.0f} rows/s)** → {verdict}; "
         f"{real.counts['created']} created; cases in the database: {counts[0]}, created log rows: {counts[1]}")
     say(f"  - phases (s): {real.phases}")
+    agree(f"the import of {n:,} rows")
     again, again_seconds = run(False)
     say(f"- same file again: {again_seconds:.2f} s — {again.summary()}")
     say(f"  - phases (s): {again.phases}")
@@ -407,7 +712,7 @@ def bench_export_cases(user) -> int:
 
 
 def main() -> None:
-    wanted = sys.argv[1:] or ["bulk", "queue", "print", "verify", "import"]
+    wanted = sys.argv[1:] or ["bulk", "queue", "dashboard", "print", "verify", "import"]
     ensure_database()
     setup_django()
     from django.db import connection
@@ -420,8 +725,8 @@ def main() -> None:
         f"database `{DB_NAME}`.")
     say()
     order = {"bulk": bench_bulk, "print": bench_print, "verify": bench_verify, "queue": bench_queue,
-             "import": bench_import}
-    for name in ["bulk", "print", "verify", "queue", "import"]:
+             "import": bench_import, "dashboard": bench_dashboard}
+    for name in ["bulk", "print", "verify", "queue", "dashboard", "import"]:
         if name in wanted:
             order[name]()
     reports = ROOT / "tests" / "bench" / "reports"

@@ -73,6 +73,12 @@ class QueueFilters:
                    category=text("category", 20), overdue=text("overdue") in ("1", "on", "true"), q=text("q"),
                    extra=tuple(sorted(extra)), batch=str(query_id(text("batch", 20)) or ""))
 
+    def counted_from_aggregates(self) -> bool:
+        """Whether the stage counts can be summed from the aggregates: only the scope and the territory (the
+        stage filter is ignored by the counts); any other filter counts the case rows."""
+        return not (self.state or self.strand or self.support_type or self.category or self.overdue or self.q
+                    or self.extra or self.batch)
+
     def key(self) -> str:
         return hashlib.sha1(repr(sorted(self.__dict__.items())).encode()).hexdigest()
 
@@ -129,8 +135,16 @@ def stage_counts(actor: Actor, filters: QueueFilters) -> dict[str, int]:
     key = f"desk:counts:{actor.id}:{version}:{filters.key()}"
     counts = cache.get(key)
     if counts is None:
-        counts = dict(queue_queryset(actor, filters, with_stage=False).order_by().values_list("stage")
-                      .annotate(n=Count("id")).values_list("stage", "n"))
+        if filters.counted_from_aggregates():
+            # Scope and territory only: summed from the aggregates the engine keeps (reports.StateCount),
+            # not from a million case rows.
+            from housing_campaign.reports.selectors import stage_totals
+
+            counts = stage_totals(actor=actor, unit=filters.unit,
+                                  states=actionable_q(actor) if filters.scope == "mine" else None)
+        else:
+            counts = dict(queue_queryset(actor, filters, with_stage=False).order_by().values_list("stage")
+                          .annotate(n=Count("id")).values_list("stage", "n"))
         cache.set(key, counts, COUNT_TTL_SECONDS)
     return counts
 
