@@ -106,3 +106,30 @@ def test_days_follow_the_local_date(people, campaign):
 
     assert day.day == timezone.localdate() and CaseMilestone.objects.get(case_id=case.pk).day == day.day
     assert isinstance(day.day, dt.date)
+
+
+def test_a_changed_support_type_or_category_moves_the_counts(people, campaign, client):
+    from housing_campaign.cases import services
+    from tests.conftest import PASSWORD, survey_data
+
+    case = advance(people, new_case(people, campaign), "construction")
+    before = case.support_type
+    changed = "repair" if before == "new_build" else "new_build"
+    transition_case = new_case(people, campaign)
+    services.case_update_survey(actor=people.actor(people.officer), case_id=transition_case.pk,
+                                data=survey_data(campaign, support_type=changed))
+    _agree()
+    assert StateCount.objects.filter(support_type=changed).aggregate(n=Sum("count"))["n"] == 1
+    # An administrator corrects the household's category in the admin: its cases move with it.
+    household = case.household
+    client.login(username=people.admin.username, password=PASSWORD)
+    from django.forms.models import model_to_dict
+
+    data = {k: v for k, v in model_to_dict(household).items() if v is not None}
+    data.update(category="near_poor", commune=household.commune_id, village=household.village_id or "",
+                **{"members-TOTAL_FORMS": 0, "members-INITIAL_FORMS": 0})
+    response = client.post(f"/admin/households/household/{household.pk}/change/", data)
+    household.refresh_from_db()
+    assert household.category == "near_poor", response.content.decode()[:3000]
+    _agree()
+    assert MilestoneDay.objects.filter(category="near_poor", milestone="started").aggregate(n=Sum("count"))["n"] == 1

@@ -22,7 +22,9 @@ Kinds of hooks:
 - ``doc_counters``: per document type, ``created`` and ``moved`` -> dotted paths of the functions that keep
   its aggregates (dashboards, reports), called inside the transaction of the change: ``created(ids=, at=)``
   after new documents are written (form, import), ``moved(moves=, at=)`` after transitions and version
-  migrations, ``moves`` being (id, old workflow id, old state, new workflow id, new state).
+  migrations, ``moves`` being (id, old workflow id, old state, new workflow id, new state);
+  ``rekeyed(changes=)`` after what the aggregates are grouped by changed on existing documents (a case's
+  support type, its household's category): ``changes`` being (id, old category, old support type).
 - ``computed_fields``: per document type, names a workflow condition may use besides the
   document's own fields: label and the dotted path of ``fn(document) -> value``.
 """
@@ -45,7 +47,8 @@ doctypes = {
 
 doc_counters = {
     "housing_case": {"created": "housing_campaign.reports.aggregates.documents_created",
-                     "moved": "housing_campaign.reports.aggregates.documents_moved"},
+                     "moved": "housing_campaign.reports.aggregates.documents_moved",
+                     "rekeyed": "housing_campaign.reports.aggregates.documents_rekeyed"},
 }
 
 doc_events: dict[str, dict[str, list[str]]] = {

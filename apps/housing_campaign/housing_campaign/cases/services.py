@@ -440,7 +440,17 @@ def case_update_survey(*, actor: Actor, case_id: int, data: dict, extra: dict | 
     case.eligibility, case.is_eligible = eligibility_for(case)
     case.support_amount = support_norm_amount(case=case)
     _record_changes(actor, case, before, [f for f in fields if f not in ("eligibility",)])
+    if before["support_type"] != case.support_type:
+        cases_rekeyed([(case.pk, case.household.category, before["support_type"])])
     return case
+
+
+def cases_rekeyed(changes: list[tuple[int, str, str]]) -> None:
+    """Tell the aggregates (hooks.doc_counters) that cases' category or support type changed: (id, old
+    category, old support type), called after the change is saved, in its transaction."""
+    counter = hookspec.doc_counter(DOCTYPE, "rekeyed")
+    if counter is not None and changes:
+        counter(changes=changes)
 
 
 @transaction.atomic

@@ -87,7 +87,7 @@ def doc_event_handlers(doctype: str, event: str) -> list[str]:
     return [*events.get("*", {}).get(event, []), *events.get(doctype, {}).get(event, [])]
 
 
-COUNTER_EVENTS = ("created", "moved")
+COUNTER_EVENTS = ("created", "moved", "rekeyed")
 
 
 def doc_counter(doctype: str, event: str) -> Callable | None:

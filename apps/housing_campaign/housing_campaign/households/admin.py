@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from housing_campaign.accounts.admin_base import TerritoryScopedAdmin
-from housing_campaign.core import validators
+from housing_campaign.core import hookspec, validators
 
 from .models import Household, Member
 from .selectors import DUPLICATE_NATIONAL_ID, household_by_national_id
@@ -54,3 +54,12 @@ class HouseholdAdmin(TerritoryScopedAdmin):
     raw_id_fields = ("commune", "village")
     list_select_related = ("commune", "village")
     inlines = [MemberInline]
+
+    def save_model(self, request, obj, form, change):
+        old_category = form.initial.get("category") if change else None
+        super().save_model(request, obj, form, change)
+        counter = hookspec.doc_counter("housing_case", "rekeyed")
+        if change and old_category != obj.category and counter is not None:
+            # The dashboards' counts are grouped by category: the household's cases move with it.
+            counter(changes=[(pk, old_category, support) for pk, support in
+                             obj.cases.values_list("pk", "support_type")])

@@ -133,6 +133,38 @@ def documents_moved(*, moves: list[tuple[int, int, str, int, str]], at: dt.datet
     _add_milestones(reached, keys)
 
 
+def documents_rekeyed(*, changes: list[tuple[int, str, str]], at: dt.datetime | None = None) -> None:
+    """Cases whose household category or support type changed: ``changes`` = (id, old category, old support
+    type). Their count leaves the old key and enters the new one, in their state and on each milestone day."""
+    keys = _keys(pk for pk, _c, _s in changes)
+    if not keys:
+        return
+    states = dict(HousingCase.objects.filter(pk__in=list(keys)).values_list("pk", "workflow_id"))
+    state_of = dict(HousingCase.objects.filter(pk__in=list(keys)).values_list("pk", "state"))
+    state_deltas: Counter = Counter()
+    day_deltas: Counter = Counter()
+    moved = {}
+    for pk, old_category, old_support in changes:
+        new = keys.get(pk)
+        if new is None:
+            continue
+        old = (*new[:5], old_category or "", old_support or "")
+        if old == new:
+            continue
+        moved[pk] = (old, new)
+        state_deltas[_state_key(old, states[pk], state_of[pk])] -= 1
+        state_deltas[_state_key(new, states[pk], state_of[pk])] += 1
+    if not moved:
+        return
+    for pk, milestone, day in CaseMilestone.objects.filter(case_id__in=list(moved)).values_list(
+            "case_id", "milestone", "day"):
+        old, new = moved[pk]
+        day_deltas[(*old, milestone, day)] -= 1
+        day_deltas[(*new, milestone, day)] += 1
+    _upsert(StateCount._meta.db_table, (*_KEY, "workflow_id", "state", "stage"), state_deltas)
+    _upsert(MilestoneDay._meta.db_table, (*_KEY, "milestone", "day"), day_deltas)
+
+
 # ---------------------------------------------------------------------------- the full recount
 def expected_state_counts() -> Counter:
     """What StateCount should hold, counted from the cases themselves."""

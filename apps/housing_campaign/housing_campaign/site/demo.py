@@ -201,6 +201,7 @@ def seed_demo(*, stdout=None) -> dict:
     from housing_campaign.reports.aggregates import recount
 
     recount()  # the log's dates were spread over the months the cases took: the aggregates follow them
+    _backdate_allocations()
     _commune_contact(units[HOME_COMMUNE])
     _feedback(units[HOME_COMMUNE], cast=cast, actor=actor)
     money.seed_contributions(communes, units[HOME_COMMUNE])
@@ -443,6 +444,17 @@ def _feedback(commune: AdminUnit, *, cast, actor) -> None:
                  expected_lock_version=asked.lock_version)
     asked.refresh_from_db()
     feedback_act(actor=chairman, feedback_id=asked.pk, action="close")
+
+
+def _backdate_allocations() -> None:
+    """Allocations recorded on the day of their decision (reports "as of" a date count them from then)."""
+    from housing_campaign.funding.models import Allocation
+
+    tz = timezone.get_current_timezone()
+    rows = list(Allocation.objects.filter(decision_date__isnull=False).only("id", "decision_date", "created_at"))
+    for row in rows:
+        row.created_at = min(dt.datetime.combine(row.decision_date, dt.time(9, 0), tz), row.created_at)
+    Allocation.objects.bulk_update(rows, ["created_at"], batch_size=1000)
 
 
 def _backdate(case, start: dt.date, step: int) -> None:
