@@ -205,6 +205,14 @@ def test_default_formats_render_byte_for_byte_as_before(people, campaign):
         "commendation_certificate": nomination_context(nomination),
         "contribution_receipt": contribution_context(contribution),
     }
+    from django.utils import timezone
+
+    from housing_campaign.reports.documents import report_context
+
+    for kind, code in (("progress", "progress_report"), ("summary", "summary_report")):
+        cases[code] = report_context(campaign=campaign, kind=kind, unit=handed_over.commune.parent, units="legacy",
+                                     as_of=timezone.localdate(), difficulties="Đường <sạt lở> & mưa lũ",
+                                     proposals="Hỗ trợ thêm")
     assert set(cases) == set(PrintFormat.objects.values_list("code", flat=True))
     for code, context in cases.items():
         context = {"document_number": "15/QĐ-UBND", **context}
