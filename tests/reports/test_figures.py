@@ -72,3 +72,16 @@ def test_a_reader_sees_only_their_territory(people, campaign, spread):
     report = figures.progress(campaign=campaign, root=unit(HOME).parent, actor=people.actor(people.officer))
     rows = {r.code: r for r in report.rows}
     assert rows[HOME].surveyed == 4 and rows[OTHER].surveyed == 0
+
+
+def test_targets_of_legacy_communes_count_for_the_2025_commune_they_merged_into(people, campaign, spread):
+    successor = unit(HOME).successor
+    current = figures.progress(campaign=campaign, root=campaign.province_2025, units="2025")
+    row = next(r for r in current.rows if r.unit.pk == successor.pk)
+    expected = sum(t.houses for t in Target.objects.filter(unit__successor=successor))
+    assert row.target == expected > 0
+    assert current.total.target == sum(r.target for r in current.rows)
+    # A province without its own target: the sum of its districts, never districts and communes twice.
+    Target.objects.create(campaign=campaign, unit=unit(HOME).parent, unit_path=unit(HOME).parent.path, houses=40)
+    legacy = figures.progress(campaign=campaign, root=campaign.province)
+    assert legacy.total.target == 40

@@ -197,12 +197,24 @@ def _targets(campaign, root, kids, find, rows, total) -> None:
         Q(unit_path__startswith=root.path) | Q(unit__in=[root, *kids])).values_list(
         "unit_id", "unit_path", "category", "support_type", "houses"))
     own = {(u, c, s): h for u, _p, c, s, h in entered}
+    # In 2025 units, a commune's target may have been entered for the legacy communes merged into it.
+    merged: dict[int, list[tuple[str, str, str, int]]] = {}
+    if root.system == AdminUnit.System.CURRENT:
+        for successor, path, c, s, h in Target.objects.filter(campaign=campaign, unit__successor__in=kids).values_list(
+                "unit__successor_id", "unit_path", "category", "support_type", "houses"):
+            merged.setdefault(successor, []).append((path, c, s, h))
     for row in (*rows.values(), total):
         if row.unit is None:
             continue
         whole = own.get((row.unit.pk, "", ""))
         inside = [(p, c, s, h) for u, p, c, s, h in entered if p.startswith(row.unit.path) and u != row.unit.pk]
-        row.target = whole if whole is not None else sum(h for _p, c, s, h in inside if not c and not s)
+        if not inside and row is not total:
+            inside = merged.get(row.unit.pk, [])
+        if row is total and whole is None:
+            # Without a target of its own, the whole is its parts (each its own target or the sum of its parts).
+            row.target = sum(r.target for r in rows.values())
+        else:
+            row.target = whole if whole is not None else sum(h for _p, c, s, h in inside if not c and not s)
         for _p, c, s, h in [(row.unit.path, c, s, h) for (u, c, s), h in own.items() if u == row.unit.pk] + inside:
             if c and not s:
                 row.by_category.setdefault(c, dict.fromkeys(HOUSE_COLUMNS, 0))["target"] += h
