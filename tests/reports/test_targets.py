@@ -235,3 +235,12 @@ def test_finished_next_to_each_target(people, campaign):
     assert [(line.target.unit.system, line.target.category, line.finished) for line in lines] == [
         ("2025", "", 5), ("legacy", "", 5), ("legacy", "poor", 3)]
     assert targets_for_reader(actor=people.actor(people.officer_b), campaign=campaign) == []
+
+
+def test_a_row_of_numbers_only_is_data_not_the_column_numbering(people, campaign, tmp_path):
+    """A unit given by its code, typed as a number, with blank category and type: the row is all numbers but
+    not the 1 2 3 … of a numbering row, so it is read (and never silently skipped)."""
+    outcome = run(people, campaign, tmp_path, [[1, 23347, None, None, 7, None], [2, "23344", None, None, 9, None]],
+                  dry_run=False)
+    assert outcome.written and outcome.counts["created"] == 2, [(r.excel_row, r.status, r.reason) for r in outcome.rows]
+    assert Target.objects.get(campaign=campaign, unit=unit("23347"), category="", support_type="").houses == 7

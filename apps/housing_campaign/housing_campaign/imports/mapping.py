@@ -183,4 +183,14 @@ def is_numbering_row(row) -> bool:
     values = [text(v) for v in row if not is_blank(v)]
     if len(values) < 3:
         return False
-    return all(fold(v).isdigit() or (v.startswith("(") and v.endswith(")")) for v in values)
+    numbers = []
+    for v in values:
+        inner = v[1:-1].strip() if v.startswith("(") and v.endswith(")") else v
+        folded = fold(inner)
+        if folded.endswith(".0") and folded[:-2].isdigit():  # a number cell read as 1.0
+            folded = folded[:-2]
+        if not folded.isdigit():
+            return False
+        numbers.append(int(folded))
+    # Column numbers run on (1 2 3 … or (1) (2) (3) …): a data row of codes and counts does not.
+    return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))

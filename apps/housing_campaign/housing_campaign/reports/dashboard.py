@@ -83,13 +83,14 @@ class Dashboard:
     stages: list[tuple[str, str]]
 
 
-def parse_request(data) -> dict:
+def parse_request(data, *, actor: Actor | None = None) -> dict:
     """The dashboard's query parameters, or ServiceError with a message naming what is wrong:
-    ``ct`` campaign code, ``dv`` territory code, ``he`` legacy|2025, ``ngay`` dd/mm/yyyy."""
-    units = query_text(data.get("he", ""), max_length=20) or "legacy"
+    ``ct`` campaign code, ``dv`` territory code, ``he`` legacy|2025 (default: the system the reader's territory
+    is written in), ``ngay`` dd/mm/yyyy."""
+    units = query_text(data.get("he", ""), max_length=20) or figures.default_units(actor)
     if units not in figures.UNITS:
-        raise ServiceError(gettext("Hệ đơn vị “%(value)s” không có: chọn “legacy” (trước 01/07/2025) hoặc "
-                                   "“2025”.") % {"value": units}, field="he")
+        raise ServiceError(gettext("Không có hệ đơn vị “%(value)s”: chọn đơn vị hành chính trước 01/07/2025 hoặc "
+                                   "từ 01/07/2025.") % {"value": units}, field="he")
     raw_day = query_text(data.get("ngay", ""), max_length=20)
     try:
         as_of = parse_date(raw_day, gettext("Ngày báo cáo"), required=False)

@@ -85,6 +85,13 @@ def campaign_root(campaign: Campaign, units: str) -> AdminUnit:
     return campaign.province
 
 
+def default_units(actor: Actor | None) -> str:
+    """The system of units a reader's territory is written in: "2025" for someone whose territories are all
+    units from 01/07/2025, else "legacy" (pages open in it unless the reader switches)."""
+    paths = [p for a in (actor.all_authorities if actor else ()) for p in a.paths]
+    return "2025" if paths and all(not p.startswith("L.") for p in paths) else "legacy"
+
+
 def check_as_of(campaign: Campaign, as_of: dt.date | None) -> None:
     """A date before the campaign or in the future is refused (a report is of what has happened)."""
     if as_of is None:

@@ -12,9 +12,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from housing_campaign.core.errors import ErrorCode, ServiceError
-from housing_campaign.core.formatting import format_date
+from housing_campaign.core.formatting import format_date, format_number
 from housing_campaign.reports import charts
 from housing_campaign.reports import dashboard as selectors
+from housing_campaign.workflow.models import Stage
 
 from .common import request_actor
 
@@ -26,7 +27,7 @@ STATUS = {ErrorCode.OUT_OF_TERRITORY: 403, ErrorCode.NOT_FOUND: 404}
 def dashboard(request):
     actor = request_actor(request)
     try:
-        params = selectors.parse_request(request.GET)
+        params = selectors.parse_request(request.GET, actor=actor)
         found = selectors.dashboard_figures(actor=actor, **params)
     except ServiceError as exc:
         keep = {k: request.GET.get(k, "")[:40] for k in ("ct", "he") if request.GET.get(k)}
@@ -52,6 +53,10 @@ def _context(found: selectors.Dashboard) -> dict:
         return f"{queue}?{urlencode({'scope': 'all', 'unit': unit.path, **extra})}"
 
     stage_labels = dict(found.stages)
+    all_stage_labels = {code: str(label) for code, label in Stage.choices}
+    for row in found.time_in_stage or ():
+        # Cached as figures; named in the reader's language.
+        row["stage_label"] = all_stage_labels.get(row["stage"], row["stage"])
     now = timezone.now()
     for line in [*found.lines, found.total]:
         unit = line.row.unit
@@ -75,8 +80,9 @@ def _context(found: selectors.Dashboard) -> dict:
                      "vạch đỏ là chỉ tiêu. Số liệu ở bảng dưới biểu đồ."),
         bars=bars, series=series, target_label=gettext("Chỉ tiêu"))
     levels = [(gettext("Cần %(n)s nhà/tuần để kịp hạn %(day)s (%(who)s)") % {
-        "n": p.needed, "day": format_date(p.deadline.deadline), "who": p.label}, p.needed)
-        for p in found.paces if p.needed is not None and p.needed != float("inf")]
+        "n": format_number(p.needed, 1), "day": format_date(p.deadline.deadline), "who": p.label}, p.needed)
+        # Only deadlines still ahead with houses left: a met one needs nothing, a passed one is in the table.
+        for p in found.paces if p.needed and p.needed != float("inf")]
     pace_chart = charts.line_chart(
         title=gettext("Số nhà hoàn thành mỗi tuần"),
         desc=gettext("Số nhà hoàn thành (nghiệm thu đạt) theo tuần trong %(n)s tuần gần nhất; đường đứt "

@@ -18,7 +18,7 @@ from housing_campaign.core.spreadsheets import XLSX_CONTENT_TYPE
 from housing_campaign.core.validators import query_id, query_text
 from housing_campaign.reports import selectors
 from housing_campaign.reports import services as reports
-from housing_campaign.reports.figures import UNITS
+from housing_campaign.reports.figures import UNITS, default_units
 from housing_campaign.reports.models import PeriodicReport
 
 from .common import pdf_response, request_actor
@@ -50,7 +50,7 @@ def _form_page(request, actor, values: dict, *, errors=None, status=200):
     campaigns = selectors.report_campaigns()
     campaign = next((c for c in campaigns if c.pk == query_id(values.get("campaign"))), None) or \
         (campaigns[0] if campaigns else None)
-    units = values.get("units") if values.get("units") in UNITS else "legacy"
+    units = values.get("units") if values.get("units") in UNITS else default_units(actor)
     choices = selectors.territory_choices(actor, campaign=campaign, units=units) if campaign else []
     territory = values.get("territory") or (choices[0][0] if choices else "")
     return render(request, "desk/reports/documents/new.html", {
