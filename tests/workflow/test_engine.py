@@ -190,6 +190,10 @@ def _many_cases(people, campaign, n: int, state: str = "eligibility_review") -> 
         cases.append(case)
     HousingCase.objects.bulk_create(cases, batch_size=500)
     HousingCase.objects.filter(pk=template.pk).delete()
+    # Copied behind the services' back: the aggregates the queue counts from are rebuilt from the rows.
+    from housing_campaign.reports.aggregates import recount
+
+    recount()
     return list(HousingCase.objects.filter(code__startswith="BULK-").order_by("id").values_list("pk", flat=True))
 
 
