@@ -90,7 +90,9 @@ def _detail_page(request, actor, report, *, status=200):
     from housing_campaign.reports.documents import periodic_report_context
 
     document = reports.report_document(report)
-    context = periodic_report_context(report, mark="draft") if document is None else None
+    # An issued report shows the figures it was issued with (stored with it), a draft today's figures as of
+    # its date (the same, since they are computed as of that date).
+    context = periodic_report_context(report, mark="draft") if document is None else (document.context or None)
     return render(request, "desk/reports/documents/detail.html", {
         "report": report, "document": document, "figures": context,
         "can_issue": document is None and reports.can_issue(actor, report)}, status=status)
