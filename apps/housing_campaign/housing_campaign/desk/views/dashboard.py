@@ -31,8 +31,11 @@ def dashboard(request):
         found = selectors.dashboard_figures(actor=actor, **params)
     except ServiceError as exc:
         keep = {k: request.GET.get(k, "")[:40] for k in ("ct", "he") if request.GET.get(k)}
+        # The date field comes back with what was typed, so a wrong date is corrected where it was typed.
+        fields = [(k, request.GET.get(k, "")[:40]) for k in ("ct", "he", "dv") if request.GET.get(k)]
         return render(request, "desk/reports/dashboard.html",
-                      {"error": exc.message, "home_query": urlencode(keep)}, status=STATUS.get(exc.code, 400))
+                      {"error": exc.message, "home_query": urlencode(keep), "keep_fields": fields,
+                       "typed_day": request.GET.get("ngay", "")[:20]}, status=STATUS.get(exc.code, 400))
     return render(request, "desk/reports/dashboard.html", _context(found))
 
 
