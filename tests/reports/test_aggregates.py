@@ -133,3 +133,16 @@ def test_a_changed_support_type_or_category_moves_the_counts(people, campaign, c
     assert household.category == "near_poor", response.content.decode()[:3000]
     _agree()
     assert MilestoneDay.objects.filter(category="near_poor", milestone="started").aggregate(n=Sum("count"))["n"] == 1
+
+
+def test_recount_command_checks_and_rebuilds(people, campaign):
+    from django.core.management import CommandError, call_command
+
+    advance(people, new_case(people, campaign), "funding")
+    call_command("recount_aggregates", "--check")
+    StateCount.objects.all().delete()
+    with pytest.raises(CommandError, match="khác với số đếm lại"):
+        call_command("recount_aggregates", "--check")
+    call_command("recount_aggregates")
+    call_command("recount_aggregates", "--check")
+    _agree()
