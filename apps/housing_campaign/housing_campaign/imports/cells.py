@@ -189,3 +189,17 @@ def boolean(value) -> bool | None:
     if key in ("khong", "0", "no", "false", "k", "sai"):
         return False
     raise CellError(gettext("phải là Có/Không (hoặc đánh dấu x)."))
+
+
+def cached_lookup(cache: dict, key, find):
+    """``find()`` once per ``key`` for a whole file: its answer, or the same CellError, every time asked."""
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = find()
+        except CellError as exc:
+            found = exc
+        cache[key] = found
+    if isinstance(found, CellError):
+        raise found
+    return found

@@ -245,17 +245,8 @@ class SurveyContext:
         return fields
 
     def commune_for(self, raw_commune, raw_district) -> tuple[AdminUnit, str | None]:
-        key = (raw_commune, raw_district)
-        found = self._communes_found.get(key)
-        if found is None:
-            try:
-                found = self._commune_for(raw_commune, raw_district)
-            except CellError as exc:
-                found = exc
-            self._communes_found[key] = found
-        if isinstance(found, CellError):
-            raise found
-        return found
+        return cells.cached_lookup(self._communes_found, (raw_commune, raw_district),
+                                   lambda: self._commune_for(raw_commune, raw_district))
 
     def _commune_for(self, raw_commune, raw_district) -> tuple[AdminUnit, str | None]:
         name = cells.text(raw_commune)

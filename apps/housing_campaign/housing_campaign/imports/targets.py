@@ -248,16 +248,7 @@ class UnitFinder:
 
     def find(self, raw, system: str | None) -> tuple[AdminUnit, str | None]:
         key = (cells.text(raw), system)
-        found = self._found.get(key)
-        if found is None:
-            try:
-                found = self._find(key[0], system)
-            except CellError as exc:
-                found = exc
-            self._found[key] = found
-        if isinstance(found, CellError):
-            raise found
-        return found
+        return cells.cached_lookup(self._found, key, lambda: self._find(key[0], system))
 
     def _find(self, text: str, system: str | None) -> tuple[AdminUnit, str | None]:
         is_code = text.isascii() and text.isdigit()
