@@ -146,3 +146,14 @@ def test_recount_command_checks_and_rebuilds(people, campaign):
     call_command("recount_aggregates")
     call_command("recount_aggregates", "--check")
     _agree()
+
+
+def test_an_upgraded_site_gets_its_aggregates_at_sync(people, campaign):
+    from housing_campaign.site.sync import sync_all
+
+    advance(people, new_case(people, campaign), "funding")
+    for model in (StateCount, CaseMilestone, MilestoneDay):
+        model.objects.all().delete()  # as on a site whose cases predate the aggregates
+    assert sync_all()["aggregates"] != "0"
+    _agree()
+    assert sync_all()["aggregates"] == "0"  # kept from then on: nothing to redo

@@ -110,6 +110,8 @@ fixtures = {
     "funding": "housing_campaign.funding.services.funding_fixtures_sync",
     "workflows": "housing_campaign.workflow.definitions.definitions_sync",
     "print_formats": "housing_campaign.printing.services.print_formats_sync",
+    # Not reference data: a site upgraded from before the dashboards' aggregates gets them counted once.
+    "aggregates": "housing_campaign.reports.aggregates.aggregates_fill_missing",
 }
 
 territory_scopes = {
