@@ -214,3 +214,17 @@ def test_awaiting_is_what_the_user_moves_on(people, campaign):
     assert list(feedback_awaiting(people.actor(people.reviewer))) == []  # reopen is not waiting work
     assert list(feedback_awaiting(people.actor(people.officer_b))) == []
     assert list(feedback_awaiting(people.actor(people.finance))) == []
+
+
+def test_the_case_timeline_names_a_resident_as_the_sender(people, campaign):
+    from housing_campaign.desk.timeline import case_timeline
+    from housing_campaign.feedback.services import feedback_submit
+    from tests.conftest import advance, new_case, post_list, unit
+
+    case = advance(people, new_case(people, campaign), "village_posting")
+    posting = post_list(people, [case])
+    feedback_submit(commune_id=unit("23344").pk, kind="wrong_person", client_key="timeline",
+                    text="Hộ này đã có nhà kiên cố ở thôn bên.", posting_id=posting.pk,
+                    entry_id=posting.entries.get().pk)
+    rows = [r for r in case_timeline(case) if r.get("data", {}).get("feedback")]
+    assert [r["actor"] for r in rows] == ["Người dân"]

@@ -387,17 +387,11 @@ def _require_form_open(actor: Actor, case: HousingCase, form: str) -> None:
 
 
 def _check_version(case: HousingCase, expected_lock_version: int | str | None) -> None:
-    """``expected_lock_version`` comes from the form's hidden input: anything but the current version
-    (including a value that is not a number) is a stale form."""
-    if expected_lock_version is None or expected_lock_version == "":
-        return
-    expected = validators.query_int(expected_lock_version, minimum=0, maximum=validators.INT_MAX)
-    if expected is None:
-        raise ServiceError(gettext("Biểu mẫu gửi lên thiếu phiên bản hồ sơ hợp lệ; hãy tải lại trang rồi nhập lại."),
-                           code=ErrorCode.STALE_STATE)
-    if expected != case.lock_version:
-        raise ServiceError(gettext("Hồ sơ vừa được người khác thay đổi; hãy tải lại trang và nhập lại phần thay "
-                                   "đổi."), code=ErrorCode.STALE_STATE)
+    """``expected_lock_version`` comes from the form's hidden input (``engine.check_lock_version``)."""
+    engine.check_lock_version(
+        case, expected_lock_version,
+        invalid=gettext("Biểu mẫu gửi lên thiếu phiên bản hồ sơ hợp lệ; hãy tải lại trang rồi nhập lại."),
+        changed=gettext("Hồ sơ vừa được người khác thay đổi; hãy tải lại trang và nhập lại phần thay đổi."))
 
 
 def _record_changes(actor: Actor, case: HousingCase, before: dict, fields: list[str],

@@ -111,9 +111,10 @@ def document_event(*, doctype: str, object_id: int, actor_id: int | None, commen
     return _event(Kind.DOCUMENT, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=comment, data=data)
 
 
-def _money_note(field: str, text: dict, old: dict | None = None) -> tuple[dict, dict]:
-    """A money row's note as a stored message (core/i18n.py): kept in Vietnamese in ``changes``, read in the
-    reader's language from ``data["messages"]`` (desk/timeline.py)."""
+def _stored_note(field: str, text: dict, old: dict | None = None) -> tuple[dict, dict]:
+    """A note under a name that is not a field of the document (money, postings, feedback), as a stored
+    message (core/i18n.py): kept in Vietnamese in ``changes``, read in the reader's language from
+    ``data["messages"]`` (desk/timeline.py)."""
     messages = {field: text}
     if old is not None:
         messages[f"{field}_old"] = old
@@ -125,28 +126,28 @@ def _money_note(field: str, text: dict, old: dict | None = None) -> tuple[dict, 
 def allocation_event(*, doctype: str, object_id: int, actor_id: int | None, allocation_id: int, text: dict,
                      amount: int, comment: str = "") -> DocumentEvent:
     """Money allocated to the case from a pool (``text``: source, portion and amount, a stored message)."""
-    changes, messages = _money_note("funding", text)
+    changes, messages = _stored_note("funding", text)
     return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=comment,
                   changes=changes, data={"allocation": allocation_id, "amount": amount, "messages": messages})
 
 
 def allocation_cancelled_event(*, doctype: str, object_id: int, actor_id: int, allocation_id: int, text: dict,
                                amount: int, reason: str) -> DocumentEvent:
-    changes, messages = _money_note("funding", {"msg": gettext_noop("đã hủy, hoàn lại quỹ")}, old=text)
+    changes, messages = _stored_note("funding", {"msg": gettext_noop("đã hủy, hoàn lại quỹ")}, old=text)
     return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=reason,
                   changes=changes, data={"allocation": allocation_id, "amount": -amount, "messages": messages})
 
 
 def inspection_event(*, doctype: str, object_id: int, actor_id: int, inspection_id: int, text: dict,
                      notes: str = "") -> DocumentEvent:
-    changes, messages = _money_note("inspection", text)
+    changes, messages = _stored_note("inspection", text)
     return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id, comment=notes,
                   changes=changes, data={"inspection": inspection_id, "messages": messages})
 
 
 def release_event(*, doctype: str, object_id: int, actor_id: int, release_id: int, text: dict,
                   amount: int) -> DocumentEvent:
-    changes, messages = _money_note("release", text)
+    changes, messages = _stored_note("release", text)
     return _event(Kind.EDITED, doctype=doctype, object_id=object_id, actor_id=actor_id,
                   changes=changes, data={"release": release_id, "amount": amount, "messages": messages})
 
@@ -155,15 +156,17 @@ def posting_event(*, object_id: int, actor_id: int | None, posting_id: int, text
                   comment: str = "") -> DocumentEvent:
     """A case put on a public posting (or the posting cancelled): ``text`` says which posting and its period,
     as a stored message (kind "edited", so every reader of the log handles it)."""
-    changes, messages = _money_note("posting", text)
+    changes, messages = _stored_note("posting", text)
     return _event(Kind.EDITED, doctype="housing_case", object_id=object_id, actor_id=actor_id, comment=comment,
                   changes=changes, data={"posting": posting_id, "messages": messages})
 
 
 def feedback_event(*, object_id: int, actor_id: int | None, feedback_id: int, text: dict,
-                   at: dt.datetime | None = None) -> DocumentEvent:
+                   at: dt.datetime | None = None, by_resident: bool = False) -> DocumentEvent:
     """Residents' feedback about the case: received, answered, resolved (``text``: a stored message naming the
-    tracking code, the kind and whether it holds the case). Never the sender's name or phone."""
-    changes, messages = _money_note("feedback", text)
+    tracking code, the kind and whether it holds the case). Never the sender's name or phone. ``by_resident``:
+    written when a resident sent it from the public form (no account: data["by"] = "resident")."""
+    changes, messages = _stored_note("feedback", text)
+    data = {"feedback": feedback_id, "messages": messages, **({"by": "resident"} if by_resident else {})}
     return _event(Kind.EDITED, doctype="housing_case", object_id=object_id, actor_id=actor_id, at=at,
-                  changes=changes, data={"feedback": feedback_id, "messages": messages})
+                  changes=changes, data=data)

@@ -31,12 +31,6 @@ def _name(user) -> str:
     return user.get_full_name() or user.username
 
 
-def _from_public(event) -> bool:
-    """A row written when a resident sent feedback (its message is the "received" one), not a staff step."""
-    stored = ((event.data or {}).get("messages") or {}).get("feedback") or {}
-    return str(stored.get("msg", "")).startswith("Người dân gửi phản ánh")
-
-
 # Changes recorded under names that are not fields of the case.
 CHANGE_LABELS = {"funding": gettext_noop("kinh phí"), "acceptance": gettext_noop("nghiệm thu"),
                  "inspection": gettext_noop("kiểm tra giai đoạn"), "release": gettext_noop("giải ngân"),
@@ -77,8 +71,9 @@ def document_timeline(doctype: str, object_id: int, *, values: dict | None = Non
         names = event_labels(e, versions)
         rows.append({
             "at": e.at, "kind": e.kind, "kind_label": e.get_kind_display(),
-            # Without an actor: a resident's feedback (sent from the public page) or the system.
-            "actor": gettext("Người dân") if e.actor_id is None and _from_public(e) else _name(users.get(e.actor_id)),
+            # Without an actor: a resident's feedback from the public page (marked so), or the system.
+            "actor": gettext("Người dân") if (e.data or {}).get("by") == "resident"
+            else _name(users.get(e.actor_id)),
             "acting_for": _name(users[e.acting_for_id]) if e.acting_for_id in users else "",
             "from": names["from"], "to": names["to"], "action": e.action, "action_label": names["action"],
             "comment": render_message(stored["comment"]) if "comment" in stored else e.comment,

@@ -153,11 +153,12 @@ def feedback_submit(*, commune_id, kind: str, text: str, client_key: str, postin
         event_save(created_event(doctype=DOCTYPE, object_id=feedback.pk, actor_id=None, state=feedback.state,
                                  workflow_version=engine.compiled(feedback.workflow_id).version, at=now))
         if case is not None:
-            event_save(feedback_event(object_id=case.pk, actor_id=None, feedback_id=feedback.pk, at=now, text=message(
-                gettext_noop("Người dân gửi phản ánh %(code)s: %(kind)s%(hold)s"), code=feedback.code,
-                kind=message(msgid(Feedback.Kind(kind).label)),
-                hold=message(gettext_noop(" (gửi trong thời hạn niêm yết: hồ sơ được giữ lại đến khi giải quyết "
-                                          "xong)")) if holds else "")))
+            text = message(gettext_noop("Người dân gửi phản ánh %(code)s: %(kind)s%(hold)s"), code=feedback.code,
+                           kind=message(msgid(Feedback.Kind(kind).label)),
+                           hold=message(gettext_noop(" (gửi trong thời hạn niêm yết: hồ sơ được giữ lại đến khi giải "
+                                                     "quyết xong)")) if holds else "")
+            event_save(feedback_event(object_id=case.pk, actor_id=None, feedback_id=feedback.pk, at=now, text=text,
+                                      by_resident=True))
     return feedback
 
 
@@ -168,16 +169,10 @@ ANSWER_MAX = 4000
 
 
 def _check_version(feedback: Feedback, expected_lock_version) -> None:
-    """Anything but the current version (a value that is not a number included) is a stale form."""
-    if expected_lock_version is None or expected_lock_version == "":
-        return
-    expected = validators.query_int(expected_lock_version, minimum=0, maximum=validators.INT_MAX)
-    if expected is None:
-        raise ServiceError(gettext("Biểu mẫu gửi lên thiếu phiên bản hợp lệ; hãy tải lại trang rồi nhập lại."),
-                           code=ErrorCode.STALE_STATE)
-    if expected != feedback.lock_version:
-        raise ServiceError(gettext("Phản ánh vừa được người khác thay đổi; hãy tải lại trang và nhập lại phần thay "
-                                   "đổi."), code=ErrorCode.STALE_STATE)
+    engine.check_lock_version(
+        feedback, expected_lock_version,
+        invalid=gettext("Biểu mẫu gửi lên thiếu phiên bản hợp lệ; hãy tải lại trang rồi nhập lại."),
+        changed=gettext("Phản ánh vừa được người khác thay đổi; hãy tải lại trang và nhập lại phần thay đổi."))
 
 
 def _user_label(user) -> str:

@@ -317,6 +317,21 @@ def can_edit(*, actor: Actor, document) -> tuple[bool, str]:
     return True, ""
 
 
+def check_lock_version(document, expected_lock_version, *, invalid: str, changed: str) -> None:
+    """A form's hidden ``lock_version`` against the document's: anything but the current version (a value that is
+    not a number included) is a stale form, refused with ``invalid`` (not a number) or ``changed`` (someone
+    saved meanwhile). None or "": the caller did not send one (nothing to check)."""
+    from housing_campaign.core import validators
+
+    if expected_lock_version is None or expected_lock_version == "":
+        return
+    expected = validators.query_int(expected_lock_version, minimum=0, maximum=validators.INT_MAX)
+    if expected is None:
+        raise ServiceError(invalid, code=ErrorCode.STALE_STATE)
+    if expected != document.lock_version:
+        raise ServiceError(changed, code=ErrorCode.STALE_STATE)
+
+
 # ---------------------------------------------------------------------------- transitions
 @dataclass
 class Outcome:

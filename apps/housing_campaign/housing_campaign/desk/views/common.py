@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.cases.selectors import case_get_for_actor
@@ -24,6 +25,18 @@ def request_actor(request):
 def pdf_response(data: bytes, filename: str) -> FileResponse:
     """A PDF shown in the browser, its name encoded by Django (Vietnamese names intact)."""
     return FileResponse(io.BytesIO(data), content_type="application/pdf", filename=filename)
+
+
+def issued_pdf_response(*, doctype: str, object_id: int, document_pk) -> FileResponse:
+    """The frozen PDF of a document issued for ``doctype``/``object_id`` (the caller has checked the reader may
+    see that object); 404 for any other document."""
+    from housing_campaign.printing.models import IssuedDocument
+    from housing_campaign.printing.services import issued_document_pdf
+
+    document = IssuedDocument.objects.filter(pk=document_pk, doctype=doctype, object_id=object_id).first()
+    if document is None:
+        raise Http404(gettext("Không tìm thấy văn bản."))
+    return pdf_response(issued_document_pdf(document), f"{document.number_text.replace('/', '-')}.pdf")
 
 
 def case_or_404(request, pk):

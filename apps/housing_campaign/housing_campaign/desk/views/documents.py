@@ -13,7 +13,7 @@ from housing_campaign.core.models import BackgroundJob
 
 from .. import printing as desk_printing
 from .. import selectors
-from .common import case_or_404, pdf_response, request_actor, warn_qr_base_url
+from .common import case_or_404, issued_pdf_response, pdf_response, request_actor, warn_qr_base_url
 
 
 @login_required
@@ -45,14 +45,8 @@ def case_issue(request, pk, code):
 @login_required
 @require_GET
 def issued_pdf(request, pk, document_pk):
-    from housing_campaign.printing.models import IssuedDocument
-    from housing_campaign.printing.services import issued_document_pdf
-
     _, case = case_or_404(request, pk)
-    document = IssuedDocument.objects.filter(pk=document_pk, doctype="housing_case", object_id=case.pk).first()
-    if document is None:
-        raise Http404(gettext("Không tìm thấy văn bản."))
-    return pdf_response(issued_document_pdf(document), f'{document.number_text.replace("/", "-")}.pdf')
+    return issued_pdf_response(doctype="housing_case", object_id=case.pk, document_pk=document_pk)
 
 
 @login_required

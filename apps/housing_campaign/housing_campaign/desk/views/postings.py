@@ -23,7 +23,7 @@ from housing_campaign.postings import selectors
 from housing_campaign.postings import services as postings
 from housing_campaign.postings.models import Posting
 
-from .common import pdf_response, request_actor
+from .common import issued_pdf_response, pdf_response, request_actor
 
 
 def _posting_or_404(request, pk):
@@ -187,14 +187,8 @@ def posting_print(request, pk):
 @login_required
 @require_GET
 def posting_issued_pdf(request, pk, document_pk):
-    from housing_campaign.printing.models import IssuedDocument
-    from housing_campaign.printing.services import issued_document_pdf
-
     _, posting = _posting_or_404(request, pk)
-    document = IssuedDocument.objects.filter(pk=document_pk, doctype="posting", object_id=posting.pk).first()
-    if document is None:
-        raise Http404(gettext("Không tìm thấy văn bản."))
-    return pdf_response(issued_document_pdf(document), f"{document.number_text.replace('/', '-')}.pdf")
+    return issued_pdf_response(doctype="posting", object_id=posting.pk, document_pk=document_pk)
 
 
 @login_required
