@@ -68,6 +68,7 @@ class People:
         self.council = [make_user(f"council{i}", "emulation_council", "62") for i in range(1, 6)]
         self.admin = make_user("admin_kt", "administrator", "62", staff=True)
         self.front = make_user("front_kt", "fatherland_front", "62")
+        self.office = make_user("office_kt", "emulation_office", "62")
         self.auditor = make_user("auditor", "auditor", "62", staff=True)
 
     def actor(self, user):

@@ -94,7 +94,7 @@ class World:
         self.users = {
             "commune_officer": people.officer, "commune_chairman": people.chairman, "reviewer": people.reviewer,
             "finance_officer": people.finance, "inspector": people.inspector,
-            "fatherland_front": people.front,
+            "fatherland_front": people.front, "emulation_office": people.office,
             "emulation_council": people.council[0], "administrator": people.admin, "auditor": people.auditor,
             "superuser": User.objects.create_superuser("root", "root@example.invalid", PASSWORD),
             "staff_only": make_user("staff_only", "commune_officer", HOME, staff=True),

@@ -133,6 +133,7 @@ territory_scopes = {
     "postings.CommuneContact": "housing_campaign.postings.selectors.contacts_visible",
     "feedback.Feedback": "housing_campaign.feedback.selectors.feedback_visible",
     "reports.PeriodicReport": "housing_campaign.reports.selectors.reports_visible",
+    "emulation.Participant": "housing_campaign.emulation.selectors.participants_visible",
 }
 
 # Document types print formats are written for: label, and how a document of the type is found

@@ -37,7 +37,7 @@ STAFF_ONLY = "staff_only"
 ADMINISTRATOR = "administrator"
 AUDITOR = "auditor"
 DATA_ROLES = ("commune_officer", "commune_chairman", "reviewer", "finance_officer", "inspector",
-              "fatherland_front", "emulation_council")
+              "fatherland_front", "emulation_council", "emulation_office")
 ROLES = (*DATA_ROLES, ADMINISTRATOR, AUDITOR)
 SUBJECTS = (*ROLES, SUPERUSER, STAFF_ONLY, ANONYMOUS)
 
@@ -157,6 +157,8 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "reports.casemilestone": ModelAccess(view=NOBODY),
     "reports.milestoneday": ModelAccess(view=NOBODY),
     "reports.periodicreport": ModelAccess(view=NOBODY),   # composed and issued on the desk only
+    # The emulation movement (issue 15): participants are registered on the desk ("Thi đua - Khen thưởng").
+    "emulation.participant": ModelAccess(view=NOBODY),
     "printing.printformat": MANAGED_KEPT,
     "printing.printformatversion": READ_ONLY,
     "printing.issueddocument": READ_ONLY,

@@ -38,6 +38,7 @@ DOMAIN_APPS = [
     "housing_campaign.postings",
     "housing_campaign.feedback",
     "housing_campaign.reports",
+    "housing_campaign.emulation",
     "housing_campaign.desk",
     "housing_campaign.public",
     "housing_campaign.imports",

@@ -100,6 +100,7 @@ USERS = [
     ("hoidong3", "Đặng Văn Hùng", "emulation_council", ("legacy", "62"), False),
     ("hoidong4", "Trần Thị Hương", "emulation_council", ("legacy", "62"), False),
     ("hoidong5", "Lê Văn Hùng", "emulation_council", ("legacy", "62"), False),
+    ("thiduakt", "Nguyễn Thị Thu", "emulation_office", ("legacy", "62"), False),
     ("quantri", "Nguyễn Thị Lan", "administrator", ("legacy", "62"), True),
     ("thanhtra", "Phạm Thị Hoa", "auditor", ("legacy", "62"), True),
 ]
