@@ -105,6 +105,7 @@ fixtures = {
     "roles": "housing_campaign.site.sync.sync_roles",
     "award_forms": "housing_campaign.site.sync.sync_award_forms",
     "document_kinds": "housing_campaign.site.sync.sync_document_kinds",
+    "competence_bases": "housing_campaign.site.sync.sync_competence_bases",
     "admin_units": "housing_campaign.geography.services.admin_units_sync",
     "campaigns": "housing_campaign.site.sync.sync_campaigns",
     "funding": "housing_campaign.funding.services.funding_fixtures_sync",
@@ -131,6 +132,7 @@ territory_scopes = {
     "postings.Posting": "housing_campaign.postings.selectors.postings_visible",
     "postings.PostingEntry": "housing_campaign.postings.selectors.posting_entries_visible",
     "postings.CommuneContact": "housing_campaign.postings.selectors.contacts_visible",
+    "printing.Signer": "housing_campaign.printing.selectors.signers_visible",
     "feedback.Feedback": "housing_campaign.feedback.selectors.feedback_visible",
     "reports.PeriodicReport": "housing_campaign.reports.selectors.reports_visible",
 }
