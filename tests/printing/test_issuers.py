@@ -145,3 +145,14 @@ def test_the_preview_warns_when_no_signer_is_recorded(people, campaign):
     assert "Chưa có người ký của Ủy ban nhân dân xã Đăk Plô" in form
     pdf = client.get(f"/admin/printing/printformat/{fmt.pk}/preview/?as=pdf&ref={case.code}")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_preview_of_another_case_format_shows_a_draft_number_not_the_certificate_s(people, campaign):
+    from housing_campaign.printing.models import PrintFormat
+    from tests.conftest import advance, new_case
+
+    case = advance(people, new_case(people, campaign), "posting")
+    fmt = PrintFormat.objects.get(code="acceptance_minutes")
+    page = _admin_client(people.admin).get(f"/admin/printing/printformat/{fmt.pk}/preview/?as=html&ref={case.code}")
+    text = page.content.decode()
+    assert "Số: ……/BB-UBND" in text and case.certificates.get().number_text not in text

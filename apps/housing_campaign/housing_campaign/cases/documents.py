@@ -51,7 +51,10 @@ def case_context(case, *, on: dt.date | None = None) -> dict:
                     "province": (district.parent.name if district and district.parent_id else ""),
                     "name_2025": case.commune_2025.name if case.commune_2025_id else "",
                     "in_text": in_text(commune.name), "district_in_text": in_text(district.name) if district else "",
-                    "name_2025_in_text": in_text(case.commune_2025.name) if case.commune_2025_id else ""},
+                    "name_2025_in_text": in_text(case.commune_2025.name) if case.commune_2025_id else "",
+                    # "(nay là xã Đăk Plô)": only on a document dated after the 2025 unit came into force.
+                    "now_in_text": (in_text(case.commune_2025.name) if case.commune_2025_id and on >= REORGANISED_ON
+                                    and case.commune_2025_id != commune.pk else "")},
         "campaign": campaign_context(case.campaign),
         "issuer": issuer_context(unit=commune, on=on),
         "front": issuer_context(unit=commune, on=on, organ=Organ.FATHERLAND_FRONT),

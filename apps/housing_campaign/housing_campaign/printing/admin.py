@@ -114,6 +114,11 @@ class PrintFormatAdmin(BaseAdmin):
         try:
             context, title = selectors.context_for(actor=actor_for(request.user), doctype=fmt.doctype,
                                                    reference=reference)
+            kind = fmt.document_kind or "VB"
+            if f"/{kind}-" not in str(context.get("document_number", "")):
+                # The document found may carry another format's number (a case's certificate): a draft's here.
+                symbol = (context.get("issuer") or {}).get("symbol", "UBND")
+                context = {**context, "document_number": f"……/{kind}-{symbol}"}
             if data.get("as") == "pdf" or data.get("preview_as") == "pdf":
                 pdf = services.render_pdf(html=html, css=css, context=context, title=title,
                                           seconds=limits().preview_seconds)
