@@ -60,6 +60,9 @@ def test_a_deputy_signs_for_the_head(signers):  # noqa: F811
     assert signer_lines(organ=Organ.HOME_AFFAIRS, authority="deputy", position="Phó Giám đốc") == [
         "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
     assert signer_lines(organ=Organ.FATHERLAND_FRONT) == ["TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH"]
+    # The chairman deciding in their own competence (a Bằng khen of the chairman): no "TM." line.
+    own = issuing_body(unit=unit("610"), on=BEFORE).context(collective=False)
+    assert own["signer"]["lines"] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] and own["signer"]["name"] == "Trần Thị Mai"
 
 
 def test_the_signer_in_office_on_the_day(reference_data):

@@ -53,11 +53,14 @@ ORGANS: dict[str, OrganStyle] = {
 }
 
 
-def signer_lines(*, organ: str, authority: str = Signer.Authority.HEAD, position: str = "") -> list[str]:
+def signer_lines(*, organ: str, authority: str = Signer.Authority.HEAD, position: str = "",
+                 collective: bool = True) -> list[str]:
     """The signer's block above the signature (Decree 30/2020/NĐ-CP): "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
-    "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"."""
+    "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC".
+    ``collective=False``: a document the head issues in their own competence (a decision of the chairman,
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN …" awarding a Bằng khen): no "TM." line."""
     style = ORGANS[organ]
-    lines = [f"TM. {style.collective.upper()}"] if style.collective else []
+    lines = [f"TM. {style.collective.upper()}"] if style.collective and collective else []
     if authority == Signer.Authority.DEPUTY:
         lines += [f"KT. {style.head.upper()}", (position or f"Phó {style.head.lower()}").upper()]
     else:
@@ -124,8 +127,9 @@ class IssuingBody:
     def _superior_unit(self) -> AdminUnit | None:
         return self.unit.parent if self.unit.parent_id else None
 
-    def context(self) -> dict:
-        """Plain data for print templates (JSON-serialisable once dates are, as issued contexts are)."""
+    def context(self, *, collective: bool = True) -> dict:
+        """Plain data for print templates (JSON-serialisable once dates are, as issued contexts are).
+        ``collective=False``: the head signs in their own competence (``signer_lines``)."""
         style = self.style
         unit = self.unit
         header = [style.name.upper(), unit.name.upper()]
@@ -143,10 +147,10 @@ class IssuingBody:
             signer_data = {"name": signer.full_name, "recorded": True,
                            "position": signer.position if signer.authority == Signer.Authority.DEPUTY else style.head,
                            "lines": signer_lines(organ=self.organ, authority=signer.authority,
-                                                 position=signer.position)}
+                                                 position=signer.position, collective=collective)}
         else:
             signer_data = {"name": "", "recorded": False, "position": style.head,
-                           "lines": signer_lines(organ=self.organ)}
+                           "lines": signer_lines(organ=self.organ, collective=collective)}
         return {
             "organ": self.organ, "symbol": style.symbol, "register_key": self.register_key, "on": self.on,
             "unit": {"system": unit.system, "code": unit.code, "level": unit.level, "name": unit.name,
@@ -195,9 +199,10 @@ def issuing_body(*, unit: AdminUnit, on: dt.date, organ: str = Organ.PEOPLE_COMM
     return body
 
 
-def issuer_context(*, unit: AdminUnit, on: dt.date, organ: str = Organ.PEOPLE_COMMITTEE) -> dict:
+def issuer_context(*, unit: AdminUnit, on: dt.date, organ: str = Organ.PEOPLE_COMMITTEE,
+                   collective: bool = True) -> dict:
     """``issuing_body(...).context()``: what print contexts put under "issuer" (or "front", ...)."""
-    return issuing_body(unit=unit, on=on, organ=organ).context()
+    return issuing_body(unit=unit, on=on, organ=organ).context(collective=collective)
 
 
 def context_warnings(context: dict) -> list[str]:
