@@ -10,8 +10,19 @@ import pytest
 from housing_campaign.printing import services
 from housing_campaign.printing.models import PrintFormat
 from tests.conftest import HOME, unit
-from tests.printing.issuing import (AFTER, BEFORE, accepted_and_handed_over, case_in, clock,  # noqa: F401
-                                    confirmed_for_posting, date_line, number_re, officer_2025, pdf_text, signers)
+from tests.printing.issuing import (  # noqa: F401
+    AFTER,
+    BEFORE,
+    accepted_and_handed_over,
+    case_in,
+    clock,
+    confirmed_for_posting,
+    date_line,
+    number_re,
+    officer_2025,
+    pdf_text,
+    signers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +69,7 @@ def check_header(text: str, expected: dict, *, kind: str, symbol: str = "UBND", 
     assert number_re(kind, symbol).search(text), f"number …/{kind}-{symbol}"
     assert date_line(place or expected["place"], expected["day"]) in text
     assert "Kon Tum, ngày" not in text or place == "Kon Tum"
-    assert not re.search(r"(nhân dân|Quốc Việt Nam) (Xã|Huyện|Tỉnh|Phường) ", text), "unit type capitalised mid-sentence"
+    assert not re.search(r"(nhân dân|Quốc Việt Nam) (Xã|Huyện|Tỉnh|Phường) ", text), "unit type in capitals mid-sentence"
     assert expected["other_unit"] not in text
 
 
@@ -162,7 +173,6 @@ def test_public_posting_list(unit_case, people, officer_2025):  # noqa: F811
 @pytest.mark.parametrize("system", ["legacy", "2025"])
 def test_contribution_receipt(system, people, campaign, clock, signers, officer_2025):  # noqa: F811
     from housing_campaign.contributions import services as gifts
-    from housing_campaign.contributions.documents import contribution_context
 
     day = BEFORE if system == "legacy" else AFTER
     clock(day)
