@@ -69,7 +69,7 @@ def check_header(text: str, expected: dict, *, kind: str, symbol: str = "UBND", 
     assert number_re(kind, symbol).search(text), f"number …/{kind}-{symbol}"
     assert date_line(place or expected["place"], expected["day"]) in text
     assert "Kon Tum, ngày" not in text or place == "Kon Tum"
-    assert not re.search(r"(nhân dân|Quốc Việt Nam) (Xã|Huyện|Tỉnh|Phường) ", text), "unit type in capitals mid-sentence"
+    assert not re.search(r"(nhân dân|Quốc Việt Nam) (Xã|Huyện|Tỉnh|Phường) ", text), "type word capitalised"
     assert expected["other_unit"] not in text
 
 
