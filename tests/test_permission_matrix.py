@@ -8,6 +8,7 @@ must change nothing: every request runs in a savepoint that is rolled back after
 database hook counting the rows it inserted, updated or deleted (sessions excepted)."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -133,6 +134,10 @@ class World:
         from housing_campaign.postings.models import CommuneContact
 
         self.contact = CommuneContact.objects.create(unit=unit(HOME), phone="02603800000")
+        from housing_campaign.printing.services import signer_create
+
+        self.signer = signer_create(unit=unit(HOME), organ="people_committee", full_name="A Blưi",
+                                    valid_from=dt.date(2021, 7, 1), valid_to=dt.date(2025, 6, 30))
         from housing_campaign.reports.models import Target
 
         self.target = Target.objects.create(campaign=campaign, unit=unit(HOME), unit_path=unit(HOME).path, houses=12)

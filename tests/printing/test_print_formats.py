@@ -45,7 +45,7 @@ def test_handover_certificate_pdf(handed_over):
     data = render("handover_certificate", case_context(handed_over, certificate=cert))
     text = _norm(pdf_text(data))
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "GIẤY CHỨNG NHẬN",
-                     "Ủy ban nhân dân Xã Đăk Blô", "60.000.000 đ (Sáu mươi triệu đồng)",
+                     "Ủy ban nhân dân xã Đăk Plô chứng nhận", "60.000.000 đ (Sáu mươi triệu đồng)",
                      handed_over.household.head_name,
                      "Số: 15/QĐ-UBND", "Xây mới", cert.code):
         assert expected in text, expected

@@ -163,6 +163,10 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "printing.printformatversion": READ_ONLY,
     "printing.issueddocument": READ_ONLY,
     "printing.documentkind": MANAGED,
+    # Issue 17: who signs each issuing body's documents (by period, scoped to the territory), and the laws
+    # each organ's competence rests on (fixtures/competence_bases.yaml, kept by the sync).
+    "printing.signer": MANAGED,
+    "printing.competencebasis": MANAGED,
     "desk.savedfilter": ModelAccess(view=NOBODY),
     "desk.surveydraft": ModelAccess(view=NOBODY),
     "imports.importbatch": READ_ONLY,                     # imports are made on the desk; batches are records

@@ -46,6 +46,13 @@ class Campaign(models.Model):
     finished_min_area = models.DecimalField(_("nhà hoàn thành: diện tích sử dụng tối thiểu (m²)"), max_digits=6,
                                             decimal_places=2, default=Decimal("30"))
     finished_min_lifespan = models.PositiveIntegerField(_("nhà hoàn thành: niên hạn tối thiểu (năm)"), default=20)
+    # A repaired house keeps its floor area: it is accepted on "3 cứng" and its own lifespan (Circular
+    # 01/2022/TT-BXD), not on the new-build minimums above.
+    repaired_min_area = models.DecimalField(_("nhà sửa chữa: diện tích sử dụng tối thiểu (m²)"), max_digits=6,
+                                            decimal_places=2, default=Decimal("0"),
+                                            help_text=_("0: không xét diện tích khi nghiệm thu nhà sửa chữa"))
+    repaired_min_lifespan = models.PositiveIntegerField(_("nhà sửa chữa: niên hạn tối thiểu sau sửa chữa (năm)"),
+                                                        default=10)
     is_active = models.BooleanField(_("đang thực hiện"), default=True)
 
     class Meta:

@@ -546,7 +546,8 @@ def acceptance_record(*, actor: Actor, case_id: int, data: dict) -> Acceptance:
         raise validation_error(errors)
     campaign = case.campaign
     hard = all(bool(data.get(k)) for k in ("hard_foundation", "hard_frame", "hard_roof"))
-    passed = hard and area >= campaign.finished_min_area and lifespan >= campaign.finished_min_lifespan
+    min_area, min_lifespan = acceptance_thresholds(campaign, case.support_type)
+    passed = hard and area >= min_area and lifespan >= min_lifespan
     acceptance, _ = Acceptance.objects.update_or_create(case=case, defaults=dict(
         usable_area=area, hard_foundation=bool(data.get("hard_foundation")), hard_frame=bool(data.get("hard_frame")),
         hard_roof=bool(data.get("hard_roof")), lifespan_years=lifespan, inspector=actor.user, accepted_on=accepted_on,
@@ -564,22 +565,34 @@ def acceptance_record(*, actor: Actor, case_id: int, data: dict) -> Acceptance:
     return acceptance
 
 
+def acceptance_thresholds(campaign: Campaign, support_type: str) -> tuple[Decimal, int]:
+    """The campaign's minimum usable area (0: not checked) and lifespan for accepting a house: a new house
+    against the finished-house standard, a repaired one against the repair's own (it keeps its area)."""
+    if support_type == SupportType.REPAIR:
+        return campaign.repaired_min_area, campaign.repaired_min_lifespan
+    return campaign.finished_min_area, campaign.finished_min_lifespan
+
+
 def acceptance_reason_messages(acceptance: Acceptance, campaign: Campaign) -> list[dict]:
-    """The checklist against the standard: at least 30 m², “3 cứng”, lifespan of 20 years or more (stored
-    messages, core/i18n.py)."""
+    """The checklist against the campaign's standard for the case's support type: usable area (new houses,
+    or repairs when the campaign sets a minimum), “3 cứng”, lifespan (stored messages, core/i18n.py)."""
     def mark(ok):
         return {"msg": gettext_noop("đạt") if ok else gettext_noop("không đạt")}
-    area_ok = acceptance.usable_area >= campaign.finished_min_area
-    life_ok = acceptance.lifespan_years >= campaign.finished_min_lifespan
+    min_area, min_lifespan = acceptance_thresholds(campaign, acceptance.case.support_type)
+    area_ok = acceptance.usable_area >= min_area
+    life_ok = acceptance.lifespan_years >= min_lifespan
+    checks = []
+    if min_area:
+        checks.append(message(gettext_noop("Diện tích sử dụng %(area)s m² %(cmp)s %(min)s m²: %(mark)s"),
+                              area=eligibility._n(acceptance.usable_area), cmp="≥" if area_ok else "<",
+                              min=eligibility._n(min_area), mark=mark(area_ok)))
     return [
-        message(gettext_noop("Diện tích sử dụng %(area)s m² %(cmp)s %(min)s m²: %(mark)s"),
-                area=eligibility._n(acceptance.usable_area), cmp="≥" if area_ok else "<",
-                min=eligibility._n(campaign.finished_min_area), mark=mark(area_ok)),
+        *checks,
         message(gettext_noop("Nền cứng: %(mark)s"), mark=mark(acceptance.hard_foundation)),
         message(gettext_noop("Khung, tường cứng: %(mark)s"), mark=mark(acceptance.hard_frame)),
         message(gettext_noop("Mái cứng: %(mark)s"), mark=mark(acceptance.hard_roof)),
         message(gettext_noop("Niên hạn %(years)s năm %(cmp)s %(min)s năm: %(mark)s"), years=acceptance.lifespan_years,
-                cmp="≥" if life_ok else "<", min=campaign.finished_min_lifespan, mark=mark(life_ok)),
+                cmp="≥" if life_ok else "<", min=min_lifespan, mark=mark(life_ok)),
     ]
 
 

@@ -22,9 +22,12 @@ def certificate_context(certificate) -> dict:
             "issued_on": timezone.localtime(certificate.issued_at).date(), "verify_url": url, "qr": qr_data_uri(url)}
 
 
-def case_context(case, *, certificate=None) -> dict:
-    """The case, and its certificate when one is given."""
-    context = case_documents.case_context(case)
+def case_context(case, *, certificate=None, on=None) -> dict:
+    """The case, and its certificate when one is given. The document's date (its issuing body and signer)
+    is ``on``, else the certificate's issue date, else today."""
+    if on is None and certificate is not None:
+        on = timezone.localtime(certificate.issued_at).date()
+    context = case_documents.case_context(case, on=on)
     if certificate is not None:
         context["certificate"] = certificate_context(certificate)
     return context

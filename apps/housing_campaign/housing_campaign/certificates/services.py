@@ -40,6 +40,7 @@ def _new_code() -> str:
 @transaction.atomic
 def certificate_issue(*, case, actor_user=None) -> Certificate:
     from housing_campaign.cases.documents import case_context
+    from housing_campaign.printing.issuers import context_warnings
     from housing_campaign.printing.services import document_issue
 
     from .documents import certificate_context
@@ -51,26 +52,34 @@ def certificate_issue(*, case, actor_user=None) -> Certificate:
     if existing:
         return existing
     commune = case.commune
-    cert = Certificate(case=case, code=_new_code(), issued_at=timezone.now(), issued_by=actor_user,
+    issued_at = timezone.now()
+    # The certificate is issued by the commune's People's Committee in force on the day (the 2025 commune from
+    # 01/07/2025), numbered in that body's register, signed by its signer then.
+    context = case_context(case, on=timezone.localtime(issued_at).date())
+    issuer = context["issuer"]
+    cert = Certificate(case=case, code=_new_code(), issued_at=issued_at, issued_by=actor_user,
                        public_commune=(case.commune_2025.name if case.commune_2025_id else commune.name),
                        public_village=case.village.name if case.village else "",
                        public_support_type=_vietnamese(case.get_support_type_display),
                        public_head_masked=mask_name(case.household.head_name),
                        public_handover_on=case.handed_over_on)
-    context = case_context(case)
     document = document_issue(actor_user=actor_user, format_code=FORMAT_CODE, doctype="housing_case",
-                              object_id=case.pk, context={}, issuer_key=f"commune:{commune.code}",
-                              issuer_symbol="UBND", issued_at=cert.issued_at)
+                              object_id=case.pk, context={}, issuer_key=issuer["register_key"],
+                              issuer_symbol=issuer["symbol"], issued_at=cert.issued_at)
     cert.number_text = document.number_text
     cert.document = document
     cert.save()
     context["certificate"] = certificate_context(cert)
     document.context = _snapshot({**context, "document_number": document.number_text})
     document.save(update_fields=["context"])
+    warnings = context_warnings(context)
+    text = message(gettext_noop("Cấp giấy chứng nhận bàn giao số %(number)s"), number=cert.number_text)
+    if warnings:
+        # Said on the case's timeline: e.g. no signer recorded for the day, the name is left blank.
+        text = message(gettext_noop("Cấp giấy chứng nhận bàn giao số %(number)s (lưu ý: %(warnings)s)"),
+                       number=cert.number_text, warnings=" ".join(warnings))
     event_save(document_event(doctype="housing_case", object_id=case.pk, actor_id=getattr(actor_user, "pk", None),
-                              message=message(gettext_noop("Cấp giấy chứng nhận bàn giao số %(number)s"),
-                                              number=cert.number_text),
-                              document_id=document.pk, certificate=cert.code))
+                              message=text, document_id=document.pk, certificate=cert.code))
     return cert
 
 

@@ -14,6 +14,8 @@ from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.formatting import format_number, mask_name
 from housing_campaign.printing.contexts import campaign_context, in_vietnamese, qr_data_uri
+from housing_campaign.printing.issuers import issuer_context
+from housing_campaign.printing.models import Organ
 
 from .models import Contribution, DonorKind
 from .selectors import contributions_visible
@@ -40,11 +42,16 @@ def earmark_text(contribution) -> str:
     return "Quỹ chung của phong trào (phân bổ sau)"
 
 
+def _front_unit(contribution):
+    """The Front committee's unit: the one recorded, else the campaign's province (old rows)."""
+    return contribution.front_unit or contribution.campaign.province
+
+
 @in_vietnamese
 def contribution_context(contribution) -> dict:
     quantity = contribution.quantity
-    front = contribution.front_unit
     context = {
+        "document_date": contribution.received_on,
         "contribution": {
             "donor_name": contribution.donor_name, "donor_kind": contribution.get_donor_kind_display(),
             "kind": contribution.get_kind_display(), "kind_code": contribution.kind,
@@ -54,11 +61,15 @@ def contribution_context(contribution) -> dict:
             "description": contribution.description, "received_on": contribution.received_on,
             "earmark": earmark_text(contribution), "number": contribution.number_text,
             "code": contribution.public_code, "own_share": contribution.own_share},
-        "front": {"name": f"Ủy ban Mặt trận Tổ quốc Việt Nam {front.name}" if front else
-                  "Ủy ban Mặt trận Tổ quốc Việt Nam"},
+        # The Front committee that received it, as in force on the day of receipt (legacy until 30/06/2025, the
+        # 2025 unit after), with its standing committee's signer then.
+        "issuer": issuer_context(unit=_front_unit(contribution), on=contribution.received_on,
+                                 organ=Organ.FATHERLAND_FRONT),
         "campaign": campaign_context(contribution.campaign), "today": timezone.localdate(),
         "receipt": None,
     }
+    # A receipt format an administrator edited before issue 17 (kept as edited by the sync) names "front".
+    context["front"] = {"name": context["issuer"]["name"]}
     if contribution.public_code:
         url = receipt_url(contribution.public_code)
         context["receipt"] = {"code": contribution.public_code, "verify_url": url, "qr": qr_data_uri(url)}
@@ -72,7 +83,8 @@ def contribution_by_reference(*, actor: Actor, reference: str) -> tuple[dict, st
     if contribution is None:
         raise ServiceError(gettext("Không tìm thấy khoản đóng góp số “%(number)s” trong địa bàn của bạn.") % {
             "number": reference}, code=ErrorCode.NOT_FOUND)
-    return {**contribution_context(contribution), "document_number": contribution.number_text or "……/BN-MTTQ"}, \
+    context = contribution_context(contribution)
+    return {**context, "document_number": contribution.number_text or f"……/BN-{context['issuer']['symbol']}"}, \
         reference
 
 

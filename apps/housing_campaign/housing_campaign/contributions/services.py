@@ -351,13 +351,14 @@ def _issue_receipt(contribution: Contribution, actor: Actor) -> None:
     """The receipt's number (per Front committee, kind and year, gap-free) and its frozen print data."""
     from housing_campaign.printing.services import _jsonable, document_issue
 
+    context = contribution_context(contribution)
     document = document_issue(actor_user=actor.user, format_code=FORMAT_CODE, doctype="contribution",
-                              object_id=contribution.pk, context={},
-                              issuer_key=f"mttq:{contribution.front_unit.code}", issuer_symbol="MTTQ",
-                              issued_at=contribution.recorded_at)
+                              object_id=contribution.pk, context={}, issuer_key=context["issuer"]["register_key"],
+                              issuer_symbol=context["issuer"]["symbol"], issued_at=contribution.recorded_at)
     contribution.document, contribution.number_text = document, document.number_text
     contribution.save(update_fields=["document", "number_text"])
-    document.context = _jsonable({**contribution_context(contribution), "document_number": document.number_text})
+    context = contribution_context(contribution)  # now with its number
+    document.context = _jsonable({**context, "document_number": document.number_text})
     document.save(update_fields=["context"])
 
 

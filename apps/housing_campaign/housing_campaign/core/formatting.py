@@ -58,3 +58,12 @@ def mask_name(full_name: str) -> str:
         return ""
     masked = [parts[0]] + [p[0] + "***" for p in parts[1:]]
     return " ".join(masked)
+
+
+def person_name(user) -> str:
+    """A user's name in Vietnamese order, family name first ("Nguyễn Văn Tuấn"): Django's get_full_name()
+    puts the given name first. The username when no name is recorded."""
+    if user is None:
+        return ""
+    name = " ".join(part for part in (user.last_name.strip(), user.first_name.strip()) if part)
+    return name or user.get_username()

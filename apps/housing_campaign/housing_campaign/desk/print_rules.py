@@ -21,6 +21,15 @@ PRINT_NEEDS = {
 }
 
 
+def document_date(*, format_code: str, case: HousingCase):
+    """The date a case's document bears, which decides its issuing body and signer: the acceptance minutes
+    are dated on the acceptance; any other document on the day it is printed or issued (None: today)."""
+    if format_code == "acceptance_minutes":
+        acceptance = Acceptance.objects.filter(case=case).only("accepted_on").first()
+        return acceptance.accepted_on if acceptance else None
+    return None
+
+
 def print_unavailable_reason(*, format_code: str, state_label: str, has_valid_certificate: bool,
                              had_certificate: bool, has_acceptance: bool, issued: bool) -> str:
     """Why a case's document cannot be printed yet ("" when it can), in words a commune officer reads."""

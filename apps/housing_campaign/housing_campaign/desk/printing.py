@@ -31,7 +31,7 @@ from housing_campaign.printing import pdf
 from housing_campaign.printing import services as printing
 from housing_campaign.printing.models import PrintFormat
 
-from .print_rules import CERTIFICATE_FORMAT, ISSUING_ROLES, case_print_refusal
+from .print_rules import CERTIFICATE_FORMAT, ISSUING_ROLES, case_print_refusal, document_date
 
 logger = logging.getLogger(__name__)
 CHUNK = 50
@@ -89,10 +89,12 @@ def case_document_issue(*, actor: Actor, case: HousingCase, format_code: str):
         raise ServiceError(reason, code=ErrorCode.CONDITION_FAILED)
     with transaction.atomic():
         certificate = case.certificates.filter(status="valid").first()
+        context = case_context(case, certificate=certificate,
+                               on=document_date(format_code=fmt.code, case=case) or timezone.localdate())
+        # Numbered in the register of the body named in the document's header (the one in force on its date).
         document = printing.document_issue(
             actor_user=actor.user, format_code=fmt.code, doctype="housing_case", object_id=case.pk,
-            context=case_context(case, certificate=certificate),
-            issuer_key=f"commune:{case.commune.code}", issuer_symbol="UBND")
+            context=context, issuer_key=context["issuer"]["register_key"], issuer_symbol=context["issuer"]["symbol"])
         event_save(document_event(doctype="housing_case", object_id=case.pk, actor_id=actor.id,
                                   message=message(gettext_noop("Ban hành %(format)s số %(number)s"),
                                                   format=bilingual(fmt), number=document.number_text),
@@ -231,8 +233,10 @@ def _progress(job, count: int) -> None:
 def _draft_html(fmt, case) -> str:
     """A case that has no issued document in this format prints a draft of the current format (no number)."""
     certificate = next((c for c in case.certificates.all() if c.status == "valid"), None)
-    context = {**case_context(case, certificate=certificate),
-               "document_number": f"……/{fmt.document_kind or 'VB'}-UBND"}
+    on = document_date(format_code=fmt.code, case=case) or (None if certificate and fmt.code == CERTIFICATE_FORMAT
+                                                            else timezone.localdate())
+    context = case_context(case, certificate=certificate, on=on)
+    context["document_number"] = f"……/{fmt.document_kind or 'VB'}-{context['issuer']['symbol']}"
     return printing.render_html(html=fmt.html, css=fmt.css, context=context, title=case.code)
 
 
@@ -349,8 +353,8 @@ def _batch_lists(job, fmt, ids, name):
     writer = PdfWriter()
     for commune_id, items in by_commune.items():
         commune = AdminUnit.objects.select_related("parent").get(pk=commune_id)
-        context = {**case_list_context(items, campaign=items[0].campaign, commune=commune),
-                   "document_number": f"……/{fmt.document_kind}-UBND"}
+        context = case_list_context(items, campaign=items[0].campaign, commune=commune)
+        context["document_number"] = f"……/{fmt.document_kind or 'VB'}-{context['issuer']['symbol']}"
         writer.append(io.BytesIO(printing.render_pdf(html=fmt.html, css=fmt.css, context=context)))
         _progress(job, len(items))
     job.result_file = f"{name}.pdf"

@@ -226,6 +226,7 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
     from housing_campaign.cases.eligibility import eligibility_display
     from housing_campaign.cases.models import Acceptance
     from housing_campaign.cases.services import FORM_STAGES, acceptance_reasons
+    from housing_campaign.certificates.tokens import verify_url
     from housing_campaign.printing.models import IssuedDocument, PrintFormat
     from housing_campaign.workflow import engine
     from housing_campaign.workflow.sla import sla_status
@@ -237,6 +238,8 @@ def case_page(actor: Actor, case: HousingCase) -> dict:
     can_edit, edit_reason = engine.can_edit(actor=actor, document=case)
     acceptance = Acceptance.objects.filter(case=case).select_related("inspector").first()
     certificates = list(case.certificates.order_by("-issued_at"))
+    for certificate in certificates:
+        certificate.verify_url = verify_url(certificate)  # the URL its QR code holds
     issued = list(IssuedDocument.objects.filter(doctype="housing_case", object_id=case.pk)
                   .select_related("print_format_version__print_format").order_by("-issued_at"))
     can_manage_certificates = not actor.read_only and actor.authority_for(

@@ -34,6 +34,8 @@ def posting_context(posting) -> dict:
                         "support_type": e.support_type, "amount": e.amount, "public_name": e.public_name}
                        for row, e in zip(context["rows"], entries)]
     context["total"] = sum(r["amount"] for r in context["rows"])
+    # The posted list is the commune's own document (not the approving body's).
+    context["issuer"] = context["commune_body"]
     context["posting"] = {"code": posting.code, "kind": posting.kind, "kind_label": posting.get_kind_display(),
                           "starts_on": posting.starts_on, "ends_on": posting.ends_on, "location": posting.location,
                           "village": posting.village.name if posting.village_id else "",
@@ -51,7 +53,8 @@ def posting_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
     if posting is None:
         raise ServiceError(gettext("Không tìm thấy đợt niêm yết mã “%(code)s” trong địa bàn của bạn.") % {
             "code": reference[:40]}, code=ErrorCode.NOT_FOUND)
-    return {**posting_context(posting), "document_number": "……/DS-UBND"}, posting.code
+    context = posting_context(posting)
+    return {**context, "document_number": f"……/DS-{context['issuer']['symbol']}"}, posting.code
 
 
 def posting_sample() -> dict | None:

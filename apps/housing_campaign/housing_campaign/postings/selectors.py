@@ -145,9 +145,14 @@ def public_criteria(campaign) -> dict:
                 "vững;") % {"n": campaign.min_unstable_parts},
         gettext("nhà có niên hạn sử dụng còn lại dưới %(years)s năm.") % {"years": campaign.short_lifespan_years},
     ]
-    after = gettext("Nhà sau khi xây mới, sửa chữa phải có diện tích sử dụng ít nhất %(area)s m² và sử dụng được "
-                    "ít nhất %(years)s năm.") % {"area": _num(campaign.finished_min_area),
-                                                   "years": campaign.finished_min_lifespan}
+    after = gettext("Nhà xây mới phải có diện tích sử dụng ít nhất %(area)s m² và sử dụng được ít nhất %(years)s "
+                    "năm; nhà sửa chữa phải có nền, khung tường, mái cứng và sử dụng được ít nhất %(repair_years)s "
+                    "năm sau sửa chữa.") % {"area": _num(campaign.finished_min_area),
+                                           "years": campaign.finished_min_lifespan,
+                                           "repair_years": campaign.repaired_min_lifespan}
+    if campaign.repaired_min_area:
+        after += " " + gettext("Nhà sửa chữa phải có diện tích sử dụng ít nhất %(area)s m².") % {
+            "area": _num(campaign.repaired_min_area)}
     return {"lines": lines, "house": house, "after": after}
 
 

@@ -272,9 +272,10 @@ def posting_list_issue(*, actor: Actor, posting_id):
                                code=ErrorCode.NOT_FOUND)
         posting = Posting.objects.select_related("commune", "commune__parent", "village", "campaign").get(
             pk=posting.pk)
+        context = posting_context(posting)
         document = printing.document_issue(
             actor_user=actor.user, format_code=FORMAT_CODE, doctype="posting", object_id=posting.pk,
-            context=posting_context(posting), issuer_key=f"commune:{posting.commune.code}", issuer_symbol="UBND")
+            context=context, issuer_key=context["issuer"]["register_key"], issuer_symbol=context["issuer"]["symbol"])
         text = message(gettext_noop("Cấp số danh sách niêm yết %(code)s: %(number)s"), code=posting.code,
                        number=document.number_text)
         from housing_campaign.core.models import DocumentEvent

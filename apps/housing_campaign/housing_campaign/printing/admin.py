@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from housing_campaign.core.hookspec import doctype_label, print_doctypes
 from housing_campaign.core.limits import limits
 
 from . import selectors, services
-from .models import DocumentKind, IssuedDocument, PrintFormat, PrintFormatVersion
+from .models import CompetenceBasis, DocumentKind, IssuedDocument, PrintFormat, PrintFormatVersion, Signer
 
 
 class PrintFormatForm(forms.ModelForm):
@@ -85,8 +85,17 @@ class PrintFormatAdmin(BaseAdmin):
         services.print_format_save(actor_user=request.user, print_format=obj, html=html, css=css)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        context["example_reference"] = selectors.example_reference(
-            actor=actor_for(request.user), doctype=obj.doctype if obj else "housing_case")
+        actor = actor_for(request.user)
+        reference = selectors.example_reference(actor=actor, doctype=obj.doctype if obj else "housing_case")
+        context["example_reference"] = reference
+        if obj is not None and reference and request.method == "GET":
+            # What a document printed today would miss (e.g. no signer recorded): said before anyone prints.
+            try:
+                example, _title = selectors.context_for(actor=actor, doctype=obj.doctype, reference=reference)
+            except ServiceError:
+                example = {}
+            for warning in services.context_warnings(example):
+                messages.warning(request, warning)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def get_urls(self):
@@ -105,6 +114,11 @@ class PrintFormatAdmin(BaseAdmin):
         try:
             context, title = selectors.context_for(actor=actor_for(request.user), doctype=fmt.doctype,
                                                    reference=reference)
+            kind = fmt.document_kind or "VB"
+            if f"/{kind}-" not in str(context.get("document_number", "")):
+                # The document found may carry another format's number (a case's certificate): a draft's here.
+                symbol = (context.get("issuer") or {}).get("symbol", "UBND")
+                context = {**context, "document_number": f"……/{kind}-{symbol}"}
             if data.get("as") == "pdf" or data.get("preview_as") == "pdf":
                 pdf = services.render_pdf(html=html, css=css, context=context, title=title,
                                           seconds=limits().preview_seconds)
@@ -112,7 +126,15 @@ class PrintFormatAdmin(BaseAdmin):
                 response["Content-Disposition"] = f'inline; filename="{fmt.code}-{title}.pdf"'
                 return response
             page = services.render_html(html=html, css=css, context=context, title=title,
-                                            seconds=limits().preview_seconds)
+                                        seconds=limits().preview_seconds)
+            warnings = services.context_warnings(context)
+            if warnings:
+                # Above the document, not in it: the preview says what the printed document would miss.
+                banner = format_html(
+                    '<div role="alert" style="font:14px sans-serif;background:#fff4e5;border:1px solid #b26a00;'
+                    'color:#5f3a00;padding:8px 12px;margin:0 0 8px">{}</div>',
+                    format_html_join("", "<p style=\"margin:2px 0\">⚠ {}</p>", ((w,) for w in warnings)))
+                page = page.replace("<body>", f"<body>{banner}", 1)
             response = HttpResponse(page)
             response["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
             return response
@@ -164,3 +186,46 @@ class IssuedDocumentAdmin(BaseAdmin):
 @admin.register(DocumentKind)
 class DocumentKindAdmin(BaseAdmin):
     list_display = ("code", "name")
+
+
+class SignerForm(forms.ModelForm):
+    class Meta:
+        model = Signer
+        fields = ("unit", "organ", "full_name", "authority", "position", "valid_from", "valid_to", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("authority") == Signer.Authority.DEPUTY and not (cleaned.get("position") or "").strip():
+            self.add_error("position", gettext("Cấp phó ký thay phải ghi chức vụ, ví dụ “Phó Chủ tịch”."))
+        for problem in services.signer_period_problems(
+                unit=cleaned.get("unit"), organ=cleaned.get("organ", ""), valid_from=cleaned.get("valid_from"),
+                valid_to=cleaned.get("valid_to"), exclude_pk=self.instance.pk):
+            self.add_error("valid_to" if cleaned.get("valid_to") and cleaned["valid_to"] < cleaned["valid_from"]
+                           else "valid_from", problem)
+        return cleaned
+
+
+@admin.register(Signer)
+class SignerAdmin(BaseAdmin):
+    """Who signs each issuing body's documents, by period; the list and the units offered are limited to
+    the administrator's territory (``hooks.territory_scopes``)."""
+
+    form = SignerForm
+    list_display = ("full_name", "organ", "unit", "authority", "position", "valid_from", "valid_to", "signer_block")
+    list_filter = ("organ", "authority", "unit__system", "unit__level")
+    search_fields = ("full_name", "unit__name")
+    list_select_related = ("unit__parent",)
+    raw_id_fields = ("unit",)
+    show_full_result_count = False
+
+    @admin.display(description=_("khối chữ ký"))
+    def signer_block(self, obj):
+        from .issuers import signer_lines
+
+        return " / ".join(signer_lines(organ=obj.organ, authority=obj.authority, position=obj.position))
+
+
+@admin.register(CompetenceBasis)
+class CompetenceBasisAdmin(BaseAdmin):
+    list_display = ("organ", "valid_from", "valid_to", "text")
+    list_filter = ("organ",)

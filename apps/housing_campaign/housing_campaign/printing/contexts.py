@@ -44,6 +44,18 @@ def qr_data_uri(text: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def legal_basis_lines(text: str) -> list[str]:
+    """The campaign's legal basis, one act per item, as a document cites them ("Căn cứ <item>;")."""
+    return [line.strip().rstrip(";.").strip() for line in (text or "").splitlines() if line.strip()]
+
+
 def campaign_context(campaign) -> dict:
+    """The campaign as print templates see it. ``issuing_body`` and ``place`` are the campaign-wide (provincial)
+    body of older format versions; documents of a unit name their issuing body from ``printing.issuers``."""
     return {"name": campaign.name, "code": campaign.code, "issuing_body": campaign.issuing_body,
-            "place": campaign.issuing_place, "legal_basis": campaign.legal_basis}
+            "place": campaign.issuing_place, "legal_basis": campaign.legal_basis,
+            "legal_basis_lines": legal_basis_lines(campaign.legal_basis),
+            "criteria": {"new_build": {"min_area": float(campaign.finished_min_area),
+                                       "min_lifespan": campaign.finished_min_lifespan},
+                         "repair": {"min_area": float(campaign.repaired_min_area),
+                                    "min_lifespan": campaign.repaired_min_lifespan}}}

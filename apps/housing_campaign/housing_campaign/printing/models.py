@@ -88,3 +88,70 @@ class DocumentKind(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class Organ(models.TextChoices):
+    """The kinds of issuing body whose documents the product prints (``printing.issuers``)."""
+
+    PEOPLE_COMMITTEE = "people_committee", _("Ủy ban nhân dân")
+    FATHERLAND_FRONT = "fatherland_front", _("Ủy ban Mặt trận Tổ quốc Việt Nam")
+    HOME_AFFAIRS = "home_affairs", _("Sở Nội vụ")
+
+
+class Signer(models.Model):
+    """Who signs the documents of an issuing body (an organ of an administrative unit) over a period:
+    a document shows the signer in office on its date (Decree 30/2020/NĐ-CP: the signer's block says on
+    whose behalf and in which capacity, then the full name)."""
+
+    class Authority(models.TextChoices):
+        HEAD = "head", _("Người đứng đầu ký (CHỦ TỊCH, GIÁM ĐỐC)")
+        DEPUTY = "deputy", _("Cấp phó ký thay người đứng đầu (KT.)")
+
+    unit = models.ForeignKey("geography.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("đơn vị hành chính"),
+                             help_text=_("Đơn vị của cơ quan ban hành: xã, huyện (đến 30/06/2025) hoặc tỉnh"))
+    organ = models.CharField(_("cơ quan"), max_length=20, choices=Organ.choices, default=Organ.PEOPLE_COMMITTEE)
+    full_name = models.CharField(_("họ và tên người ký"), max_length=120)
+    authority = models.CharField(_("thẩm quyền ký"), max_length=10, choices=Authority.choices, default=Authority.HEAD)
+    position = models.CharField(_("chức vụ"), max_length=80, blank=True,
+                                help_text=_("Với cấp phó ký thay, ví dụ “Phó Chủ tịch”; để trống khi người đứng "
+                                            "đầu ký"))
+    valid_from = models.DateField(_("ký từ ngày"))
+    valid_to = models.DateField(_("đến hết ngày"), null=True, blank=True,
+                                help_text=_("Để trống: đang đương nhiệm"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F(
+                "valid_from")), name="signer_period_ordered",
+                violation_error_message=_("Ngày kết thúc không được trước ngày bắt đầu.")),
+        ]
+        indexes = [models.Index(fields=["unit", "organ", "valid_from"], name="signer_unit_organ_from")]
+        ordering = ["unit__path", "organ", "-valid_from"]
+        verbose_name = _("người ký văn bản")
+        verbose_name_plural = pgettext_lazy("plural", "người ký văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} – {self.get_organ_display()} {self.unit.name}"
+
+
+class CompetenceBasis(models.Model):
+    """The law that gives an organ its competence, as cited first among a decision's grounds ("Căn cứ Luật
+    Tổ chức chính quyền địa phương ngày …"), by the period it was in force."""
+
+    organ = models.CharField(_("cơ quan"), max_length=20, choices=Organ.choices)
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(_("đến hết ngày"), null=True, blank=True)
+    text = models.TextField(_("căn cứ"), help_text=_("Mỗi dòng một văn bản, không có chữ “Căn cứ” ở đầu, ví dụ "
+                                                      "“Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm "
+                                                      "2025”"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organ", "valid_from"], name="competence_unique_start")]
+        ordering = ["organ", "-valid_from"]
+        verbose_name = _("căn cứ thẩm quyền")
+        verbose_name_plural = pgettext_lazy("plural", "căn cứ thẩm quyền")
+
+    def __str__(self) -> str:
+        return f"{self.get_organ_display()} ({self.valid_from:%d/%m/%Y})"

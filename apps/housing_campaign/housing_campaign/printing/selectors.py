@@ -49,3 +49,12 @@ def issued_documents_visible(*, actor: Actor, queryset: QuerySet) -> QuerySet:
 def sample_context(doctype: str) -> dict | None:
     """A real document's context to test-render an edited template, when one exists."""
     return get_attr(_spec(doctype)["sample"])()
+
+
+def signers_visible(actor: Actor) -> QuerySet:
+    """The signer records of issuing bodies inside the actor's territory (``hooks.territory_scopes``)."""
+    from housing_campaign.accounts.selectors import units_visible
+
+    from .models import Signer
+
+    return Signer.objects.filter(unit__in=units_visible(actor))

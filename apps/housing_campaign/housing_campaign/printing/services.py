@@ -13,7 +13,7 @@ from housing_campaign.core.hookspec import print_doctypes
 from housing_campaign.core.services import sequence_next
 
 from . import formats_io, pdf, sandbox, selectors
-from .models import IssuedDocument, PrintFormat, PrintFormatVersion
+from .models import IssuedDocument, PrintFormat, PrintFormatVersion, Signer
 
 
 def template_problems(*, doctype: str, html: str, css: str) -> list[str]:
@@ -114,6 +114,56 @@ def print_format_export(*, code: str) -> str:
                                         "name_en": fmt.name_en, "description": fmt.description,
                                         "document_kind": fmt.document_kind,
                                         "css": fmt.css, "html": fmt.html})
+
+
+def signer_period_problems(*, unit, organ: str, valid_from: dt.date | None, valid_to: dt.date | None,
+                           exclude_pk: int | None = None) -> list[str]:
+    """Why a signer's period cannot be recorded: it must be ordered and must not overlap another signer of
+    the same body (a document dated in the overlap would have two signers)."""
+    if valid_from is None or unit is None or not organ:
+        return []
+    if valid_to is not None and valid_to < valid_from:
+        return [gettext("Ngày kết thúc không được trước ngày bắt đầu.")]
+    from django.db.models import Q
+
+    others = Signer.objects.filter(unit=unit, organ=organ).exclude(pk=exclude_pk)
+    others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+    if valid_to is not None:
+        others = others.filter(valid_from__lte=valid_to)
+    clash = others.order_by("valid_from").first()
+    if clash is None:
+        return []
+    until = f"{clash.valid_to:%d/%m/%Y}" if clash.valid_to else gettext("nay")
+    return [gettext("Thời gian ký trùng với %(name)s (%(start)s – %(end)s) của cùng cơ quan; hãy ghi ngày kết "
+                    "thúc cho người ký trước.") % {"name": clash.full_name, "start": f"{clash.valid_from:%d/%m/%Y}",
+                                                   "end": until}]
+
+
+@transaction.atomic
+def signer_create(*, unit, organ: str, full_name: str, valid_from: dt.date, valid_to: dt.date | None = None,
+                  authority: str = Signer.Authority.HEAD, position: str = "", note: str = "") -> Signer:
+    """Record who signs a body's documents over a period (the admin edits the same rows with the same checks)."""
+    from housing_campaign.core import validators
+
+    full_name = validators.normalize_text(full_name)
+    if not full_name:
+        raise ServiceError(gettext("Chưa nhập họ và tên người ký."), code=ErrorCode.VALIDATION, field="full_name")
+    if authority == Signer.Authority.DEPUTY and not position.strip():
+        raise ServiceError(gettext("Cấp phó ký thay phải ghi chức vụ, ví dụ “Phó Chủ tịch”."),
+                           code=ErrorCode.VALIDATION, field="position")
+    list(Signer.objects.select_for_update().filter(unit=unit, organ=organ).values_list("pk", flat=True))
+    problems = signer_period_problems(unit=unit, organ=organ, valid_from=valid_from, valid_to=valid_to)
+    if problems:
+        raise ServiceError("; ".join(problems), code=ErrorCode.VALIDATION, field="valid_from")
+    return Signer.objects.create(unit=unit, organ=organ, full_name=full_name, valid_from=valid_from,
+                                 valid_to=valid_to, authority=authority, position=position.strip(), note=note)
+
+
+def context_warnings(context: dict) -> list[str]:
+    """What the preview and the issuing of a document warn about (e.g. no signer recorded for its date)."""
+    from .issuers import context_warnings as issuer_warnings
+
+    return issuer_warnings(context)
 
 
 def render_html(*, html: str, css: str, context: dict, title: str = "", seconds: float | None = None) -> str:

@@ -20,7 +20,10 @@ from housing_campaign.campaigns.models import Campaign, Category, FundingSource,
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.spreadsheets import Column, Sheet, xlsx_sheets
 from housing_campaign.geography.models import AdminUnit
+from housing_campaign.geography.selectors import in_text
 from housing_campaign.printing.contexts import campaign_context, in_vietnamese
+from housing_campaign.printing.issuers import issuer_context
+from housing_campaign.printing.models import Organ
 
 from . import figures
 from .models import PeriodicReport
@@ -35,28 +38,28 @@ def format_code(kind: str) -> str:
     return FORMATS.get(kind, "progress_report")
 
 
-def _issuer(kind: str, unit: AdminUnit, campaign: Campaign) -> dict:
-    """Who issues the report, with the symbol of its number (Decree 30/2020: 05/BC-UBND, 05/BC-SNV)."""
+def _issuer(kind: str, unit: AdminUnit, on: dt.date) -> dict:
+    """Who issues the report on ``on`` (``printing.issuers``: the unit in force that day, its signer then), to
+    whom it is sent and its recipients (Decree 30/2020: 05/BC-UBND, 05/BC-SNV)."""
     if kind == PeriodicReport.Kind.PROVINCE:
-        return {"parent": f"Ủy ban nhân dân {in_text(unit.name)}", "name": "Sở Nội vụ", "symbol": "SNV",
-                "key": f"snv:{unit.code}", "signer_for": "", "signer": "Giám đốc",
-                "to": ["Bộ Nội vụ", f"Ủy ban nhân dân {in_text(unit.name)}"],
-                "recipients": ["Như trên", f"Ban Chỉ đạo {in_text(unit.name)}", "Lưu: VT"]}
-    parent = unit.parent.name if unit.parent_id and unit.level == AdminUnit.Level.COMMUNE else ""
-    return {"parent": f"Ủy ban nhân dân {in_text(parent)}" if parent else "",
-            "name": f"Ủy ban nhân dân {in_text(unit.name)}",
-            "symbol": "UBND", "key": f"unit:{unit.system}:{unit.code}", "signer_for": "TM. Ủy ban nhân dân",
-            "signer": "Chủ tịch",
-            "to": ["Sở Nội vụ"] if kind == PeriodicReport.Kind.PROGRESS else [campaign.issuing_body],
-            "recipients": ["Như trên", "Ban Chỉ đạo cấp trên", "Lưu: VT"]}
+        body = issuer_context(unit=unit, on=on, organ=Organ.HOME_AFFAIRS)
+        province = f"Ủy ban nhân dân {body['unit']['in_text']}"
+        return {**body, "key": body["register_key"], "to": ["Bộ Nội vụ", province],
+                "recipients": ["Như trên", f"Ban Chỉ đạo {body['unit']['in_text']}", "Lưu: VT"]}
+    body = issuer_context(unit=unit, on=on)
+    province = _province_in_text(body)
+    to = [f"Sở Nội vụ {province}"] if kind == PeriodicReport.Kind.PROGRESS else [f"Ủy ban nhân dân {province}"]
+    return {**body, "key": body["register_key"], "to": to,
+            "recipients": ["Như trên", f"Ban Chỉ đạo {body['unit']['in_text']}", "Lưu: VT"]}
 
 
-def in_text(name: str) -> str:
-    """"Huyện Đắk Glei" as written inside a sentence: "huyện Đắk Glei"."""
-    for prefix in ("Tỉnh ", "Huyện ", "Xã ", "Thành phố ", "Thị xã ", "Thị trấn ", "Phường ", "Đặc khu "):
-        if name.startswith(prefix):
-            return name[0].lower() + name[1:]
-    return name
+def _province_in_text(body: dict) -> str:
+    """"tỉnh Kon Tum": the province of the issuing body's unit (itself for a province)."""
+    unit = AdminUnit.objects.select_related("parent__parent").get(system=body["unit"]["system"],
+                                                                  code=body["unit"]["code"])
+    while unit.parent_id and unit.level != AdminUnit.Level.PROVINCE:
+        unit = unit.parent
+    return in_text(unit.name)
 
 
 def _row(row: figures.Row) -> dict:
@@ -137,7 +140,7 @@ def report_context(*, campaign: Campaign, kind: str, unit: AdminUnit, units: str
         "report": {"id": report_id, "kind": kind, "kind_label": str(PeriodicReport.Kind(kind).label),
                    "as_of": as_of, "units": units, "units_label": figures.system_label(units), "mark": mark,
                    "summary": kind == PeriodicReport.Kind.SUMMARY},
-        "issuer": _issuer(kind, unit, campaign),
+        "issuer": _issuer(kind, unit, today or timezone.localdate()),
         "territory": {"code": unit.code, "name": unit.name, "in_text": in_text(unit.name), "level": unit.level,
                       "children_label": "Xã" if unit.level != AdminUnit.Level.PROVINCE or units == "2025"
                       else "Huyện"},

@@ -165,6 +165,7 @@ def seed_demo(*, stdout=None) -> dict:
     units = {u.code: u for u in AdminUnit.objects.filter(system="legacy", code__in=[HOME_DISTRICT, "62"])}
     units.update({c.code: c for c in communes})
     cast = _seed_people(units, communes)
+    _seed_signers(units, communes)
     villages = _seed_villages(communes)
     actor = _actor_cache()
     money = DemoMoney(campaign=campaign, finance=actor(cast.users["taichinh"]), front=actor(cast.users["mattran"]),
@@ -240,6 +241,69 @@ def _seed_people(units: dict, communes: list) -> Cast:
     inspector_province = _user("giamsat_tinh", "Hồ Văn Kiên", "inspector", units["62"], False)
     Group.objects.get_or_create(name="Ban Chỉ đạo tỉnh")
     return Cast(users=users, officers=officers, chairmen=chairmen, inspector_province=inspector_province)
+
+
+@transaction.atomic
+def seed_signers() -> None:
+    """The demo's signers on a demo site seeded before they existed (``setup_site --demo``); idempotent."""
+    communes = list(AdminUnit.objects.filter(system="legacy", code__in=COMMUNE_CODES)
+                    .select_related("successor", "parent"))
+    units = {u.code: u for u in AdminUnit.objects.filter(system="legacy", code__in=[HOME_DISTRICT, "62"])}
+    units.update({c.code: c for c in communes})
+    if HOME_COMMUNE in units and "62" in units:
+        _seed_signers(units, communes)
+
+
+TERM_START = dt.date(2021, 7, 1)  # the 2021–2026 term of the People's Councils and Committees
+
+
+def _seed_signers(units: dict, communes: list) -> None:
+    """Who signs the documents of the demo's issuing bodies (``printing.Signer``): every demo commune and its
+    district until 30/06/2025, the 2025 communes they became and the new province from 01/07/2025, the
+    provinces' Fatherland Front committees and departments of home affairs. Names are invented (demo data);
+    the home district's support-list decisions are signed by a vice-chairman for the chairman (KT.)."""
+    from housing_campaign.geography.selectors import REORGANISED_ON
+    from housing_campaign.printing.models import Organ, Signer
+    from housing_campaign.printing.services import signer_create
+
+    if Signer.objects.exists():
+        return
+    rng = random.Random(SEED + 17)
+    last_legacy_day = REORGANISED_ON - dt.timedelta(days=1)
+    kinh = [e for e in ETHNIC_NAMES if e != "Kinh"]
+
+    def person(ethnic: bool = True) -> str:
+        return _name(rng, rng.choice(kinh) if ethnic else "Kinh")
+
+    def sign(unit, organ, name, *, start, end=None, deputy: str = ""):
+        signer_create(unit=unit, organ=organ, full_name=name, valid_from=start, valid_to=end,
+                      authority=Signer.Authority.DEPUTY if deputy else Signer.Authority.HEAD, position=deputy,
+                      note="Dữ liệu minh họa")
+
+    home = units[HOME_COMMUNE]
+    province = units["62"]
+    province_2025 = AdminUnit.objects.filter(system="2025", code="51").first()
+    districts = {c.parent_id: c.parent for c in communes if c.parent_id}
+    successors = {c.successor_id: c.successor for c in communes if c.successor_id}
+    for commune in communes:
+        chairman = "A Blưi" if commune.pk == home.pk else person()
+        sign(commune, Organ.PEOPLE_COMMITTEE, chairman, start=TERM_START, end=last_legacy_day)
+        sign(commune, Organ.FATHERLAND_FRONT, person(), start=TERM_START, end=last_legacy_day)
+    for district in districts.values():
+        if district.code == HOME_DISTRICT:
+            sign(district, Organ.PEOPLE_COMMITTEE, "Trần Thị Mai", start=TERM_START, end=last_legacy_day,
+                 deputy="Phó Chủ tịch")
+        else:
+            sign(district, Organ.PEOPLE_COMMITTEE, person(ethnic=False), start=TERM_START, end=last_legacy_day)
+        sign(district, Organ.FATHERLAND_FRONT, person(), start=TERM_START, end=last_legacy_day)
+    for unit in successors.values():
+        sign(unit, Organ.PEOPLE_COMMITTEE, "Y Ngọc" if unit.pk == home.successor_id else person(),
+             start=REORGANISED_ON)
+        sign(unit, Organ.FATHERLAND_FRONT, person(), start=REORGANISED_ON)
+    for organ in (Organ.PEOPLE_COMMITTEE, Organ.FATHERLAND_FRONT, Organ.HOME_AFFAIRS):
+        sign(province, organ, person(ethnic=False), start=TERM_START, end=last_legacy_day)
+        if province_2025 is not None:
+            sign(province_2025, organ, person(ethnic=False), start=REORGANISED_ON)
 
 
 def _seed_villages(communes: list) -> dict[int, list]:

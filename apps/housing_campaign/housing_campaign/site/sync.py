@@ -117,9 +117,9 @@ def sync_campaigns() -> int:
             "issuing_place": data.get("issuing_place", ""),
             "admitted_categories": data.get("admitted_categories", []),
             **{k: Decimal(str(data[k])) for k in ("min_area_single", "min_area_family", "min_area_per_person",
-                                                   "finished_min_area") if k in data},
+                                                   "finished_min_area", "repaired_min_area") if k in data},
             **{k: int(data[k]) for k in ("min_years_split", "min_unstable_parts", "short_lifespan_years",
-                                          "finished_min_lifespan") if k in data},
+                                          "finished_min_lifespan", "repaired_min_lifespan") if k in data},
         }
         campaign = Campaign.objects.filter(code=data["code"]).first()
         if campaign is None:
@@ -154,6 +154,25 @@ def sync_award_forms() -> int:
 
 def sync_document_kinds() -> int:
     return sync_simple("printing.DocumentKind", "document_kinds.yaml")
+
+
+@transaction.atomic
+def sync_competence_bases() -> int:
+    """The laws each organ's competence rests on, by period (``fixtures/competence_bases.yaml``): reference
+    data kept in the repository, so the file is followed (keyed by organ and start date)."""
+    from housing_campaign.printing.models import CompetenceBasis
+
+    changes = 0
+    for item in _load("competence_bases.yaml"):
+        values = {"valid_to": _as_date(item["valid_to"]) if item.get("valid_to") else None,
+                  "text": item["text"].strip()}
+        basis = CompetenceBasis.objects.filter(organ=item["organ"], valid_from=_as_date(item["valid_from"])).first()
+        if basis is None:
+            CompetenceBasis.objects.create(organ=item["organ"], valid_from=_as_date(item["valid_from"]), **values)
+            changes += 1
+        else:
+            changes += _update(basis, values)
+    return changes
 
 
 def sync_all(*, stdout=None) -> dict[str, object]:

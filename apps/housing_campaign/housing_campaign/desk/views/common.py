@@ -62,3 +62,11 @@ def warn_qr_base_url(request) -> None:
     warning = qr_base_url_warning(request)
     if warning:
         messages.warning(request, warning)
+
+
+def issued_document_warnings(document) -> list[str]:
+    """What a just-issued document lacks (e.g. no signer recorded for its date: the name is left blank),
+    read from the data stored with it; the view shows each as a warning."""
+    from housing_campaign.printing.services import context_warnings
+
+    return context_warnings(document.context or {})

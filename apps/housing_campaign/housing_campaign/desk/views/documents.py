@@ -13,7 +13,14 @@ from housing_campaign.core.models import BackgroundJob
 
 from .. import printing as desk_printing
 from .. import selectors
-from .common import case_or_404, issued_pdf_response, pdf_response, request_actor, warn_qr_base_url
+from .common import (
+    case_or_404,
+    issued_document_warnings,
+    issued_pdf_response,
+    pdf_response,
+    request_actor,
+    warn_qr_base_url,
+)
 
 
 @login_required
@@ -37,6 +44,8 @@ def case_issue(request, pk, code):
     try:
         document = desk_printing.case_document_issue(actor=actor, case=case, format_code=code)
         messages.success(request, gettext("Đã ban hành văn bản số %(number)s.") % {"number": document.number_text})
+        for warning in issued_document_warnings(document):
+            messages.warning(request, warning)
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("desk:case", pk=case.pk)

@@ -27,7 +27,7 @@ from housing_campaign.funding.models import COMMUNITY_SOURCES
 
 from .. import forms_money
 from ..selectors import communes_of
-from .common import pdf_response, request_actor
+from .common import issued_document_warnings, pdf_response, request_actor
 
 PAGE = 50
 CHOICES_MAX = 500
@@ -223,6 +223,9 @@ def receipt_new(request):
                     "commune": request.POST.get("commune"), "campaign": request.POST.get("campaign")})
                 messages.success(request, gettext("Đã ghi nhận và cấp biên nhận số %(number)s.") % {
                     "number": contribution.number_text})
+                if contribution.document is not None:
+                    for warning in issued_document_warnings(contribution.document):
+                        messages.warning(request, warning)
                 return redirect("donations:receipt", pk=contribution.pk)
             except ServiceError as exc:
                 form.add_service_error(exc)

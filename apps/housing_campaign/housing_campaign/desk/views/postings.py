@@ -23,7 +23,7 @@ from housing_campaign.postings import selectors
 from housing_campaign.postings import services as postings
 from housing_campaign.postings.models import Posting
 
-from .common import issued_pdf_response, pdf_response, request_actor
+from .common import issued_document_warnings, issued_pdf_response, pdf_response, request_actor
 
 
 def _posting_or_404(request, pk):
@@ -168,6 +168,8 @@ def posting_print(request, pk):
             return _detail_page(request, actor, posting, status=400)
         messages.success(request, gettext("Đã cấp số danh sách niêm yết: %(number)s.") % {
             "number": document.number_text})
+        for warning in issued_document_warnings(document):
+            messages.warning(request, warning)
         return redirect("postings:detail", pk=posting.pk)
     from housing_campaign.postings.documents import FORMAT_CODE, posting_context
     from housing_campaign.printing import services as printing

@@ -21,7 +21,7 @@ from housing_campaign.reports import services as reports
 from housing_campaign.reports.figures import UNITS, default_units
 from housing_campaign.reports.models import PeriodicReport
 
-from .common import pdf_response, request_actor
+from .common import issued_document_warnings, pdf_response, request_actor
 
 FIELDS = ("campaign", "kind", "territory", "units", "as_of")
 
@@ -127,6 +127,8 @@ def report_issue(request, pk):
         messages.error(request, exc.message)
         return _detail_page(request, actor, report, status=403 if exc.code == "permission_denied" else 400)
     messages.success(request, gettext("Đã ban hành báo cáo, số %(number)s.") % {"number": document.number_text})
+    for warning in issued_document_warnings(document):
+        messages.warning(request, warning)
     return redirect("reportdocs:detail", pk=report.pk)
 
 

@@ -26,6 +26,8 @@ class Command(BaseCommand):
             self.stdout.write("Đang tạo dữ liệu mẫu (lần đầu, khoảng 30 giây)…")
             demo_module.seed_demo(stdout=self.stdout)
             seeded = True
+        elif demo:
+            demo_module.seed_signers()  # a demo seeded before the signers of issuing bodies existed
         self.stdout.write(f"Site “{site.name}” sẵn sàng sau {time.monotonic() - started:.1f} s"
                           f"{' (đã tạo dữ liệu mẫu)' if seeded else ''}.")
         self.stdout.write(self.summary(site))
