@@ -166,9 +166,10 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "imports.importbatch": READ_ONLY,                     # imports are made on the desk; batches are records
     "imports.importtemplate": ModelAccess(view=NOBODY),   # column mappings, saved from the desk
     # Webhooks (issue 16): administrators create and manage their own (superusers all; the admin scopes the list
-    # and refuses another's); the auditor reads them, never a secret, never a test send. The delivery log is a
-    # record; "send again" is its one change. Attempts are shown inside a delivery.
-    "webhooks.webhook": MANAGED,
+    # and refuses another's); the auditor reads them, never a secret, never a test send. Switched off, never
+    # deleted: their delivery log stays. The log is a record; "send again" is its one change. Attempts are shown
+    # inside a delivery.
+    "webhooks.webhook": MANAGED_KEPT,
     "webhooks.webhookdelivery": ModelAccess(change=EDITORS),
     "webhooks.webhookattempt": READ_ONLY,
 }

@@ -59,8 +59,10 @@ class WebhookForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["url"].widget = forms.URLInput(attrs={"size": 80, "placeholder": "https://"})
-        self.fields["actions"].choices = services.action_choices()
+        if "url" in self.fields:  # absent when the page is read-only (the auditor)
+            self.fields["url"].widget = forms.TextInput(attrs={"size": 80, "placeholder": "https://"})
+        if "actions" in self.fields:
+            self.fields["actions"].choices = services.action_choices()
         if self.instance.pk:
             for name in ("doctypes", "events", "actions"):
                 self.initial.setdefault(name, getattr(self.instance, name))
@@ -91,17 +93,19 @@ class WebhookAdmin(BaseAdmin):
     search_fields = ("name", "url")
     actions = ["send_test"]
     change_form_template = "admin/webhooks/change_form.html"
-    readonly_fields = ("secret_status", "created_by", "created_at", "consecutive_failures", "disabled_at",
+    readonly_fields = ("doctype_names", "event_names", "action_names", "secret_status", "created_by", "created_at", "consecutive_failures", "disabled_at",
                        "disabled_reason", "last_delivery_at", "last_status", "recent_deliveries")
 
     def get_fieldsets(self, request, obj=None):
-        main = (None, {"fields": ["name", "url", "doctypes", "events", "actions", "is_active"]})
+        if obj is not None and not self.has_change_permission(request, obj):  # read-only: names, not codes
+            main = (None, {"fields": ["name", "url", "doctype_names", "event_names", "action_names", "is_active"]})
+        else:
+            main = (None, {"fields": ["name", "url", "doctypes", "events", "actions", "is_active"]})
         if obj is None:
             return [main]
-        return [main, (_("Tình trạng"), {"fields": list(self.readonly_fields)})]
+        return [main, (_("Tình trạng"), {"fields": list(self.readonly_fields[3:])})]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["fields"] = ["name", "url", "is_active"]
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
@@ -115,9 +119,6 @@ class WebhookAdmin(BaseAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._owns(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._owns(request, obj)
-
     # ------------------------------------------------------------------ columns
     @admin.display(description=_("loại hồ sơ"))
     def doctype_names(self, obj):
@@ -127,6 +128,11 @@ class WebhookAdmin(BaseAdmin):
     def event_names(self, obj):
         labels = dict(Event.choices)
         return ", ".join(str(labels.get(e, e)) for e in obj.events)
+
+    @admin.display(description=_("chỉ các thao tác"))
+    def action_names(self, obj):
+        labels = dict(services.action_choices(obj.doctypes))
+        return ", ".join(labels.get(a, a) for a in obj.actions) or gettext("mọi thao tác")
 
     @admin.display(description=_("trả lời gần nhất"), ordering="last_delivery_at")
     def last_answer(self, obj):
