@@ -9,18 +9,8 @@ import pytest
 
 from housing_campaign.webhooks.signing import verify_signature
 from tests.conftest import new_case, transition
+from tests.core.test_celery_redis import REDIS_URL, _redis_up  # one broker URL: Celery's producer pool is shared
 from tests.webhooks.conftest import new_webhook
-
-REDIS_URL = "redis://127.0.0.1:6379/2"
-
-
-def _redis_up() -> bool:
-    try:
-        import redis
-
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except Exception:  # noqa: BLE001
-        return False
 
 
 @pytest.mark.django_db(transaction=True)

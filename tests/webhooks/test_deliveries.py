@@ -101,9 +101,11 @@ def test_500_twice_then_200_is_three_attempts_with_growing_delays(people, campai
     assert len({r.json["id"] for r in receiver.requests}) == 1
     assert len({r.body for r in receiver.requests}) == 1
     stamps = [int(r.headers["X-HC-Signature"].split(",")[0][2:]) for r in receiver.requests]
-    assert stamps[1] - stamps[0] >= first_delay.total_seconds() and stamps[2] - stamps[1] >= second_delay.total_seconds()
+    assert stamps[1] - stamps[0] >= first_delay.total_seconds()
+    assert stamps[2] - stamps[1] >= second_delay.total_seconds()
     for got, stamp in zip(receiver.requests, stamps):
-        assert verify_signature(secret=secret, body=got.body, header=got.headers["X-HC-Signature"], now=stamp) == stamp
+        header = got.headers["X-HC-Signature"]
+        assert verify_signature(secret=secret, body=got.body, header=header, now=stamp) == stamp
     webhook.refresh_from_db()
     assert webhook.consecutive_failures == 0 and webhook.is_active and webhook.last_status == 200
 

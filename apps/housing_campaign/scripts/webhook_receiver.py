@@ -8,7 +8,9 @@ It listens on 127.0.0.1:<port> (``--host`` to change), checks every delivery's `
 window (``--tolerance``, 300 s), answers 200 to a good delivery and 400 to a bad one, and prints one line per
 delivery, e.g.::
 
-    OK signature t=1764571200 event=transition doc=housing_case KT2425-000012 action=approve eligibility_review->funding actor=thamdinh at=2025-12-01T13:40:00+07:00 id=5b0c...
+    OK signature t=1764571200 event=transition doc=housing_case KT2425-000012 action=approve \
+        eligibility_review->funding actor=thamdinh at=2025-12-01T13:40:00+07:00 id=5b0c...
+    (one line; cut here to fit)
     REFUSED signature does not match (event=transition id=5b0c...)
     DUPLICATE id=5b0c... (already received: answered 200, not processed again)
 
@@ -99,13 +101,14 @@ def main(argv: list[str] | None = None) -> int:
                 event = {}
             label = f"(event={event.get('event')} id={event.get('id')})"
             try:
-                timestamp = verify_signature(secret=args.secret, body=body, header=self.headers.get("X-HC-Signature", ""),
-                                             tolerance=args.tolerance)
+                timestamp = verify_signature(secret=args.secret, body=body,
+                                             header=self.headers.get("X-HC-Signature", ""), tolerance=args.tolerance)
             except ValueError as exc:
                 print(f"REFUSED {exc} {label}", flush=True)
                 return self._answer(400, str(exc))
             if event.get("id") in seen:
-                print(f"DUPLICATE id={event.get('id')} (already received: answered 200, not processed again)", flush=True)
+                print(f"DUPLICATE id={event.get('id')} (already received: answered 200, not processed again)",
+                      flush=True)
                 return self._answer(200, "duplicate")
             seen.add(event.get("id"))
             print(f"OK signature t={timestamp} {describe(event)}", flush=True)

@@ -93,12 +93,14 @@ class WebhookAdmin(BaseAdmin):
     search_fields = ("name", "url")
     actions = ["send_test"]
     change_form_template = "admin/webhooks/change_form.html"
-    readonly_fields = ("doctype_names", "event_names", "action_names", "secret_status", "created_by", "created_at", "consecutive_failures", "disabled_at",
+    readonly_fields = ("doctype_names", "event_names", "action_names",  # the read-only page's names (3)
+                       "secret_status", "created_by", "created_at", "consecutive_failures", "disabled_at",
                        "disabled_reason", "last_delivery_at", "last_status", "recent_deliveries")
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not self.has_change_permission(request, obj):  # read-only: names, not codes
-            main = (None, {"fields": ["name", "url", "doctype_names", "event_names", "action_names", "is_active"]})
+            main = (None, {"fields": ["name", "url", "doctype_names", "event_names", "action_names",
+                                      "is_active"]})
         else:
             main = (None, {"fields": ["name", "url", "doctypes", "events", "actions", "is_active"]})
         if obj is None:
@@ -118,6 +120,9 @@ class WebhookAdmin(BaseAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._owns(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switched off, never deleted: the delivery log stays (accounts/permissions.py)
 
     # ------------------------------------------------------------------ columns
     @admin.display(description=_("loại hồ sơ"))
