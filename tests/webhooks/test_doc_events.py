@@ -204,3 +204,26 @@ def test_retries_stop_after_the_last_attempt(people, campaign, root, receiver, r
     delivery = WebhookDelivery.objects.get()
     assert job.status == "failed" and delivery.status == "failed" and delivery.attempts == 2
     assert len(receiver.requests) == 2
+
+
+def test_an_update_import_is_one_job_for_the_file_without_the_refused_rows(people, campaign, subscribed, run_here,
+                                                                          tmp_path):
+    """Each row goes through the funding form's service in its own savepoint; a refused row's edit is rolled back
+    and is not in the one on_change job recorded for the file."""
+    from housing_campaign.imports import services
+    from tests.imports.test_update_import import TODAY, _file
+
+    funding = [advance(people, new_case(people, campaign), "funding") for _ in range(2)]
+    survey = new_case(people, campaign)
+    path = tmp_path / "qd.xlsx"
+    _file(path, [[case.code, f"12{i}/QĐ-UBND", TODAY.strftime("%d/%m/%Y"), None, None]
+                 for i, case in enumerate([*funding, survey])])
+    subscribed.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        outcome = services.update_import(actor=people.actor(people.finance), path=path, dry_run=False,
+                                         good_rows_only=True)
+    assert outcome.written
+    assert [c["event"] for c in subscribed] == ["on_change"]
+    assert sorted(subscribed[0]["ids"]) == sorted(c.pk for c in funding)
+    assert {name for row in subscribed[0]["rows"] for name in row.changes} == {"approval_decision_number",
+                                                                               "approval_decision_date"}

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -29,6 +31,7 @@ BACKOFF_SECONDS = (60, 300, 1800, 7200)  # after attempt 1, 2, 3, 4...
 STALE_RUNNING = dt.timedelta(minutes=15)
 PENDING_GRACE = dt.timedelta(minutes=2)
 SWEEP_LIMIT = 200
+_batch: ContextVar[list | None] = ContextVar("doc_events_batch", default=None)
 
 
 def side_effect_jobs_record(*, doctype: str, effects: dict[str, list[int]], actor_id: int | None,
@@ -53,6 +56,10 @@ def doc_events_emit(*, event: str, rows: Sequence[DocumentEvent]) -> list[SideEf
     by a service, inside its transaction: one job per listening handler and document type, run after commit.
     Events: ``on_create``, ``on_change``, ``on_certificate_issued``, ``on_certificate_revoked`` (the engine
     records ``on_transition`` with its side effects)."""
+    batch = _batch.get()
+    if batch is not None:
+        batch.extend((event, row) for row in rows)
+        return []
     by_doctype: dict[str, list[DocumentEvent]] = {}
     for row in rows:
         by_doctype.setdefault(row.doctype, []).append(row)
@@ -61,6 +68,37 @@ def doc_events_emit(*, event: str, rows: Sequence[DocumentEvent]) -> list[SideEf
         jobs += _doc_event_jobs(doctype, event, [r.object_id for r in items], [r.pk for r in items],
                                 items[0].actor_id)
     return side_effect_jobs_save(jobs)
+
+
+@contextmanager
+def doc_events_batched() -> Iterator[None]:
+    """Inside (an import that runs each row through the services, in one transaction), ``doc_events_emit`` only
+    collects the log rows; leaving without an error records one job per listening handler, document type and event
+    for all of them (one for the file, never one per row), keeping only the rows still there (a refused row's
+    savepoint was rolled back). Nested: the outermost collects."""
+    if _batch.get() is not None:
+        yield
+        return
+    collected: list[tuple[str, DocumentEvent]] = []
+    token = _batch.set(collected)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    kept: set[int] = set()
+    ids = [row.pk for _event, row in collected]
+    for start in range(0, len(ids), 2000):
+        kept.update(DocumentEvent.objects.filter(pk__in=ids[start:start + 2000]).values_list("pk", flat=True))
+    by_event: dict[str, list[DocumentEvent]] = {}
+    for event, row in collected:
+        if row.pk in kept:
+            by_event.setdefault(event, []).append(row)
+    for event, rows in by_event.items():
+        by_actor: dict[int | None, list[DocumentEvent]] = {}
+        for row in rows:
+            by_actor.setdefault(row.actor_id, []).append(row)
+        for same_actor in by_actor.values():
+            doc_events_emit(event=event, rows=same_actor)
 
 
 def _doc_event_jobs(doctype: str, event: str, ids: list[int], log_ids: list[int],

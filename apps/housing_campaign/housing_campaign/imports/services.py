@@ -40,7 +40,7 @@ from housing_campaign.core.events import created_event
 from housing_campaign.core.i18n import message, render_message
 from housing_campaign.core.models import BackgroundJob, DocumentEvent
 from housing_campaign.core.services import sequence_next
-from housing_campaign.core.sideeffects import doc_events_emit
+from housing_campaign.core.sideeffects import doc_events_batched, doc_events_emit
 from housing_campaign.core.spreadsheets import Column, xlsx_write
 from housing_campaign.extrafields.models import ExtraField
 from housing_campaign.extrafields.services import extra_fields_known
@@ -919,7 +919,8 @@ def update_import(*, actor: Actor, path: Path | str, file_name: str = "", mappin
     outcome = Outcome(kind=ImportKind.UPDATE, rows=results, written=False, dry_run=dry_run, phases=phases,
                       sheet=sheet, batch=batch, good_rows_only=good_rows_only)
     try:
-        with transaction.atomic():
+        # Each row goes through the services; their document events are recorded once for the file.
+        with transaction.atomic(), doc_events_batched():
             for n, (result, data) in enumerate(parsed):
                 case = found.get(data["code"])
                 if case is None:
