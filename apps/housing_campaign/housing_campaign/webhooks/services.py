@@ -76,10 +76,12 @@ def action_choices(doctypes: Iterable[str] | None = None) -> list[tuple[str, str
     qs = WorkflowTransition.objects.filter(definition__is_active=True).order_by("definition__doctype", "id")
     if doctypes is not None:
         qs = qs.filter(definition__doctype__in=list(doctypes))
-    seen: dict[str, str] = {}
+    labels: dict[str, list[str]] = {}
     for transition in qs.select_related("definition"):
-        seen.setdefault(transition.action, f"{localized_label(transition)} ({transition.action})")
-    return list(seen.items())
+        names = labels.setdefault(transition.action, [])
+        if localized_label(transition) not in names:  # one code may read differently per document type
+            names.append(localized_label(transition))
+    return [(code, f"{' / '.join(names)} ({code})") for code, names in labels.items()]
 
 
 def webhook_clean(*, actor_user, data: dict) -> dict:
