@@ -33,6 +33,7 @@ class Receiver:
     url: str = ""
     script: list[int] = field(default_factory=list)
     default: int = 200
+    delay: float = 0.0  # seconds to wait before answering
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,8 +52,12 @@ def receiver():
             body = self.rfile.read(length)
             state.requests.append(Received(self.path, {k: v for k, v in self.headers.items()}, body, time.time()))
             status = state.answer()
+            if state.delay:
+                time.sleep(state.delay)
             reply = json.dumps({"ok": 200 <= status < 300}).encode()
             self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
@@ -61,7 +66,11 @@ def receiver():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a client that gave up (the timeout test) breaks the pipe: expected, not worth a trace
+
+    server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}/hc-events"

@@ -211,3 +211,18 @@ def test_send_test_button_and_action_deliver_a_signed_ping(people, root, receive
     detail = html.unescape(client.get(reverse("admin:webhooks_webhookdelivery_change",
                                               args=[delivery.pk])).content.decode())
     assert "HTTP 500" in detail and '"event": "ping"' in detail
+
+
+def test_redirects_are_not_followed_and_a_slow_receiver_times_out(root, receiver, settings):
+    from housing_campaign.webhooks.services import webhook_send_test
+
+    webhook, _secret = new_webhook(root, receiver.url)
+    receiver.default = 302
+    delivery = webhook_send_test(actor_user=root, webhook_id=webhook.pk)
+    assert delivery.status == "failed" and delivery.last_status == 302 and len(receiver.requests) == 1
+    assert "không đi theo chuyển hướng" in delivery.last_error and "169.254.169.254" in delivery.last_error
+    receiver.default, receiver.delay = 200, 2.0
+    settings.WEBHOOK_TIMEOUT_SECONDS = 0.5
+    delivery = webhook_send_test(actor_user=root, webhook_id=webhook.pk)
+    assert delivery.status == "failed" and delivery.last_status is None
+    assert "Hết thời gian chờ (0.5 giây)" in delivery.last_error and delivery.last_duration_ms < 1900
