@@ -154,6 +154,7 @@ class World:
         self.delegation = Delegation.objects.create(delegator=people.officer, delegate=people.officer_b,
                                                     starts_on=timezone.localdate(), ends_on=timezone.localdate())
         self.format = PrintFormat.objects.get(code="acceptance_minutes")
+        self.webhook, self.delivery = _webhook_probe(people.admin)
         self.import_batch, self.import_upload = _import_probe(other, campaign)
         self.target_upload, self.target_token = _target_probe(other, campaign)
         self.verify_url = f"/verify/{self.certificate.code}?t={token_for(self.certificate.code)}"
@@ -171,6 +172,7 @@ class World:
             "contributions.donor": self.money.receipt.donor, "contributions.pledge": self.money.pledge,
             "funding.fundingpool": self.money.front_pool,
             "households.household": self.posted.household,
+            "webhooks.webhook": self.webhook, "webhooks.webhookdelivery": self.delivery,
         }
 
     def sample(self, model, subject):
@@ -654,6 +656,8 @@ def _other_probe(world, name, route):
         "admin:printing_preview": lambda: (reverse(name, args=[world.format.pk]) + "?as=html",
                                    {"html": "<p>{{ 1 + 1 }}</p>", "css": ""}),
         "admin:printing_issued_pdf": lambda: (reverse(name, args=[world.issued.pk]), {}),
+        "admin:webhooks_webhook_secret": lambda: (reverse(name, args=[world.webhook.pk]), {"op": "reveal"}),
+        "admin:webhooks_webhook_test": lambda: (reverse(name, args=[world.webhook.pk]), {}),
         "imports:upload": lambda: (reverse(name), world.import_upload),
         "imports:mapping": lambda: (reverse(name, args=[world.import_batch.pk]), {"col__head_name": "Họ và tên chủ hộ",
                                                                                   "template_name": "Mẫu"}),
@@ -702,6 +706,21 @@ def _target_urls(world, name):
         "targets:report": lambda: (reverse(name) + f"?t={token}", {}),
         "targets:template": lambda: (reverse(name), {}),
     }[name]()
+
+
+def _webhook_probe(owner):
+    """The administrator's own webhook (switched off, so the probes' changes send nothing; its address is
+    refused before any connection: a test send never leaves the machine), with one logged delivery."""
+    from housing_campaign.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
+
+    webhook = Webhook.objects.create(name="Sở Xây dựng", url="http://192.0.2.10/hook", doctypes=["housing_case"],
+                                     events=["transition"], secret="whsec_probe", is_active=False, created_by=owner)
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event="transition", doctype="housing_case",
+                                              object_id=1, document_code="KT2425-000001", body="{}", status="failed",
+                                              attempts=1, last_status=500, last_duration_ms=12)
+    WebhookAttempt.objects.create(delivery=delivery, number=1, at=timezone.now(), url=webhook.url, status_code=500,
+                                  duration_ms=12, error="HTTP 500")
+    return webhook, delivery
 
 
 def _feedback_probe():

@@ -25,7 +25,7 @@ CALLS: list[tuple] = []
 HERE = "tests.core.test_hooks"
 
 
-def record_event(*, doctype, ids, actor_id):
+def record_event(*, doctype, ids, actor_id, **_kwargs):
     CALLS.append(("event", doctype, tuple(ids), actor_id))
 
 

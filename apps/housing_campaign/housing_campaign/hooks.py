@@ -6,8 +6,16 @@ that ``housing_campaign.core.hookspec`` resolves only when it is called, and tha
 
 Kinds of hooks:
 - ``doctypes``: document types the workflow engine drives, name -> "app_label.Model".
-- ``doc_events``: per document type (or "*" for all) and event -> dotted paths called with
-  ``doctype=, ids=, actor_id=`` after the change commits, as recorded jobs. Events: ``on_transition``.
+- ``doc_events``: per document type (or "*" for all) and event -> dotted paths called after the change commits,
+  as recorded jobs (retried with backoff, visible in the admin), once per change with every document of it:
+  ``fn(*, doctype, ids, actor_id, event, log_ids, **kwargs)``, ``ids`` the documents, ``log_ids`` their rows of
+  the log (core.models.DocumentEvent, same order: what happened, who, when, from and to which state, what
+  changed). Accept ``**kwargs``: more may be passed later. Events: ``on_create`` (a form, an import: one call
+  for the whole file), ``on_transition`` (one call per bulk chunk), ``on_change`` (fields edited through the
+  services), ``on_certificate_issued`` and ``on_certificate_revoked`` (document type ``housing_case``; the
+  log row's data holds the certificate's code and number). A rolled-back change calls nothing.
+- ``doc_event_listens``: per handler of ``doc_events``, the dotted path of ``fn(*, doctype, event) -> bool``
+  asked when a change is recorded: False (nobody listens now, e.g. no webhook configured) records no job.
 - ``side_effects``: what administrators pick on a workflow transition (name -> handler, label,
   document types). Each run is a recorded job, retried with backoff, visible in the admin.
 - ``scheduler_events``: ``all`` (every minute), ``hourly``, ``daily``, ``weekly`` -> dotted paths
@@ -51,10 +59,20 @@ doc_counters = {
                      "rekeyed": "housing_campaign.reports.aggregates.documents_rekeyed"},
 }
 
+WEBHOOKS = "housing_campaign.webhooks.services.webhooks_on_event"
+
 doc_events: dict[str, dict[str, list[str]]] = {
     # "housing_case": {"on_transition": ["housing_campaign.some_domain.handlers.on_case_transition"]},
+    # Webhooks configured by administrators (admin: Webhook) send every event of every document type.
+    "*": {event: [WEBHOOKS] for event in ("on_create", "on_transition", "on_change", "on_certificate_issued",
+                                          "on_certificate_revoked")},
     # The linked case's timeline says when its residents' feedback is answered, resolved or reopened.
     "feedback": {"on_transition": ["housing_campaign.feedback.handlers.feedback_on_transition"]},
+}
+
+doc_event_listens = {
+    # One small query per change: with no active webhook wanting the event, no job is written at all.
+    WEBHOOKS: "housing_campaign.webhooks.selectors.webhooks_listening",
 }
 
 side_effects = {

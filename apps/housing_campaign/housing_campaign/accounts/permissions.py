@@ -171,6 +171,13 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "desk.surveydraft": ModelAccess(view=NOBODY),
     "imports.importbatch": READ_ONLY,                     # imports are made on the desk; batches are records
     "imports.importtemplate": ModelAccess(view=NOBODY),   # column mappings, saved from the desk
+    # Webhooks (issue 16): administrators create and manage their own (superusers all; the admin scopes the list
+    # and refuses another's); the auditor reads them, never a secret, never a test send. Switched off, never
+    # deleted: their delivery log stays. The log is a record; "send again" is its one change. Attempts are shown
+    # inside a delivery.
+    "webhooks.webhook": MANAGED_KEPT,
+    "webhooks.webhookdelivery": ModelAccess(change=EDITORS),
+    "webhooks.webhookattempt": READ_ONLY,
 }
 
 # ("app_label.model_name", action name) -> the ModelAccess column the action needs. ``delete_selected``
@@ -179,6 +186,8 @@ ADMIN_ACTIONS: dict[tuple[str, str], str] = {
     ("workflow.workflowdefinition", "make_new_version"): "add",
     ("extrafields.extrafield", "retire_fields"): "change",
     ("core.sideeffectjob", "retry_now"): "change",
+    ("webhooks.webhook", "send_test"): "change",
+    ("webhooks.webhookdelivery", "resend"): "change",
 }
 SITE_WIDE_ACTIONS = {"delete_selected": "delete"}
 
@@ -340,4 +349,11 @@ URL_RULES: dict[str, Rule] = {
     "admin:workflow_builder_export": Rule(READERS, NOBODY, "the canonical YAML; GET only", gate=True),
     "admin:printing_preview": Rule(READERS, EDITORS, "GET previews the saved format, POST an unsaved edit", gate=True),
     "admin:printing_issued_pdf": Rule(READERS, NOBODY, gate=True),
+    # Webhooks (issue 16): a webhook's secret is seen or renewed only by its creator and superusers (the probe is
+    # the administrator's own webhook; the auditor gets 403); the test send is a POST of the same people.
+    "admin:webhooks_webhook_secret": Rule(EDITORS, EDITORS, "probe: reveal the secret of the administrator's own "
+                                                            "webhook (a POST that writes nothing)", gate=True),
+    "admin:webhooks_webhook_test": Rule(NOBODY, EDITORS, "probe: send a test to the administrator's own webhook "
+                                                         "(its address is refused before any connection); POST only",
+                                        gate=True),
 }

@@ -17,6 +17,7 @@ from housing_campaign.core.events import attachment_event, created_event, edited
 from housing_campaign.core.formatting import format_number
 from housing_campaign.core.i18n import joined, message, msgid, render_message
 from housing_campaign.core.services import sequence_next
+from housing_campaign.core.sideeffects import doc_events_emit
 from housing_campaign.extrafields.services import extra_values_clean
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.households.models import Household
@@ -364,6 +365,7 @@ def case_create(*, actor: Actor, campaign: Campaign, household: Household, surve
     counter = hookspec.doc_counter(DOCTYPE, "created")
     if counter is not None:
         counter(ids=[case.pk], at=event.at)
+    doc_events_emit(event="on_create", rows=[event])
     return case
 
 
@@ -402,9 +404,10 @@ def _record_changes(actor: Actor, case: HousingCase, before: dict, fields: list[
     if changes:
         case.lock_version += 1
         case.save()
-        event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, changes=changes,
-                                comment=render_message(comment, source=True) if comment else "",
-                                data={"messages": {"comment": comment}} if comment else None))
+        row = event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id, changes=changes,
+                                      comment=render_message(comment, source=True) if comment else "",
+                                      data={"messages": {"comment": comment}} if comment else None))
+        doc_events_emit(event="on_change", rows=[row])
     return changes
 
 
@@ -558,10 +561,11 @@ def acceptance_record(*, actor: Actor, case_id: int, data: dict) -> Acceptance:
     result = {"msg": msgid(acceptance.get_result_display())}
     case.lock_version += 1
     case.save(update_fields=["lock_version"])
-    event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id,
-                            changes={"acceptance": [None, render_message(result, source=True)]},
-                            comment=render_message(summary, source=True),
-                            data={"messages": {"comment": summary, "acceptance": result}}))
+    row = event_save(edited_event(doctype=DOCTYPE, object_id=case.pk, actor_id=actor.id,
+                                  changes={"acceptance": [None, render_message(result, source=True)]},
+                                  comment=render_message(summary, source=True),
+                                  data={"messages": {"comment": summary, "acceptance": result}}))
+    doc_events_emit(event="on_change", rows=[row])
     return acceptance
 
 

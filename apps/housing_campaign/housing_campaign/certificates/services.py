@@ -17,6 +17,7 @@ from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import document_event, event_save
 from housing_campaign.core.formatting import mask_name
 from housing_campaign.core.i18n import message
+from housing_campaign.core.sideeffects import doc_events_emit
 
 from .models import Certificate
 from .tokens import token_for, verify_url  # noqa: F401 - verify_url: the service's public API too
@@ -78,8 +79,10 @@ def certificate_issue(*, case, actor_user=None) -> Certificate:
         # Said on the case's timeline: e.g. no signer recorded for the day, the name is left blank.
         text = message(gettext_noop("Cấp giấy chứng nhận bàn giao số %(number)s (lưu ý: %(warnings)s)"),
                        number=cert.number_text, warnings=" ".join(warnings))
-    event_save(document_event(doctype="housing_case", object_id=case.pk, actor_id=getattr(actor_user, "pk", None),
-                              message=text, document_id=document.pk, certificate=cert.code))
+    row = event_save(document_event(doctype="housing_case", object_id=case.pk, actor_id=getattr(actor_user, "pk", None),
+                                    message=text, document_id=document.pk, certificate=cert.code,
+                                    number=cert.number_text))
+    doc_events_emit(event="on_certificate_issued", rows=[row])
     return cert
 
 
@@ -101,9 +104,11 @@ def certificate_revoke(*, actor: Actor, certificate: Certificate, reason: str) -
     cert.revoked_at = timezone.now()
     cert.revoke_reason = reason.strip()
     cert.save()
-    event_save(document_event(doctype="housing_case", object_id=cert.case_id, actor_id=actor.id,
-                              message=message(gettext_noop("Thu hồi giấy chứng nhận %(number)s: %(reason)s"),
-                                              number=cert.number_text, reason=reason.strip())))
+    row = event_save(document_event(doctype="housing_case", object_id=cert.case_id, actor_id=actor.id,
+                                    message=message(gettext_noop("Thu hồi giấy chứng nhận %(number)s: %(reason)s"),
+                                                    number=cert.number_text, reason=reason.strip()),
+                                    document_id=cert.document_id, certificate=cert.code, number=cert.number_text))
+    doc_events_emit(event="on_certificate_revoked", rows=[row])
     return cert
 
 

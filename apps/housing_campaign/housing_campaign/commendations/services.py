@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import created_event, event_save
+from housing_campaign.core.sideeffects import doc_events_emit
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.workflow import engine
 
@@ -43,6 +44,8 @@ def nomination_save(*, actor: Actor, nomination: Nomination) -> Nomination:
         nomination.created_by = actor.user
     nomination.save()
     if created:
-        event_save(created_event(doctype=DOCTYPE, object_id=nomination.pk, actor_id=actor.id, state=nomination.state,
-                                 workflow_version=engine.compiled(nomination.workflow_id).version))
+        row = event_save(created_event(doctype=DOCTYPE, object_id=nomination.pk, actor_id=actor.id,
+                                       state=nomination.state,
+                                       workflow_version=engine.compiled(nomination.workflow_id).version))
+        doc_events_emit(event="on_create", rows=[row])
     return nomination

@@ -39,6 +39,7 @@ DOMAIN_APPS = [
     "housing_campaign.feedback",
     "housing_campaign.reports",
     "housing_campaign.emulation",
+    "housing_campaign.webhooks",
     "housing_campaign.desk",
     "housing_campaign.public",
     "housing_campaign.imports",
@@ -180,6 +181,17 @@ _imports = SITE_CONFIG.raw.get("imports", {})
 IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", _imports.get("max_mb", 50)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", _imports.get("max_rows", 300_000)))
 IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", _imports.get("max_unzipped_mb", 600)))
+
+# Webhooks ([webhooks] in site_config.toml): seconds allowed per attempt (connection, each read and the whole
+# exchange), attempts per delivery (retried with the side-effect jobs' backoff), failed attempts in a row after
+# which a webhook switches itself off, and the networks (CIDR) administrators may send to although they are
+# private (an integration server on the province's own network; loopback and private addresses are otherwise
+# refused to everyone but superusers).
+_webhooks = SITE_CONFIG.raw.get("webhooks", {})
+WEBHOOK_TIMEOUT_SECONDS = float(_webhooks.get("timeout_seconds", 10))
+WEBHOOK_MAX_ATTEMPTS = int(_webhooks.get("max_attempts", 8))
+WEBHOOK_DISABLE_AFTER_FAILURES = int(_webhooks.get("disable_after_failures", 10))
+WEBHOOK_ALLOWED_NETWORKS = [str(n) for n in _webhooks.get("allowed_networks", [])]
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,8 @@ Shapes (besides doctype, object_id, kind, at, actor, acting_for):
 - migrated:   from_state, to_state, workflow_version (target), data {"from_version", "to_version",
               "job": the background migration's id, when it ran as one}
 - escalated:  from_state (the overdue state), data {"recipients": number of people notified}
-- document:   comment (what was issued/revoked, with its number), data {"document": id, "certificate": code}
+- document:   comment (what was issued/revoked, with its number), data {"document": id, "certificate": code,
+              "number": the certificate's number}
 - money (kind "edited", so every reader of the log handles it): changes {"funding" | "inspection" |
               "release": [old, new]} in words, comment (reason, notes), data {"allocation" | "inspection" |
               "release": id, "amount": đồng} (``allocation_event``, ``allocation_cancelled_event``,
@@ -101,10 +102,12 @@ def escalated_event(*, doctype: str, object_id: int, state: str, recipients: int
 
 def document_event(*, doctype: str, object_id: int, actor_id: int | None, comment: str = "",
                    message: dict | None = None, document_id: int | None = None,
-                   certificate: str | None = None) -> DocumentEvent:
+                   certificate: str | None = None, number: str | None = None) -> DocumentEvent:
     """``message``: what was issued or revoked as a stored message (core/i18n.py), read in the reader's
-    language; ``comment`` keeps it in Vietnamese (or is given as text by older callers)."""
-    data = {k: v for k, v in {"document": document_id, "certificate": certificate}.items() if v is not None}
+    language; ``comment`` keeps it in Vietnamese (or is given as text by older callers). ``certificate`` and
+    ``number``: the certificate's code and number, when the row is about one (webhooks send them)."""
+    data = {k: v for k, v in {"document": document_id, "certificate": certificate, "number": number}.items()
+            if v is not None}
     if message:
         data["messages"] = {"comment": message}
         comment = render_message(message, source=True)

@@ -12,7 +12,9 @@ from functools import cache
 from typing import Any
 
 SCHEDULE_SECONDS = {"all": 60, "hourly": 3600, "daily": 24 * 3600, "weekly": 7 * 24 * 3600}
-DOC_EVENTS = ("on_transition",)
+# Events of ``hooks.doc_events`` (and of the webhooks, which subscribe to them): a document created (form, import),
+# moved by a transition, its fields edited, its handover certificate issued or revoked.
+DOC_EVENTS = ("on_create", "on_transition", "on_change", "on_certificate_issued", "on_certificate_revoked")
 
 
 def _module():
@@ -87,6 +89,19 @@ def doc_event_handlers(doctype: str, event: str) -> list[str]:
     return [*events.get("*", {}).get(event, []), *events.get(doctype, {}).get(event, [])]
 
 
+def doc_event_listeners(doctype: str, event: str) -> list[str]:
+    """The handlers of ``event`` that listen now: a handler named in ``hooks.doc_event_listens`` is asked
+    (``fn(*, doctype, event) -> bool``) and left out when it answers False, so a change nobody listens to
+    writes no job (a bulk import with no webhook configured)."""
+    guards = get_hooks("doc_event_listens")
+    listening = []
+    for path in doc_event_handlers(doctype, event):
+        guard = guards.get(path)
+        if guard is None or get_attr(guard)(doctype=doctype, event=event):
+            listening.append(path)
+    return listening
+
+
 COUNTER_EVENTS = ("created", "moved", "rekeyed")
 
 
@@ -153,6 +168,8 @@ def _paths() -> list[tuple[str, str]]:
         found += [(f"computed_fields[{doctype!r}][{n!r}]", spec.get("path", "")) for n, spec in names.items()]
     for doctype, counters in get_hooks("doc_counters").items():
         found += [(f"doc_counters[{doctype!r}][{event!r}]", path) for event, path in counters.items()]
+    for handler, guard in get_hooks("doc_event_listens").items():
+        found += [(f"doc_event_listens[{handler!r}]", guard)]
     return found
 
 
@@ -172,6 +189,9 @@ def hook_problems() -> list[str]:
             problems.append(f"doc_events[{name!r}]: unknown document type")
         problems += [f"doc_events[{name!r}][{e!r}]: unknown event (known: {', '.join(DOC_EVENTS)})"
                      for e in events if e not in DOC_EVENTS]
+    handlers = {path for events in get_hooks("doc_events").values() for paths in events.values() for path in paths}
+    problems += [f"doc_event_listens[{path!r}]: not a handler of doc_events" for path in get_hooks("doc_event_listens")
+                 if path not in handlers]
     for name, spec in get_hooks("side_effects").items():
         problems += [f"side_effects[{name!r}]: unknown document type {d!r}" for d in spec.get("doctypes", [])
                      if d not in doctypes]

@@ -12,6 +12,11 @@ from .hookspec import get_attr
 logger = logging.getLogger(__name__)
 
 
+def runs_in_process() -> bool:
+    """True without a broker: ``enqueue`` runs jobs in this process (now, or on a thread)."""
+    return getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True)
+
+
 def run_job(path: str, kwargs: dict) -> None:
     get_attr(path)(**kwargs)
 
@@ -19,7 +24,7 @@ def run_job(path: str, kwargs: dict) -> None:
 def enqueue(path: str, *, background: bool = False, **kwargs) -> None:
     """Run ``path(**kwargs)``: through Celery if configured; otherwise now, or on a thread when
     ``background`` (long work such as batch printing must not hold the request)."""
-    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+    if not runs_in_process():
         from .tasks import run_job_task
 
         run_job_task.delay(path, kwargs)

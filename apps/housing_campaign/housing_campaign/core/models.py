@@ -168,6 +168,7 @@ class SideEffectJob(models.Model):
     class Kind(models.TextChoices):
         SIDE_EFFECT = "side_effect", _("Tác vụ kèm theo")
         DOC_EVENT = "doc_event", _("Sự kiện hồ sơ")
+        WEBHOOK = "webhook", _("Gửi webhook")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Đang chờ")

@@ -23,6 +23,7 @@ from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.events import created_event, edited_event, event_save, feedback_event
 from housing_campaign.core.i18n import message, msgid
+from housing_campaign.core.sideeffects import doc_events_emit
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.postings.models import Posting, PostingEntry
 from housing_campaign.workflow import engine
@@ -150,8 +151,9 @@ def feedback_submit(*, commune_id, kind: str, text: str, client_key: str, postin
             from housing_campaign.cases.uploads import stored_name
 
             feedback.photo.save(stored_name(photo, photo_info), photo, save=True)
-        event_save(created_event(doctype=DOCTYPE, object_id=feedback.pk, actor_id=None, state=feedback.state,
-                                 workflow_version=engine.compiled(feedback.workflow_id).version, at=now))
+        created = event_save(created_event(doctype=DOCTYPE, object_id=feedback.pk, actor_id=None, state=feedback.state,
+                                           workflow_version=engine.compiled(feedback.workflow_id).version, at=now))
+        doc_events_emit(event="on_create", rows=[created])
         if case is not None:
             text = message(gettext_noop("Người dân gửi phản ánh %(code)s: %(kind)s%(hold)s"), code=feedback.code,
                            kind=message(msgid(Feedback.Kind(kind).label)),
@@ -230,7 +232,8 @@ def feedback_update(*, actor, feedback_id, data: dict, expected_lock_version=Non
     if changes:
         feedback.lock_version += 1
         feedback.save(update_fields=["assignee", "answer", "outcome", "lock_version"])
-        event_save(edited_event(doctype=DOCTYPE, object_id=feedback.pk, actor_id=actor.id, changes=changes))
+        row = event_save(edited_event(doctype=DOCTYPE, object_id=feedback.pk, actor_id=actor.id, changes=changes))
+        doc_events_emit(event="on_change", rows=[row])
     return feedback
 
 

@@ -40,6 +40,7 @@ from housing_campaign.core.events import created_event
 from housing_campaign.core.i18n import message, render_message
 from housing_campaign.core.models import BackgroundJob, DocumentEvent
 from housing_campaign.core.services import sequence_next
+from housing_campaign.core.sideeffects import doc_events_batched, doc_events_emit
 from housing_campaign.core.spreadsheets import Column, xlsx_write
 from housing_campaign.extrafields.models import ExtraField
 from housing_campaign.extrafields.services import extra_fields_known
@@ -850,6 +851,7 @@ def _write_survey(ctx: SurveyContext, to_write: list[Candidate], batch: ImportBa
         event.data, event.changes = marker, no_changes  # the batch, so the queue can list its cases
         events.append(event)
     bulk_insert(DocumentEvent, events, check_keys_in_bulk=True)
+    doc_events_emit(event="on_create", rows=events)  # one job per listening handler for the whole import
     counter = hookspec.doc_counter(DOCTYPE, "created")
     if counter is not None:  # the dashboards' aggregates, in the import's transaction
         counter(ids=[case.pk for case in cases], at=now)
@@ -917,7 +919,8 @@ def update_import(*, actor: Actor, path: Path | str, file_name: str = "", mappin
     outcome = Outcome(kind=ImportKind.UPDATE, rows=results, written=False, dry_run=dry_run, phases=phases,
                       sheet=sheet, batch=batch, good_rows_only=good_rows_only)
     try:
-        with transaction.atomic():
+        # Each row goes through the services; their document events are recorded once for the file.
+        with transaction.atomic(), doc_events_batched():
             for n, (result, data) in enumerate(parsed):
                 case = found.get(data["code"])
                 if case is None:

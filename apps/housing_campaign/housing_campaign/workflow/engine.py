@@ -494,7 +494,7 @@ def _move(actor: Actor, doctype: str, model, to_move: list[Decision], comment: s
             effects[effect].append(doc.pk)
     # Recorded in this transaction, run after commit; a failure is retried, never a 500.
     side_effect_jobs_record(doctype=doctype, effects=effects, actor_id=actor.id,
-                            event_ids=[doc.pk for doc, _t, _ in to_move])
+                            event_ids=[doc.pk for doc, _t, _ in to_move], log_ids=[e.pk for e in events])
     return outcomes
 
 
