@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from housing_campaign.accounts.admin_base import BaseAdmin, ReadOnlyAdmin, TerritoryScopedAdmin
 from housing_campaign.workflow.labels import document_state_label, state_list_filter
 
-from .models import AwardDocument, AwardForm, Nomination, Proposer
+from .models import AUTHORITY_LEVELS, Authority, AwardDocument, AwardForm, Nomination, Proposer
 
 
 def participant_kind_choices():
@@ -34,9 +34,12 @@ class AwardFormForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         national, authority = cleaned.get("national"), cleaned.get("authority")
-        if national and authority not in ("state_president", "prime_minister"):
-            self.add_error("national", _("Chỉ khen thưởng do Chủ tịch nước hoặc Thủ tướng Chính phủ quyết định mới do "
-                                         "tỉnh đề nghị lên cấp trên."))
+        if national and authority in AUTHORITY_LEVELS:
+            self.add_error("national", _("Khen thưởng do Chủ tịch Ủy ban nhân dân các cấp trong tỉnh quyết định không "
+                                         "phải trình cấp trên."))
+        if not national and authority in (Authority.STATE_PRESIDENT, Authority.PRIME_MINISTER):
+            self.add_error("national", _("Khen thưởng do Chủ tịch nước, Thủ tướng Chính phủ quyết định: tỉnh chỉ đề "
+                                         "nghị lên cấp trên."))
         if national and set(cleaned.get("proposer_kinds") or ()) - {Proposer.PROVINCE}:
             self.add_error("proposer_kinds", _("Khen thưởng cấp Nhà nước chỉ do Ủy ban nhân dân tỉnh đề nghị."))
         return cleaned
