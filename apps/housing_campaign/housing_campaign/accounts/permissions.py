@@ -76,6 +76,15 @@ TARGET_IMPORTERS = frozenset({ADMINISTRATOR, "reviewer", SUPERUSER})
 # compose and issue them for their territory; every signed-in user reads the reports of their territory.
 REPORT_COMPOSERS = frozenset({"reviewer", "commune_officer", "commune_chairman", "finance_officer", ADMINISTRATOR,
                               SUPERUSER, STAFF_ONLY})
+# The emulation movement and its commendations (issue 15): the section is in the menu of those who nominate
+# (commune, district and provincial units, the Front), review (the emulation office), vote (the council) or
+# audit; every signed-in user reads the nominations of their territory. Units and the office nominate, each
+# within the competence of its level (commendations.services); the office records the documents; the council
+# votes.
+EMULATION_USERS = frozenset({"commune_officer", "commune_chairman", "reviewer", "fatherland_front",
+                             "emulation_office", "emulation_council", ADMINISTRATOR, AUDITOR})
+OFFICE = frozenset({"emulation_office"})
+COUNCIL = frozenset({"emulation_council"})
 
 
 @dataclass(frozen=True)

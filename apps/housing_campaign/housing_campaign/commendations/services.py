@@ -64,7 +64,7 @@ def proposer_options(actor: Actor, unit: AdminUnit) -> list[tuple[str, str]]:
     held = set()
     for authority in actor.all_authorities:
         if authority.covers(*[p for p in paths if p]):
-            held |= authority.roles & roles
+            held |= roles if authority.everywhere else authority.roles & roles
     if not held:
         return []
     if unit.level == AdminUnit.Level.COMMUNE:
@@ -105,6 +105,8 @@ def _default_proposing_unit(actor: Actor, participant) -> AdminUnit:
     if not candidates:
         candidates = [p for a in actor.delegated for p in a.paths
                       if p and (participant.unit_path.startswith(p) or participant.unit_2025_path.startswith(p))]
+    if not candidates and any(a.everywhere for a in actor.all_authorities):
+        return participant.unit
     if not candidates:
         raise ServiceError(gettext("%(name)s nằm ngoài địa bàn bạn phụ trách.") % {"name": participant.name},
                            field="participant", code=ErrorCode.OUT_OF_TERRITORY)
