@@ -64,7 +64,7 @@ def proposer_options(actor: Actor, unit: AdminUnit) -> list[tuple[str, str]]:
     held = set()
     for authority in actor.all_authorities:
         if authority.covers(*[p for p in paths if p]):
-            held |= roles if authority.everywhere else authority.roles & roles
+            held |= authority.roles & roles
     if not held:
         return []
     if unit.level == AdminUnit.Level.COMMUNE:
