@@ -314,8 +314,8 @@ URL_RULES: dict[str, Rule] = {
     # the emulation movement's commendations on the desk (issue 15; scoped to the territory)
     "desk:emulation_home": Rule(SIGNED_IN, NOBODY, "the section's index; reads only"),
     "desk:nominations": Rule(SIGNED_IN, NOBODY, "nominations of the territory"),
-    "desk:nomination_new": Rule(SIGNED_IN, COMMUNE_NOMINATORS, "probe: the home commune's People's Committee for the "
-                                                               "district chairman's Giấy khen (others are told why not)"),
+    "desk:nomination_new": Rule(SIGNED_IN, COMMUNE_NOMINATORS, "probe: the home commune's People's Committee for "
+                                                               "the district chairman's Giấy khen (others: why not)"),
     "desk:nomination": Rule(SIGNED_IN, NOBODY, "probe: a proposed nomination of the home commune"),
     "desk:nomination_act": Rule(NOBODY, NOMINATION_EDITORS, "probe: submit that nomination for review"),
     "desk:nomination_edit": Rule(NOBODY, NOMINATION_EDITORS, "probe: correct that nomination's achievement"),
