@@ -355,6 +355,7 @@ def _detail(request, actor, nomination, *, status=200, comments=None, errors=Non
         certificate = {"issued": nomination.certificate, "may_issue": may_print and nomination.certificate_id is None}
     return render(request, "desk/commendations/detail.html", {
         "nomination": nomination, "state_label": spec.state_label(nomination.state), "workflow": spec,
+        "terminal": not spec.outgoing(nomination.state),
         "participant": nomination.participant, "evidence": evidence_sections(nomination.evidence),
         "evidence_as_of": (nomination.evidence or {}).get("as_of", ""), "steps": steps,
         "document_steps": document_steps, "vote": vote if member or (vote and vote["allowed"]) else None,
