@@ -545,8 +545,11 @@ def award_document_new(request, kind):
                                                            chair_name=values["signer_name"],
                                                            meeting_on=values["date"] or None)
     except ServiceError as exc:
-        messages.error(request, exc.message + " " + _("Chưa có gì được ghi."))
+        messages.error(request, _("Chưa ghi văn bản: hãy sửa các ô báo lỗi bên dưới rồi bấm lại. Chưa có gì được "
+                                  "ghi."))
         errors = dict(exc.errors) or {"__all__": [exc.message]}
+        if "nominations" in errors:
+            errors["__all__"] = errors.pop("nominations")
         return _document_page(request, actor, kind, values, errors=errors, status=409 if exc.code ==
                               ErrorCode.STALE_STATE else 400)
     forget_counts(actor)
