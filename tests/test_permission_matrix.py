@@ -128,7 +128,7 @@ class World:
         self.nomination = Nomination.objects.create(
             code="T-1", campaign=campaign, nominee_kind="collective", nominee_name="UBND xã Đăk Blô",
             award_form=AwardForm.objects.get(code="giay_khen"), achievement="Hoàn thành sớm",
-            commune=unit(HOME), unit_path=unit(HOME).path, unit_2025_path=unit(HOME).successor.path,
+            proposing_unit=unit(HOME), unit_path=unit(HOME).path, unit_2025_path=unit(HOME).successor.path,
             **initial_workflow_fields("commendation"))
         self.money = MoneyWorld(people, campaign)
         from housing_campaign.postings.models import CommuneContact
@@ -147,6 +147,9 @@ class World:
             campaign=campaign, kind="progress", unit=unit(HOME), unit_path=unit(HOME).path,
             unit_2025_path=unit(HOME).successor.path, as_of=timezone.localdate(), created_by=other)
         self.feedback = _feedback_probe()
+        from tests.commendations.matrix import CommendationWorld
+
+        self.awards = CommendationWorld(people, campaign)
         self.postings = PostingWorld(people, campaign)
         self.contribution = self.money.receipt
         from housing_campaign.accounts.models import Delegation
@@ -590,6 +593,10 @@ def _import_probe(other, campaign):
 
 def _other_probe(world, name, route):
     """(table key, url, POST data) for a URL pattern that is not a ModelAdmin standard page."""
+    from tests.commendations.matrix import NAMES as COMMENDATION_NAMES
+
+    if name in COMMENDATION_NAMES:
+        return name, *world.awards.probe(name)
     if name is None:
         if route == "":
             return "<root>", "/", {}

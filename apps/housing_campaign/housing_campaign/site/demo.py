@@ -22,8 +22,7 @@ from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.campaigns.models import Campaign
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase
-from housing_campaign.commendations.models import AwardForm, Nomination
-from housing_campaign.core.events import created_event, event_save
+from housing_campaign.commendations.models import AwardForm
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.households.models import LandStatus
@@ -538,29 +537,82 @@ def _backdate(case, start: dt.date, step: int) -> None:
 
 
 def _nominations(rng, campaign, communes, users, actor):
+    """The movement's commendations, filed and moved through the services by whom competence allows: a
+    provincial chairman's Bằng khen decided (council minutes, numbered decision, certificate printed and
+    presented: the public honour roll is not empty), one in the council's vote (two of the three votes cast),
+    a Prime Minister's Bằng khen proposed up with a numbered proposal and waiting for the higher level, and a
+    commune's nomination waiting for the emulation office's review. The top donor and the communes are left for
+    the secretariat to nominate (the path of issue 15's "Done when"). Participants are found or created with
+    ``get_or_create`` on (campaign, kind, name, unit), as the movement's own demo does."""
+    from django.db.models import Sum
+
+    from housing_campaign.commendations import services as awards
+    from housing_campaign.commendations.services import committee_name
+    from housing_campaign.contributions.models import Contribution, Donor
+    from housing_campaign.emulation.models import Participant
+
     forms = {f.code: f for f in AwardForm.objects.all()}
-    plans = [
-        ("Ủy ban nhân dân xã Đăk Blô", "collective", "bang_khen_chu_tich_tinh", []),
-        ("Công ty Thủy điện Thượng Kon Tum", "collective", "bang_khen_chu_tich_tinh", ["submit"]),
-        ("Ông Nguyễn Văn Minh", "individual", "giay_khen", ["submit", "approve"]),
-        ("Gia đình ông A Sớ", "household", "giay_khen", ["submit", "approve", "vote_approve", "vote_approve"]),
-        ("Hội Chữ thập đỏ tỉnh", "collective", "bang_khen_thu_tuong",
-         ["submit", "approve", "vote_approve", "vote_approve", "vote_approve"]),
-    ]
-    officer = users["canboxa"]
     home = AdminUnit.objects.get(system="legacy", code=HOME_COMMUNE)
-    home_2025_path = home.successor.path if home.successor_id else ""
-    voters = iter([users[f"hoidong{i}"] for i in range(1, 6)] * 3)
-    for i, (name, kind, form, path) in enumerate(plans, 1):
-        nomination = Nomination.objects.create(
-            code=f"KT-{i:04d}", campaign=campaign, nominee_kind=kind, nominee_name=name, award_form=forms[form],
-            achievement="Có thành tích xuất sắc trong phong trào thi đua “Chung tay xóa nhà tạm, nhà dột nát”",
-            commune=home, unit_path=home.path, unit_2025_path=home_2025_path, created_by=officer,
-            **engine.initial_workflow_fields("commendation", home.path, home_2025_path))
-        event_save(created_event(doctype="commendation", object_id=nomination.pk, actor_id=officer.pk,
-                                 state=nomination.state,
-                                 workflow_version=engine.compiled(nomination.workflow_id).version))
-        for action in path:
-            who = {"submit": officer, "approve": users["thamdinh"]}.get(action) or next(voters)
-            engine.document_transition(actor=actor(who), doctype="commendation", object_id=nomination.pk,
-                                       action=action)
+    province = campaign.province
+    district = home.parent
+    today = timezone.localdate()
+
+    def participant(kind, name, where, **links):
+        found, _ = Participant.objects.get_or_create(
+            campaign=campaign, kind=kind, name=name, unit=where,
+            defaults={"group": Participant.KIND_GROUPS[kind], "unit_path": where.path,
+                      "unit_2025_path": where.successor.path if where.successor_id else "", **links})
+        return found
+
+    def donor_participant(name, kind):
+        donor = Donor.objects.filter(name=name).first()
+        if donor is not None and Participant.objects.filter(campaign=campaign, donor=donor).exists():
+            return Participant.objects.get(campaign=campaign, donor=donor)
+        return participant(kind, name, province, **({"donor": donor} if donor else {}))
+
+    top = (Contribution.objects.filter(campaign=campaign).values("donor__name").annotate(total=Sum("received_amount"))
+           .order_by("-total").values_list("donor__name", flat=True).first())
+    company = next(name for name in ("Công ty Thủy điện Thượng Kon Tum", "Ngân hàng TMCP Công Thương") if name != top)
+    office, front = actor(users["thiduakt"]), actor(users["mattran"])
+    council = [actor(users[f"hoidong{i}"]) for i in range(1, 6)]
+    def file(who, by, form, what):
+        return awards.nomination_create(actor=by, campaign=campaign, participant=who, award_form=forms[form],
+                                        achievement=what[:1].upper() + what[1:] + ".", evidence={})
+
+    def to_council(nomination, by):
+        awards.nomination_act(actor=by, nomination_id=nomination.pk, action="submit")
+        awards.nomination_act(actor=office, nomination_id=nomination.pk, action="approve",
+                              comment="Hồ sơ đủ thành phần, thành tích có minh chứng")
+
+    def votes(nomination, members):
+        for member in members:
+            awards.nomination_vote(actor=member, nomination_id=nomination.pk, vote="for")
+
+    # 1. Decided: the provincial chairman's Bằng khen to a business that gave generously.
+    decided = file(donor_participant(company, Participant.Kind.BUSINESS), office, "bang_khen_chu_tich_tinh",
+                   "ủng hộ tiền, vật liệu xây dựng cho các hộ nghèo huyện Đắk Glei")
+    to_council(decided, office)
+    votes(decided, council[:3])
+    awards.council_minutes_issue(actor=office, nomination_ids=[decided.pk], chair_name="Trần Minh Đức",
+                                 meeting_on=today - dt.timedelta(days=12))
+    awards.nomination_decide(actor=office, nomination_ids=[decided.pk], signer_name="Trần Minh Đức",
+                             signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", decided_on=today - dt.timedelta(days=10))
+    awards.nomination_certificate_issue(actor=office, nomination_id=decided.pk)
+    awards.nomination_act(actor=office, nomination_id=decided.pk, action="award",
+                          comment="Trao tại hội nghị sơ kết phong trào")
+    # 2. In the council's vote: the provincial Red Cross, proposed by the Fatherland Front; two votes cast.
+    voting = file(participant(Participant.Kind.FRONT_ORGANISATION, "Hội Chữ thập đỏ tỉnh Kon Tum", province),
+                  front, "bang_khen_chu_tich_tinh", "vận động hội viên, nhà hảo tâm đóng góp ngày công, vật liệu")
+    to_council(voting, front)
+    votes(voting, council[:2])
+    # 3. Proposed up: the Prime Minister's Bằng khen to the district that finished first, proposal numbered.
+    national = file(participant(Participant.Kind.PEOPLES_COMMITTEE, committee_name(district), district), office,
+                    "bang_khen_thu_tuong", "hoàn thành xóa nhà tạm, nhà dột nát trước thời hạn của tỉnh")
+    to_council(national, office)
+    votes(national, council[2:5])
+    awards.nomination_propose(actor=office, nomination_ids=[national.pk], signer_name="Trần Minh Đức",
+                              proposed_on=today - dt.timedelta(days=5))
+    # 4. Waiting for the office's review: a household's own labour, nominated by its commune.
+    household = file(participant(Participant.Kind.HOUSEHOLD, "Gia đình ông A Sớ", home), actor(users["canboxa"]),
+                     "giay_khen_chu_tich_xa", "tự góp 40 ngày công và vận động họ hàng cùng dựng nhà")
+    awards.nomination_act(actor=actor(users["canboxa"]), nomination_id=household.pk, action="submit")
