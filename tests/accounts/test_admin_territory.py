@@ -119,19 +119,12 @@ def test_contributions_are_records_listed_per_territory(people, campaign, qt_xa)
     assert Contribution.objects.count() == 2
 
 
-def test_nomination_cannot_link_cases_or_contributions_outside_the_territory(people, campaign, qt_xa):
-    far_case = new_case(people, campaign, commune_code=HOME)
-    far_contribution = new_receipt(people, campaign, earmark="commune", commune=unit(HOME).pk, donor_name="Xa")
+def test_nominations_are_not_added_in_the_admin(people, campaign, qt_xa):
+    """Nominations are filed on the desk, where competence, territory and duplicates are checked."""
     client = _client(qt_xa)
-    url = reverse("admin:commendations_nomination_add")
-    data = _form_data(client.get(url))
-    data.update({"code": "KT-X", "campaign": campaign.pk, "nominee_kind": Nomination.NomineeKind.choices[0][0],
-                 "nominee_name": "Tập thể xa", "award_form": AwardForm.objects.first().pk,
-                 "commune": unit(OTHER).pk, "achievement": "Đóng góp"})
-    for field, value in (("cases", str(far_case.pk)), ("contributions", str(far_contribution.pk))):
-        response = client.post(url, {**data, field: value})
-        assert response.status_code == 200 and OUTSIDE in response.content.decode(), field
-    assert not Nomination.objects.filter(code="KT-X").exists()
+    assert client.get(reverse("admin:commendations_nomination_add")).status_code == 403
+    assert client.post(reverse("admin:commendations_nomination_add"), {"code": "KT-X"}).status_code == 403
+    assert not Nomination.objects.exists()
 
 
 def test_issued_documents_are_listed_per_territory(people, campaign):
@@ -176,15 +169,15 @@ def test_out_of_range_lookup_is_the_invalid_lookup_page(people, url_name, param)
 def test_json_field_refuses_too_deep_or_too_large_input(people, campaign):
     superuser = get_user_model().objects.create_superuser("root", "r@example.com", "x")
     client = _client(superuser)
-    url = reverse("admin:commendations_nomination_add")
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
     data = _form_data(client.get(url))
-    data.update({"code": "KT-J", "campaign": campaign.pk, "nominee_kind": Nomination.NomineeKind.choices[0][0],
-                 "nominee_name": "Tập thể", "award_form": AwardForm.objects.first().pk, "commune": unit(HOME).pk})
-    for extra, message in (("[" * 100000, "lồng nhau quá sâu"), ("[" * 5000 + "]" * 5000, "lồng nhau quá sâu"),
+    before = list(campaign.admitted_categories)
+    for value, message in (("[" * 100000, "lồng nhau quá sâu"), ("[" * 5000 + "]" * 5000, "lồng nhau quá sâu"),
                            ('["' + "a" * 200000 + '"]', "quá dài")):
-        response = client.post(url, {**data, "extra": extra})
+        response = client.post(url, {**data, "admitted_categories": value})
         assert response.status_code == 200 and message in response.content.decode()
-    assert not Nomination.objects.filter(code="KT-J").exists()
+    campaign.refresh_from_db()
+    assert campaign.admitted_categories == before
 
 
 def test_superuser_is_not_limited(people, campaign):

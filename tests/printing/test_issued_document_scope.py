@@ -5,19 +5,18 @@ from django.test import Client
 from django.urls import reverse
 
 from housing_campaign.commendations.documents import nomination_context
-from housing_campaign.commendations.models import AwardForm, Nomination
-from housing_campaign.commendations.services import nomination_save
 from housing_campaign.printing.models import IssuedDocument, PrintFormat
 from housing_campaign.printing.services import document_issue
+from tests.commendations.helpers import nominate, participant
 from tests.conftest import FAR, make_user, unit
 
 pytestmark = pytest.mark.django_db
 
 
 def test_issued_nomination_document_is_refused_outside_the_territory(people, campaign):
-    nomination = nomination_save(actor=people.actor(people.admin), nomination=Nomination(
-        code="KT-7001", campaign=campaign, nominee_kind="collective", nominee_name="UBND thành phố Kon Tum",
-        award_form=AwardForm.objects.get(code="giay_khen"), achievement="Hoàn thành sớm", commune=unit(FAR)))
+    far = participant(campaign, name="Ủy ban nhân dân xã Đăk Cấm", code=FAR)
+    nomination = nominate(people, campaign, far, form="giay_khen_chu_tich_huyen", by=people.admin,
+                          proposing_unit=unit(FAR))
     fmt = PrintFormat.objects.get(code="commendation_certificate")
     from django.db import transaction
 

@@ -59,7 +59,7 @@ def test_every_default_format_renders(people, campaign, handed_over):
     nomination = Nomination.objects.create(
         code="KT-9", campaign=campaign, nominee_kind="individual", nominee_name="Ông Nguyễn Văn Minh",
         award_form=AwardForm.objects.get(code="giay_khen"), achievement="Ủng hộ 200 bao xi măng",
-        commune=handed_over.commune, unit_path=handed_over.unit_path, **initial_workflow_fields("commendation"))
+        proposing_unit=handed_over.commune, unit_path=handed_over.unit_path, **initial_workflow_fields("commendation"))
     contribution = new_receipt(people, campaign, amount=45_500_000)
     lists = case_list_context([handed_over, *others], campaign=campaign, commune=handed_over.commune)
     # The public list is printed from a posting (issue 13): the results posted after handover.

@@ -191,7 +191,7 @@ def test_default_formats_render_byte_for_byte_as_before(people, campaign):
     nomination = Nomination.objects.create(
         code="KT-9", campaign=campaign, nominee_kind="individual", nominee_name="Ông <Nguyễn> & Minh",
         award_form=AwardForm.objects.get(code="giay_khen"), achievement="Ủng hộ 200 bao xi măng",
-        commune=handed_over.commune, unit_path=handed_over.unit_path, **initial_workflow_fields("commendation"))
+        proposing_unit=handed_over.commune, unit_path=handed_over.unit_path, **initial_workflow_fields("commendation"))
     contribution = new_receipt(people, campaign, amount=45_500_000)
     lists = case_list_context([handed_over, *others], campaign=campaign, commune=handed_over.commune)
     from housing_campaign.postings.documents import posting_context

@@ -124,7 +124,7 @@ def _nomination(people, campaign):
     return Nomination.objects.create(
         code="T-1", campaign=campaign, nominee_kind="collective", nominee_name="UBND xã Đăk Blô",
         award_form=AwardForm.objects.get(code="bang_khen_chu_tich_tinh"), achievement="Hoàn thành sớm",
-        commune=home, unit_path=home.path, unit_2025_path=home.successor.path,
+        proposing_unit=home, unit_path=home.path, unit_2025_path=home.successor.path,
         **engine.initial_workflow_fields("commendation"))
 
 
@@ -136,7 +136,7 @@ def test_council_quorum_three_of_five(people, campaign):
                                           object_id=nomination.pk, action=action)
 
     act(people.officer, "submit")
-    act(people.reviewer, "approve")
+    act(people.office, "approve")
     first = act(people.council[0], "vote_approve")
     assert first.vote_recorded and "1/3" in first.message
     with pytest.raises(ServiceError) as exc:
@@ -147,7 +147,7 @@ def test_council_quorum_three_of_five(people, campaign):
     assert nomination.state == "council_vote"
     third = act(people.council[2], "vote_approve")
     nomination.refresh_from_db()
-    assert not third.vote_recorded and nomination.state == "decided"
+    assert not third.vote_recorded and nomination.state == "awaiting_decision"
     assert DocumentEvent.objects.filter(doctype="commendation", object_id=nomination.pk, kind="approval").count() == 2
 
 

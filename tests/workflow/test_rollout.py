@@ -120,19 +120,14 @@ def test_bulk_import_reads_the_pilots_once_and_gives_each_row_its_territorys_ver
 
 
 def test_a_nomination_in_a_piloted_commune_starts_on_the_commendation_pilot(people, campaign):
-    from housing_campaign.commendations.models import AwardForm, Nomination
-    from housing_campaign.commendations.services import nomination_save
+    from tests.commendations.helpers import nominate, participant
 
     v1 = active("commendation")
     v2 = definition_clone(definition=v1)
     pilot(people, v2, HOME)
-    form = AwardForm.objects.get(code="giay_khen")
-    here = nomination_save(actor=people.actor(people.officer), nomination=Nomination(
-        code="T-1", campaign=campaign, nominee_kind="collective", nominee_name="UBND xã Đăk Blô", award_form=form,
-        achievement="Hoàn thành sớm", commune=unit(HOME)))
-    there = nomination_save(actor=people.actor(people.officer_b), nomination=Nomination(
-        code="T-2", campaign=campaign, nominee_kind="collective", nominee_name="UBND xã Đăk Man", award_form=form,
-        achievement="Hoàn thành sớm", commune=unit(OTHER)))
+    here = nominate(people, campaign, participant(campaign), form="giay_khen_chu_tich_xa", by=people.officer)
+    there = nominate(people, campaign, participant(campaign, name="Ủy ban nhân dân xã Đăk Man", code=OTHER),
+                     form="giay_khen_chu_tich_xa", by=people.officer_b)
     assert (here.workflow_id, there.workflow_id) == (v2.pk, v1.pk)
 
 

@@ -203,5 +203,13 @@ computed_fields = {
     "commendation": {
         "linked_cases": {"label": _("số hồ sơ liên quan"),
                          "path": "housing_campaign.commendations.computed.linked_cases"},
+        "decided_above": {"label": _("khen thưởng do cấp trên quyết định (tỉnh chỉ đề nghị)"),
+                          "path": "housing_campaign.commendations.computed.decided_above"},
+        "proposal_number": {"label": _("số tờ trình đã gửi cấp trên"),
+                            "path": "housing_campaign.commendations.computed.proposal_number"},
+        "higher_awarded": {"label": _("cấp trên quyết định khen thưởng (đúng/sai; trống khi chưa có)"),
+                           "path": "housing_campaign.commendations.computed.higher_awarded"},
+        "certificate_ready": {"label": _("đã in bằng, giấy khen (hoặc do cấp trên in)"),
+                              "path": "housing_campaign.commendations.computed.certificate_ready"},
     },
 }

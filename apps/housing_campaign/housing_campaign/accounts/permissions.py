@@ -144,7 +144,9 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "funding.tranche": MANAGED,
     "funding.topuprule": MANAGED,
     "commendations.awardform": MANAGED,
-    "commendations.nomination": MANAGED,
+    # Nominations are made and moved on the desk (issue 15); records here, like their documents.
+    "commendations.nomination": READ_ONLY,
+    "commendations.awarddocument": READ_ONLY,
     # Postings and residents' feedback (issue 13): written on the desk and the public pages by the services;
     # records here. The communes' public contacts are data.
     "postings.posting": READ_ONLY,

@@ -17,7 +17,7 @@ def nomination_context(nomination) -> dict:
                            "nominee_kind": nomination.get_nominee_kind_display(),
                            "award_form": nomination.award_form.name, "achievement": nomination.achievement,
                            "decision_number": nomination.decision_number,
-                           "commune": nomination.commune.name},
+                           "commune": nomination.proposing_unit.name},
             "campaign": campaign_context(nomination.campaign), "today": timezone.localdate()}
 
 

@@ -22,8 +22,7 @@ from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.campaigns.models import Campaign
 from housing_campaign.cases import services as case_services
 from housing_campaign.cases.models import HousingCase
-from housing_campaign.commendations.models import AwardForm, Nomination
-from housing_campaign.core.events import created_event, event_save
+from housing_campaign.commendations.models import AwardForm
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.households.models import LandStatus
@@ -474,29 +473,39 @@ def _backdate(case, start: dt.date, step: int) -> None:
 
 
 def _nominations(rng, campaign, communes, users, actor):
+    """Nominations of participants of the movement, filed through the service by whom competence allows and
+    moved along the commendation workflow."""
+    from housing_campaign.commendations.services import nomination_create
+    from housing_campaign.emulation.models import Participant
+
     forms = {f.code: f for f in AwardForm.objects.all()}
-    plans = [
-        ("Ủy ban nhân dân xã Đăk Blô", "collective", "bang_khen_chu_tich_tinh", []),
-        ("Công ty Thủy điện Thượng Kon Tum", "collective", "bang_khen_chu_tich_tinh", ["submit"]),
-        ("Ông Nguyễn Văn Minh", "individual", "giay_khen", ["submit", "approve"]),
-        ("Gia đình ông A Sớ", "household", "giay_khen", ["submit", "approve", "vote_approve", "vote_approve"]),
-        ("Hội Chữ thập đỏ tỉnh", "collective", "bang_khen_thu_tuong",
-         ["submit", "approve", "vote_approve", "vote_approve", "vote_approve"]),
-    ]
-    officer = users["canboxa"]
     home = AdminUnit.objects.get(system="legacy", code=HOME_COMMUNE)
-    home_2025_path = home.successor.path if home.successor_id else ""
+    province = campaign.province
+
+    def participant(kind, name, where):
+        found, _ = Participant.objects.get_or_create(
+            campaign=campaign, kind=kind, name=name, unit=where,
+            defaults={"group": Participant.KIND_GROUPS[kind], "unit_path": where.path,
+                      "unit_2025_path": where.successor.path if where.successor_id else ""})
+        return found
+
+    plans = [
+        (participant("peoples_committee", "Ủy ban nhân dân xã Đăk Blô", home), "giay_khen_chu_tich_huyen",
+         "canboxa", []),
+        (participant("business", "Công ty Thủy điện Thượng Kon Tum", province), "bang_khen_chu_tich_tinh",
+         "thiduakt", ["submit"]),
+        (participant("household", "Gia đình ông A Sớ", home), "giay_khen_chu_tich_xa", "canboxa",
+         ["submit", "approve"]),
+        (participant("front_organisation", "Hội Chữ thập đỏ tỉnh Kon Tum", province), "bang_khen_thu_tuong",
+         "thiduakt", ["submit", "approve", "vote_propose", "vote_propose"]),
+    ]
     voters = iter([users[f"hoidong{i}"] for i in range(1, 6)] * 3)
-    for i, (name, kind, form, path) in enumerate(plans, 1):
-        nomination = Nomination.objects.create(
-            code=f"KT-{i:04d}", campaign=campaign, nominee_kind=kind, nominee_name=name, award_form=forms[form],
+    for who, form, by, path in plans:
+        nomination = nomination_create(
+            actor=actor(users[by]), campaign=campaign, participant=who, award_form=forms[form],
             achievement="Có thành tích xuất sắc trong phong trào thi đua “Chung tay xóa nhà tạm, nhà dột nát”",
-            commune=home, unit_path=home.path, unit_2025_path=home_2025_path, created_by=officer,
-            **engine.initial_workflow_fields("commendation", home.path, home_2025_path))
-        event_save(created_event(doctype="commendation", object_id=nomination.pk, actor_id=officer.pk,
-                                 state=nomination.state,
-                                 workflow_version=engine.compiled(nomination.workflow_id).version))
+            evidence={})
         for action in path:
-            who = {"submit": officer, "approve": users["thamdinh"]}.get(action) or next(voters)
-            engine.document_transition(actor=actor(who), doctype="commendation", object_id=nomination.pk,
+            who_acts = {"submit": users[by], "approve": users["thiduakt"]}.get(action) or next(voters)
+            engine.document_transition(actor=actor(who_acts), doctype="commendation", object_id=nomination.pk,
                                        action=action)

@@ -1,0 +1,33 @@
+"""Participants and nominations for the commendation tests, made through the real services."""
+from __future__ import annotations
+
+from housing_campaign.commendations import services
+from housing_campaign.commendations.models import AwardForm
+from tests.conftest import unit
+
+
+def participant(campaign, *, kind="peoples_committee", name="Ủy ban nhân dân xã Đăk Blô", code="23344",
+                **fields):
+    from housing_campaign.emulation.models import Participant
+
+    where = unit(code)
+    found, _ = Participant.objects.get_or_create(
+        campaign=campaign, kind=kind, name=name, unit=where,
+        defaults={"group": Participant.KIND_GROUPS[kind], "unit_path": where.path,
+                  "unit_2025_path": where.successor.path if where.successor_id else "", **fields})
+    return found
+
+
+def award(code: str) -> AwardForm:
+    return AwardForm.objects.get(code=code)
+
+
+EVIDENCE = {"as_of": "2025-06-30", "items": [{"label": "Nhà hoàn thành", "value": "20/20"}]}
+
+
+def nominate(people, campaign, who=None, *, form="bang_khen_chu_tich_tinh", by=None, **kwargs):
+    who = who or participant(campaign)
+    return services.nomination_create(actor=people.actor(by or people.office), campaign=campaign, participant=who,
+                                      award_form=award(form), achievement=kwargs.pop("achievement",
+                                                                                      "Hoàn thành sớm 20 căn nhà"),
+                                      evidence=kwargs.pop("evidence", EVIDENCE), **kwargs)
