@@ -161,6 +161,14 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "reports.periodicreport": ModelAccess(view=NOBODY),   # composed and issued on the desk only
     # The emulation movement (issue 15): participants are registered on the desk ("Thi đua - Khen thưởng").
     "emulation.participant": ModelAccess(view=NOBODY),
+    # The office's checklist and deadlines are data (also edited on the desk by the emulation office), retired
+    # rather than deleted; registrations, documents and initiatives are written on the desk only.
+    "emulation.criterion": MANAGED_KEPT,
+    "emulation.reportingdeadline": MANAGED_KEPT,
+    "emulation.registration": ModelAccess(view=NOBODY),
+    "emulation.submission": ModelAccess(view=NOBODY),
+    "emulation.initiative": ModelAccess(view=NOBODY),
+    "emulation.evidencedocument": ModelAccess(view=NOBODY),
     "printing.printformat": MANAGED_KEPT,
     "printing.printformatversion": READ_ONLY,
     "printing.issueddocument": READ_ONLY,

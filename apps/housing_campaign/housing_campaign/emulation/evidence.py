@@ -615,9 +615,10 @@ def _houses(book: EvidenceBook, p: Participant, proof: Proof) -> None:
             f"{d.finished} / {d.target}" if d.target is not None else str(d.finished), url))
     proof.figures.append(Figure(gettext("Hoàn thành toàn bộ chỉ tiêu đúng hạn"),
                                 gettext("Có") if h.on_time else gettext("Chưa")))
-    proof.summary = gettext("hoàn thành %(finished)s/%(target)s nhà theo chỉ tiêu%(on_time)s") % {
-        "finished": h.finished, "target": h.target,
-        "on_time": gettext(", tất cả đúng hạn") if h.on_time else ""}
+    if h.finished or h.target:
+        proof.summary = gettext("hoàn thành %(finished)s/%(target)s nhà theo chỉ tiêu%(on_time)s") % {
+            "finished": h.finished, "target": h.target,
+            "on_time": gettext(", tất cả đúng hạn") if h.on_time else ""}
     proof.data = {"target": h.target, "finished": h.finished, "handed_over": h.handed_over,
                   "finished_on_time": h.finished_on_time, "on_time": h.on_time,
                   "deadlines": [{"due_on": d.due_on.isoformat(), "who": d.label, "target": d.target,
@@ -650,7 +651,8 @@ def _money(book: EvidenceBook, p: Participant, proof: Proof) -> None:
             if m.allocated.get(portion):
                 proof.figures.append(Figure(gettext("Phân bổ cho nhà của địa bàn: %(portion)s") % {
                     "portion": str(portions[portion]).lower()}, format_vnd(m.allocated[portion]), url))
-    proof.summary = gettext("huy động %(value)s đóng góp, ủng hộ") % {"value": format_vnd(m.received)}
+    if m.received:
+        proof.summary = gettext("huy động %(value)s đóng góp, ủng hộ") % {"value": format_vnd(m.received)}
     proof.data = {"received": m.received, "by_kind": m.by_kind, "workdays": str(m.workdays), "pledged": m.pledged,
                   "receipts": m.receipts, "allocated": m.allocated}
 
@@ -664,7 +666,8 @@ def _postings(book: EvidenceBook, p: Participant, proof: Proof) -> None:
     proof.figures.append(Figure(gettext("– danh sách bình xét / kết quả hỗ trợ"),
                                 f"{n.review_lists} / {n.results}", url))
     proof.figures.append(Figure(gettext("Lượt hộ được niêm yết"), str(n.cases), url))
-    proof.summary = gettext("niêm yết công khai %(n)s đợt") % {"n": n.held}
+    if n.held:
+        proof.summary = gettext("niêm yết công khai %(n)s đợt") % {"n": n.held}
     proof.data = {"held": n.held, "review_lists": n.review_lists, "results": n.results, "cases": n.cases}
 
 
@@ -678,8 +681,9 @@ def _complaints(book: EvidenceBook, p: Participant, proof: Proof) -> None:
                                 + (f" ({format_number(c.percent_in_time, 1)}%)" if c.percent_in_time is not None
                                    else ""), url))
     proof.figures.append(Figure(gettext("Chưa trả lời, đã quá hạn"), str(c.waiting_overdue), url))
-    proof.summary = gettext("trả lời đúng hạn %(in_time)s/%(answered)s phản ánh") % {
-        "in_time": c.answered_in_time, "answered": c.answered}
+    if c.answered:
+        proof.summary = gettext("trả lời đúng hạn %(in_time)s/%(answered)s phản ánh") % {
+            "in_time": c.answered_in_time, "answered": c.answered}
     proof.data = {"received": c.received, "answered": c.answered, "answered_in_time": c.answered_in_time,
                   "waiting_overdue": c.waiting_overdue}
 
@@ -692,8 +696,9 @@ def _contributions(book: EvidenceBook, p: Participant, proof: Proof) -> None:
         return _not_applicable(proof, gettext("Đối tượng chưa được gắn với người ủng hộ trong sổ đóng góp hoặc "
                                               "với hộ gia đình."))
     parts = []
-    if p.donor_id:
-        g = book.gifts.get(p.donor_id, Gifts())
+    g = book.gifts.get(p.donor_id, Gifts()) if p.donor_id else None
+    # A household's receipts may all be its own share on its own house: those show below, not as gifts.
+    if g is not None and (g.received or not p.household_id):
         url = reverse("donations:donor", args=[p.donor_id])
         proof.figures.append(Figure(gettext("Đã đóng góp, ủng hộ (theo biên nhận)"),
                                     gettext("%(value)s (%(n)s biên nhận)") % {"value": format_vnd(g.received),
@@ -706,7 +711,8 @@ def _contributions(book: EvidenceBook, p: Participant, proof: Proof) -> None:
                 proof.figures.append(Figure(f"– {label}", value, url))
         proof.figures.append(Figure(gettext("Số nhà được giúp trực tiếp"), str(g.houses), url))
         proof.figures.append(Figure(gettext("Cam kết ủng hộ"), format_vnd(g.pledged), url))
-        parts.append(gettext("đóng góp %(value)s") % {"value": format_vnd(g.received)})
+        if g.received:
+            parts.append(gettext("đóng góp %(value)s") % {"value": format_vnd(g.received)})
         if g.workdays:
             parts.append(gettext("%(days)s ngày công") % {"days": format_number(g.workdays)})
         proof.data["donor"] = {"received": g.received, "by_kind": g.by_kind, "workdays": str(g.workdays),
@@ -718,7 +724,8 @@ def _contributions(book: EvidenceBook, p: Participant, proof: Proof) -> None:
         for source, amount in sorted(s.by_source.items()):
             proof.figures.append(Figure(f"– {sources.get(source, source)}", format_vnd(amount)))
         proof.figures.append(Figure(gettext("Ngày công tự làm"), format_number(s.workdays)))
-        parts.append(gettext("tự góp %(value)s vào nhà của hộ") % {"value": format_vnd(s.total)})
+        if s.total:
+            parts.append(gettext("tự góp %(value)s vào nhà của hộ") % {"value": format_vnd(s.total)})
         if s.workdays:
             parts.append(gettext("%(days)s ngày công tự làm") % {"days": format_number(s.workdays)})
         proof.data["own_share"] = {"total": s.total, "by_source": s.by_source, "workdays": str(s.workdays)}
@@ -738,9 +745,12 @@ def _official_work(book: EvidenceBook, p: Participant, proof: Proof) -> None:
     else:
         proof.figures.append(Figure(gettext("Hồ sơ đã xử lý"), gettext("chưa gắn tài khoản cán bộ")))
     _ideas_figures(proof, p, ideas)
-    work = proof.data.get("work", {})
-    proof.summary = gettext("xử lý %(cases)s hồ sơ, %(ideas)s sáng kiến") % {"cases": work.get("cases", 0),
-                                                                             "ideas": ideas.recorded}
+    parts = []
+    if proof.data.get("work", {}).get("cases"):
+        parts.append(gettext("xử lý %(cases)s hồ sơ") % {"cases": proof.data["work"]["cases"]})
+    if ideas.recorded:
+        parts.append(_ideas_summary(ideas))
+    proof.summary = ", ".join(parts)
 
 
 def _ideas_figures(proof: Proof, p: Participant, ideas: Ideas) -> None:
@@ -753,14 +763,21 @@ def _ideas_figures(proof: Proof, p: Participant, ideas: Ideas) -> None:
 def _initiatives(book: EvidenceBook, p: Participant, proof: Proof) -> None:
     ideas = book.ideas.get(p.pk, Ideas())
     _ideas_figures(proof, p, ideas)
-    proof.summary = gettext("%(n)s sáng kiến, đề xuất (%(adopted)s được áp dụng)") % {
-        "n": ideas.recorded, "adopted": ideas.adopted}
+    if ideas.recorded:
+        proof.summary = _ideas_summary(ideas)
+
+
+def _ideas_summary(ideas: Ideas) -> str:
+    return gettext("có %(n)s sáng kiến, đề xuất (%(adopted)s được áp dụng)") % {"n": ideas.recorded,
+                                                                              "adopted": ideas.adopted}
 
 
 def _reports(book: EvidenceBook, p: Participant, proof: Proof) -> None:
     if not p.is_collective:
         return _not_applicable(proof, gettext("Chỉ cơ quan, đơn vị, tổ chức đăng ký và báo cáo."))
     r = book.reporting.get(p.pk, Reporting())
+    if not r.rows and r.registered_on is None:
+        return _not_applicable(proof, gettext("Chưa có hạn nộp kế hoạch, báo cáo cho nhóm này."))
     url = reverse("emulation:participant", args=[p.pk]) + "#bao-cao"
     proof.figures.append(Figure(gettext("Ngày đăng ký thi đua"),
                                 format_date(r.registered_on) if r.registered_on else gettext("chưa đăng ký"), url))
@@ -770,8 +787,9 @@ def _reports(book: EvidenceBook, p: Participant, proof: Proof) -> None:
                                 if r.plan else gettext("chưa gửi"), url))
     proof.figures.append(Figure(gettext("Đến hạn / đúng hạn / muộn / chưa nộp"),
                                 f"{r.due} / {r.on_time} / {r.late} / {r.missing}", url))
-    proof.summary = gettext("nộp đúng hạn %(on_time)s/%(due)s kế hoạch, báo cáo") % {"on_time": r.on_time,
-                                                                                     "due": r.due}
+    if r.due:
+        proof.summary = gettext("nộp đúng hạn %(on_time)s/%(due)s kế hoạch, báo cáo") % {"on_time": r.on_time,
+                                                                                         "due": r.due}
     proof.data = {"registered_on": r.registered_on.isoformat() if r.registered_on else None,
                   "plan": r.plan.document_number if r.plan else None, "due": r.due, "on_time": r.on_time,
                   "late": r.late, "missing": r.missing}

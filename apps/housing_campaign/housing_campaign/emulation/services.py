@@ -48,7 +48,9 @@ DEADLINE_DOCTYPE = "emulation_deadline"
 HOUSES_MAX = 1_000_000
 # "12/KH-UBND", "105/2024/QĐ-UBND", "01/KH-MTTQ-BTT": a number, optionally the year, and the symbol.
 DOCUMENT_NUMBER_RE = re.compile(r"^[0-9]{1,6}(/[0-9]{4})?/[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-]{0,40}$")
-READ_ONLY = "Tài khoản của bạn chỉ có quyền xem."
+# Kinds that may give to the movement (linked to a donor of the contributions ledger).
+DONOR_KINDS = frozenset({Participant.Kind.BUSINESS, Participant.Kind.ORGANISATION, Participant.Kind.FRONT_ORGANISATION,
+                         Participant.Kind.HOUSEHOLD, Participant.Kind.PERSON, Participant.Kind.OFFICIAL})
 
 
 class Errors(dict):
@@ -71,7 +73,7 @@ class Errors(dict):
 
 def _read_only_refusal(actor: Actor) -> None:
     if actor.read_only:
-        raise ServiceError(gettext(READ_ONLY), code=ErrorCode.PERMISSION_DENIED)
+        raise ServiceError(gettext("Tài khoản của bạn chỉ có quyền xem."), code=ErrorCode.PERMISSION_DENIED)
 
 
 def unit_paths(unit: AdminUnit) -> tuple[str, str]:
@@ -200,9 +202,9 @@ def _links(actor: Actor, kind: str, unit: AdminUnit | None, data: dict, errors: 
     links = {"donor": None, "household": None, "user": None}
     donor_id = data.get("donor")
     if donor_id not in (None, ""):
-        if kind not in (Kind.BUSINESS, Kind.ORGANISATION, Kind.HOUSEHOLD, Kind.PERSON, Kind.OFFICIAL):
-            errors.add("donor", gettext("Chỉ doanh nghiệp, cơ quan, tổ chức, hộ gia đình và cá nhân được gắn với "
-                                        "người ủng hộ trong sổ đóng góp."))
+        if kind not in DONOR_KINDS:
+            errors.add("donor", gettext("Chỉ doanh nghiệp, cơ quan, tổ chức, đoàn thể, hộ gia đình và cá nhân được gắn "
+                                        "với người ủng hộ trong sổ đóng góp."))
         else:
             links["donor"] = donors_visible(actor).filter(pk=validators.query_id(donor_id) or 0).first()
             if links["donor"] is None:
@@ -257,11 +259,16 @@ def _duplicates(campaign: Campaign, kind: str, name: str, unit: AdminUnit, links
                     "name": taken.name, "what": label})
 
 
+def person_name(user) -> str:
+    """A person's name in Vietnamese order: family and middle names, then the given name (“Y Thị Nhung”)."""
+    return " ".join(p for p in (user.last_name.strip(), user.first_name.strip()) if p) or user.username
+
+
 def _default_name(kind: str, links: dict) -> str:
     if links.get("household") is not None:
         return gettext("Hộ %(name)s") % {"name": links["household"].head_name}
     if links.get("user") is not None:
-        return links["user"].get_full_name() or links["user"].username
+        return person_name(links["user"])
     if links.get("donor") is not None:
         return links["donor"].name
     return ""
@@ -626,7 +633,7 @@ def initiative_update(*, actor: Actor, initiative_id, data: dict) -> Initiative:
 
 
 # ---------------------------------------------------------------------------- the office's criteria and deadlines
-def _office_check(actor: Actor, campaign: Campaign) -> None:
+def office_check(actor: Actor, campaign: Campaign) -> None:
     _read_only_refusal(actor)
     if rules.authority_over(actor, rules.OFFICE_ROLES, campaign.province.path,
                             campaign.province_2025.path if campaign.province_2025_id else "") is None:
@@ -645,7 +652,7 @@ def parse_evidence(value, errors: Errors) -> list[str]:
     return [k for k in keys if k in EvidenceKey.values]
 
 
-def _criterion_values(errors: Errors, data: dict) -> dict:
+def criterion_values(errors: Errors, data: dict) -> dict:
     group = data.get("group")
     if group not in Group.values:
         errors.add("group", gettext("Chọn nhóm đối tượng."))
@@ -663,8 +670,8 @@ def criterion_create(*, actor: Actor, campaign, data: dict) -> Criterion:
     errors = Errors()
     campaign = _campaign(campaign, errors)
     errors.raise_if_any()
-    _office_check(actor, campaign)
-    values = _criterion_values(errors, data)
+    office_check(actor, campaign)
+    values = criterion_values(errors, data)
     errors.raise_if_any()
     taken = set(Criterion.objects.filter(campaign=campaign).values_list("code", flat=True))
     code = validators.code_from_label(f"{values['group']} {values['text'][:30]}", taken=taken, max_length=40)
@@ -680,9 +687,9 @@ def criterion_update(*, actor: Actor, criterion_id, data: dict) -> Criterion:
         .filter(pk=validators.query_id(criterion_id) or 0).first()
     if criterion is None:
         raise ServiceError(gettext("Không tìm thấy tiêu chí."), code=ErrorCode.NOT_FOUND)
-    _office_check(actor, criterion.campaign)
+    office_check(actor, criterion.campaign)
     errors = Errors()
-    values = _criterion_values(errors, data)
+    values = criterion_values(errors, data)
     errors.raise_if_any()
     changes = {}
     for field, value in values.items():
@@ -697,7 +704,7 @@ def criterion_update(*, actor: Actor, criterion_id, data: dict) -> Criterion:
     return criterion
 
 
-def _deadline_values(errors: Errors, data: dict, campaign: Campaign) -> dict:
+def deadline_values(errors: Errors, data: dict, campaign: Campaign) -> dict:
     name = _text(errors, "name", data.get("name"), gettext("Tên"), max_length=200, required=True)
     kind = data.get("kind")
     if kind not in ReportingDeadline.Kind.values:
@@ -723,8 +730,8 @@ def deadline_create(*, actor: Actor, campaign, data: dict) -> ReportingDeadline:
     errors = Errors()
     campaign = _campaign(campaign, errors)
     errors.raise_if_any()
-    _office_check(actor, campaign)
-    values = _deadline_values(errors, data, campaign)
+    office_check(actor, campaign)
+    values = deadline_values(errors, data, campaign)
     errors.raise_if_any()
     taken = set(ReportingDeadline.objects.filter(campaign=campaign).values_list("code", flat=True))
     deadline = ReportingDeadline.objects.create(
@@ -741,9 +748,9 @@ def deadline_update(*, actor: Actor, deadline_id, data: dict) -> ReportingDeadli
         "campaign__province", "campaign__province_2025").filter(pk=validators.query_id(deadline_id) or 0).first()
     if deadline is None:
         raise ServiceError(gettext("Không tìm thấy hạn nộp."), code=ErrorCode.NOT_FOUND)
-    _office_check(actor, deadline.campaign)
+    office_check(actor, deadline.campaign)
     errors = Errors()
-    values = _deadline_values(errors, data, deadline.campaign)
+    values = deadline_values(errors, data, deadline.campaign)
     if values["kind"] and values["kind"] != deadline.kind and deadline.submissions.exists():
         errors.add("kind", gettext("Đã có đơn vị nộp theo hạn này: không đổi được loại văn bản."))
     errors.raise_if_any()
