@@ -143,6 +143,9 @@ class World:
             unit_2025_path=unit(HOME).successor.path, as_of=timezone.localdate(), created_by=other)
         self.feedback = _feedback_probe()
         self.postings = PostingWorld(people, campaign)
+        from tests.emulation.helpers import EmulationWorld
+
+        self.emulation = EmulationWorld(people, campaign, self.money)
         self.contribution = self.money.receipt
         from housing_campaign.accounts.models import Delegation
 
@@ -601,6 +604,9 @@ def _other_probe(world, name, route):
         return name, url, data
     if name.startswith("feedback:"):
         url, data = _feedback_urls(world, name)
+        return name, url, data
+    if name.startswith("emulation:"):
+        url, data = world.emulation.probe(name)
         return name, url, data
     if name.startswith("postings:"):
         url, data = world.postings.probe(name)
