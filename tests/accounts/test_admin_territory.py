@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from housing_campaign.cases.models import HousingCase
-from housing_campaign.commendations.models import AwardForm, Nomination
+from housing_campaign.commendations.models import Nomination
 from housing_campaign.contributions.models import Contribution
 from housing_campaign.geography.models import Village
 from housing_campaign.households.models import Household

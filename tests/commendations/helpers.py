@@ -31,3 +31,33 @@ def nominate(people, campaign, who=None, *, form="bang_khen_chu_tich_tinh", by=N
                                       award_form=award(form), achievement=kwargs.pop("achievement",
                                                                                       "Hoàn thành sớm 20 căn nhà"),
                                       evidence=kwargs.pop("evidence", EVIDENCE), **kwargs)
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def act(people, user, nomination, action, comment=""):
+    from housing_campaign.commendations import services as s
+
+    return s.nomination_act(actor=people.actor(user), nomination_id=nomination.pk, action=action, comment=comment)
+
+
+def vote(people, user, nomination, choice="for", comment=""):
+    from housing_campaign.commendations import services as s
+
+    return s.nomination_vote(actor=people.actor(user), nomination_id=nomination.pk, vote=choice, comment=comment)
+
+
+def to_council_decision(people, nomination, *, submitter=None):
+    """Submitted, reviewed by the office and approved by three of five members."""
+    act(people, submitter or people.office, nomination, "submit")
+    act(people, people.office, nomination, "approve")
+    for member in people.council[:3]:
+        vote(people, member, nomination)
+    nomination.refresh_from_db()
+    return nomination

@@ -84,6 +84,15 @@ REPORT_COMPOSERS = frozenset({"reviewer", "commune_officer", "commune_chairman",
 EMULATION_OFFICE = frozenset({"emulation_office", ADMINISTRATOR, SUPERUSER})
 COMMUNE_UNIT_KEEPERS = EMULATION_OFFICE | HOME_OFFICERS | {"commune_chairman"}
 SUGGESTION_READERS = frozenset({"emulation_office", "emulation_council", ADMINISTRATOR, AUDITOR, SUPERUSER})
+# The emulation movement and its commendations (issue 15): the section is in the menu of those who nominate
+# (commune, district and provincial units, the Front), review (the emulation office), vote (the council) or
+# audit; every signed-in user reads the nominations of their territory. Units and the office nominate, each
+# within the competence of its level (commendations.services); the office records the documents; the council
+# votes.
+EMULATION_USERS = frozenset({"commune_officer", "commune_chairman", "reviewer", "fatherland_front",
+                             "emulation_office", "emulation_council", ADMINISTRATOR, AUDITOR})
+OFFICE = frozenset({"emulation_office"})
+COUNCIL = frozenset({"emulation_council"})
 
 
 @dataclass(frozen=True)

@@ -1,32 +1,214 @@
-"""What a print template sees of a nomination, and how a print format finds one (``hooks.print_doctypes``)."""
+"""What print templates see of the commendation process (``hooks.print_doctypes``): a nomination (its
+certificate: Bằng khen, Giấy khen) and an award document (the council's minutes, the proposal sent up, the
+decision), each with its annexed list. Templates never see model instances: plain data, in Vietnamese.
+
+Who issues and signs: the issuing body follows the award form's deciding authority (the provincial People's
+Committee for the provincial chairman's Bằng khen and for every proposal sent up, the district or commune
+People's Committee for its chairman's Giấy khen, the proposing department for its head's Giấy khen); the
+signer's name and title are those recorded with the decision or proposal (``AwardDocument``). Both come from
+``issuing_body`` and the stored document, the one place to switch to a register of issuing bodies and signers
+in force on a date."""
 from __future__ import annotations
+
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from housing_campaign.accounts.selectors import Actor, scope
 from housing_campaign.core.errors import ErrorCode, ServiceError
+from housing_campaign.geography.models import AdminUnit
 from housing_campaign.printing.contexts import campaign_context, in_vietnamese
 
-from .models import Nomination
+from .models import AUTHORITY_LEVELS, Authority, AwardDocument, AwardForm, Nomination
+
+# The legal basis every commendation document cites (Decree 30/2020/NĐ-CP: "Căn cứ ..." lines).
+LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022"
+DECREE = ("Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi hành một số "
+          "điều của Luật Thi đua, khen thưởng")
+LOCAL_GOVERNMENT_LAW = ("Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
+                        "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm "
+                        "2019")
+COUNCIL_NAME = "Hội đồng Thi đua - Khen thưởng"
+# The body a proposal is addressed to, per deciding authority (and, below it, the body that handles it).
+ADDRESSEES = {Authority.PRIME_MINISTER: "Thủ tướng Chính phủ", Authority.STATE_PRESIDENT: "Thủ tướng Chính phủ",
+              Authority.UNIT_HEAD: ""}
+THROUGH = "Bộ Nội vụ (Ban Thi đua - Khen thưởng Trung ương)"
+DECISION_FORMAT = "commendation_decision"
+PROPOSAL_FORMAT = "commendation_proposal"
+MINUTES_FORMAT = "council_minutes"
+FORMATS = {AwardDocument.Kind.DECISION: DECISION_FORMAT, AwardDocument.Kind.PROPOSAL: PROPOSAL_FORMAT,
+           AwardDocument.Kind.MINUTES: MINUTES_FORMAT}
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def committee_name(unit: AdminUnit) -> str:
+    """“Ủy ban nhân dân xã Đăk Blô” for the unit “Xã Đăk Blô”."""
+    return f"Ủy ban nhân dân {_lower_first(unit.name)}"
+
+
+def unit_at_level(unit: AdminUnit, level: str) -> AdminUnit:
+    """The unit itself or its ancestor at ``level`` (province, district, commune)."""
+    current = unit
+    while current is not None and current.level != level:
+        current = current.parent
+    return current or unit
+
+
+def deciding_unit(nomination: Nomination) -> AdminUnit:
+    """The administrative unit whose chairman decides a local award, or the province for everything else (the
+    province proposes national awards; a department is a provincial body)."""
+    level = AUTHORITY_LEVELS.get(nomination.award_form.authority, "province")
+    return unit_at_level(nomination.proposing_unit, level)
+
+
+def issuing_body(nomination: Nomination, kind: str) -> tuple[str, AdminUnit, str, str]:
+    """(name of the issuing body, its unit, numbering key, symbol) of a document of ``kind`` about
+    ``nomination``: the one place that says who issues what."""
+    form = nomination.award_form
+    if kind == AwardDocument.Kind.MINUTES:
+        unit = deciding_unit(nomination)
+        return (f"{COUNCIL_NAME} {_lower_first(unit.name)}", unit, f"council:{unit.system}:{unit.code}", "HĐTĐKT")
+    if kind == AwardDocument.Kind.DECISION and form.authority == Authority.UNIT_HEAD:
+        name = nomination.proposer_name or committee_name(nomination.proposing_unit)
+        own = re.split(r"\s+(?:tỉnh|huyện|thành phố)\s", name)[0]
+        symbol = "".join(word[0] for word in own.split() if word[:1].isalpha()).upper() or "CQ"
+        return name, unit_at_level(nomination.proposing_unit, "province"), f"body:{name}", symbol
+    unit = deciding_unit(nomination)
+    return committee_name(unit), unit, f"unit:{unit.system}:{unit.code}", "UBND"
+
+
+def default_signer_title(award_form: AwardForm, kind: str) -> str:
+    if kind == AwardDocument.Kind.MINUTES:
+        return "CHỦ TỊCH HỘI ĐỒNG"
+    if award_form.authority == Authority.UNIT_HEAD and kind == AwardDocument.Kind.DECISION:
+        return "GIÁM ĐỐC"
+    if kind == AwardDocument.Kind.PROPOSAL:
+        return "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    return "CHỦ TỊCH"
+
+
+def default_addressee(award_form: AwardForm) -> str:
+    return ADDRESSEES.get(award_form.authority) or award_form.decided_by
+
+
+# ---------------------------------------------------------------------------- rows
+def _row(no: int, n: Nomination, votes: dict | None = None) -> dict:
+    participant = n.participant
+    position = participant.position if participant else ""
+    workplace = participant.workplace if participant else ""
+    unit = participant.unit.name if participant else n.proposing_unit.name
+    votes = votes or {}
+    return {"no": no, "code": n.code, "name": n.nominee_name, "kind": n.get_nominee_kind_display(),
+            "collective": n.nominee_kind == Nomination.NomineeKind.COLLECTIVE, "position": position,
+            "workplace": workplace, "unit": unit, "achievement": n.achievement, "proposer": n.proposer_name,
+            "award": n.award_form.name, "votes_for": votes.get("for", []), "votes_against": votes.get("against", []),
+            "quorum": votes.get("quorum", 0), "result": votes.get("result", "")}
+
+
+def _numbered(nominations: list[Nomination], votes: dict[int, dict] | None = None) -> tuple[list, list]:
+    collectives = [n for n in nominations if n.nominee_kind == Nomination.NomineeKind.COLLECTIVE]
+    others = [n for n in nominations if n.nominee_kind != Nomination.NomineeKind.COLLECTIVE]
+    votes = votes or {}
+    return ([_row(i, n, votes.get(n.pk)) for i, n in enumerate(collectives, 1)],
+            [_row(i, n, votes.get(n.pk)) for i, n in enumerate(others, 1)])
+
+
+def document_nominations(document: AwardDocument) -> list[Nomination]:
+    """The nominations a document covers, in the order of its annex."""
+    if document.kind == AwardDocument.Kind.PROPOSAL:
+        qs = Nomination.objects.filter(proposal=document)
+    elif document.kind == AwardDocument.Kind.MINUTES:
+        qs = Nomination.objects.filter(minutes=document)
+    else:
+        qs = Nomination.objects.filter(decision=document)
+    return list(qs.select_related("participant__unit", "award_form", "proposing_unit").order_by("nominee_kind",
+                                                                                                "nominee_name", "id"))
+
+
+def document_place(document: AwardDocument) -> str:
+    """The place name of the date line (Decree 30/2020): the campaign's for the province, else the unit's."""
+    unit = document.issuing_unit
+    if unit.level == AdminUnit.Level.PROVINCE:
+        return document.campaign.issuing_place
+    return unit.short_name or unit.name
 
 
 @in_vietnamese
-def nomination_context(nomination) -> dict:
+def award_document_context(document: AwardDocument, nominations: list[Nomination] | None = None,
+                           votes: dict[int, dict] | None = None) -> dict:
+    """Every document of the process sees the same keys (so a template saved for one kind renders on another):
+    the document (number, date, issuing body, signer, addressee), the award form, the annexed lists of
+    collectives and of individuals and households (with their votes for the minutes), the legal basis."""
+    from .selectors import council_votes
+
+    nominations = document_nominations(document) if nominations is None else nominations
+    if votes is None:
+        votes = council_votes(nominations) if document.kind == AwardDocument.Kind.MINUTES else {}
+    collectives, individuals = _numbered(nominations, votes)
+    form = document.award_form
+    minutes = next((n.minutes for n in nominations if n.minutes_id and n.minutes_id != document.pk), None)
+    proposal = next((n.proposal for n in nominations if n.proposal_id), None)
+    voters = sorted({name for row in (*collectives, *individuals) for name in (*row["votes_for"],
+                                                                                *row["votes_against"])})
+    return {
+        "document": {"kind": document.kind, "kind_label": document.get_kind_display(), "number": document.number,
+                     "date": document.issued_on, "issuing_body": document.issuing_body,
+                     "issuing_body_upper": document.issuing_body.upper(), "signer_name": document.signer_name,
+                     "signer_title_lines": [line for line in document.signer_title.upper().splitlines() if line],
+                     "addressee": document.addressee, "through": THROUGH, "awarded": document.awarded,
+                     "note": document.note, "place": document_place(document)},
+        "award_form": {"name": form.name if form else "", "decided_by": form.decided_by if form else "",
+                       "national": bool(form and form.national), "legal_basis": form.legal_basis if form else "",
+                       "authority": form.get_authority_display() if form else ""},
+        "collectives": collectives, "individuals": individuals, "total": len(collectives) + len(individuals),
+        "voters": voters,
+        "minutes": {"number": minutes.number, "date": minutes.issued_on} if minutes else {"number": "", "date": None},
+        "proposal": {"number": proposal.number, "date": proposal.issued_on, "addressee": proposal.addressee}
+        if proposal else {"number": "", "date": None, "addressee": ""},
+        "law": LAW, "decree": DECREE, "local_government_law": LOCAL_GOVERNMENT_LAW,
+        "campaign": campaign_context(document.campaign), "today": document.issued_on or timezone.localdate()}
+
+
+@in_vietnamese
+def nomination_context(nomination: Nomination) -> dict:
+    """A certificate: who is honoured, for what, by whose decision (number, date, signer)."""
+    decision = nomination.decision
+    participant = nomination.participant
+    form = nomination.award_form
+    if decision is not None and decision.kind == AwardDocument.Kind.DECISION:
+        signer_lines = [line for line in decision.signer_title.upper().splitlines() if line]
+        by = decision.issuing_body.upper()
+    else:
+        signer_lines, by = [], (form.decided_by or "").upper()
+    authority_title = {Authority.PROVINCIAL_CHAIRMAN: "CHỦ TỊCH ", Authority.DISTRICT_CHAIRMAN: "CHỦ TỊCH ",
+                       Authority.COMMUNE_CHAIRMAN: "CHỦ TỊCH "}.get(form.authority, "")
     return {"nomination": {"code": nomination.code, "nominee_name": nomination.nominee_name,
                            "nominee_kind": nomination.get_nominee_kind_display(),
-                           "award_form": nomination.award_form.name, "achievement": nomination.achievement,
+                           "collective": nomination.nominee_kind == Nomination.NomineeKind.COLLECTIVE,
+                           "position": participant.position if participant else "",
+                           "workplace": participant.workplace if participant else "",
+                           "unit": participant.unit.name if participant else nomination.proposing_unit.name,
+                           "award_form": form.name, "achievement": nomination.achievement,
                            "decision_number": nomination.decision_number,
+                           "decision_date": decision.issued_on if decision else None,
                            "commune": nomination.proposing_unit.name},
+            "authority": {"title": f"{authority_title}{by}".strip(), "body": by,
+                          "signer_name": decision.signer_name if decision else "",
+                          "signer_title_lines": signer_lines},
             "campaign": campaign_context(nomination.campaign), "today": timezone.localdate()}
 
 
+# ---------------------------------------------------------------------------- hooks.print_doctypes
 def nomination_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
     nomination = scope(Nomination.objects.all(), actor).filter(code=reference).first()
     if nomination is None:
         raise ServiceError(gettext("Không tìm thấy đề nghị “%(code)s” trong địa bàn của bạn.") % {"code": reference},
                            code=ErrorCode.NOT_FOUND)
-    return {**nomination_context(nomination), "document_number": "……/QĐ-UBND"}, nomination.code
+    return {**nomination_context(nomination), "document_number": "……/BK"}, nomination.code
 
 
 def nomination_sample() -> dict | None:
@@ -37,3 +219,25 @@ def nomination_sample() -> dict | None:
 def nomination_example(*, actor: Actor) -> str:
     nomination = scope(Nomination.objects.all(), actor).order_by("id").first()
     return nomination.code if nomination else ""
+
+
+def award_document_by_reference(*, actor: Actor, reference: str) -> tuple[dict, str]:
+    """An award document by its number (``05/QĐ-UBND``) or, before it has one, by its id."""
+    qs = scope(AwardDocument.objects.select_related("award_form", "campaign"), actor)
+    document = qs.filter(number=reference).order_by("-id").first()
+    if document is None and reference.isdigit():
+        document = qs.filter(pk=int(reference)).first()
+    if document is None:
+        raise ServiceError(gettext("Không tìm thấy văn bản “%(code)s” trong địa bàn của bạn.") % {"code": reference},
+                           code=ErrorCode.NOT_FOUND)
+    return {**award_document_context(document), "document_number": document.number}, document.number
+
+
+def award_document_sample() -> dict | None:
+    document = AwardDocument.objects.select_related("award_form", "campaign").order_by("id").first()
+    return {**award_document_context(document), "document_number": document.number} if document else None
+
+
+def award_document_example(*, actor: Actor) -> str:
+    document = scope(AwardDocument.objects.all(), actor).order_by("id").first()
+    return document.number if document else ""

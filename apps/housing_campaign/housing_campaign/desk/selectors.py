@@ -550,3 +550,28 @@ def case_feedback_panel(actor: Actor, case: HousingCase, rows: list[dict] | None
         item.state_label = compiled(item.workflow_id).state_label(item.state)
     return {"case_feedback": items,
             "case_feedback_open": sum(1 for f in items if f.holds_case and f.stage != Stage.CLOSED)}
+
+
+COMMENDATION_BOX_SIZE = 8
+
+
+def commendation_box(actor: Actor) -> dict:
+    """"Việc của tôi"'s commendations: nominations waiting for the actor (a council member's pending votes, the
+    office's reviews and documents, a unit's returned nominations), oldest first. Counted like the queue's stage
+    counts (cached briefly per user, forgotten after the user's own writes): no query when nothing waits and the
+    count is cached, two otherwise; the case queue is untouched."""
+    from housing_campaign.commendations.selectors import nominations_awaiting
+    from housing_campaign.workflow.engine import compiled
+
+    version = cache.get(f"desk:counts-version:{actor.id}", 0)
+    key = f"desk:commendation-box:{actor.id}:{version}"
+    count = cache.get(key)
+    if count == 0:
+        return {"count": 0, "items": []}
+    qs = nominations_awaiting(actor)
+    if count is None:
+        count = qs.count()
+        cache.set(key, count, COUNT_TTL_SECONDS)
+    items = list(qs.select_related("award_form")[:COMMENDATION_BOX_SIZE]) if count else []
+    return {"count": count, "items": [{"nomination": n, "state_label": compiled(n.workflow_id).state_label(n.state)}
+                                      for n in items]}

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import case, documents, exports, queue, reports, survey
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("print/jobs/<int:pk>/download/", documents.batch_download, name="batch_download"),
     path("notifications/", queue.notifications, name="notifications"),
     path("reports/time-in-stage/", reports.report_time_in_stage, name="report_time_in_stage"),
+    path("thi-dua/", include("housing_campaign.desk.urls_commendations")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import communes, feedback, money, postings, views
+from . import communes, feedback, honours, money, postings, views
 
 app_name = "public"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("phan-anh/", feedback.feedback_lookup, name="feedback_lookup"),
     path("phan-anh/<str:code>/", feedback.feedback_track, name="feedback_track"),
     path("bien-nhan/<str:code>", money.receipt, name="receipt"),
+    path("vinh-danh/<str:code>/", honours.honour_roll_page, name="honour_roll"),
 ]

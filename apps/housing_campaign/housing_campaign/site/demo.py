@@ -475,39 +475,84 @@ def _backdate(case, start: dt.date, step: int) -> None:
 
 
 def _nominations(rng, campaign, communes, users, actor):
-    """Nominations of participants of the movement, filed through the service by whom competence allows and
-    moved along the commendation workflow."""
-    from housing_campaign.commendations.services import nomination_create
+    """The movement's commendations, filed and moved through the services by whom competence allows: a
+    provincial chairman's Bằng khen decided (council minutes, numbered decision, certificate printed and
+    presented: the public honour roll is not empty), one in the council's vote (two of the three votes cast),
+    a Prime Minister's Bằng khen proposed up with a numbered proposal and waiting for the higher level, and a
+    commune's nomination waiting for the emulation office's review. The top donor and the communes are left for
+    the secretariat to nominate (the path of issue 15's "Done when"). Participants are found or created with
+    ``get_or_create`` on (campaign, kind, name, unit), as the movement's own demo does."""
+    from django.db.models import Sum
+
+    from housing_campaign.commendations import services as awards
+    from housing_campaign.commendations.services import committee_name
+    from housing_campaign.contributions.models import Contribution, Donor
     from housing_campaign.emulation.models import Participant
 
     forms = {f.code: f for f in AwardForm.objects.all()}
     home = AdminUnit.objects.get(system="legacy", code=HOME_COMMUNE)
     province = campaign.province
+    district = home.parent
+    today = timezone.localdate()
 
-    def participant(kind, name, where):
+    def participant(kind, name, where, **links):
         found, _ = Participant.objects.get_or_create(
             campaign=campaign, kind=kind, name=name, unit=where,
             defaults={"group": Participant.KIND_GROUPS[kind], "unit_path": where.path,
-                      "unit_2025_path": where.successor.path if where.successor_id else ""})
+                      "unit_2025_path": where.successor.path if where.successor_id else "", **links})
         return found
 
-    plans = [
-        (participant("peoples_committee", "Ủy ban nhân dân xã Đăk Blô", home), "giay_khen_chu_tich_huyen",
-         "canboxa", []),
-        (participant("business", "Công ty Thủy điện Thượng Kon Tum", province), "bang_khen_chu_tich_tinh",
-         "thiduakt", ["submit"]),
-        (participant("household", "Gia đình ông A Sớ", home), "giay_khen_chu_tich_xa", "canboxa",
-         ["submit", "approve"]),
-        (participant("front_organisation", "Hội Chữ thập đỏ tỉnh Kon Tum", province), "bang_khen_thu_tuong",
-         "thiduakt", ["submit", "approve", "vote_propose", "vote_propose"]),
-    ]
-    voters = iter([users[f"hoidong{i}"] for i in range(1, 6)] * 3)
-    for who, form, by, path in plans:
-        nomination = nomination_create(
-            actor=actor(users[by]), campaign=campaign, participant=who, award_form=forms[form],
-            achievement="Có thành tích xuất sắc trong phong trào thi đua “Chung tay xóa nhà tạm, nhà dột nát”",
-            evidence={})
-        for action in path:
-            who_acts = {"submit": users[by], "approve": users["thiduakt"]}.get(action) or next(voters)
-            engine.document_transition(actor=actor(who_acts), doctype="commendation", object_id=nomination.pk,
-                                       action=action)
+    def donor_participant(name, kind):
+        donor = Donor.objects.filter(name=name).first()
+        if donor is not None and Participant.objects.filter(campaign=campaign, donor=donor).exists():
+            return Participant.objects.get(campaign=campaign, donor=donor)
+        return participant(kind, name, province, **({"donor": donor} if donor else {}))
+
+    top = (Contribution.objects.filter(campaign=campaign).values("donor__name").annotate(total=Sum("received_amount"))
+           .order_by("-total").values_list("donor__name", flat=True).first())
+    company = next(name for name in ("Công ty Thủy điện Thượng Kon Tum", "Ngân hàng TMCP Công Thương") if name != top)
+    office, front = actor(users["thiduakt"]), actor(users["mattran"])
+    council = [actor(users[f"hoidong{i}"]) for i in range(1, 6)]
+    achievement = "Tích cực hưởng ứng phong trào thi đua “Chung tay xóa nhà tạm, nhà dột nát”: %s."
+
+    def file(who, by, form, what):
+        return awards.nomination_create(actor=by, campaign=campaign, participant=who, award_form=forms[form],
+                                        achievement=achievement % what, evidence={})
+
+    def to_council(nomination, by):
+        awards.nomination_act(actor=by, nomination_id=nomination.pk, action="submit")
+        awards.nomination_act(actor=office, nomination_id=nomination.pk, action="approve",
+                              comment="Hồ sơ đủ thành phần, thành tích có minh chứng")
+
+    def votes(nomination, members):
+        for member in members:
+            awards.nomination_vote(actor=member, nomination_id=nomination.pk, vote="for")
+
+    # 1. Decided: the provincial chairman's Bằng khen to a business that gave generously.
+    decided = file(donor_participant(company, Participant.Kind.BUSINESS), office, "bang_khen_chu_tich_tinh",
+                   "ủng hộ tiền, vật liệu xây dựng cho các hộ nghèo huyện Đắk Glei")
+    to_council(decided, office)
+    votes(decided, council[:3])
+    awards.council_minutes_issue(actor=office, nomination_ids=[decided.pk], chair_name="Trần Minh Đức",
+                                 meeting_on=today - dt.timedelta(days=12))
+    awards.nomination_decide(actor=office, nomination_ids=[decided.pk], signer_name="Trần Minh Đức",
+                             signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", decided_on=today - dt.timedelta(days=10))
+    awards.nomination_certificate_issue(actor=office, nomination_id=decided.pk)
+    awards.nomination_act(actor=office, nomination_id=decided.pk, action="award",
+                          comment="Trao tại hội nghị sơ kết phong trào")
+    # 2. In the council's vote: the provincial Red Cross, proposed by the Fatherland Front; two votes cast.
+    voting = file(participant(Participant.Kind.FRONT_ORGANISATION, "Hội Chữ thập đỏ tỉnh Kon Tum", province),
+                  front, "bang_khen_chu_tich_tinh", "vận động hội viên, nhà hảo tâm đóng góp ngày công, vật liệu")
+    to_council(voting, front)
+    votes(voting, council[:2])
+    # 3. Proposed up: the Prime Minister's Bằng khen to the district that finished first, proposal numbered.
+    national = file(participant(Participant.Kind.PEOPLES_COMMITTEE, committee_name(district), district), office,
+                    "bang_khen_thu_tuong", "hoàn thành xóa nhà tạm, nhà dột nát trước thời hạn của tỉnh")
+    to_council(national, office)
+    votes(national, council[2:5])
+    awards.nomination_propose(actor=office, nomination_ids=[national.pk], signer_name="Trần Minh Đức",
+                              proposed_on=today - dt.timedelta(days=5))
+    # 4. Waiting for the office's review: a household's own labour, nominated by its commune.
+    household = file(participant(Participant.Kind.HOUSEHOLD, "Gia đình ông A Sớ", home), actor(users["canboxa"]),
+                     "giay_khen_chu_tich_xa", "tự góp 40 ngày công và vận động họ hàng cùng dựng nhà")
+    awards.nomination_act(actor=actor(users["canboxa"]), nomination_id=household.pk, action="submit")

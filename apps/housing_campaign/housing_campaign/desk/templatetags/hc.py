@@ -17,7 +17,7 @@ def dmy(value):
 
 
 # The desk page of each document type a notification may be about.
-DOCUMENT_PAGES = {"housing_case": "desk:case", "feedback": "feedback:detail"}
+DOCUMENT_PAGES = {"housing_case": "desk:case", "feedback": "feedback:detail", "commendation": "desk:nomination"}
 
 
 @register.filter
@@ -30,3 +30,23 @@ def document_url(notification) -> str:
     if not notification.object_id or name is None:
         return ""
     return reverse(name, args=[notification.object_id])
+
+
+@register.filter
+def uses_emulation(user) -> bool:
+    """Whether the "Thi đua - Khen thưởng" section is in the user's menu: the roles that nominate, review, vote
+    or audit (``accounts.permissions.EMULATION_USERS``) and superusers."""
+    from housing_campaign.accounts.permissions import EMULATION_USERS
+    from housing_campaign.accounts.selectors import actor_for
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return any(authority.roles & EMULATION_USERS for authority in actor_for(user).all_authorities)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template ("" when absent or not a mapping)."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""

@@ -50,6 +50,7 @@ def queue(request):
         "total": total, "categories": Category.choices, "support_types": SupportType.choices,
         "per_page": per_page, "page_sizes": PAGE_SIZES, "querystring": urlencode(query_without_page),
         "actor": actor, "feedback_box": selectors.feedback_box(actor),
+        "commendation_box": selectors.commendation_box(actor),
     })
 
 
