@@ -69,6 +69,9 @@ class CriterionAdmin(BaseAdmin):
         labels = dict(EvidenceKey.choices)
         return "; ".join(str(labels.get(k, k)) for k in obj.evidence or [])
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # retired (unticked), never deleted: nominations and reports refer to them
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.actor = actor_for(request.user)
@@ -118,6 +121,9 @@ class ReportingDeadlineAdmin(BaseAdmin):
     list_display = ("name", "kind", "due_on", "groups", "campaign", "is_active")
     list_filter = ("campaign", "kind", "is_active")
     readonly_fields = ("code",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # retired (unticked), never deleted: nominations and reports refer to them
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
