@@ -53,7 +53,7 @@ class ParticipantFilters:
 
 def participants_list(actor: Actor, campaign: Campaign, filters: ParticipantFilters) -> QuerySet:
     qs = (participants_visible(actor).filter(campaign=campaign)
-          .select_related("unit", "unit__parent", "registration", "donor", "household", "user"))
+          .select_related("unit__parent__parent", "registration", "donor", "household", "user"))
     if filters.group:
         qs = qs.filter(group=filters.group)
     if filters.kind:
@@ -168,7 +168,7 @@ def lateness(actor: Actor, campaign: Campaign, *, today: dt.date | None = None, 
     units = participants_visible(actor).filter(campaign=campaign, kind__in=rules.REGISTERING_KINDS)
     if group:
         units = units.filter(group=group)
-    units = list(units.select_related("unit", "unit__parent").order_by("group", "name", "id"))
+    units = list(units.select_related("unit__parent__parent").order_by("group", "name", "id"))
     by_deadline: dict[int, list[DeadlineStatus]] = {d.pk: [] for d in deadlines}
     for status in deadline_statuses(campaign, units, deadlines=deadlines, today=today):
         by_deadline[status.deadline.pk].append(status)
