@@ -85,11 +85,11 @@ def unit_paths(unit: AdminUnit) -> tuple[str, str]:
 
 def parse_document_number(value, label: str, *, required: bool = True) -> str:
     """A document number as Decree 30/2020 writes it (“12/KH-UBND”); a leading “Số:” is dropped."""
-    text = validators.parse_text(value, label, max_length=60, required=required)
-    text = re.sub(r"^(số|so)\s*:?\s*", "", text, flags=re.IGNORECASE).replace(" ", "")
+    typed = validators.parse_text(value, label, max_length=60, required=required)
+    text = re.sub(r"^(số|so)\s*:?\s*", "", typed, flags=re.IGNORECASE).replace(" ", "")
     if text and not DOCUMENT_NUMBER_RE.fullmatch(text):
         raise validators.InputError(gettext("%(label)s phải theo dạng số/ký hiệu, ví dụ 12/KH-UBND (đang nhập "
-                                            "“%(value)s”).") % {"label": label, "value": text[:30]})
+                                            "“%(value)s”).") % {"label": label, "value": typed[:30]})
     return text
 
 
