@@ -41,7 +41,9 @@ def test_pages_by_role(people, campaign):
     # The officer is offered the registration of their commune; the auditor sees no form; the late page names it.
     assert "Lưu đăng ký" in client_for(people.officer).get(pages[-1]).content.decode()
     auditor_page = client_for(people.auditor).get(pages[-1]).content.decode()
-    assert "Lưu đăng ký" not in auditor_page and "không phụ trách" in auditor_page
+    assert "Lưu đăng ký" not in auditor_page and "chỉ có quyền xem" in auditor_page
+    reviewer_page = client_for(people.reviewer).get(pages[-1]).content.decode()
+    assert "Lưu đăng ký" not in reviewer_page and "không phụ trách" in reviewer_page
     mine = client_for(people.officer).get(reverse("emulation:my_units")).content.decode()
     assert "Ủy ban nhân dân xã Đăk Blô" in mine
 

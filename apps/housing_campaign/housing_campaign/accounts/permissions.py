@@ -306,7 +306,8 @@ URL_RULES: dict[str, Rule] = {
     "emulation:participants": Rule(SIGNED_IN, NOBODY, "participants of the territory"),
     "emulation:participant_new": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: a household of the home commune"),
     "emulation:participant": Rule(SIGNED_IN, NOBODY, "probe: the home commune's People's Committee, its evidence"),
-    "emulation:participant_edit": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: rename a household of the home commune"),
+    "emulation:participant_edit": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS,
+                                       "probe: rename a household of the home commune"),
     "emulation:register": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: the home commune's People's Committee changes "
                                                                  "its registration's targets"),
     "emulation:submit": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: its 2024 report, with the file"),

@@ -51,6 +51,7 @@ def _page(request, template: str, context: dict, *, status: int = 200, tab: str 
     except NoReverseMatch:
         home = ""
     return render(request, template, {"tab": tab, "is_office": rules.is_office(actor), "section_home": home,
+                                      "read_only": actor.read_only,
                                       "reads_suggestions": rules.reads_suggestions(actor),
                                       "campaigns": selectors.campaigns(), **context}, status=status)
 
@@ -61,6 +62,13 @@ def _participant_or_404(request, pk):
         return actor, emulation.participant_get_for_actor(actor=actor, participant_id=pk)
     except ServiceError as exc:
         raise Http404(exc.message) from None
+
+
+def _refused(request, form, exc: ServiceError) -> None:
+    """A service's refusal: its field messages onto the form; a refusal of the whole request (no right, not found)
+    said as it is."""
+    form.add_service_error(exc)
+    messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới.") if exc.errors else exc.message)
 
 
 def _posted(request, *names) -> dict:
@@ -123,14 +131,15 @@ def participant_new(request):
         form.is_valid()
         data = _posted(request, "kind", "unit", "name", "position", "workplace", "donor", "user")
         data["household"] = _household_id(actor, request.POST.get("household_code", ""), form)
-        if not form.errors:
+        if form.errors:
+            messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+        else:
             try:
                 participant = emulation.participant_create(actor=actor, campaign=campaign, data=data)
                 messages.success(request, gettext("Đã thêm %(name)s vào phong trào.") % {"name": participant.name})
                 return redirect("emulation:participant", pk=participant.pk)
             except ServiceError as exc:
-                form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+                _refused(request, form, exc)
         status = 400
     return _page(request, "desk/emulation/participant_form.html", {
         "campaign": campaign, "form": form, "allowed": rules.may_create_some(actor), "participant": None},
@@ -151,14 +160,15 @@ def participant_edit(request, pk):
         form.is_valid()
         data = _posted(request, "name", "position", "workplace", "donor", "user")
         data["household"] = _household_id(actor, request.POST.get("household_code", ""), form)
-        if not form.errors:
+        if form.errors:
+            messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+        else:
             try:
                 emulation.participant_update(actor=actor, participant_id=participant.pk, data=data)
                 messages.success(request, gettext("Đã lưu thông tin %(name)s.") % {"name": data["name"]})
                 return redirect("emulation:participant", pk=participant.pk)
             except ServiceError as exc:
-                form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+                _refused(request, form, exc)
         status = 400
     return _page(request, "desk/emulation/participant_form.html", {
         "campaign": participant.campaign, "form": form, "allowed": allowed, "participant": participant},
@@ -267,8 +277,7 @@ def participant_register(request, pk):
             messages.success(request, gettext("Đã ghi đăng ký thi đua của %(name)s.") % {"name": participant.name})
             return redirect("emulation:participant", pk=participant.pk)
         except ServiceError as exc:
-            form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+            _refused(request, form, exc)
         status = 400
     return _page(request, "desk/emulation/register.html", {
         "campaign": participant.campaign, "participant": participant, "form": form, "plan": plan,
@@ -300,8 +309,7 @@ def participant_submit(request, pk):
                 "name": participant.name})
             return redirect("emulation:participant", pk=participant.pk)
         except ServiceError as exc:
-            form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+            _refused(request, form, exc)
         status = 400
     return _page(request, "desk/emulation/submit.html", {
         "campaign": participant.campaign, "participant": participant, "form": form, "existing": existing,
@@ -324,8 +332,7 @@ def participant_evidence(request, pk):
             messages.success(request, gettext("Đã thêm tài liệu minh chứng."))
             return redirect("emulation:participant", pk=participant.pk)
         except ServiceError as exc:
-            form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+            _refused(request, form, exc)
         status = 400
     return _page(request, "desk/emulation/evidence_form.html", {
         "campaign": participant.campaign, "participant": participant, "form": form,
@@ -366,8 +373,7 @@ def deadline_list(request):
             messages.success(request, gettext("Đã thêm hạn nộp “%(name)s”.") % {"name": deadline.name})
             return redirect(reverse("emulation:deadlines") + f"?ct={campaign.pk}")
         except ServiceError as exc:
-            form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+            _refused(request, form, exc)
         status = 400
     return _page(request, "desk/emulation/deadlines.html", {
         "campaign": campaign, "deadlines": selectors.deadlines_for(campaign, active_only=False), "form": form,
@@ -391,8 +397,7 @@ def deadline_edit(request, pk):
             messages.success(request, gettext("Đã lưu hạn nộp."))
             return redirect(reverse("emulation:deadlines") + f"?ct={deadline.campaign_id}")
         except ServiceError as exc:
-            form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+            _refused(request, form, exc)
         status = 400
     return _page(request, "desk/emulation/deadline_form.html", {
         "campaign": deadline.campaign, "deadline": deadline, "form": form}, status=status, tab="deadlines")
@@ -416,8 +421,7 @@ def criterion_list(request):
             messages.success(request, gettext("Đã thêm tiêu chí."))
             return redirect(reverse("emulation:criteria") + f"?ct={campaign.pk}")
         except ServiceError as exc:
-            form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+            _refused(request, form, exc)
         status = 400
     groups = []
     criteria = selectors.criteria_for(campaign, active_only=False)
@@ -447,8 +451,7 @@ def criterion_edit(request, pk):
             messages.success(request, gettext("Đã lưu tiêu chí."))
             return redirect(reverse("emulation:criteria") + f"?ct={criterion.campaign_id}")
         except ServiceError as exc:
-            form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+            _refused(request, form, exc)
         status = 400
     return _page(request, "desk/emulation/criterion_form.html", {
         "campaign": criterion.campaign, "criterion": criterion, "form": form}, status=status, tab="criteria")
@@ -478,8 +481,7 @@ def initiative_list(request):
             messages.success(request, gettext("Đã ghi nhận sáng kiến “%(title)s”.") % {"title": initiative.title})
             return redirect("emulation:initiative", pk=initiative.pk)
         except ServiceError as exc:
-            form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+            _refused(request, form, exc)
         status = 400
     rows = selectors.initiatives_visible(actor).filter(campaign=campaign).select_related("author", "author__unit")
     author_id = query_id(request.GET.get("author"))
@@ -513,8 +515,7 @@ def initiative_detail(request, pk):
             messages.success(request, gettext("Đã lưu sáng kiến."))
             return redirect("emulation:initiative", pk=initiative.pk)
         except ServiceError as exc:
-            form.add_service_error(exc)
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+            _refused(request, form, exc)
         status = 400
     return _page(request, "desk/emulation/initiative.html", {
         "campaign": initiative.campaign, "initiative": initiative, "form": form, "allowed": allowed},
