@@ -151,6 +151,9 @@ class World:
 
         self.awards = CommendationWorld(people, campaign)
         self.postings = PostingWorld(people, campaign)
+        from tests.emulation.helpers import EmulationWorld
+
+        self.emulation = EmulationWorld(people, campaign, self.money)
         self.contribution = self.money.receipt
         from housing_campaign.accounts.models import Delegation
 
@@ -615,6 +618,9 @@ def _other_probe(world, name, route):
         return name, url, data
     if name.startswith("feedback:"):
         url, data = _feedback_urls(world, name)
+        return name, url, data
+    if name.startswith("emulation:"):
+        url, data = world.emulation.probe(name)
         return name, url, data
     if name.startswith("postings:"):
         url, data = world.postings.probe(name)

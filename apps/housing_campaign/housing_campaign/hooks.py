@@ -129,6 +129,8 @@ fixtures = {
     "funding": "housing_campaign.funding.services.funding_fixtures_sync",
     "workflows": "housing_campaign.workflow.definitions.definitions_sync",
     "print_formats": "housing_campaign.printing.services.print_formats_sync",
+    # The emulation movement's criteria and reporting deadlines of the plan (seeded once per campaign).
+    "emulation": "housing_campaign.emulation.services.emulation_fixtures_sync",
     # Not reference data: a site upgraded from before the dashboards' aggregates gets them counted once.
     "aggregates": "housing_campaign.reports.aggregates.aggregates_fill_missing",
 }
@@ -155,6 +157,7 @@ territory_scopes = {
     "feedback.Feedback": "housing_campaign.feedback.selectors.feedback_visible",
     "reports.PeriodicReport": "housing_campaign.reports.selectors.reports_visible",
     "emulation.Participant": "housing_campaign.emulation.selectors.participants_visible",
+    "emulation.Initiative": "housing_campaign.emulation.selectors.initiatives_visible",
 }
 
 # Document types print formats are written for: label, and how a document of the type is found

@@ -76,6 +76,14 @@ TARGET_IMPORTERS = frozenset({ADMINISTRATOR, "reviewer", SUPERUSER})
 # compose and issue them for their territory; every signed-in user reads the reports of their territory.
 REPORT_COMPOSERS = frozenset({"reviewer", "commune_officer", "commune_chairman", "finance_officer", ADMINISTRATOR,
                               SUPERUSER, STAFF_ONLY})
+# The emulation movement (issue 15, emulation/rules.py): the emulation office and administrators look after every
+# participant of their territory; a commune's officer and chairman register their commune's People's Committee,
+# send its plan and reports and look after its households and individuals; the Front its organisations. The
+# office's criteria and deadlines: the office and provincial administrators. The suggestions page: the office
+# (which nominates from it), the council it serves, administrators and the auditor.
+EMULATION_OFFICE = frozenset({"emulation_office", ADMINISTRATOR, SUPERUSER})
+COMMUNE_UNIT_KEEPERS = EMULATION_OFFICE | HOME_OFFICERS | {"commune_chairman"}
+SUGGESTION_READERS = frozenset({"emulation_office", "emulation_council", ADMINISTRATOR, AUDITOR, SUPERUSER})
 # The emulation movement and its commendations (issue 15): the section is in the menu of those who nominate
 # (commune, district and provincial units, the Front), review (the emulation office), vote (the council) or
 # audit; every signed-in user reads the nominations of their territory. Units and the office nominate, each
@@ -176,6 +184,14 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     "reports.periodicreport": ModelAccess(view=NOBODY),   # composed and issued on the desk only
     # The emulation movement (issue 15): participants are registered on the desk ("Thi đua - Khen thưởng").
     "emulation.participant": ModelAccess(view=NOBODY),
+    # The office's checklist and deadlines are data (also edited on the desk by the emulation office), retired
+    # rather than deleted; registrations, documents and initiatives are written on the desk only.
+    "emulation.criterion": MANAGED_KEPT,
+    "emulation.reportingdeadline": MANAGED_KEPT,
+    "emulation.registration": ModelAccess(view=NOBODY),
+    "emulation.submission": ModelAccess(view=NOBODY),
+    "emulation.initiative": ModelAccess(view=NOBODY),
+    "emulation.evidencedocument": ModelAccess(view=NOBODY),
     "printing.printformat": MANAGED_KEPT,
     "printing.printformatversion": READ_ONLY,
     "printing.issueddocument": READ_ONLY,
@@ -305,6 +321,29 @@ URL_RULES: dict[str, Rule] = {
     "reportdocs:pdf": Rule(SIGNED_IN, NOBODY, "probe: that draft, unnumbered"),
     "reportdocs:issue": Rule(NOBODY, REPORT_COMPOSERS, "probe: issue that draft with a number"),
     "reportdocs:xlsx": Rule(SIGNED_IN, NOBODY, "probe: that draft's figures as Excel"),
+    # the emulation movement (issue 15): participants, a unit's own pages, lateness, the office's data, suggestions
+    "emulation:participants": Rule(SIGNED_IN, NOBODY, "participants of the territory"),
+    "emulation:participant_new": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: a household of the home commune"),
+    "emulation:participant": Rule(SIGNED_IN, NOBODY, "probe: the home commune's People's Committee, its evidence"),
+    "emulation:participant_edit": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS,
+                                       "probe: rename a household of the home commune"),
+    "emulation:register": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: the home commune's People's Committee changes "
+                                                                 "its registration's targets"),
+    "emulation:submit": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: its 2024 report, with the file"),
+    "emulation:evidence_add": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: a document for one of its criteria"),
+    "emulation:file": Rule(SIGNED_IN, NOBODY, "probe: its plan's file"),
+    "emulation:my_units": Rule(SIGNED_IN, NOBODY, "the units the reader registers and reports for"),
+    "emulation:late": Rule(SIGNED_IN, NOBODY, "who is late for each deadline, in the territory"),
+    "emulation:deadlines": Rule(SIGNED_IN, EMULATION_OFFICE, "probe: a new reporting deadline"),
+    "emulation:deadline": Rule(SIGNED_IN, EMULATION_OFFICE, "probe: the 2024 report's deadline moved"),
+    "emulation:criteria": Rule(SIGNED_IN, EMULATION_OFFICE, "probe: a new criterion of group b"),
+    "emulation:criterion": Rule(SIGNED_IN, EMULATION_OFFICE, "probe: a criterion reworded"),
+    "emulation:initiatives": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: an initiative of the home commune's "
+                                                                   "People's Committee"),
+    "emulation:initiative": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: that initiative's adoption recorded"),
+    "emulation:suggestions": Rule(SUGGESTION_READERS, NOBODY, "the secretariat's ranking; others get 403"),
+    "emulation:nominate": Rule(NOBODY, frozenset({"emulation_office", SUPERUSER}),
+                               "probe: a donor of the ledger nominated for the provincial chairman's Bằng khen"),
     # the Fatherland Front's contributions desk (issue 12)
     "donations:home": Rule(SIGNED_IN, NOBODY),
     "donations:donors": Rule(SIGNED_IN, NOBODY, "contacts shown to the Front and auditors only"),

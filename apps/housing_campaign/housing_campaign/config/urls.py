@@ -22,6 +22,7 @@ urlpatterns = [
     path("desk/bao-cao/van-ban/", include("housing_campaign.desk.urls_report_docs")),
     path("desk/bao-cao/", include("housing_campaign.desk.urls_reports")),
     path("desk/chi-tieu/", include("housing_campaign.imports.urls_targets")),
+    path("desk/thi-dua/", include("housing_campaign.desk.urls_emulation")),
     path("desk/", include("housing_campaign.desk.urls")),
     path("", include("housing_campaign.public.urls")),
 ]

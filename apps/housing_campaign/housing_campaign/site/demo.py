@@ -28,6 +28,7 @@ from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.households.models import LandStatus
 from housing_campaign.workflow import engine
 
+from .demo_emulation import seed_emulation
 from .demo_money import DemoMoney
 
 DEMO_PASSWORD = "demo@2025"
@@ -206,6 +207,7 @@ def seed_demo(*, stdout=None) -> dict:
     _commune_contact(units[HOME_COMMUNE])
     _feedback(units[HOME_COMMUNE], cast=cast, actor=actor)
     money.seed_contributions(communes, units[HOME_COMMUNE])
+    seed_emulation(campaign=campaign, communes=communes, users=cast.users, actor=actor, today=today, stdout=stdout)
     _nominations(rng, campaign, communes, cast.users, actor)
     from .demo_reports import seed_targets
 
