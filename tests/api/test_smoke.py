@@ -23,3 +23,17 @@ def test_action(people, campaign, api_as):
     response = api.post(f"/api/v1/cases/{case.code}/actions/approve/", {"expected_state": "eligibility_review"})
     assert response.status_code == 200, response.content
     assert response.json()["outcome"]["to_state"] == "funding"
+
+
+def test_create(people, campaign, api_as):
+    import datetime as dt
+
+    from django.utils import timezone
+    api = api_as(people.officer)
+    body = {"household": {"head_name": "Y Hoa", "national_id": "062085999991", "category": "poor",
+                          "commune": "23344"},
+            "survey": {"strand": "phong_trao", "support_type": "new_build", "floor_area": "20", "persons": 4,
+                       "foundation": "unstable", "frame_walls": "unstable", "roof": "unstable",
+                       "surveyed_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat()}}
+    response = api.post("/api/v1/cases/", body)
+    assert response.status_code == 201, response.json()

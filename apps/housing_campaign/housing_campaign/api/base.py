@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from rest_framework.parsers import JSONParser
 from rest_framework.views import APIView
 
 from .auth import request_actor
@@ -20,6 +21,7 @@ class ApiView(APIView):
     """A view of /api/v1/. ``writes = False`` marks a POST that changes nothing (a read-only token may use it)."""
 
     writes = True
+    parser_classes = [JSONParser]  # JSON only; the views that take files add multipart
 
     def initial(self, request, *args, **kwargs):
         # The size is checked before anything is read or parsed: a 10 MB JSON body is refused at once (413).

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from housing_campaign.core.errors import ErrorCode, ServiceError, incident_reference
 
@@ -91,7 +92,7 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = "" if key in ("non_field_errors", exceptions.api_settings.NON_FIELD_ERRORS_KEY) else str(key)
+            name = "" if key in ("non_field_errors", api_settings.NON_FIELD_ERRORS_KEY) else str(key)
             flat_key = f"{prefix}.{name}" if prefix and name else (prefix or name)
             for k, v in _flatten(value, flat_key).items():
                 flat.setdefault(k, []).extend(v)

@@ -56,7 +56,12 @@ def _error_schemas() -> dict:
 
 def add_error_responses(result, generator, request, public):
     """drf-spectacular's POSTPROCESSING_HOOKS: every operation answers errors in the one shape (api/errors.py)."""
-    result.setdefault("components", {}).setdefault("schemas", {}).update(_error_schemas())
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    # Request bodies refuse fields they do not know (serializers.StrictSerializer): the schema says so.
+    for name, component in schemas.items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    schemas.update(_error_schemas())
     ref = {"$ref": "#/components/schemas/Error"}
     for path in result.get("paths", {}).values():
         for operation in path.values():

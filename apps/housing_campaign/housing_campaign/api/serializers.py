@@ -48,11 +48,24 @@ _BY_CLASS = {
 }
 
 
+_VALIDATOR_MESSAGES = {"MinValueValidator": ("min_value", "min_value"), "MaxValueValidator": ("max_value", "max_value"),
+                       "MaxLengthValidator": ("max_length", "max_length"),
+                       "MinLengthValidator": ("min_length", "min_length"),
+                       "ProhibitNullCharactersValidator": ("null_characters_not_allowed", None),
+                       "ProhibitSurrogateCharactersValidator": ("surrogate_characters_not_allowed", None)}
+
+
 def _localize(field: serializers.Field) -> None:
     messages = dict(_MESSAGES)
     for cls in type(field).__mro__:
         messages.update(_BY_CLASS.get(cls, {}))
     field.error_messages.update({k: v for k, v in messages.items() if k in field.error_messages})
+    # DRF built the field's validators with its English messages already: give them ours.
+    for validator in getattr(field, "validators", []):
+        key, placeholder = _VALIDATOR_MESSAGES.get(type(validator).__name__, (None, None))
+        if key and key in messages:
+            text = str(messages[key])
+            validator.message = text.format(**{placeholder: validator.limit_value}) if placeholder else text
     for child in (getattr(field, "child", None),):
         if isinstance(child, serializers.Field):
             _localize(child)
@@ -191,6 +204,15 @@ class BulkActionIn(StrictSerializer):
 
 
 # ---------------------------------------------------------------------------- outputs (documentation)
+class Out(serializers.Serializer):
+    """An answer: every field may be left out when the client asks for some with ``?fields=`` (sparse fields)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
 class UnitRef(serializers.Serializer):
     id = serializers.IntegerField()
     system = serializers.CharField()
@@ -199,7 +221,7 @@ class UnitRef(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CaseListItem(serializers.Serializer):
+class CaseListItem(Out):
     code = serializers.CharField()
     url = serializers.URLField()
     campaign = serializers.CharField()
@@ -366,7 +388,7 @@ class CaseDetail(CaseListItem):
     attachments = AttachmentOut(many=True)
 
 
-class HouseholdOut(serializers.Serializer):
+class HouseholdOut(Out):
     code = serializers.CharField()
     head_name = serializers.CharField()
     national_id = serializers.CharField()
@@ -411,7 +433,7 @@ class ActionOut(serializers.Serializer):
     case = CaseDetail()
 
 
-class EventOut(serializers.Serializer):
+class EventOut(Out):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     at = serializers.DateTimeField()
@@ -432,7 +454,7 @@ class EventPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
 
 
-class ContributionOut(serializers.Serializer):
+class ContributionOut(Out):
     id = serializers.IntegerField()
     campaign = serializers.CharField()
     donor_name = serializers.CharField()
@@ -469,7 +491,7 @@ class PostingEntryOut(serializers.Serializer):
     amount = serializers.IntegerField()
 
 
-class PostingOut(serializers.Serializer):
+class PostingOut(Out):
     code = serializers.CharField()
     campaign = serializers.CharField()
     kind = serializers.CharField()
@@ -493,7 +515,7 @@ class PostingPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
 
 
-class FeedbackOut(serializers.Serializer):
+class FeedbackOut(Out):
     code = serializers.CharField()
     kind = serializers.CharField()
     state = serializers.CharField()
@@ -516,7 +538,7 @@ class FeedbackPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
 
 
-class NominationOut(serializers.Serializer):
+class NominationOut(Out):
     code = serializers.CharField()
     campaign = serializers.CharField()
     nominee_kind = serializers.CharField()
@@ -544,7 +566,12 @@ class VillageOut(serializers.Serializer):
     name = serializers.CharField()
 
 
-class UnitOut(UnitRef):
+class UnitOut(Out):
+    id = serializers.IntegerField()
+    system = serializers.CharField()
+    level = serializers.CharField()
+    code = serializers.CharField()
+    name = serializers.CharField()
     short_name = serializers.CharField()
     parent = UnitRef(allow_null=True)
     path = serializers.CharField()
@@ -583,7 +610,7 @@ class RoundOut(serializers.Serializer):
     started_on = serializers.DateField()
 
 
-class CampaignOut(serializers.Serializer):
+class CampaignOut(Out):
     code = serializers.CharField()
     name = serializers.CharField()
     province = UnitRef()

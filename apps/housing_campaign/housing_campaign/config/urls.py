@@ -27,7 +27,7 @@ urlpatterns = [
     path("desk/khoa-api/", include("housing_campaign.api.desk_urls")),
     path("desk/", include("housing_campaign.desk.urls")),
     path("api/v1/", include("housing_campaign.api.urls")),
-    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api_not_found"),
+    re_path(r"^api/(?P<rest>[\s\S]*)$", api_not_found, name="api_not_found"),
     path("", include("housing_campaign.public.urls")),
 ]
 

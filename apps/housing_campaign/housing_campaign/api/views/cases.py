@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from housing_campaign.campaigns.models import Campaign, Category, Strand, SupportType
@@ -277,6 +278,8 @@ def events_page(request, doctype: str, object_id: int) -> dict:
 
 
 class CaseProgress(ApiView):
+    parser_classes = [JSONParser, MultiPartParser]
+
     @extend_schema(operation_id="cases_progress_create", request={"application/json": s.ProgressIn,
                                                                    "multipart/form-data": s.ProgressIn},
                    responses={201: s.ProgressOut}, summary="Ghi tiến độ thi công (kèm ảnh có thời gian, vị trí)")
@@ -298,6 +301,8 @@ class CaseProgress(ApiView):
 
 
 class CaseAttachments(ApiView):
+    parser_classes = [MultiPartParser]
+
     @extend_schema(operation_id="cases_attachments_create", request={"multipart/form-data": s.AttachmentIn},
                    responses={201: s.AttachmentOut}, summary="Thêm ảnh hoặc tệp PDF vào hồ sơ")
     def post(self, request, code):
