@@ -12,8 +12,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import settings as settings_
-from schemathesis.generation.modes import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -132,7 +132,7 @@ def test_schema_fuzz(api_world, people, settings):
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings_(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
                        suppress_health_check=list(HealthCheck))
-            def run(case):
+            def run(case, mode=mode, operation=operation):
                 if mode == GenerationMode.POSITIVE:
                     _substitute(case, api_world)
                 else:

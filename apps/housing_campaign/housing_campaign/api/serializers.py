@@ -192,7 +192,8 @@ class AttachmentIn(StrictSerializer):
 class ActionIn(StrictSerializer):
     comment = _text(2000, required=False, default="")
     expected_state = serializers.CharField(max_length=60, required=False, allow_blank=True,
-                                           help_text=_("Trạng thái mà bạn đã thấy; hồ sơ đã sang trạng thái khác: 409."))
+                                           help_text=_("Trạng thái mà bạn đã thấy; hồ sơ đã sang trạng thái khác: "
+                                                       "409."))
 
 
 class BulkActionIn(StrictSerializer):

@@ -134,7 +134,8 @@ def _posting(p: Posting, *, entries: bool, today) -> dict:
     item = {"code": p.code, "campaign": p.campaign.code, "kind": p.kind, "status": posting_status(p, today)[0],
             "commune": rep.unit_ref(p.commune), "commune_2025": rep.unit_ref(p.commune_2025),
             "village": p.village.name if p.village else None, "starts_on": rep.when(p.starts_on),
-            "ends_on": rep.when(p.ends_on), "location": p.location, "note": p.note, "created_at": rep.when(p.created_at),
+            "ends_on": rep.when(p.ends_on), "location": p.location, "note": p.note,
+            "created_at": rep.when(p.created_at),
             "cancelled_at": rep.when(p.cancelled_at), "cancel_reason": p.cancel_reason}
     if entries:
         item["entries"] = [{"number": e.number, "case": e.case.code, "public_name": e.public_name,
@@ -179,7 +180,8 @@ class PostingDetail(ApiView):
 # ---------------------------------------------------------------------------- feedback
 def _feedback(f: Feedback) -> dict:
     """Never the sender's name, phone or network trace: the desk's lists do not show them either."""
-    return {"code": f.code, "kind": f.kind, "state": f.state, "state_label": compiled(f.workflow_id).state_label(f.state),
+    return {"code": f.code, "kind": f.kind, "state": f.state,
+            "state_label": compiled(f.workflow_id).state_label(f.state),
             "stage": f.stage, "commune": rep.unit_ref(f.commune), "posting": f.posting.code if f.posting else None,
             "case": f.case.code if f.case else None, "holds_case": f.holds_case, "text": f.text,
             "submitted_at": rep.when(f.submitted_at), "answer": f.answer, "answered_at": rep.when(f.answered_at),

@@ -75,7 +75,8 @@ def _campaign_item(c: Campaign) -> dict:
             "strands": [{"code": st.code, "name": st.name} for st in c.strands.all()],
             "norms": [_norm(n) for st in c.strands.all() for n in st.norms.all()],
             "deadlines": [{"category": d.category, "deadline": rep.when(d.deadline)} for d in c.deadlines.all()],
-            "rounds": [{"number": r.number, "name": r.name, "started_on": rep.when(r.started_on)} for r in c.rounds.all()]}
+            "rounds": [{"number": r.number, "name": r.name, "started_on": rep.when(r.started_on)}
+                       for r in c.rounds.all()]}
 
 
 def _norm(n: SupportNorm) -> dict:
