@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
@@ -46,27 +47,120 @@ def unit_values(prefix: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- cases
-CASE_VALUES = ["id", "code", "campaign__code", "household__code", "household__head_name", "household__category",
-               *unit_values("commune"), *unit_values("commune_2025"), "village__name", "strand__code", "support_type",
-               "support_amount", "priority", "state", "stage", "state_since", "workflow_id", "lock_version",
-               "progress_percent", "is_eligible", "surveyed_on", "handed_over_on", "created_at"]
+# The list reads the page in one query (the case with its household, campaign, strand and village; the territory's
+# index serves the filter and the order), and the units from a memo of the administrative units, which are reference
+# data loaded by ``sync`` and never edited: a fixed number of queries whatever the page size.
+_UNITS: dict[int, dict] = {}
+_UNIT_FIELDS = ("id", "system", "level", "code", "name")
+
+
+def unit_refs(ids: set[int]) -> dict[int, dict]:
+    """{id: unit reference} of administrative units, read once per process."""
+    from housing_campaign.geography.models import AdminUnit
+
+    missing = [i for i in ids if i not in _UNITS]
+    if missing:
+        _UNITS.update({u["id"]: u for u in AdminUnit.objects.filter(pk__in=missing).values(*_UNIT_FIELDS)})
+    return {i: _UNITS[i] for i in ids if i in _UNITS}
+
+
+def unit_by_code(system: str, code: str) -> tuple[str, str] | None:
+    """(path, level) of a unit by its system and code (memoized, like ``unit_refs``)."""
+    from housing_campaign.geography.models import AdminUnit
+
+    key = (system, code)
+    if key not in _BY_CODE:
+        found = AdminUnit.objects.filter(system=system, code=code).values_list("path", "level").first()
+        if found is None:
+            return None  # never memoized: what a client invents must not grow the memo
+        _BY_CODE[key] = found
+    return _BY_CODE[key]
+
+
+_BY_CODE: dict[tuple[str, str], tuple[str, str]] = {}
+CASE_COLUMNS = ["id", "code", "campaign_id", "household_id", "household__code", "household__head_name",
+                "household__category", "commune_id", "commune_2025_id", "village_id", "strand_id", "support_type",
+                "support_amount", "priority", "state", "stage", "state_since", "workflow_id", "lock_version",
+                "progress_percent", "is_eligible", "surveyed_on", "handed_over_on", "created_at"]
+_CODES: dict[str, tuple[float, dict[int, str]]] = {}
+CODES_TTL_SECONDS = 60
+
+
+def _codes(model) -> dict[int, str]:
+    """{id: code} of a small table of reference data (campaigns, strands), re-read at most once a minute: a
+    renamed code shows within a minute, and the list's one query needs no join for it."""
+    import time
+
+    key = model._meta.label_lower
+    read_at, codes = _CODES.get(key, (0.0, {}))
+    if time.monotonic() - read_at > CODES_TTL_SECONDS:
+        codes = dict(model.objects.values_list("id", "code"))
+        _CODES[key] = (time.monotonic(), codes)
+    return codes
+
+
+def _codes_missing(model, pk: int) -> str:
+    """A record created since the memo was read: read it now (and the memo with it)."""
+    _CODES.pop(model._meta.label_lower, None)
+    return _codes(model).get(pk, "")
+
+
+def case_list_items(rows: list[dict], request, *, now: dt.datetime | None = None) -> list[dict]:
+    if not rows:
+        return []
+
+    def ids(name: str) -> set:
+        return {r[name] for r in rows if r[name] is not None}
+
+    from housing_campaign.campaigns.models import Campaign, Strand
+    from housing_campaign.geography.models import Village
+
+    units = unit_refs(ids("commune_id") | ids("commune_2025_id"))
+    campaigns, strands = _codes(Campaign), _codes(Strand)
+    village_ids = ids("village_id")
+    villages = dict(Village.objects.filter(pk__in=village_ids).values_list("id", "name")) if village_ids else {}
+    base = case_url(request, "")
+    labels: dict = {}
+    items = []
+    for r in rows:
+        row = {**r, "campaign__code": campaigns.get(r["campaign_id"]) or _codes_missing(Campaign, r["campaign_id"]),
+               "strand__code": strands.get(r["strand_id"]) or _codes_missing(Strand, r["strand_id"]),
+               "village__name": villages.get(r["village_id"])}
+        for prefix in ("commune", "commune_2025"):
+            unit = units.get(r[f"{prefix}_id"])
+            for f in ("system", "level", "code", "name"):
+                row[f"{prefix}__{f}"] = unit[f] if unit else None
+        items.append(case_list_item(row, request, now=now, base_url=base, labels=labels))
+    return items
 
 
 def case_url(request, code: str) -> str:
+    if not code:
+        return request.build_absolute_uri(reverse("api:cases"))
     return request.build_absolute_uri(reverse("api:case", args=[code]))
 
 
-def case_list_item(row: dict, request, *, now: dt.datetime | None = None) -> dict:
+def case_list_item(row: dict, request, *, now: dt.datetime | None = None, base_url: str | None = None,
+                   labels: dict | None = None) -> dict:
+    """One case of a list. ``base_url`` and ``labels`` (a memo of state labels) spare a list the per-row work."""
     spec = compiled(row["workflow_id"])
     sla = sla_status(SimpleNamespace(workflow_id=row["workflow_id"], state=row["state"],
                                      state_since=row["state_since"]), now=now)
+    key = (row["workflow_id"], row["state"])
+    if labels is None or key not in (labels or {}):
+        label = spec.state_label(row["state"])
+        if labels is not None:
+            labels[key] = label
+    else:
+        label = labels[key]
+    url = f"{base_url}{quote(row['code'], safe='')}/" if base_url else case_url(request, row["code"])
     return {
-        "code": row["code"], "url": case_url(request, row["code"]), "campaign": row["campaign__code"],
+        "code": row["code"], "url": url, "campaign": row["campaign__code"],
         "household": row["household__code"], "head_name": row["household__head_name"],
         "category": row["household__category"], "commune": _unit_from(row, "commune"),
         "commune_2025": _unit_from(row, "commune_2025"), "village": row["village__name"],
         "strand": row["strand__code"], "support_type": row["support_type"], "support_amount": row["support_amount"],
-        "priority": row["priority"], "state": row["state"], "state_label": spec.state_label(row["state"]),
+        "priority": row["priority"], "state": row["state"], "state_label": label,
         "stage": row["stage"], "state_since": when(row["state_since"]), "overdue": sla["overdue"],
         "workflow_version": spec.version, "lock_version": row["lock_version"],
         "progress_percent": row["progress_percent"], "is_eligible": row["is_eligible"],

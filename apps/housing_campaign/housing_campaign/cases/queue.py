@@ -86,7 +86,10 @@ def queue_queryset(actor: Actor, filters: QueueFilters, *, with_stage: bool = Tr
     if filters.scope == "mine":
         qs = qs.filter(actionable_q(actor))
     if filters.unit:
-        qs = qs.filter(Q(unit_path__startswith=filters.unit) | Q(unit_2025_path__startswith=filters.unit))
+        # A legacy path ("L.…") can only be a case's unit_path and a 2025 path only its unit_2025_path (as in
+        # territory_q): one indexed prefix range instead of an OR that no index serves.
+        column = "unit_path" if filters.unit.startswith("L.") else "unit_2025_path"
+        qs = qs.filter(**{f"{column}__startswith": filters.unit})
     if filters.stage and with_stage:
         qs = qs.filter(stage=filters.stage)
     if filters.state:
