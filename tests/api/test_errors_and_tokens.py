@@ -53,6 +53,8 @@ def test_bad_bodies_are_refused_in_one_shape(people, campaign, api_as):
     assert error_of(api.get("/api/v1/cases/", {"cursor": "forged"}))["field"] == "cursor"
     assert error_of(api.get("/api/v1/cases/", {"fields": "code,cccd"}))["field"] == "fields"
     assert error_of(api.get("/api/v1/cases/", {"updated_since": "hôm qua"}))["field"] == "updated_since"
+    assert api.get("/api/v1/cases/KT%00x/").status_code == 404  # a NUL never reaches PostgreSQL
+    assert api.get("/api/v1/cases/", {"state": "a\x00b", "q": "\x00"}).status_code == 200
     unknown_route = api.post("/api/v1/khong-co-dia-chi-nay/", {})
     assert unknown_route.status_code == 404 and error_of(unknown_route)["code"] == "not_found"
     assert _nothing_written(before)

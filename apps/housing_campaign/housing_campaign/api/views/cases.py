@@ -34,6 +34,7 @@ from .common import (
     choice_param,
     not_found,
     ordering_parameter,
+    path_text,
     renamed,
     since_param,
     text_param,
@@ -45,7 +46,7 @@ CASE_FIELDS = list(s.CaseListItem().fields)
 
 def case_for(actor, code: str, *, for_update: bool = False) -> HousingCase:
     """The case with this code if the actor may see it; 404 otherwise, whether it exists elsewhere or not."""
-    pk = cases_visible(actor).filter(code=str(code)[:30]).values_list("pk", flat=True).first()
+    pk = cases_visible(actor).filter(code=path_text(code, 30)).values_list("pk", flat=True).first()
     if pk is None:
         raise not_found(gettext("Không tìm thấy hồ sơ trong địa bàn bạn phụ trách."))
     return case_get_for_actor(actor=actor, case_id=pk, for_update=for_update)
@@ -349,7 +350,7 @@ class CaseAction(ApiView):
         expected = body.validated_data.get("expected_state") or None
         try:
             result = engine.document_transition(actor=actor, doctype=HousingCase.DOCTYPE, object_id=case.pk,
-                                                action=str(action)[:60], comment=comment, expected_state=expected)
+                                                action=path_text(action, 60), comment=comment, expected_state=expected)
         except ServiceError as exc:
             if exc.code == ErrorCode.COMMENT_REQUIRED:
                 exc.field, exc.errors = "comment", {"comment": [exc.message]}
@@ -373,7 +374,7 @@ class BulkAction(ApiView):
         expected = {ids[c]: state for c, state in (data.get("expected_states") or {}).items() if c in ids}
         comment = normalize_text(data.get("comment"), multiline=True, max_length=2000)
         results = engine.bulk_transition(actor=actor, doctype=HousingCase.DOCTYPE, ids=list(ids.values()),
-                                         action=str(action)[:60], comment=comment,
+                                         action=path_text(action, 60), comment=comment,
                                          expected_states=expected or None) if ids else []
         by_id = {r.object_id: r for r in results}
         out = []

@@ -19,6 +19,11 @@ def bad(field: str, message: str) -> ApiError:
     return ApiError(message, code=ErrorCode.VALIDATION, field=field)
 
 
+def path_text(value, max_length: int) -> str:
+    """An identifier from the URL, cleaned like a query parameter (no control characters: PostgreSQL refuses NUL)."""
+    return query_text(value, max_length=max_length)
+
+
 def text_param(params, name: str, max_length: int = 100) -> str:
     return query_text(params.get(name, ""), max_length=max_length)
 

@@ -29,7 +29,15 @@ from .. import serializers as s
 from ..base import ApiView
 from ..listing import keyset_page, page_response, pick, sparse
 from .cases import events_page
-from .common import LIST_PARAMETERS, choice_param, not_found, ordering_parameter, since_param, text_param
+from .common import (
+    LIST_PARAMETERS,
+    choice_param,
+    not_found,
+    ordering_parameter,
+    path_text,
+    since_param,
+    text_param,
+)
 
 
 def _commune_q(params, *fields: str) -> Q | None:
@@ -75,7 +83,7 @@ class HouseholdDetail(ApiView):
     @extend_schema(operation_id="households_retrieve", responses={200: s.HouseholdOut}, summary="Một hộ gia đình")
     def get(self, request, code):
         actor = self.actor()
-        rows = list(households_visible(actor).filter(code=str(code)[:30]).values(*rep.HOUSEHOLD_VALUES))
+        rows = list(households_visible(actor).filter(code=path_text(code, 30)).values(*rep.HOUSEHOLD_VALUES))
         if not rows:
             raise not_found(gettext("Không tìm thấy hộ gia đình trong địa bàn bạn phụ trách."))
         fields = sparse(request.query_params, list(s.HouseholdOut().fields))
@@ -170,7 +178,7 @@ class PostingDetail(ApiView):
     @extend_schema(operation_id="postings_retrieve", responses={200: s.PostingOut},
                    summary="Một đợt niêm yết với danh sách đã niêm yết")
     def get(self, request, code):
-        posting = _postings(self.actor()).filter(code=str(code)[:40]).first()
+        posting = _postings(self.actor()).filter(code=path_text(code, 40)).first()
         if posting is None:
             raise not_found(gettext("Không tìm thấy đợt niêm yết trong địa bàn bạn phụ trách."))
         fields = sparse(request.query_params, list(s.PostingOut().fields))
@@ -214,7 +222,7 @@ class FeedbackList(ApiView):
 
 
 def _feedback_for(actor, code) -> Feedback:
-    found = _feedback_qs(actor).filter(code=str(code)[:20]).first()
+    found = _feedback_qs(actor).filter(code=path_text(code, 20)).first()
     if found is None:
         raise not_found(gettext("Không tìm thấy phản ánh trong địa bàn bạn phụ trách."))
     return found
@@ -280,7 +288,7 @@ class NominationList(ApiView):
 
 
 def _nomination_for(actor, code) -> Nomination:
-    found = _nominations(actor).filter(code=str(code)[:30]).first()
+    found = _nominations(actor).filter(code=path_text(code, 30)).first()
     if found is None:
         raise not_found(gettext("Không tìm thấy đề nghị khen thưởng trong địa bàn bạn phụ trách."))
     return found

@@ -18,7 +18,7 @@ from .. import representations as rep
 from .. import serializers as s
 from ..base import ApiView
 from ..listing import keyset_page, page_response, pick, sparse
-from .common import LIST_PARAMETERS, bad, choice_param, not_found, ordering_parameter, text_param
+from .common import LIST_PARAMETERS, bad, choice_param, not_found, ordering_parameter, path_text, text_param
 
 _PREDECESSORS = Prefetch("predecessors", queryset=AdminUnit.objects.order_by("code"), to_attr="api_predecessors")
 
@@ -100,7 +100,7 @@ class CampaignList(ApiView):
 class CampaignDetail(ApiView):
     @extend_schema(operation_id="campaigns_retrieve", responses={200: s.CampaignOut}, summary="Một chương trình")
     def get(self, request, code):
-        campaign = _campaigns().filter(code=str(code)[:40]).first()
+        campaign = _campaigns().filter(code=path_text(code, 40)).first()
         if campaign is None:
             raise not_found(gettext("Không có chương trình này."))
         return Response(pick(_campaign_item(campaign), sparse(request.query_params, list(s.CampaignOut().fields))))
@@ -140,7 +140,7 @@ class WorkflowDetail(ApiView):
         OpenApiParameter("version", int, description="Một phiên bản (mặc định: phiên bản đang áp dụng).")],
         summary="Quy trình của một loại hồ sơ: trạng thái, bước chuyển, vai trò, điều kiện")
     def get(self, request, doctype):
-        qs = WorkflowDefinition.objects.filter(doctype=str(doctype)[:40]).prefetch_related("states", "transitions")
+        qs = WorkflowDefinition.objects.filter(doctype=path_text(doctype, 40)).prefetch_related("states", "transitions")
         version = text_param(request.query_params, "version", 12)
         if version:
             if not version.isdigit() or int(version) > 2**31 - 1:
