@@ -108,17 +108,49 @@ def _operations(schema):
         yield result.ok()
 
 
-def test_schema_fuzz(api_world, people, settings):
+@pytest.fixture
+def keep_connection():
+    """The real WSGI handler closes the database connection after each request when it is inside a transaction (the
+    test's): on PostgreSQL that would end the test. Django's own test client disconnects the same handlers."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _examples(operation, mode, world, headers, checks, statuses):
+    """Hypothesis' test of one operation in one generation mode (``@given`` takes no bound defaults)."""
+    from hypothesis import given
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings_(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
+               suppress_health_check=list(HealthCheck))
+    def run(case):
+        if mode == GenerationMode.POSITIVE:
+            _substitute(case, world)
+        else:
+            _substitute_path(case, world)
+        response = case.call_and_validate(headers=headers, checks=checks)
+        key = f"{operation.method.upper()} {operation.path}"
+        statuses.setdefault(key, Counter())[response.status_code] += 1
+
+    return run
+
+
+def test_schema_fuzz(api_world, people, settings, keep_connection, caplog):
     """One test over every operation (schemathesis' pytest plugin builds one per operation, which would build the
     records again for each; its lazy loader does not run on pytest 9): for each operation, Hypothesis draws
     ``EXAMPLES_PER_OPERATION`` cases in each generation mode, derandomized so CI is reproducible."""
     from django.core.wsgi import get_wsgi_application
-    from hypothesis import given
 
     from tests.api.conftest import token_for
 
     settings.API_RATE_LIMIT_PER_MINUTE = 0  # the rate limit has its own test; here every request is served
-    logging.getLogger("django.request").setLevel(logging.ERROR)  # thousands of expected 4xx lines otherwise
+    caplog.set_level(logging.ERROR, logger="django.request")  # thousands of expected 4xx lines otherwise
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
     token = token_for(people.officer)
     headers = {"Authorization": f"Bearer {token}"}
@@ -129,18 +161,7 @@ def test_schema_fuzz(api_world, people, settings):
     statuses: dict[str, Counter] = {}
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings_(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
-                       suppress_health_check=list(HealthCheck))
-            def run(case, mode=mode, operation=operation):
-                if mode == GenerationMode.POSITIVE:
-                    _substitute(case, api_world)
-                else:
-                    _substitute_path(case, api_world)
-                response = case.call_and_validate(headers=headers, checks=checks)
-                key = f"{operation.method.upper()} {operation.path}"
-                statuses.setdefault(key, Counter())[response.status_code] += 1
-
+            run = _examples(operation, mode, api_world, headers, checks, statuses)
             try:
                 run()
             except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every operation is tried, all reported
