@@ -154,6 +154,7 @@ class World:
         from tests.emulation.helpers import EmulationWorld
 
         self.emulation = EmulationWorld(people, campaign, self.money)
+        self.api = ApiWorld(people, campaign, other)
         self.contribution = self.money.receipt
         from housing_campaign.accounts.models import Delegation
 
@@ -370,9 +371,73 @@ class PostingWorld:
         }[name]()
 
 
+class ApiWorld:
+    """What the REST API probes act on: a case under construction, one awaiting acceptance, another user's token."""
+
+    def __init__(self, people, campaign, other):
+        from housing_campaign.api.services import token_create
+
+        self.building = advance(people, new_case(people, campaign), "construction")
+        self.accepting = advance(people, new_case(people, campaign), "acceptance")
+        self.other_token, _ = token_create(user=other, label="của người khác")
+        from tests.funding.helpers import geotagged_jpeg
+
+        self.photo = _RewindingFile(geotagged_jpeg())
+        self.photo.name = "anh.jpg"
+
+    def probe(self, world, name):
+        """(url, POST data: a JSON string, or a dict for multipart) for each API URL name."""
+        today = timezone.localdate().isoformat()
+        review, confirm = world.review.code, world.confirm.code
+        survey = {"household": {"head_name": "Y Hoa", "national_id": "062085123457", "category": "poor",
+                                "commune": HOME},
+                  "survey": {"strand": "phong_trao", "support_type": "new_build", "floor_area": "20", "persons": 4,
+                             "foundation": "unstable", "frame_walls": "unstable", "roof": "unstable",
+                             "surveyed_on": today}}
+        return {
+            "api:schema": lambda: (reverse(name), {}),
+            "api:docs": lambda: (reverse(name), {}),
+            "api_not_found": lambda: ("/api/v1/khong-co/", "{}"),
+            "api:cases": lambda: (reverse(name), json.dumps(survey)),
+            "api:cases_bulk_action": lambda: (reverse(name, args=["approve"]), json.dumps({"cases": [review]})),
+            "api:case": lambda: (reverse(name, args=[world.posted.code]), "{}"),
+            "api:case_events": lambda: (reverse(name, args=[world.posted.code]), "{}"),
+            "api:case_progress": lambda: (reverse(name, args=[self.building.code]), json.dumps(
+                {"date": today, "stage": "foundation", "percent": 30})),
+            "api:case_attachments": lambda: (reverse(name, args=[confirm]), {"file": self.photo, "caption": "Nhà"}),
+            "api:case_acceptance": lambda: (reverse(name, args=[self.accepting.code]), json.dumps(
+                {"usable_area": "36", "hard_foundation": True, "hard_frame": True, "hard_roof": True,
+                 "lifespan_years": 25, "accepted_on": today})),
+            "api:case_action": lambda: (reverse(name, args=[review, "approve"]),
+                                        json.dumps({"expected_state": "eligibility_review"})),
+            "api:households": lambda: (reverse(name), "{}"),
+            "api:household": lambda: (reverse(name, args=[world.posted.household.code]), "{}"),
+            "api:contributions": lambda: (reverse(name), "{}"),
+            "api:contribution": lambda: (reverse(name, args=[world.money.receipt.pk]), "{}"),
+            "api:postings": lambda: (reverse(name), "{}"),
+            "api:posting": lambda: (reverse(name, args=[world.posting.code]), "{}"),
+            "api:feedback": lambda: (reverse(name), "{}"),
+            "api:feedback_item": lambda: (reverse(name, args=[world.feedback.code]), "{}"),
+            "api:feedback_events": lambda: (reverse(name, args=[world.feedback.code]), "{}"),
+            "api:nominations": lambda: (reverse(name), "{}"),
+            "api:nomination": lambda: (reverse(name, args=[world.nomination.code]), "{}"),
+            "api:nomination_events": lambda: (reverse(name, args=[world.nomination.code]), "{}"),
+            "api:units": lambda: (reverse(name), "{}"),
+            "api:unit": lambda: (reverse(name, args=[unit(HOME).pk]), "{}"),
+            "api:campaigns": lambda: (reverse(name), "{}"),
+            "api:campaign": lambda: (reverse(name, args=[world.campaign.code]), "{}"),
+            "api:norms": lambda: (reverse(name), "{}"),
+            "api:workflows": lambda: (reverse(name), "{}"),
+            "api:workflow": lambda: (reverse(name, args=["housing_case"]), "{}"),
+            "apikeys:list": lambda: (reverse(name), {"label": "Đồng bộ", "days": "30"}),
+            "apikeys:revoke": lambda: (reverse(name, args=[self.other_token.pk]), {}),
+        }[name]()
+
+
 # ---------------------------------------------------------------------------- running one request
 def _refused(response, *, hidden_object_redirect: bool = False, login_is_refusal: bool = True) -> bool:
-    if response.status_code in (403, 404, 405):
+    # 401: the REST API's answer to a request without credentials (it never redirects to the login page).
+    if response.status_code in (401, 403, 404, 405):
         return True
     if response.status_code in (301, 302):
         location = response["Location"]
@@ -635,6 +700,9 @@ def _other_probe(world, name, route):
         return name, url, data
     if name.startswith("targets:"):
         return name, *_target_urls(world, name)
+    if name.startswith(("api:", "apikeys:")) or name == "api_not_found":
+        url, data = world.api.probe(world, name)
+        return name, url, data
     simple = {  # name -> () -> (url, POST data)
         "set_language": lambda: (reverse("set_language"), {"language": "vi", "next": "/desk/"}),
         "login": lambda: (reverse("login"), {}), "logout": lambda: (reverse("logout"), {}),

@@ -2,7 +2,7 @@
 """Benchmarks on PostgreSQL, with a written report (tests/bench/reports/).
 
   make bench                      # all
-  make bench BENCH_ARGS="bulk"    # one of: bulk queue dashboard print verify import
+  make bench BENCH_ARGS="bulk"    # one of: bulk queue dashboard print verify import api
 
 Targets (issues #3, #4, #5): bulk approval of 10,000 cases ≤ 20 s with constant queries per
 transition; queue page p95 ≤ 150 ms with 1,000,000 cases and ≤ 15 queries whatever the page size;
@@ -12,6 +12,8 @@ Issue #14: the dashboard's figures at province scope with 1,000,000 cases p95 �
 constant number of queries; a periodic report for the whole province as of a date ≤ 5 s; the queue's stage
 counts from the aggregates; the aggregates equal a full recount after bulk transitions, imports and a version
 migration at scale.
+Issue #16: the REST API lists 50 cases with a territory filter over 100,000 cases under gunicorn in a median
+≤ 10 ms, with a number of queries that does not grow with the page size.
 """
 from __future__ import annotations
 
@@ -628,6 +630,112 @@ def bench_verify() -> None:
     say()
 
 
+# ---------------------------------------------------------------------------- REST API list (issue #16)
+def ensure_cases(n: int) -> None:
+    """Exactly ``n`` bulk-generated cases (the other benchmarks regenerate what they need)."""
+    from housing_campaign.cases.models import HousingCase
+
+    if HousingCase.objects.count() != n or HousingCase.objects.filter(code__startswith="BENCH-").count() != n:
+        reset_cases()
+        started = time.perf_counter()
+        generate_cases(n, state="eligibility_review", stage="review")
+        say(f"- generated {n:,} cases over Kon Tum's 102 communes in {time.perf_counter() - started:.0f} s")
+
+
+def bench_api() -> None:
+    import http.client
+    import json
+    import urllib.parse
+
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from housing_campaign.api.services import token_create
+    from housing_campaign.geography.models import AdminUnit
+
+    say("## REST API: 50 cases with a territory filter over 100,000 cases, under gunicorn (issue #16)")
+    ensure_cases(100_000)
+    reviewer = users()["reviewer"]  # a province reviewer: the whole province is theirs, the filter narrows it
+    _, token = token_create(user=reviewer, label="bench", days=1)
+    district = AdminUnit.objects.get(system="legacy", code="610")  # huyện Đắk Glei
+    commune = AdminUnit.objects.get(system="legacy", code="23344")  # xã Đăk Blô
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    client = Client(HTTP_HOST="127.0.0.1", **auth)
+    counts = {}
+    for size in (10, 50, 200):
+        from django.db import connection
+
+        client.get("/api/v1/cases/", {"territory": district.code, "page_size": size})
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/v1/cases/", {"territory": district.code, "page_size": size})
+        assert response.status_code == 200 and len(response.json()["results"]) == size, response.content[:300]
+        counts[size] = len(ctx)
+    say(f"- queries per request by page size {counts} → "
+        f"{'PASS (constant)' if len(set(counts.values())) == 1 else 'FAIL (grows with the page)'}")
+    port = "8766"
+    env = {**os.environ, "API_RATE_LIMIT_PER_MINUTE": "0", "DEBUG": "0"}
+    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "housing_campaign.config.wsgi:application",
+                               "-b", f"127.0.0.1:{port}", "-w", "2", "--log-level", "warning"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+
+    def get(path: str) -> tuple[int, bytes, float]:
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
+        conn.request("GET", path, headers={"Authorization": f"Bearer {token}", "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, body, (time.perf_counter() - started) * 1000
+
+    try:
+        for _ in range(60):
+            try:
+                if get("/api/v1/norms/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        floor = {}
+        for path in ("/login/", "/api/v1/norms/"):  # the machine's floor in the same run: a page, a tiny API read
+            for _ in range(20):
+                get(path)
+            floor[path] = statistics.median(sorted(get(path)[2] for _ in range(200)))
+        load = os.getloadavg()
+        say(f"- same run, same server: GET /login/ median {floor['/login/']:.1f} ms, GET /api/v1/norms/ (token, "
+            f"roles, one small query) median {floor['/api/v1/norms/']:.1f} ms; load average {load[0]:.1f} on "
+            f"{os.cpu_count()} cores (shared with other work)")
+        for label, unit_code in (("district (huyện Đắk Glei, ~12,000 cases)", district.code),
+                                 ("commune (xã Đăk Blô, ~1,000 cases)", commune.code)):
+            path = "/api/v1/cases/?" + urllib.parse.urlencode({"territory": unit_code, "page_size": 50})
+            for _ in range(30):
+                get(path)  # warm both workers
+            times, cursor_times = [], []
+            for _ in range(300):
+                status, body, ms = get(path)
+                assert status == 200, body[:300]
+                times.append(ms)
+            cursor = json.loads(body)["next_cursor"]
+            next_path = path + "&" + urllib.parse.urlencode({"cursor": cursor})
+            for _ in range(100):
+                status, body, ms = get(next_path)
+                assert status == 200, body[:300]
+                cursor_times.append(ms)
+            times.sort()
+            cursor_times.sort()
+            median, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+            say(f"- {label}: first page of 50 — **median {median:.1f} ms**, p95 {p95:.1f} ms (300 requests, "
+                f"one at a time, a new connection each); the next page through the cursor median "
+                f"{statistics.median(cursor_times):.1f} ms → {verdict(median, 10)} (goal: median ≤ 10 ms)")
+        say("- gunicorn, 2 sync workers on 2 cores, PostgreSQL; bearer token of a province reviewer; timed by the "
+            "client over loopback; no COUNT(*) (keyset cursor); the page in one query (cases with their household, "
+            "served by the index case_unit_since for a commune), units, campaign and strand codes from memos")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+    say()
+
+
 def make_survey_file(path: Path, n: int) -> None:
     """A clean 100,000-row commune list (13 columns) over Kon Tum's communes, written as .xlsx."""
     from housing_campaign.core.spreadsheets import Column, xlsx_write
@@ -721,7 +829,7 @@ def bench_export_cases(user) -> int:
 
 
 def main() -> None:
-    wanted = sys.argv[1:] or ["bulk", "queue", "dashboard", "print", "verify", "import"]
+    wanted = sys.argv[1:] or ["bulk", "queue", "dashboard", "print", "verify", "import", "api"]
     ensure_database()
     setup_django()
     from django.db import connection
@@ -734,8 +842,8 @@ def main() -> None:
         f"database `{DB_NAME}`.")
     say()
     order = {"bulk": bench_bulk, "print": bench_print, "verify": bench_verify, "queue": bench_queue,
-             "import": bench_import, "dashboard": bench_dashboard}
-    for name in ["bulk", "print", "verify", "queue", "dashboard", "import"]:
+             "import": bench_import, "dashboard": bench_dashboard, "api": bench_api}
+    for name in ["bulk", "print", "verify", "api", "queue", "dashboard", "import"]:
         if name in wanted:
             order[name]()
     reports = ROOT / "tests" / "bench" / "reports"

@@ -200,6 +200,7 @@ MODEL_ACCESS: dict[str, ModelAccess] = {
     # each organ's competence rests on (fixtures/competence_bases.yaml, kept by the sync).
     "printing.signer": MANAGED,
     "printing.competencebasis": MANAGED,
+    "api.apitoken": ModelAccess(view=NOBODY),             # personal: each user's own, on the desk ("Khóa API")
     "desk.savedfilter": ModelAccess(view=NOBODY),
     "desk.surveydraft": ModelAccess(view=NOBODY),
     "imports.importbatch": READ_ONLY,                     # imports are made on the desk; batches are records
@@ -390,6 +391,46 @@ URL_RULES: dict[str, Rule] = {
                                                      "commune's open posting (rate-limited per client)"),
     "public:feedback_lookup": Rule(EVERYONE, NOBODY, "the tracking code lookup form; reads only"),
     "public:feedback_track": Rule(EVERYONE, NOBODY, "probe: a feedback's tracking page; reads only"),
+    # REST API (issue 16; /api/v1/, housing_campaign/api): the matrix calls it with the desk's session (a token acts
+    # exactly as its user; tests/api check tokens). Reads are scoped like the desk's; writes go through the desk's
+    # services, so who may write is who may on the desk. Refusals answer JSON 401 (nobody signed in), 403, 404, 405.
+    "api:schema": Rule(EVERYONE, NOBODY, "the OpenAPI document: describes the API, no data"),
+    "api:docs": Rule(EVERYONE, NOBODY, "Swagger UI from the project's static files"),
+    "api_not_found": Rule(NOBODY, NOBODY, "any other address under /api/: a JSON 404"),
+    "api:cases": Rule(SIGNED_IN, HOME_OFFICERS, "probe: a new household and case in the home commune (as the survey "
+                                               "form)"),
+    "api:cases_bulk_action": Rule(NOBODY, frozenset({"reviewer"}), "probe: bulk approve of a case in eligibility "
+                                                                  "review"),
+    "api:case": Rule(SIGNED_IN, NOBODY, "GET a case; its PATCH (stage forms) is checked per role in tests/api"),
+    "api:case_events": Rule(SIGNED_IN, NOBODY),
+    "api:case_progress": Rule(NOBODY, frozenset({"inspector", "commune_officer", STAFF_ONLY}),
+                              "probe: progress of a case under construction (the state's edit roles)"),
+    "api:case_attachments": Rule(NOBODY, HOME_OFFICERS | {"commune_chairman"},
+                                 "probe: a photo on a case in commune confirmation (the state's edit roles)"),
+    "api:case_acceptance": Rule(NOBODY, INSPECTORS, "probe: the acceptance of a case awaiting acceptance"),
+    "api:case_action": Rule(NOBODY, frozenset({"reviewer"}), "probe: approve a case in eligibility review"),
+    "api:households": Rule(SIGNED_IN, NOBODY),
+    "api:household": Rule(SIGNED_IN, NOBODY, "probe: a household of the home commune"),
+    "api:contributions": Rule(SIGNED_IN, NOBODY),
+    "api:contribution": Rule(SIGNED_IN, NOBODY, "probe: a receipt for the home commune"),
+    "api:postings": Rule(SIGNED_IN, NOBODY),
+    "api:posting": Rule(SIGNED_IN, NOBODY, "probe: a posting of the home commune"),
+    "api:feedback": Rule(SIGNED_IN, NOBODY, "no sender data"),
+    "api:feedback_item": Rule(SIGNED_IN, NOBODY, "probe: a feedback about the home commune"),
+    "api:feedback_events": Rule(SIGNED_IN, NOBODY),
+    "api:nominations": Rule(SIGNED_IN, NOBODY),
+    "api:nomination": Rule(SIGNED_IN, NOBODY, "probe: a nomination of the home commune"),
+    "api:nomination_events": Rule(SIGNED_IN, NOBODY),
+    "api:units": Rule(SIGNED_IN, NOBODY, "reference data"),
+    "api:unit": Rule(SIGNED_IN, NOBODY, "reference data"),
+    "api:campaigns": Rule(SIGNED_IN, NOBODY, "reference data"),
+    "api:campaign": Rule(SIGNED_IN, NOBODY, "reference data"),
+    "api:norms": Rule(SIGNED_IN, NOBODY, "reference data"),
+    "api:workflows": Rule(SIGNED_IN, NOBODY, "reference data"),
+    "api:workflow": Rule(SIGNED_IN, NOBODY, "reference data"),
+    # personal API tokens on the desk (issue 16): each user creates and revokes their own
+    "apikeys:list": Rule(SIGNED_IN, SIGNED_IN, "personal: create an own token (shown once)"),
+    "apikeys:revoke": Rule(NOBODY, NOBODY, "probe: another user's token: nobody else revokes it"),
     # admin site pages (staff only; a data role with is_staff sees an empty index and nothing else)
     "admin:index": Rule(ALL_STAFF, NOBODY),
     "admin:login": Rule(EVERYONE, EVERYONE, "the admin login form", gate=True),

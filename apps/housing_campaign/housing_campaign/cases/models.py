@@ -88,6 +88,9 @@ class HousingCase(WorkflowDocument):
             models.Index(fields=["unit_path", "state", "state_since"], name="case_unit_state_age"),
             models.Index(fields=["unit_2025_path", "state"], name="case_unit2025_state"),
             models.Index(fields=["campaign", "stage"], name="case_campaign_stage"),
+            # A commune's cases oldest first (the API's and the queue's list filtered by a commune): read in order.
+            models.Index(fields=["unit_path", "state_since", "id"], name="case_unit_since"),
+            models.Index(fields=["unit_2025_path", "state_since", "id"], name="case_unit2025_since"),
         ]
         verbose_name = _("hồ sơ hỗ trợ nhà ở")
         verbose_name_plural = pgettext_lazy("plural", "hồ sơ hỗ trợ nhà ở")

@@ -43,6 +43,7 @@ DOMAIN_APPS = [
     "housing_campaign.desk",
     "housing_campaign.public",
     "housing_campaign.imports",
+    "housing_campaign.api",
     "housing_campaign.site",
 ]
 
@@ -55,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     *DOMAIN_APPS,
 ]
 
@@ -166,7 +170,7 @@ HTTPS_CONTENT_SECURITY_POLICY = (
 )
 CONTENT_SECURITY_POLICY = HTTPS_CONTENT_SECURITY_POLICY if SERVED_OVER_HTTPS else ""
 # Pages with personal data are never stored by browsers or proxies (core/middleware.py).
-NO_STORE_PATH_PREFIXES = ("/desk/", "/admin/")
+NO_STORE_PATH_PREFIXES = ("/desk/", "/admin/", "/api/")
 CSRF_FAILURE_VIEW = "housing_campaign.config.errors.csrf_failure"
 
 # Public verification page: requests per client per minute.
@@ -192,6 +196,39 @@ WEBHOOK_TIMEOUT_SECONDS = float(_webhooks.get("timeout_seconds", 10))
 WEBHOOK_MAX_ATTEMPTS = int(_webhooks.get("max_attempts", 8))
 WEBHOOK_DISABLE_AFTER_FAILURES = int(_webhooks.get("disable_after_failures", 10))
 WEBHOOK_ALLOWED_NETWORKS = [str(n) for n in _webhooks.get("allowed_networks", [])]
+# The REST API (housing_campaign/api, README "REST API"): Django REST framework with drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["housing_campaign.api.auth.BearerTokenAuthentication",
+                                       "housing_campaign.api.auth.CsrfSessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["housing_campaign.api.auth.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["housing_campaign.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "housing_campaign.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "STRICT_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API – Chung tay xóa nhà tạm, nhà dột nát",
+    "DESCRIPTION": "Hồ sơ, hộ gia đình, đóng góp, niêm yết, phản ánh, khen thưởng, đơn vị hành chính, chương trình, "
+                   "quy trình và nhật ký, đọc và cập nhật theo đúng quy tắc của bàn làm việc (README, mục REST API).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {"PartConditionEnum": "housing_campaign.cases.models.PartCondition.choices"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "housing_campaign.api.schema.add_error_responses"],
+    "SECURITY": [{"bearerAuth": []}, {"cookieAuth": []}],
+}
+# Requests per token (per user for the browser's session) per minute; bodies: JSON and multipart (photos).
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600"))
+API_MAX_JSON_BYTES = 1024 * 1024
+API_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

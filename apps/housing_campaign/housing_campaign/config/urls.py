@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+
+from housing_campaign.api.views.docs import not_found as api_not_found
 
 admin.site.site_header = _("Quản trị – Chung tay xóa nhà tạm, nhà dột nát")
 admin.site.site_title = _("Quản trị hệ thống")
@@ -23,7 +25,10 @@ urlpatterns = [
     path("desk/bao-cao/", include("housing_campaign.desk.urls_reports")),
     path("desk/chi-tieu/", include("housing_campaign.imports.urls_targets")),
     path("desk/thi-dua/", include("housing_campaign.desk.urls_emulation")),
+    path("desk/khoa-api/", include("housing_campaign.api.desk_urls")),
     path("desk/", include("housing_campaign.desk.urls")),
+    path("api/v1/", include("housing_campaign.api.urls")),
+    re_path(r"^api/(?P<rest>[\s\S]*)$", api_not_found, name="api_not_found"),
     path("", include("housing_campaign.public.urls")),
 ]
 

@@ -35,6 +35,14 @@ class ErrorCode(StrEnum):
     INSUFFICIENT_BALANCE = "insufficient_balance"  # an allocation above a pool's balance
     INSPECTION_REQUIRED = "inspection_required"  # a tranche whose stage inspection has not passed
     ALREADY_RELEASED = "already_released"  # a tranche released twice
+    # The REST API's own refusals (api/errors.py maps every answer of the API onto one of these codes).
+    NOT_AUTHENTICATED = "not_authenticated"  # no credentials, or a token unknown, expired or revoked (401)
+    MALFORMED_REQUEST = "malformed_request"  # a body that is not valid JSON or form data (400)
+    METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
+    NOT_ACCEPTABLE = "not_acceptable"  # 406
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # 415
+    PAYLOAD_TOO_LARGE = "payload_too_large"  # 413
+    RATE_LIMITED = "rate_limited"  # too many requests for one token in the window (429)
 
 
 class ServiceError(Exception):
