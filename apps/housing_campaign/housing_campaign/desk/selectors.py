@@ -5,14 +5,14 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from housing_campaign.accounts.selectors import Actor, territory_q
 from housing_campaign.cases.models import HousingCase
 from housing_campaign.core.i18n import localized_label
 from housing_campaign.core.validators import normalize_national_id, query_id, query_text
-from housing_campaign.workflow.models import WorkflowTransition
+from housing_campaign.workflow.models import Stage, WorkflowTransition
 from housing_campaign.workflow.sla import overdue_q
 
 COUNT_TTL_SECONDS = 60
@@ -126,6 +126,18 @@ def queue_queryset(actor: Actor, filters: QueueFilters, *, with_stage: bool = Tr
             cond |= Q(code__istartswith=text)
         qs = qs.filter(cond)
     return qs
+
+
+def queue_ordering(filters: QueueFilters) -> tuple:
+    """The queue's order: the rows are shown under one heading per stage, so they are ordered by stage first (in
+    the workflow's order, as the stage tabs are), then oldest in their state first. Ordered by age alone, a page
+    showed the same stage's heading several times. With one stage chosen the age order is the whole order
+    (and the (state, state_since) index serves it)."""
+    if filters.stage:
+        return ("state_since", "id")
+    rank = Case(*(When(stage=code, then=Value(i)) for i, code in enumerate(Stage.values)),
+                default=Value(len(Stage.values)), output_field=IntegerField())
+    return (rank.asc(), "state_since", "id")
 
 
 def stage_counts(actor: Actor, filters: QueueFilters) -> dict[str, int]:
