@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare this checkout: system packages (when root), the virtualenv and the Python packages.
-# Usage: bootstrap.sh run|test   ("test" adds what the test suite needs: Chromium, zbar, PostgreSQL client).
+# Usage: bootstrap.sh run|test   ("test" adds what the test suite needs: Chromium, zbar, PostgreSQL client,
+#                                  axe-core from npm).
 set -euo pipefail
 level="${1:-run}"
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
@@ -32,6 +33,31 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "!! Missing system packages: ${missing[*]}"
     echo "!! Install them as root, e.g.: sudo apt-get install ${missing[*]}"
     [ "$level" = "test" ] && exit 1
+  fi
+fi
+
+# ---------------------------------------------------------------- front-end test tools (npm)
+# The browser tests run axe-core (tests/browser/conftest.py), installed from the npm registry into
+# node_modules/ at the repository's root, pinned by package-lock.json (`npm ci`). Nothing is served from there.
+if [ "$level" = "test" ]; then
+  if ! command -v npm >/dev/null; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+      echo ">> Installing Debian's nodejs and npm (the browser tests need axe-core from npm)"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >/dev/null || true
+      apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    else
+      echo "!! npm is missing: the browser tests need axe-core from the npm registry."
+      echo "!! Install it as root, e.g.: sudo apt-get install nodejs npm"
+      exit 1
+    fi
+  fi
+  npm_stamp="$root/node_modules/.installed-lock"
+  if [ ! -f "$root/node_modules/axe-core/axe.min.js" ] || [ ! -f "$npm_stamp" ] \
+      || [ "$root/package-lock.json" -nt "$npm_stamp" ]; then
+    echo ">> Installing front-end test tools (pinned by package-lock.json)"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$npm_stamp"
   fi
 fi
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from housing_campaign.accounts.selectors import Actor, territory_q
@@ -13,9 +13,21 @@ from housing_campaign.cases.models import HousingCase
 # The queue's filters and query live with the cases (shared with the REST API); the desk's readers import them here.
 from housing_campaign.cases.queue import QueueFilters, actionable_q, queue_queryset  # noqa: F401
 from housing_campaign.core.i18n import localized_label
-from housing_campaign.workflow.models import WorkflowTransition
+from housing_campaign.workflow.models import Stage, WorkflowTransition
 
 COUNT_TTL_SECONDS = 60
+
+
+def queue_ordering(filters: QueueFilters) -> tuple:
+    """The queue's order: the rows are shown under one heading per stage, so they are ordered by stage first (in
+    the workflow's order, as the stage tabs are), then oldest in their state first. Ordered by age alone, a page
+    showed the same stage's heading several times. With one stage chosen the age order is the whole order
+    (and the (state, state_since) index serves it)."""
+    if filters.stage:
+        return ("state_since", "id")
+    rank = Case(*(When(stage=code, then=Value(i)) for i, code in enumerate(Stage.values)),
+                default=Value(len(Stage.values)), output_field=IntegerField())
+    return (rank.asc(), "state_since", "id")
 
 
 def stage_counts(actor: Actor, filters: QueueFilters) -> dict[str, int]:

@@ -37,7 +37,7 @@ def queue(request):
     total = sum(v for k, v in counts.items() if not filters.stage or k == filters.stage)
     qs = (queue_queryset(actor, filters)
           .select_related("household", "commune", "village", "strand", "commune_2025")
-          .order_by("state_since", "id"))
+          .order_by(*selectors.queue_ordering(filters)))
     paginator = Paginator(qs, per_page)
     paginator.count = total  # the cached count, never a second COUNT(*) over the table
     page = paginator.get_page(request.GET.get("page"))

@@ -74,8 +74,7 @@ def case_new(request):
             return redirect(f"{reverse('desk:case', args=[case.pk])}?created=1")
         except ServiceError as exc:
             form.add_service_error(exc)
-    if request.method == "POST":
-        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi. Dữ liệu đã nhập vẫn được giữ."))
+    # A refused submit: the form's error summary (desk/_form_fields.html) says so at the top and takes the focus.
     draft = SurveyDraft.objects.filter(user=request.user, key="new").first()
     return render(request, "desk/case_new.html", {"form": form, "campaign": campaign,
                                                   "server_draft": draft.data if draft else {},

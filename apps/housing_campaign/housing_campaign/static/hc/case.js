@@ -2,6 +2,10 @@
    are filled in (the server checks again; without script, "Lưu" then the step works the same way). A
    link to a missing field puts the cursor in it. */
 (function () {
+  /* The survey draft kept in the browser (draft.js) is dropped once the case was created from it. */
+  if (location.search.indexOf('created=1') !== -1) {
+    try { localStorage.removeItem('hc-survey-draft:new'); } catch (e) {}
+  }
   var buttons = document.querySelectorAll('button[data-needs]');
   function filled(id) {
     var el = document.getElementById(id);
