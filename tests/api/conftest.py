@@ -84,7 +84,8 @@ class ApiWorld:
         self.nomination = Nomination.objects.create(
             code="T-1", campaign=campaign, nominee_kind="collective", nominee_name="UBND xã Đăk Blô",
             award_form=AwardForm.objects.get(code="giay_khen"), achievement="Hoàn thành sớm",
-            commune=unit(HOME), unit_path=unit(HOME).path, unit_2025_path=unit(HOME).successor.path,
+            proposing_unit=unit(HOME), proposer_kind="commune", proposer_name="Ủy ban nhân dân xã Đăk Blô",
+            unit_path=unit(HOME).path, unit_2025_path=unit(HOME).successor.path,
             **initial_workflow_fields("commendation"))
         self.nomination.cases.add(self.done)
         self.home = unit(HOME)

@@ -245,14 +245,19 @@ class FeedbackEvents(ApiView):
 # ---------------------------------------------------------------------------- nominations
 def _nomination(n: Nomination, cases: list[str]) -> dict:
     return {"code": n.code, "campaign": n.campaign.code, "nominee_kind": n.nominee_kind, "nominee_name": n.nominee_name,
-            "award_form": n.award_form.code, "achievement": n.achievement, "commune": rep.unit_ref(n.commune),
+            "award_form": n.award_form.code, "achievement": n.achievement,
+            "group": n.participant.group if n.participant_id else None,
+            "proposing_unit": rep.unit_ref(n.proposing_unit), "proposer_name": n.proposer_name,
             "state": n.state, "state_label": compiled(n.workflow_id).state_label(n.state), "stage": n.stage,
-            "state_since": rep.when(n.state_since), "decision_number": n.decision_number, "cases": cases,
+            "state_since": rep.when(n.state_since), "decision_number": n.decision_number,
+            "decided_on": n.decision.issued_on.isoformat() if n.decision_id else None,
+            "proposal_number": n.proposal.number if n.proposal_id else None, "cases": cases,
             "created_at": rep.when(n.created_at)}
 
 
 def _nominations(actor):
-    return nominations_visible(actor).select_related("campaign", "award_form", "commune")
+    return nominations_visible(actor).select_related("campaign", "award_form", "proposing_unit", "participant",
+                                                     "decision", "proposal")
 
 
 def _nomination_cases(actor, nominations) -> dict[int, list[str]]:
