@@ -221,3 +221,17 @@ def test_upload_size_limit():
     with pytest.raises(InputError) as exc:
         v.upload_inspect(b"x" * 11, "to.pdf", max_bytes=10)
     assert "quá lớn" in exc.value.message
+
+
+def test_a_day_not_in_the_calendar_is_said_so_not_as_a_format_error():
+    from django import forms as django_forms
+
+    from housing_campaign.desk.forms import date_field
+
+    for typed in ("31/02/2025", "2025-02-31", "32/01/2025"):
+        with pytest.raises(InputError, match=f"ngày {typed} không có trong lịch"):
+            v.parse_date(typed, "Ngày khởi công")
+    with pytest.raises(InputError, match="theo dạng dd/mm/yyyy"):
+        v.parse_date("hôm qua", "Ngày khởi công")
+    with pytest.raises(django_forms.ValidationError, match="31/02/2025 không có trong lịch"):
+        date_field("Ngày đăng ký").clean("31/02/2025")

@@ -302,6 +302,22 @@ def date_range_error(value: dt.date | None, label: str, *, earliest: dt.date = E
     return None
 
 
+_DATE_SHAPES = (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"))
+
+
+def date_shape_without_day(text: str) -> bool:
+    """Whether ``text`` is written as a date (dd/mm/yyyy or yyyy-mm-dd) that is not in the calendar (31/02/2025,
+    2025-13-01): such a value deserves "this day does not exist", not "write it as dd/mm/yyyy"."""
+    text = str(text).strip()
+    return any(shape.match(text) for shape in _DATE_SHAPES)
+
+
+def date_error_message(label: str, text) -> str:
+    if date_shape_without_day(text):
+        return gettext("%(label)s: ngày %(value)s không có trong lịch.") % {"label": label, "value": str(text).strip()}
+    return gettext("%(label)s phải là ngày theo dạng dd/mm/yyyy.") % {"label": label}
+
+
 def parse_date(value, label: str, *, earliest: dt.date = EARLIEST_EVENT_DATE, latest: dt.date | None = None,
                allow_future: bool = False, required: bool = True) -> dt.date | None:
     """A date typed as dd/mm/yyyy (or ISO yyyy-mm-dd), within a plausible window."""
@@ -322,7 +338,7 @@ def parse_date(value, label: str, *, earliest: dt.date = EARLIEST_EVENT_DATE, la
                 except ValueError:
                     continue
         if value is None:
-            raise InputError(gettext("%(label)s phải là ngày theo dạng dd/mm/yyyy.") % {"label": label})
+            raise InputError(date_error_message(label, text))
     if message := date_range_error(value, label, earliest=earliest, latest=latest, allow_future=allow_future):
         raise InputError(message)
     return value

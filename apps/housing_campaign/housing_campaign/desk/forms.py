@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housing_campaign.campaigns.models import Category, SupportType
 from housing_campaign.cases.models import PartCondition, ProgressEntry
+from housing_campaign.core import validators
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.extrafields.forms import form_fields_for
 from housing_campaign.households.models import LandStatus
@@ -23,8 +24,21 @@ def _missing(label) -> str:
 _missing_lazy = lazy(_missing, str)
 
 
+class CalendarDateField(forms.DateField):
+    """A date field that tells a day not in the calendar (31/02/2025) from a badly written date."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if isinstance(value, str) and validators.date_shape_without_day(value):
+                raise forms.ValidationError(validators.date_error_message(self.label, value),
+                                            code="invalid") from None
+            raise
+
+
 def date_field(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    return CalendarDateField(label=label, required=required, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                            widget=forms.DateInput(format="%d/%m/%Y", attrs=DATE_INPUT),
                            error_messages={"invalid": _("Ngày phải theo dạng dd/mm/yyyy."),
                                            "required": _missing_lazy(label)})
