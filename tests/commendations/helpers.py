@@ -61,3 +61,28 @@ def to_council_decision(people, nomination, *, submitter=None):
         vote(people, member, nomination)
     nomination.refresh_from_db()
     return nomination
+
+
+def award_document_contexts(campaign, nomination) -> dict:
+    """The context of each award-document format (decision, proposal, minutes) for ``nomination``, on documents
+    recorded directly (what the default-format tests render; the services' own tests issue them)."""
+    import datetime as dt
+
+    from housing_campaign.commendations.documents import award_document_context
+    from housing_campaign.commendations.models import AwardDocument
+
+    province = campaign.province
+    contexts = {}
+    for kind, code, number in (("decision", "commendation_decision", "05/QĐ-UBND"),
+                               ("proposal", "commendation_proposal", "06/TTr-UBND"),
+                               ("minutes", "council_minutes", "07/BB-HĐTĐKT")):
+        document = AwardDocument.objects.create(
+            kind=kind, campaign=campaign, award_form=nomination.award_form, number=number,
+            issued_on=dt.date(2025, 6, 30), issuing_body="Ủy ban nhân dân tỉnh Kon Tum", issuing_unit=province,
+            unit_path=province.path, signer_name="Nguyễn Văn Hòa", signer_title="CHỦ TỊCH",
+            addressee="Thủ tướng Chính phủ")
+        field = {"decision": "decision", "proposal": "proposal", "minutes": "minutes"}[kind]
+        type(nomination).objects.filter(pk=nomination.pk).update(**{field: document})
+        nomination.refresh_from_db()
+        contexts[code] = {**award_document_context(document), "document_number": number}
+    return contexts

@@ -4,6 +4,7 @@ recorded. Votes, documents and the bad input of each step."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from housing_campaign.commendations import services as s
 from housing_campaign.commendations.models import AwardDocument, Nomination
@@ -258,3 +259,19 @@ def test_council_minutes(people, campaign):
     decision_text = pdf_text(issued_document_pdf(document.issued_document))
     assert f"Biên bản họp số {minutes.number}" in decision_text.replace("- ", "-"), decision_text
     assert Nomination.objects.get(pk=approved.pk).minutes == minutes
+
+
+def test_an_overdue_nomination_is_escalated_to_the_level_above_its_proposing_unit(people, campaign):
+    from housing_campaign.core.models import Notification
+    from housing_campaign.workflow.sla import escalate_overdue
+
+    household = participant(campaign, kind="household", name="Hộ ông A Sớ")
+    commune_nomination = nominate(people, campaign, household, form="giay_khen_chu_tich_xa", by=people.officer)
+    act(people, people.officer, commune_nomination, "submit")  # office review: 10 days
+    provincial = nominate(people, campaign)
+    act(people, people.office, provincial, "submit")
+    later = timezone.now() + dt.timedelta(days=30)
+    assert escalate_overdue(now=later) >= 1
+    notified = set(Notification.objects.filter(doctype="commendation").values_list("user_id", "object_id"))
+    assert (people.reviewer.pk, commune_nomination.pk) in notified  # the district above the commune
+    assert not any(object_id == provincial.pk for _, object_id in notified)  # nothing above the province

@@ -75,10 +75,20 @@ def test_every_default_format_renders(people, campaign, handed_over):
                                          f"Niêm yết từ ngày {posting.starts_on:%d/%m/%Y} đến hết ngày "
                                          f"{posting.ends_on:%d/%m/%Y} (7 ngày) tại Nhà văn hóa thôn Đăk Xế",
                                          "Hộ gia đình đã được hỗ trợ nhà ở"]),
-        "commendation_certificate": (nomination_context(nomination), ["GIẤY KHEN", "Ông Nguyễn Văn Minh"]),
+        "commendation_certificate": (nomination_context(nomination), ["BẰNG KHEN", "Ông Nguyễn Văn Minh"]),
+        "giay_khen_certificate": (nomination_context(nomination), ["GIẤY KHEN", "Ông Nguyễn Văn Minh"]),
         "contribution_receipt": (contribution_context(contribution),
                                  ["BIÊN NHẬN", "45.500.000 đ (Bốn mươi lăm triệu năm trăm nghìn đồng)"]),
     }
+    from tests.commendations.helpers import award_document_contexts
+
+    documents = award_document_contexts(campaign, nomination)
+    expectations.update({
+        "commendation_decision": (documents["commendation_decision"], ["QUYẾT ĐỊNH", "Số: 05/QĐ-UBND", "DANH SÁCH",
+                                                                        "Ông Nguyễn Văn Minh"]),
+        "commendation_proposal": (documents["commendation_proposal"], ["TỜ TRÌNH", "Kính gửi: Thủ tướng Chính phủ"]),
+        "council_minutes": (documents["council_minutes"], ["BIÊN BẢN", "Ông Nguyễn Văn Minh"]),
+    })
     for code, (context, strings) in expectations.items():
         text = _norm(pdf_text(render(code, context)))
         for expected in strings:

@@ -203,8 +203,12 @@ def test_default_formats_render_byte_for_byte_as_before(people, campaign):
         "support_list_decision": lists, "public_posting_list": posting_context(post_list(people, [handed_over],
                                                                                         kind="results")),
         "commendation_certificate": nomination_context(nomination),
+        "giay_khen_certificate": nomination_context(nomination),
         "contribution_receipt": contribution_context(contribution),
     }
+    from tests.commendations.helpers import award_document_contexts
+
+    cases.update(award_document_contexts(campaign, nomination))
     from django.utils import timezone
 
     from housing_campaign.reports.documents import report_context

@@ -55,7 +55,7 @@ def test_automatic_round_trips_and_files_without_it_keep_their_checksum(referenc
     assert parse_yaml(exported)["transitions"] == _file()["transitions"]
     # A definition that never says "automatic" exports without the key (defaults are omitted), so files
     # written before the flag existed still match what is stored.
-    v1 = WorkflowDefinition.objects.get(doctype="commendation", version=1)
+    v1 = WorkflowDefinition.objects.get(doctype="commendation", version=2)
     assert "automatic" not in canonical_yaml(definitions.definition_to_dict(v1))
 
 

@@ -131,6 +131,7 @@ class AwardDocument(models.Model):
 class Nomination(WorkflowDocument):
     DOCTYPE = "commendation"
     WORKFLOW_SELECT_RELATED = ("award_form",)
+    TERRITORY_UNIT_FIELD = "proposing_unit"  # the unit whose parent level hears of an overdue nomination
 
     class NomineeKind(models.TextChoices):
         COLLECTIVE = "collective", _("Tập thể")

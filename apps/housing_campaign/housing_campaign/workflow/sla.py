@@ -48,7 +48,10 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
     created = 0
     for doctype in hookspec.doctype_models():
         model = registry.model_for(doctype)
-        overdue = model.objects.filter(overdue_q(doctype, now=now)).select_related("commune__parent")
+        # The administrative unit a document belongs to: its commune, unless the model names another field
+        # (a nomination's proposing unit, which may be a commune, a district or the province).
+        unit_field = getattr(model, "TERRITORY_UNIT_FIELD", "commune")
+        overdue = model.objects.filter(overdue_q(doctype, now=now)).select_related(f"{unit_field}__parent")
         notes = []
         events = []
         day = timezone.localdate(now).isoformat()
@@ -59,7 +62,8 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
             key_base = f"sla:{doctype}:{doc.pk}:{doc.state_entry}"
             spec = compiled(doc.workflow_id)
             roles = {r for t in spec.outgoing(doc.state) for r in t.roles}
-            parent = doc.commune.parent if doc.commune and doc.commune.parent_id else None
+            unit = getattr(doc, unit_field)
+            parent = unit.parent if unit and unit.parent_id else None
             paths = [parent.path] if parent else []
             recipients = [u for u in users_with_role_over(roles | {"reviewer", "administrator"}, *paths)
                           ] if paths else []
