@@ -142,6 +142,9 @@ class World:
             campaign=campaign, kind="progress", unit=unit(HOME), unit_path=unit(HOME).path,
             unit_2025_path=unit(HOME).successor.path, as_of=timezone.localdate(), created_by=other)
         self.feedback = _feedback_probe()
+        from tests.commendations.matrix import CommendationWorld
+
+        self.awards = CommendationWorld(people, campaign)
         self.postings = PostingWorld(people, campaign)
         from tests.emulation.helpers import EmulationWorld
 
@@ -586,6 +589,10 @@ def _import_probe(other, campaign):
 
 def _other_probe(world, name, route):
     """(table key, url, POST data) for a URL pattern that is not a ModelAdmin standard page."""
+    from tests.commendations.matrix import NAMES as COMMENDATION_NAMES
+
+    if name in COMMENDATION_NAMES:
+        return name, *world.awards.probe(name)
     if name is None:
         if route == "":
             return "<root>", "/", {}

@@ -113,3 +113,18 @@ def test_a_participant_of_another_campaign_is_refused(people, campaign):
 
 def test_an_award_form_name_is_checked(people, campaign):
     assert award("giay_khen_chu_tich_xa").proposer_kinds == ["commune"]
+
+
+def test_the_database_refuses_a_second_award_for_the_same_achievement(people, campaign):
+    """The last guard behind the service's check (two requests racing): one active nomination per participant,
+    campaign and initiative (or overall achievement); a rejected one does not count."""
+    from django.db import IntegrityError, transaction
+
+    first = nominate(people, campaign)
+    copy = Nomination.objects.get(pk=first.pk)
+    copy.pk, copy.code = None, "KT-COPY"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+    Nomination.objects.filter(pk=first.pk).update(state="rejected")
+    copy.save()
+    assert Nomination.objects.count() == 2

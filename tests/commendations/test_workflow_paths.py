@@ -36,8 +36,9 @@ def test_provincial_branch_decision_certificate_award(people, campaign):
                      "Kon Tum, ngày 30 tháng 6 năm 2025", "06/2022/QH15", "98/2023/NĐ-CP",
                      "Về việc tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", "Nơi nhận", "Như Điều 3",
                      "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Hòa", "DANH SÁCH", "Công ty TNHH Xây dựng Đăk Blô",
-                     "Ủy ban nhân dân xã Đăk Blô", "Ủng hộ 500 bao xi măng", "PHÓ CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"):
+                     "Ủy ban nhân dân xã Đăk Blô", "Ủng hộ 500 bao xi măng", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KON TUM"):
         assert expected in text, expected
+    assert "PHÓ CHỦ TỊCH ỦY BAN" not in text  # the decision speaks as the competent chairman, whoever signs
     # the certificate: numbered, Bằng khen layout, then the award recorded
     with pytest.raises(ServiceError) as exc:
         act(people, people.office, first, "award")

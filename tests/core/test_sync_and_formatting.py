@@ -38,7 +38,7 @@ def test_reference_data_loaded():
 
     assert set(Role.objects.values_list("code", flat=True)) == {
         "commune_officer", "commune_chairman", "reviewer", "finance_officer", "inspector", "fatherland_front",
-        "emulation_council", "administrator", "auditor"}
+        "emulation_council", "emulation_office", "administrator", "auditor"}
     norms = {(n.strand.code, n.support_type, n.valid_from): n.amount for n in SupportNorm.objects.all()}
     assert norms[("phong_trao", "new_build", dt.date(2024, 11, 1))] == 60_000_000
     assert norms[("phong_trao", "repair", dt.date(2024, 11, 1))] == 30_000_000

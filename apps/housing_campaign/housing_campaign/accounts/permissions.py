@@ -93,6 +93,12 @@ EMULATION_USERS = frozenset({"commune_officer", "commune_chairman", "reviewer", 
                              "emulation_office", "emulation_council", ADMINISTRATOR, AUDITOR})
 OFFICE = frozenset({"emulation_office"})
 COUNCIL = frozenset({"emulation_council"})
+# Who files a nomination of the home commune's own People's Committee for the district chairman's Giấy khen (the
+# commune itself and the district; the province's bodies propose the province's awards, not a district's).
+COMMUNE_NOMINATORS = frozenset({"commune_officer", "commune_chairman", "reviewer", STAFF_ONLY})
+# Who moves a nomination of the home commune on (the roles of the workflow's first steps, within their territory).
+NOMINATION_EDITORS = frozenset({"commune_officer", "commune_chairman", "reviewer", "fatherland_front",
+                                "emulation_office", ADMINISTRATOR, STAFF_ONLY})
 
 
 @dataclass(frozen=True)
@@ -344,6 +350,22 @@ URL_RULES: dict[str, Rule] = {
     "feedback:act": Rule(NOBODY, HOME_OFFICERS | {"commune_chairman"},
                          "probe: assign a received feedback of the home commune"),
     "feedback:photo": Rule(SIGNED_IN, NOBODY, "probe: the photo sent with that feedback"),
+    # the emulation movement's commendations on the desk (issue 15; scoped to the territory)
+    "desk:emulation_home": Rule(SIGNED_IN, NOBODY, "the section's index; reads only"),
+    "desk:nominations": Rule(SIGNED_IN, NOBODY, "nominations of the territory"),
+    "desk:nomination_new": Rule(SIGNED_IN, COMMUNE_NOMINATORS, "probe: the home commune's People's Committee for "
+                                                               "the district chairman's Giấy khen (others: why not)"),
+    "desk:nomination": Rule(SIGNED_IN, NOBODY, "probe: a proposed nomination of the home commune"),
+    "desk:nomination_act": Rule(NOBODY, NOMINATION_EDITORS, "probe: submit that nomination for review"),
+    "desk:nomination_edit": Rule(NOBODY, NOMINATION_EDITORS, "probe: correct that nomination's achievement"),
+    "desk:nomination_vote": Rule(NOBODY, COUNCIL, "probe: vote for a nomination at the council's vote"),
+    "desk:nomination_certificate": Rule(SIGNED_IN, OFFICE, "probe: a decided Giấy khen of the home commune: GET its "
+                                                           "draft, POST prints it with a number"),
+    "desk:award_documents": Rule(SIGNED_IN, NOBODY, "documents of the territory"),
+    "desk:award_document_new": Rule(SIGNED_IN, OFFICE, "probe: the commune chairman's decision on a nomination "
+                                                       "awaiting it"),
+    "desk:award_document_pdf": Rule(SIGNED_IN, NOBODY, "probe: the home commune's issued decision"),
+    "public:honour_roll": Rule(EVERYONE, NOBODY, "the campaign's decided awards; names, units, decisions only"),
     # public money pages (no login)
     "public:territory": Rule(EVERYONE, NOBODY, "a territory's money, as PRODUCT.md allows; reads only"),
     "public:receipt": Rule(EVERYONE, NOBODY, "public check of a receipt's QR code; reads only"),

@@ -33,7 +33,7 @@ COUNCIL_NAME = "Hội đồng Thi đua - Khen thưởng"
 # The body a proposal is addressed to, per deciding authority (and, below it, the body that handles it).
 ADDRESSEES = {Authority.PRIME_MINISTER: "Thủ tướng Chính phủ", Authority.STATE_PRESIDENT: "Thủ tướng Chính phủ",
               Authority.UNIT_HEAD: ""}
-THROUGH = "Bộ Nội vụ (Ban Thi đua - Khen thưởng Trung ương)"
+THROUGH = "Ban Thi đua - Khen thưởng Trung ương, Bộ Nội vụ"
 DECISION_FORMAT = "commendation_decision"
 PROPOSAL_FORMAT = "commendation_proposal"
 MINUTES_FORMAT = "council_minutes"
@@ -129,6 +129,31 @@ def document_nominations(document: AwardDocument) -> list[Nomination]:
                                                                                                 "nominee_name", "id"))
 
 
+_PLACE_WORDS = re.compile(r"\s(?=(?:tỉnh|huyện|thị xã|thành phố|quận|xã|phường|thị trấn)\s)")
+
+
+def body_lines(name: str) -> list[str]:
+    """The issuing body's name as the header prints it (Decree 30/2020): the body, then its place on the next
+    line (“ỦY BAN NHÂN DÂN” / “TỈNH KON TUM”)."""
+    parts = _PLACE_WORDS.split(name, maxsplit=1)
+    return [part.strip().upper() for part in parts if part.strip()]
+
+
+def authority_line(form: AwardForm, document: AwardDocument) -> str:
+    """The competent authority a decision speaks as (“CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KON TUM”), whoever signs it
+    (a vice-chairman signs “KT. CHỦ TỊCH”)."""
+    if form.authority in AUTHORITY_LEVELS:
+        return f"CHỦ TỊCH {document.issuing_body.upper()}"
+    return f"{default_signer_title(form, document.kind)} {document.issuing_body.upper()}".strip()
+
+
+def campaign_basis(campaign) -> list[str]:
+    """The campaign's own legal basis, one document a line, without the trailing punctuation (the template
+    adds it)."""
+    return [line.strip().rstrip(";.").strip() for line in (campaign.legal_basis or "").splitlines()
+            if line.strip().rstrip(";.").strip()]
+
+
 def document_place(document: AwardDocument) -> str:
     """The place name of the date line (Decree 30/2020): the campaign's for the province, else the unit's."""
     unit = document.issuing_unit
@@ -157,7 +182,8 @@ def award_document_context(document: AwardDocument, nominations: list[Nomination
     return {
         "document": {"kind": document.kind, "kind_label": document.get_kind_display(), "number": document.number,
                      "date": document.issued_on, "issuing_body": document.issuing_body,
-                     "issuing_body_upper": document.issuing_body.upper(), "signer_name": document.signer_name,
+                     "issuing_body_upper": document.issuing_body.upper(),
+                     "issuing_body_lines": body_lines(document.issuing_body), "signer_name": document.signer_name,
                      "signer_title_lines": [line for line in document.signer_title.upper().splitlines() if line],
                      "addressee": document.addressee, "through": THROUGH, "awarded": document.awarded,
                      "note": document.note, "place": document_place(document)},
@@ -169,7 +195,9 @@ def award_document_context(document: AwardDocument, nominations: list[Nomination
         "minutes": {"number": minutes.number, "date": minutes.issued_on} if minutes else {"number": "", "date": None},
         "proposal": {"number": proposal.number, "date": proposal.issued_on, "addressee": proposal.addressee}
         if proposal else {"number": "", "date": None, "addressee": ""},
+        "authority_line": authority_line(form, document) if form else document.issuing_body.upper(),
         "law": LAW, "decree": DECREE, "local_government_law": LOCAL_GOVERNMENT_LAW,
+        "campaign_basis": campaign_basis(document.campaign), "movement": _lower_first(document.campaign.name),
         "campaign": campaign_context(document.campaign), "today": document.issued_on or timezone.localdate()}
 
 

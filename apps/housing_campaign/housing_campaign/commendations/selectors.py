@@ -99,6 +99,12 @@ def nominations_awaiting(actor: Actor) -> QuerySet[Nomination]:
             .order_by("state_since", "id"))
 
 
+def vietnamese_name(user) -> str:
+    """“Hoàng Văn Bình”: the family and middle names (``last_name``) before the given name, as official
+    documents write it (Django's ``get_full_name`` puts the given name first)."""
+    return f"{user.last_name} {user.first_name}".strip() or user.username
+
+
 def _council_transitions(workflow_ids) -> dict[int, dict[str, str]]:
     """{workflow id: {action: "for" | "against"}} of the quorum transitions (the council's votes)."""
     out: dict[int, dict[str, str]] = {}
@@ -122,7 +128,7 @@ def council_votes(nominations: list[Nomination]) -> dict[int, dict]:
     events = list(DocumentEvent.objects.filter(doctype=DOCTYPE, object_id__in=ids, kind=DocumentEvent.Kind.TRANSITION,
                                                action__in={a for m in by_workflow.values() for a in m})
                   .values_list("object_id", "action", "actor_id", "at").order_by("at", "id"))
-    users = {u.pk: (u.get_full_name() or u.username) for u in get_user_model().objects.filter(
+    users = {u.pk: vietnamese_name(u) for u in get_user_model().objects.filter(
         pk__in={a[3] for a in approvals} | {e[2] for e in events})}
     last_entry: dict[int, int] = {}
     for object_id, entry, *_ in approvals:

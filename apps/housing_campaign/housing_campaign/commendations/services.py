@@ -64,7 +64,7 @@ def proposer_options(actor: Actor, unit: AdminUnit) -> list[tuple[str, str]]:
     held = set()
     for authority in actor.all_authorities:
         if authority.covers(*[p for p in paths if p]):
-            held |= roles if authority.everywhere else authority.roles & roles
+            held |= authority.roles & roles
     if not held:
         return []
     if unit.level == AdminUnit.Level.COMMUNE:
@@ -671,6 +671,11 @@ def nomination_certificate_issue(*, actor: Actor, nomination_id) -> Nomination:
     from housing_campaign.printing import services as printing
 
     (nomination,) = _locked(actor, _ids([nomination_id]))
+    _check_role(actor, OFFICE_ROLES, [nomination], gettext("in bằng, giấy khen"))
+    if nomination.certificate_id:
+        raise ServiceError(gettext("Bằng, giấy khen của đề nghị %(code)s đã in (số %(number)s): hãy in lại bản đã "
+                                   "cấp số.") % {"code": nomination.code, "number": nomination.certificate.number_text},
+                           code=ErrorCode.DUPLICATE)
     if nomination.state != "decided" or nomination.decision_id is None:
         raise ServiceError(gettext("Đề nghị %(code)s chưa có quyết định khen thưởng (đang “%(state)s”): chưa in "
                                    "được bằng, giấy khen.") % {"code": nomination.code,
@@ -679,11 +684,6 @@ def nomination_certificate_issue(*, actor: Actor, nomination_id) -> Nomination:
     if not nomination.award_form.print_format:
         raise ServiceError(gettext("“%(award)s” do cấp trên in và trao; tỉnh không in.") % {
             "award": nomination.award_form.name}, code=ErrorCode.TRANSITION_NOT_ALLOWED)
-    if nomination.certificate_id:
-        raise ServiceError(gettext("Bằng, giấy khen của đề nghị %(code)s đã in (số %(number)s): hãy in lại bản đã "
-                                   "cấp số.") % {"code": nomination.code, "number": nomination.certificate.number_text},
-                           code=ErrorCode.DUPLICATE)
-    _check_role(actor, OFFICE_ROLES, [nomination], gettext("in bằng, giấy khen"))
     _body, _unit, key, symbol = documents.issuing_body(nomination, AwardDocument.Kind.DECISION)
     issued = printing.document_issue(actor_user=actor.user, format_code=nomination.award_form.print_format,
                                      doctype=DOCTYPE, object_id=nomination.pk,

@@ -513,11 +513,9 @@ def _nominations(rng, campaign, communes, users, actor):
     company = next(name for name in ("Công ty Thủy điện Thượng Kon Tum", "Ngân hàng TMCP Công Thương") if name != top)
     office, front = actor(users["thiduakt"]), actor(users["mattran"])
     council = [actor(users[f"hoidong{i}"]) for i in range(1, 6)]
-    achievement = "Tích cực hưởng ứng phong trào thi đua “Chung tay xóa nhà tạm, nhà dột nát”: %s."
-
     def file(who, by, form, what):
         return awards.nomination_create(actor=by, campaign=campaign, participant=who, award_form=forms[form],
-                                        achievement=achievement % what, evidence={})
+                                        achievement=what[:1].upper() + what[1:] + ".", evidence={})
 
     def to_council(nomination, by):
         awards.nomination_act(actor=by, nomination_id=nomination.pk, action="submit")

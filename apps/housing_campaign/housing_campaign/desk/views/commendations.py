@@ -136,7 +136,7 @@ def _may_nominate(actor) -> bool:
     if actor.read_only:
         return False
     roles = set(commendations.nominating_roles())
-    return any(a.everywhere or a.roles & roles for a in actor.all_authorities)
+    return any(a.roles & roles for a in actor.all_authorities)
 
 
 # ---------------------------------------------------------------------------- list
@@ -240,10 +240,14 @@ def _new_page(request, actor, values: dict, *, errors=None, status=200):
             proposer_choices = commendations.proposer_options(actor, unit)
         except ServiceError:
             proposer_choices = []
+    errors = dict(errors or {})
+    shown = {"award_form", "achievement", "participant", "campaign"} | ({"proposer_kind"} if len(proposer_choices) > 1
+                                                                        else set())
+    general = [m for key, msgs in errors.items() if key not in shown for m in msgs]
     return render(request, "desk/commendations/new.html", {
         "campaigns": campaigns, "campaign": campaign, "participant": participant, "found": found, "q": search,
-        "award_options": _award_options(actor, participant), "values": values, "errors": errors or {},
-        "general_errors": (errors or {}).get("__all__"), "evidence": evidence_sections(evidence),
+        "award_options": _award_options(actor, participant), "values": values, "errors": errors,
+        "general_errors": general, "evidence": evidence_sections(evidence),
         "evidence_as_of": evidence.get("as_of", ""), "achievement": values.get("achievement") or suggested,
         "proposer_choices": proposer_choices if len(proposer_choices) > 1 else [],
         "can_nominate": _may_nominate(actor), "achievement_max": commendations.ACHIEVEMENT_MAX}, status=status)
@@ -306,11 +310,12 @@ def _actions(actor, nomination) -> tuple[list[dict], list[dict], dict | None, st
         t = option.transition
         if ErrorCode.CONDITION_FAILED in option.codes and t.quorum > 1:
             continue  # the other branch of the council's vote
-        mine = bool(set(t.roles) & roles) or any(a.everywhere for a in actor.all_authorities)
+        mine = bool(set(t.roles) & roles)
         if t.quorum > 1:
-            if mine and vote is None:
-                vote = {"allowed": not actor.read_only and not (set(option.codes) - {ErrorCode.ALREADY_APPROVED,
-                                                                                     ErrorCode.CONDITION_FAILED})}
+            if mine:
+                vote = vote or {"allowed": not actor.read_only}
+                # one vote per member and round, for or against: a vote cast on any of them closes the box
+                vote["allowed"] = vote["allowed"] and not option.codes
             continue
         if not mine:
             continue
@@ -350,6 +355,7 @@ def _detail(request, actor, nomination, *, status=200, comments=None, errors=Non
         certificate = {"issued": nomination.certificate, "may_issue": may_print and nomination.certificate_id is None}
     return render(request, "desk/commendations/detail.html", {
         "nomination": nomination, "state_label": spec.state_label(nomination.state), "workflow": spec,
+        "terminal": not spec.outgoing(nomination.state),
         "participant": nomination.participant, "evidence": evidence_sections(nomination.evidence),
         "evidence_as_of": (nomination.evidence or {}).get("as_of", ""), "steps": steps,
         "document_steps": document_steps, "vote": vote if member or (vote and vote["allowed"]) else None,
@@ -458,8 +464,7 @@ def award_document_list(request):
     if kind in AwardDocument.Kind.values:
         qs = qs.filter(kind=kind)
     page = Paginator(qs.order_by("-issued_on", "-id"), 50).get_page(request.GET.get("page"))
-    may_issue = not actor.read_only and any(a.everywhere or a.roles & set(commendations.OFFICE_ROLES)
-                                            for a in actor.all_authorities)
+    may_issue = not actor.read_only and any(a.roles & set(commendations.OFFICE_ROLES) for a in actor.all_authorities)
     return render(request, "desk/commendations/documents.html", {
         "page": page, "kind": kind, "kinds": AwardDocument.Kind.choices, "may_issue": may_issue,
         "forms": [(slug, title) for slug, (_state, title) in DOCUMENT_KINDS.items()]})
@@ -540,8 +545,11 @@ def award_document_new(request, kind):
                                                            chair_name=values["signer_name"],
                                                            meeting_on=values["date"] or None)
     except ServiceError as exc:
-        messages.error(request, exc.message + " " + _("Chưa có gì được ghi."))
+        messages.error(request, _("Chưa ghi văn bản: hãy sửa các ô báo lỗi bên dưới rồi bấm lại. Chưa có gì được "
+                                  "ghi."))
         errors = dict(exc.errors) or {"__all__": [exc.message]}
+        if "nominations" in errors:
+            errors["__all__"] = errors.pop("nominations")
         return _document_page(request, actor, kind, values, errors=errors, status=409 if exc.code ==
                               ErrorCode.STALE_STATE else 400)
     forget_counts(actor)
