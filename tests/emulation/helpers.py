@@ -80,8 +80,12 @@ class EmulationWorld:
         from housing_campaign.emulation.models import Criterion, ReportingDeadline
         from housing_campaign.emulation.services import initiative_create, participant_create
 
+        from housing_campaign.emulation.models import Participant
+
         self.campaign = campaign
-        self.committee = home_committee(people, campaign)
+        # The commendations' probes may have added it already (by the same name and unit).
+        self.committee = (Participant.objects.filter(campaign=campaign, kind="peoples_committee", unit=unit(HOME))
+                          .first() or home_committee(people, campaign))
         register(people, self.committee)
         self.plan = self.committee.submissions.get()
         self.household = participant_create(actor=people.actor(people.officer), campaign=campaign, data={

@@ -343,8 +343,9 @@ URL_RULES: dict[str, Rule] = {
                                                                    "People's Committee"),
     "emulation:initiative": Rule(SIGNED_IN, COMMUNE_UNIT_KEEPERS, "probe: that initiative's adoption recorded"),
     "emulation:suggestions": Rule(SUGGESTION_READERS, NOBODY, "the secretariat's ranking; others get 403"),
-    "emulation:nominate": Rule(NOBODY, frozenset({"emulation_office", SUPERUSER}),
-                               "probe: a donor of the ledger nominated for the provincial chairman's Bằng khen"),
+    "emulation:nominate": Rule(NOBODY, frozenset({"emulation_office"}),
+                               "probe: a donor of the ledger nominated for the provincial chairman's Bằng khen (a "
+                               "superuser holds no role to propose as)"),
     # the Fatherland Front's contributions desk (issue 12)
     "donations:home": Rule(SIGNED_IN, NOBODY),
     "donations:donors": Rule(SIGNED_IN, NOBODY, "contacts shown to the Front and auditors only"),

@@ -87,4 +87,5 @@ def reads_suggestions(actor: Actor) -> bool:
 
 
 def may_nominate(actor: Actor) -> bool:
-    return not actor.read_only and holds(actor, NOMINATORS)
+    """The office's own role (a superuser holds no role to propose as: the commendations refuse them)."""
+    return not actor.read_only and any(a.roles & NOMINATORS for a in actor.all_authorities)
