@@ -107,6 +107,20 @@ def _format(page, width: int, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _mirror_without_scripts(page):
+    """A page of a context with JavaScript off cannot run axe (its promises and timers never run): its document
+    is copied, as it is, into a page of a JavaScript-enabled context whose own scripts are blocked, and checked
+    there. Returns (mirror page, its context)."""
+    context = page.context.browser.new_context(viewport=page.viewport_size)
+    context.route("**/*", lambda route: route.abort() if route.request.resource_type == "script"
+                  else route.continue_())
+    mirror = context.new_page()
+    html = page.content()
+    html = html.replace("<head>", f'<head><base href="{page.url}">', 1)
+    mirror.set_content(html, wait_until="load")
+    return mirror, context
+
+
 def check_a11y(page, *, widths=WIDTHS, raise_now: bool = True) -> int:
     """Run axe on the page's current state at each width (the viewport is put back afterwards).
     Returns the number of runs; raises AssertionError on any violation."""
@@ -124,18 +138,23 @@ def check_a11y(page, *, widths=WIDTHS, raise_now: bool = True) -> int:
             if "context was destroyed" in str(exc) or "navigat" in str(exc):
                 return 0
             raise
-        original = page.viewport_size
+        mirror, mirror_context = (_mirror_without_scripts(page) if getattr(page.context, "_hc_no_javascript", False)
+                                  else (page, None))
+        original = mirror.viewport_size
         try:
             for width in widths:
-                if page.viewport_size["width"] != width:
-                    page.set_viewport_size({"width": width, "height": PHONE_HEIGHT if width < 600 else DESK_HEIGHT})
-                violations = _run_axe(page)
+                if mirror.viewport_size["width"] != width:
+                    mirror.set_viewport_size({"width": width,
+                                              "height": PHONE_HEIGHT if width < 600 else DESK_HEIGHT})
+                violations = _run_axe(mirror)
                 runs += 1
                 if violations:
                     TALLY.violations += sum(len(v["nodes"]) for v in violations)
                     failures.append(_format(page, width, violations))
         finally:
-            if original and page.viewport_size != original:
+            if mirror_context is not None:
+                mirror_context.close()
+            elif original and page.viewport_size != original:
                 page.set_viewport_size(original)
         page.evaluate("window.__hcAxeChecked = true")
         TALLY.documents += 1
@@ -214,6 +233,19 @@ def install() -> callable:
     for name, value in list(vars(Page).items()):
         if callable(value) and not name.startswith("_") and name not in _NOT_HOOKED:
             hook(Page, name, _check_if_new)
+
+    from playwright.sync_api import Browser
+
+    new_context = Browser.new_context
+
+    @functools.wraps(new_context)
+    def new_context_marked(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        context._hc_no_javascript = kwargs.get("java_script_enabled") is False
+        return context
+
+    saved.append((Browser, "new_context", new_context))
+    Browser.new_context = new_context_marked
 
     def before_context_close(context):
         for page in context.pages:

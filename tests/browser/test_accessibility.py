@@ -26,8 +26,8 @@ FOCUS_RING = """() => {
   const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
     const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
     return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
-  const lum = ({r, g, b}) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const lum = ({r, g, b}) => 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
   let bg = {r: 255, g: 255, b: 255, a: 1};
   for (let n = el.parentElement; n; n = n.parentElement) {
     const c = parse(getComputedStyle(n).backgroundColor);
@@ -39,8 +39,14 @@ FOCUS_RING = """() => {
   const describe = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '')
     + ' "' + (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30) + '"';
   return {element: describe, style: s.outlineStyle, width: parseFloat(s.outlineWidth),
-          ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), ring: s.outlineColor, background: `rgb(${bg.r}, ${bg.g}, ${bg.b})`};
+          ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), ring: s.outlineColor,
+          background: `rgb(${bg.r}, ${bg.g}, ${bg.b})`};
 }"""
+
+
+# The texts of the elements an input's aria-describedby names (null for a name that is no element's id).
+DESCRIPTION = """(id) => (document.getElementById(id).getAttribute('aria-describedby') || '').split(/\\s+/)
+  .filter(Boolean).map(d => document.getElementById(d)).map(e => e ? e.textContent.trim() : null)"""
 
 
 def tab_stops(page, count: int) -> list[dict]:
@@ -81,9 +87,7 @@ def test_refused_survey_focuses_a_summary_linked_to_each_field(browser, site, pe
     for i in range(invalid.count()):
         field = invalid.nth(i)
         field_id = field.get_attribute("id")
-        description = officer.evaluate("""(id) => (document.getElementById(id).getAttribute('aria-describedby') || '')
-            .split(/\\s+/).filter(Boolean).map(d => document.getElementById(d)).map(e => e ? e.textContent.trim() : null)""",
-                                       field_id)
+        description = officer.evaluate(DESCRIPTION, field_id)
         assert description and None not in description, f"{field_id}: aria-describedby names a missing element"
         message = officer.locator(f"#{field_id}_error").inner_text().strip()
         assert message and message in " ".join(description)
@@ -177,8 +181,10 @@ def test_no_focused_field_hidden_by_the_sticky_save_bar(browser, site, people, c
             break
         stops += 1
         if not state["inBar"]:
-            overlaps = state["bottom"] > state["barTop"] and state["top"] < state["barBottom"]
-            off_screen = state["top"] < 0 or state["bottom"] > state["height"]
+            overlaps = state["bottom"] > state["barTop"] + 0.5 and state["top"] < state["barBottom"]
+            # Below the fold is the browser's business only as far as the field's first line must show.
+            shown = min(state["bottom"], state["height"]) - state["top"]
+            off_screen = state["top"] < -0.5 or shown < min(state["bottom"] - state["top"], 24) - 0.5
             if overlaps or off_screen:
                 hidden.append(state)
         officer.keyboard.press("Tab")
@@ -229,7 +235,8 @@ def test_case_page_enter_in_a_comment_does_not_act_and_progress_is_named(browser
     review = advance(people, new_case(people, campaign), "eligibility_review")
     reviewer = open_as(browser, site, "reviewer")
     reviewer.goto(f"{site}/desk/cases/{review.pk}/")
-    approve = reviewer.locator("#thao-tac form.action-form", has=reviewer.locator("button:text-is('Duyệt đủ điều kiện')"))
+    approve = reviewer.locator("#thao-tac form.action-form",
+                               has=reviewer.locator("button:text-is('Duyệt đủ điều kiện')"))
     comment = approve.locator("textarea[name=comment]")
     label = reviewer.locator(f"label[for='{comment.get_attribute('id')}']").inner_text()
     assert label == "Ý kiến kèm “Duyệt đủ điều kiện” (không bắt buộc)"

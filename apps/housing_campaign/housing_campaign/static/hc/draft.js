@@ -61,5 +61,13 @@
     try { localStorage.removeItem(key); } catch (e) {}
     form.reset(); say('Đã xóa bản nháp.');
   });
+  // The sticky save bar never covers the focused field: CSS scroll-padding handles most fields; a textarea is
+  // scrolled only as far as its caret, so whatever still lies under the bar is scrolled clear of it here.
+  var bar = form.querySelector('.sticky-actions');
+  if (bar) form.addEventListener('focusin', function (e) {
+    if (bar.contains(e.target) || getComputedStyle(bar).position !== 'sticky') return;
+    var r = e.target.getBoundingClientRect(), top = bar.getBoundingClientRect().top;
+    if (r.bottom > top) window.scrollBy(0, Math.min(r.bottom - top + 8, Math.max(r.top - 8, 0)));
+  });
   // A successful save lands on the case page: the draft is then cleared there (see case.html).
 })();
