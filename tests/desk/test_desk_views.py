@@ -58,7 +58,7 @@ def test_new_survey_errors_keep_everything_typed(people, campaign):
     response = client.post(reverse("desk:case_new"), data)
     text = response.content.decode()
     assert response.status_code == 400
-    assert "Ngày phải theo dạng dd/mm/yyyy." in text
+    assert "ngày 31/13/2025 không có trong lịch." in text
     response = client.post(reverse("desk:case_new"), {**data, "surveyed_on": "02/01/2025"})
     text = response.content.decode()
     assert response.status_code == 400

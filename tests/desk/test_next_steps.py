@@ -264,7 +264,7 @@ def test_form_and_action_in_one_post_saves_both(people, campaign, django_capture
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"handed_over_on": "31/13/2025"}, "Ngày phải theo dạng dd/mm/yyyy."),
+    ({"handed_over_on": "31/13/2025"}, "ngày 31/13/2025 không có trong lịch."),
     ({"handed_over_on": "01/01/2001"}, "Ngày bàn giao không được trước ngày nghiệm thu."),
     ({"handed_over_on": ""}, "Chưa nhập ngày bàn giao."),
 ])
@@ -275,7 +275,7 @@ def test_form_refused_nothing_applied_everything_typed(people, campaign, overrid
     text = response.content.decode()
     assert response.status_code == 400
     assert message in text and "Chưa lưu, chưa chuyển bước" in text
-    assert f'value="{overrides["handed_over_on"]}"' in text and 'value="Đã họp dân"' in text
+    assert f'value="{overrides["handed_over_on"]}"' in text and ">Đã họp dân</textarea>" in text
     case.refresh_from_db()
     # 7 steps to handover in workflow v2 (submit, confirm, end_posting, approve, allocate, complete, accept)
     assert case.state == "handover" and case.handed_over_on is None and transitions_of(case) == 7
