@@ -57,7 +57,7 @@ def test_registration_bad_input_is_shown_back_and_nothing_is_written(people, cam
         "plan_file": upload("ke-hoach.exe", b"MZ\x90\x00program", "application/octet-stream")})
     assert response.status_code == 400
     page = response.content.decode()
-    for message in ("Ngày đăng ký phải là ngày theo dạng dd/mm/yyyy", "từ 0 trở lên", "phải là số đồng",
+    for message in ("Ngày đăng ký: ngày 32/13/2024 không có trong lịch", "từ 0 trở lên", "phải là số đồng",
                     "số/ký hiệu", "không phải tệp PDF, Word"):
         assert message in page, message
     assert 'value="kế hoạch"' in page and 'value="-4"' in page

@@ -153,7 +153,7 @@ def test_a_commune_officer_registers_their_people_s_committee_with_its_plan(peop
     ("plan_number", "kế hoạch số mười", "số/ký hiệu"),
     ("plan_number", "12-KH-UBND", "số/ký hiệu"),
     ("registered_on", "", "Chưa nhập ngày đăng ký"),
-    ("registered_on", "31/02/2025", "dd/mm/yyyy"),
+    ("registered_on", "31/02/2025", "không có trong lịch"),
     ("registered_on", "FUTURE", "không được sau ngày hôm nay"),
     ("registered_on", "01/01/2024", "không được trước ngày 22/07/2024"),
     ("plan_date", "FUTURE", "không được sau ngày hôm nay"),

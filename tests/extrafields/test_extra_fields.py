@@ -32,7 +32,7 @@ def test_values_validated_like_built_in_fields(fields):
     errors = exc.value.errors
     assert errors["extra__so_tang"] == ["“Số tầng” không được lớn hơn 3."]
     assert errors["extra__nguon_nuoc"] == ["“Nguồn nước”: giá trị “song” không có trong danh sách chọn."]
-    assert errors["extra__ngay_kiem_tra"] == ["“Ngày kiểm tra” phải là ngày theo dạng dd/mm/yyyy."]
+    assert errors["extra__ngay_kiem_tra"] == ["“Ngày kiểm tra”: ngày 31/02/2025 không có trong lịch."]
     assert errors["extra__ma_lo"] == ["“Mã lô đất” không đúng định dạng yêu cầu."]
     with pytest.raises(ServiceError) as exc:
         extra_values_clean(doctype="housing_case", values={})

@@ -194,7 +194,7 @@ def test_inspection_and_release_through_the_desk(people, campaign, building):
                                     "photos": photo_upload("no-gps.jpg", gps=False)})
     text = response.content.decode()
     assert response.status_code == 400 and "Ảnh “no-gps.jpg” không có vị trí GPS" in text and "Tốt</textarea>" in text
-    assert text.count("Ảnh “no-gps.jpg” không có vị trí GPS") == 2  # the message, and under the photo field
+    assert text.count("Ảnh “no-gps.jpg” không có vị trí GPS") == 3  # the summary, the message, under the photo field
     response = inspector.post(url, {"stage": "start", "inspected_on": today, "result": "passed",
                                     "photos": [photo_upload("a.jpg"), photo_upload("b.jpg")]})
     assert response.status_code == 302 and Inspection.objects.get().photos.count() == 2
