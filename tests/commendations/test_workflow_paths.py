@@ -275,3 +275,23 @@ def test_an_overdue_nomination_is_escalated_to_the_level_above_its_proposing_uni
     notified = set(Notification.objects.filter(doctype="commendation").values_list("user_id", "object_id"))
     assert (people.reviewer.pk, commune_nomination.pk) in notified  # the district above the commune
     assert not any(object_id == provincial.pk for _, object_id in notified)  # nothing above the province
+
+
+def test_a_department_heads_giay_khen_is_issued_by_the_department(people, campaign):
+    from housing_campaign.commendations.documents import nomination_context
+
+    official = participant(campaign, kind="official", name="Trần Văn Nam", code="62", position="Chuyên viên",
+                           workplace="Sở Nội vụ tỉnh Kon Tum")
+    nomination = to_council_decision(people, nominate(people, campaign, official, form="giay_khen"))
+    preview = nomination_context(nomination)["authority"]  # before the decision: who will decide
+    assert preview["title"] == "GIÁM ĐỐC SỞ NỘI VỤ TỈNH KON TUM" and preview["place"] == "Kon Tum"
+    document = s.nomination_decide(actor=people.actor(people.office), nomination_ids=[nomination.pk],
+                                   signer_name="Lê Thị Hoa", decided_on=dt.date(2025, 6, 2))
+    assert document.issuing_body == "Sở Nội vụ tỉnh Kon Tum" and document.number.endswith("/QĐ-SNV")
+    text = pdf_text(issued_document_pdf(document.issued_document))
+    assert "SỞ NỘI VỤ TỈNH KON TUM" in text and "GIÁM ĐỐC" in text and "Trần Văn Nam" in text
+    s.nomination_certificate_issue(actor=people.actor(people.office), nomination_id=nomination.pk)
+    nomination.refresh_from_db()
+    certificate = pdf_text(issued_document_pdf(nomination.certificate))
+    assert "GIẤY KHEN" in certificate and "GIÁM ĐỐC SỞ NỘI VỤ TỈNH KON TUM" in certificate
+    assert nomination.certificate.number_text.endswith("/GK-SNV")

@@ -209,11 +209,18 @@ def nomination_context(nomination: Nomination) -> dict:
     form = nomination.award_form
     if decision is not None and decision.kind == AwardDocument.Kind.DECISION:
         signer_lines = [line for line in decision.signer_title.upper().splitlines() if line]
-        by = decision.issuing_body.upper()
+        by, place = decision.issuing_body.upper(), document_place(decision)
+    else:  # before the decision (a preview): the body that will issue it
+        body, unit, _key, _symbol = issuing_body(nomination, AwardDocument.Kind.DECISION)
+        signer_lines, by = [], body.upper()
+        place = (nomination.campaign.issuing_place if unit.level == AdminUnit.Level.PROVINCE
+                 else unit.short_name or unit.name)
+    if form.authority in AUTHORITY_LEVELS:
+        authority_title = "CHỦ TỊCH "
+    elif form.authority == Authority.UNIT_HEAD and not form.national:
+        authority_title = default_signer_title(form, AwardDocument.Kind.DECISION) + " "
     else:
-        signer_lines, by = [], (form.decided_by or "").upper()
-    authority_title = {Authority.PROVINCIAL_CHAIRMAN: "CHỦ TỊCH ", Authority.DISTRICT_CHAIRMAN: "CHỦ TỊCH ",
-                       Authority.COMMUNE_CHAIRMAN: "CHỦ TỊCH "}.get(form.authority, "")
+        authority_title = ""
     return {"nomination": {"code": nomination.code, "nominee_name": nomination.nominee_name,
                            "nominee_kind": nomination.get_nominee_kind_display(),
                            "collective": nomination.nominee_kind == Nomination.NomineeKind.COLLECTIVE,
@@ -224,7 +231,7 @@ def nomination_context(nomination: Nomination) -> dict:
                            "decision_number": nomination.decision_number,
                            "decision_date": decision.issued_on if decision else None,
                            "commune": nomination.proposing_unit.name},
-            "authority": {"title": f"{authority_title}{by}".strip(), "body": by,
+            "authority": {"title": f"{authority_title}{by}".strip(), "body": by, "place": place,
                           "signer_name": decision.signer_name if decision else "",
                           "signer_title_lines": signer_lines},
             "campaign": campaign_context(nomination.campaign), "today": timezone.localdate()}
