@@ -77,10 +77,8 @@ class EmulationWorld:
 
     def __init__(self, people, campaign, money):
         from housing_campaign.commendations.models import AwardForm
-        from housing_campaign.emulation.models import Criterion, ReportingDeadline
+        from housing_campaign.emulation.models import Criterion, Participant, ReportingDeadline
         from housing_campaign.emulation.services import initiative_create, participant_create
-
-        from housing_campaign.emulation.models import Participant
 
         self.campaign = campaign
         # The commendations' probes may have added it already (by the same name and unit).
