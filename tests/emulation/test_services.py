@@ -146,6 +146,11 @@ def test_a_commune_officer_registers_their_people_s_committee_with_its_plan(peop
     assert registration.houses_target == 20 and Submission.objects.count() == 1
     events = DocumentEvent.objects.filter(doctype="emulation_participant", object_id=committee.pk)
     assert any("houses_target" in e.changes for e in events)
+    # Without any of the plan's fields the plan stays as it was.
+    services.registration_save(actor=people.actor(people.officer), participant_id=committee.pk,
+                               data={"registered_on": day(registration.registered_on), "houses_target": "21"})
+    plan.refresh_from_db()
+    assert plan.document_number == "12/KH-UBND" and Submission.objects.count() == 1
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

@@ -13,6 +13,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The log of the movement's records (core.DocumentEvent rows written by emulation.services).
+PARTICIPANT_DOCTYPE = "emulation_participant"
+CRITERION_DOCTYPE = "emulation_criterion"
+DEADLINE_DOCTYPE = "emulation_deadline"
+
 
 class Group(models.TextChoices):
     """The plan's groups a–đ (section III.1)."""

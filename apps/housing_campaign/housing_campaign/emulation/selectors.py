@@ -193,7 +193,7 @@ def participant_documents(participant: Participant) -> dict:
 def participant_log(participant: Participant, *, limit: int = 50) -> list:
     from housing_campaign.core.models import DocumentEvent
 
-    from .services import PARTICIPANT_DOCTYPE
+    from .models import PARTICIPANT_DOCTYPE
 
     return list(DocumentEvent.objects.filter(doctype=PARTICIPANT_DOCTYPE, object_id=participant.pk)
                 .select_related("actor").order_by("-at", "-id")[:limit])

@@ -31,6 +31,9 @@ from housing_campaign.geography.models import AdminUnit
 
 from . import rules, uploads
 from .models import (
+    CRITERION_DOCTYPE,
+    DEADLINE_DOCTYPE,
+    PARTICIPANT_DOCTYPE,
     Criterion,
     EvidenceDocument,
     EvidenceKey,
@@ -42,9 +45,6 @@ from .models import (
     Submission,
 )
 
-PARTICIPANT_DOCTYPE = "emulation_participant"
-CRITERION_DOCTYPE = "emulation_criterion"
-DEADLINE_DOCTYPE = "emulation_deadline"
 HOUSES_MAX = 1_000_000
 # "12/KH-UBND", "105/2024/QĐ-UBND", "01/KH-MTTQ-BTT": a number, optionally the year, and the symbol.
 DOCUMENT_NUMBER_RE = re.compile(r"^[0-9]{1,6}(/[0-9]{4})?/[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-]{0,40}$")
@@ -401,7 +401,8 @@ def registration_save(*, actor: Actor, participant_id, data: dict, plan_file=Non
     """Register a unit for the movement (or change its registration): the date, its targets and commitments,
     and its plan document (number, date, file), kept as the unit's plan submission against the campaign's
     plan deadline. The plan may come later; when any of its number, date or file is given, all are needed
-    (a plan already on record keeps its file unless a new one is given)."""
+    (a plan already on record keeps its file unless a new one is given, and stays as it is when none of its
+    fields is given)."""
     _read_only_refusal(actor)
     participant = participant_get_for_actor(actor=actor, participant_id=participant_id, for_update=True)
     if participant.kind not in rules.REGISTERING_KINDS:
@@ -422,7 +423,7 @@ def registration_save(*, actor: Actor, participant_id, data: dict, plan_file=Non
     plan_given = any(str(data.get(k) or "").strip() for k in ("plan_number", "plan_date", "plan_submitted_on")) \
         or bool(plan_file)
     plan = found = sent_on = None
-    if plan_given or existing_plan is not None:
+    if plan_given:  # a plan already on record stays as it is when none of its fields comes
         plan = _document_fields(errors, data, prefix="plan_")
         found = _upload(errors, "plan_file", plan_file, required=existing_plan is None)
         # The day the plan reached the office: by default the day of registering (a unit registers by sending
