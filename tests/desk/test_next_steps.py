@@ -275,7 +275,8 @@ def test_form_refused_nothing_applied_everything_typed(people, campaign, overrid
     text = response.content.decode()
     assert response.status_code == 400
     assert message in text and "Chưa lưu, chưa chuyển bước" in text
-    assert f'value="{overrides["handed_over_on"]}"' in text and ">Đã họp dân</textarea>" in text
+    # The comment is kept in its textarea (issue 17: a textarea, so that Enter never presses the step).
+    assert f'value="{overrides["handed_over_on"]}"' in text and '>Đã họp dân</textarea>' in text
     case.refresh_from_db()
     # 7 steps to handover in workflow v2 (submit, confirm, end_posting, approve, allocate, complete, accept)
     assert case.state == "handover" and case.handed_over_on is None and transitions_of(case) == 7
