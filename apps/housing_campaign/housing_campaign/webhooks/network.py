@@ -108,7 +108,9 @@ def address_problem(ip: IPAddress) -> str | None:
     inner = _unwrapped(ip)
     if any(inner in net or ip in net for net in allowed_networks() if net.version in (inner.version, ip.version)):
         return None
-    for candidate in {ip, inner}:
+    # The carried IPv4 address first (what the connection reaches), then the address as written; an ordered
+    # tuple, so the reason given does not depend on set hashing.
+    for candidate in (inner, ip):
         if candidate.is_loopback:
             return gettext("địa chỉ của chính máy chủ (loopback)")
         if candidate.is_link_local:
