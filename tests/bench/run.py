@@ -728,8 +728,10 @@ def bench_api() -> None:
                 f"one at a time, a new connection each); the next page through the cursor median "
                 f"{statistics.median(cursor_times):.1f} ms → {verdict(median, 10)} (goal: median ≤ 10 ms)")
         say("- gunicorn, 2 sync workers on 2 cores, PostgreSQL; bearer token of a province reviewer; timed by the "
-            "client over loopback; no COUNT(*) (keyset cursor); the page in one query (cases with their household, "
-            "served by the index case_unit_since for a commune), units, campaign and strand codes from memos")
+            "client over loopback; no COUNT(*) (keyset cursor); three queries: the token, the actor's roles, "
+            "territory and delegations (one union), the page (cases with their household, served by the index "
+            "case_unit_since for a commune and case_since_unit for a district); units, campaign and strand codes "
+            "from memos")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -59,6 +60,58 @@ def _authority(user_id: int, *, is_superuser: bool = False) -> tuple[Authority, 
     return Authority(user_id=user_id, roles=role_codes, paths=paths, everywhere=is_superuser), read_only
 
 
+_GRANTS_SQL: dict[str, str] = {}
+
+
+def _grants_sql() -> str:
+    """The query of ``_grants``, written once per process from the models' tables and columns. It is plain SQL
+    because building it with the ORM (a union of three queries) cost 1.3 ms per request, ten times its running
+    time; it reads the same tables the ORM would (the user's groups' roles, their territories, and the
+    delegations in force)."""
+    if connection.vendor not in _GRANTS_SQL:
+        from django.contrib.auth import get_user_model
+
+        from housing_campaign.geography.models import AdminUnit
+
+        user_model = get_user_model()
+        q = connection.ops.quote_name
+
+        def table(model) -> str:
+            return q(model._meta.db_table)
+
+        def col(model, name: str) -> str:
+            return q(model._meta.get_field(name).column)
+
+        user_groups = user_model.groups.through
+        group_fk = user_groups._meta.get_field("group").column
+        user_fk = user_groups._meta.get_field(user_model._meta.model_name).column
+        _GRANTS_SQL[connection.vendor] = (
+            f"SELECT 'r', r.{col(Role, 'code')}, r.{col(Role, 'read_only')} FROM {table(Role)} r "
+            f"JOIN {table(user_groups)} ug ON ug.{q(group_fk)} = r.{col(Role, 'group')} "
+            f"WHERE ug.{q(user_fk)} = %s AND r.{col(Role, 'is_active')} = %s "
+            f"UNION ALL SELECT 't', u.{col(AdminUnit, 'path')}, %s FROM {table(UserTerritory)} t "
+            f"JOIN {table(AdminUnit)} u ON u.{col(AdminUnit, 'id')} = t.{col(UserTerritory, 'unit')} "
+            f"WHERE t.{col(UserTerritory, 'user')} = %s "
+            f"UNION ALL SELECT 'd', CAST(d.{col(Delegation, 'delegator')} AS VARCHAR(20)), "
+            f"du.{col(user_model, 'is_superuser')} FROM {table(Delegation)} d "
+            f"JOIN {table(user_model)} du ON du.{col(user_model, 'id')} = d.{col(Delegation, 'delegator')} "
+            f"WHERE d.{col(Delegation, 'delegate')} = %s AND d.{col(Delegation, 'is_active')} = %s "
+            f"AND d.{col(Delegation, 'starts_on')} <= %s AND d.{col(Delegation, 'ends_on')} >= %s")
+    return _GRANTS_SQL[connection.vendor]
+
+
+def _grants(user_id: int, today: dt.date) -> tuple[list[tuple[str, bool]], list[str], list[tuple[int, bool]]]:
+    """(roles with their read-only flag, territory paths, delegators in force today with their superuser flag)
+    of a user, in one query: this runs for every request (the API's first cost after the token)."""
+    day = connection.ops.adapt_datefield_value(today)
+    found: dict[str, list] = {"r": [], "t": [], "d": []}
+    with connection.cursor() as cursor:
+        cursor.execute(_grants_sql(), [user_id, True, False, user_id, user_id, True, day, day])
+        for kind, value, bit in cursor.fetchall():
+            found[kind].append((value, bool(bit)))
+    return found["r"], [path for path, _ in found["t"]], [(int(pk), bit) for pk, bit in found["d"]]
+
+
 def actor_for(user, *, on: dt.date | None = None) -> Actor:
     """Build the actor once per request (cached on the user object)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
@@ -66,14 +119,14 @@ def actor_for(user, *, on: dt.date | None = None) -> Actor:
     cached = getattr(user, "_hc_actor", None)
     if cached is not None and on is None:
         return cached
-    own, read_only = _authority(user.pk, is_superuser=user.is_superuser)
     today = on or timezone.localdate()
-    delegated = []
-    for delegation in Delegation.objects.filter(delegate_id=user.pk, is_active=True, starts_on__lte=today,
-                                                ends_on__gte=today).select_related("delegator"):
-        authority, _ = _authority(delegation.delegator_id, is_superuser=delegation.delegator.is_superuser)
-        delegated.append(authority)
-    actor = Actor(user=user, own=own, delegated=tuple(delegated), read_only=read_only and not user.is_superuser)
+    roles, paths, delegators = _grants(user.pk, today)
+    own = Authority(user_id=user.pk, roles=frozenset(code for code, _ in roles), paths=tuple(paths),
+                    everywhere=user.is_superuser)
+    read_only = bool(roles) and all(ro for _, ro in roles)
+    delegated = tuple(_authority(delegator_id, is_superuser=is_superuser)[0]
+                      for delegator_id, is_superuser in sorted(delegators))
+    actor = Actor(user=user, own=own, delegated=delegated, read_only=read_only and not user.is_superuser)
     if on is None:
         user._hc_actor = actor
     return actor
