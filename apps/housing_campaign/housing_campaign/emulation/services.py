@@ -684,8 +684,9 @@ def criterion_create(*, actor: Actor, campaign, data: dict) -> Criterion:
 
 @transaction.atomic
 def criterion_update(*, actor: Actor, criterion_id, data: dict) -> Criterion:
-    criterion = Criterion.objects.select_for_update().select_related("campaign__province", "campaign__province_2025") \
-        .filter(pk=validators.query_id(criterion_id) or 0).first()
+    # Only the criterion's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
+    criterion = Criterion.objects.select_for_update(of=("self",) if _for_update_of() else ()).select_related(
+        "campaign__province", "campaign__province_2025").filter(pk=validators.query_id(criterion_id) or 0).first()
     if criterion is None:
         raise ServiceError(gettext("Không tìm thấy tiêu chí."), code=ErrorCode.NOT_FOUND)
     office_check(actor, criterion.campaign)
@@ -745,7 +746,7 @@ def deadline_create(*, actor: Actor, campaign, data: dict) -> ReportingDeadline:
 
 @transaction.atomic
 def deadline_update(*, actor: Actor, deadline_id, data: dict) -> ReportingDeadline:
-    deadline = ReportingDeadline.objects.select_for_update().select_related(
+    deadline = ReportingDeadline.objects.select_for_update(of=("self",) if _for_update_of() else ()).select_related(
         "campaign__province", "campaign__province_2025").filter(pk=validators.query_id(deadline_id) or 0).first()
     if deadline is None:
         raise ServiceError(gettext("Không tìm thấy hạn nộp."), code=ErrorCode.NOT_FOUND)
