@@ -8,7 +8,7 @@ import pytest
 from housing_campaign.printing.models import Signer
 from housing_campaign.printing.services import issued_document_pdf
 from tests.conftest import advance, new_case
-from tests.printing.issuing import AFTER, BEFORE, clock, date_line, pdf_text, signers  # noqa: F401
+from tests.printing.issuing import AFTER, BEFORE, clock, date_line, keep_pdf, pdf_text, signers  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_certificate_issued_before_the_reorganisation_names_the_legacy_commune(p
     issuer = cert.document.context["issuer"]
     assert (issuer["name"], issuer["place"], issuer["signer"]["name"]) == ("Ủy ban nhân dân xã Đăk Blô", "Đăk Blô",
                                                                           "A Blưi")
-    text = pdf_text(issued_document_pdf(cert.document))
+    text = pdf_text(keep_pdf("certificate-dak-blo-2025-06-15.pdf", issued_document_pdf(cert.document)))
     for expected in ("ỦY BAN NHÂN DÂN XÃ ĐĂK BLÔ", f"Số: {cert.number_text}", date_line("Đăk Blô", BEFORE),
                      "Đăk Blô, ngày 15 tháng 6 năm 2025", "Ủy ban nhân dân xã Đăk Blô chứng nhận đã bàn giao",
                      "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH A Blưi", "Ủy ban nhân dân huyện Đắk Glei (b/c)"):
@@ -41,7 +41,7 @@ def test_certificate_issued_after_the_reorganisation_names_the_2025_commune(peop
     assert (issuer["name"], issuer["place"], issuer["signer"]["name"]) == ("Ủy ban nhân dân xã Đăk Plô", "Đăk Plô",
                                                                           "Y Ngọc")
     assert issuer["unit"]["system"] == "2025" and issuer["level"] == "commune"
-    text = pdf_text(issued_document_pdf(cert.document))
+    text = pdf_text(keep_pdf("certificate-dak-plo-2025-08-15.pdf", issued_document_pdf(cert.document)))
     for expected in ("ỦY BAN NHÂN DÂN XÃ ĐĂK PLÔ", date_line("Đăk Plô", AFTER), "Đăk Plô, ngày 15 tháng 8 năm 2025",
                      "Ủy ban nhân dân xã Đăk Plô chứng nhận đã bàn giao", "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Y Ngọc",
                      "xã Đăk Blô, huyện Đắk Glei (nay là xã Đăk Plô)", "Ủy ban nhân dân tỉnh Quảng Ngãi (b/c)"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -17,6 +18,17 @@ from tests.conftest import HOME, make_user, survey_data, unit
 BEFORE = dt.date(2025, 6, 15)   # legacy units in force
 AFTER = dt.date(2025, 8, 15)    # 2025 units in force
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def keep_pdf(name: str, data: bytes) -> bytes:
+    """With ``HC_KEEP_PDFS=DIR`` set, the PDF is also written to DIR/name, to be opened by a person (a review of
+    the documents, a closing note); without it, nothing is written."""
+    folder = os.environ.get("HC_KEEP_PDFS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, name), "wb") as handle:
+            handle.write(data)
+    return data
 
 
 def pdf_text(data: bytes) -> str:
