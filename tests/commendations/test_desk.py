@@ -74,6 +74,9 @@ def test_new_nomination_form_and_its_refusals(people, campaign):
     nomination = Nomination.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("desk:nomination", args=[nomination.pk])
     assert nomination.proposer_kind == "commune" and nomination.achievement == "Hoàn thành 20/20 nhà trước hạn"
+    # The desk's form keeps the evidence of the day, like the suggestions' one click.
+    assert nomination.evidence["participant"] == commune.pk and nomination.evidence["campaign"] == campaign.code
+    assert "houses_finished" in nomination.evidence["evidence"]
     again = officer.post(url, {**data, "award_form": award("giay_khen_chu_tich_xa").pk})
     assert again.status_code == 400 and "cùng thành tích" in again.content.decode()
     far = participant(campaign, name="Ủy ban nhân dân xã Đăk Cấm", code="23311")

@@ -128,3 +128,25 @@ def test_the_database_refuses_a_second_award_for_the_same_achievement(people, ca
     Nomination.objects.filter(pk=first.pk).update(state="rejected")
     copy.save()
     assert Nomination.objects.count() == 2
+
+
+def test_every_nomination_keeps_the_evidence_of_the_day_whatever_files_it(people, campaign):
+    """A caller bringing no evidence (a script, the demo, another page) no longer files a nomination without its
+    snapshot: the service computes it from the records (hooks.evidence_snapshots)."""
+    from django.utils import timezone
+
+    from housing_campaign.commendations import services
+
+    commune = participant(campaign)
+    for evidence in (None, {}):
+        kwargs = {} if evidence is None else {"evidence": evidence}
+        nomination = services.nomination_create(
+            actor=people.actor(people.office), campaign=campaign, participant=commune,
+            award_form=award("bang_khen_chu_tich_tinh"), achievement="Hoàn thành sớm 20 căn nhà", **kwargs)
+        snapshot = nomination.evidence
+        assert snapshot["as_of"] == timezone.localdate().isoformat() and snapshot["participant"] == commune.pk
+        assert snapshot["evidence"]["houses_finished"]["data"]["target"] == 0
+        Nomination.objects.filter(pk=nomination.pk).update(state="not_awarded")  # free the achievement again
+    # A caller's own snapshot is kept as given (checked, as before).
+    assert nominate(people, campaign, who=participant(campaign, kind="business", name="Công ty B", code="62"),
+                    ).evidence == EVIDENCE

@@ -130,3 +130,18 @@ def test_pages_read_a_fixed_number_of_queries(people, campaign):
     after = [_queries(office, url) for url in urls]
     assert before == after, list(zip(urls, before, after))
     assert Participant.objects.count() == 13
+
+
+def test_an_empty_plan_file_is_refused_with_one_message(people, campaign):
+    """An empty upload was refused twice: by the form (Django's own words) and by the service (naming the file)."""
+    committee = home_committee(people, campaign)
+    response = client_for(people.officer).post(reverse("emulation:register", args=[committee.pk]), {
+        "registered_on": "05/08/2024", "houses_target": "12", "money_target": "500.000.000",
+        "plan_number": "12/KH-UBND", "plan_date": "04/08/2024",
+        "plan_file": upload("ke-hoach.pdf", b"", "application/pdf")})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["plan_file"] == ["Tệp “ke-hoach.pdf” rỗng."], form.errors
+    # once in the summary (a link to the field) and once at the field: the one message
+    assert response.content.decode().count("rỗng") == 2
+    assert not Registration.objects.exists() and not Submission.objects.exists()

@@ -131,3 +131,72 @@ def test_the_suggestions_read_a_fixed_number_of_queries(people, campaign, record
     with CaptureQueriesContext(connection) as second:
         suggestions.suggestions(office, campaign)
     assert len(first) == len(second), (len(first), len(second))
+
+
+# ---------------------------------------------------------------------------- the one-click POST: every parameter
+def _office_client(people):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(people.office)
+    return client
+
+
+def test_the_one_click_post_refuses_every_bad_parameter_by_name_and_writes_nothing(people, campaign, records):
+    """An unknown campaign was silently replaced by the default one (and the nomination filed there)."""
+    from django.urls import reverse
+
+    award = AwardForm.objects.get(code="bang_khen_chu_tich_tinh")
+    good = {"campaign": campaign.pk, "candidate": f"donor:{records['big'].pk}", "award_form": award.pk}
+    client = _office_client(people)
+    for changed, message in (
+            ({"campaign": 999_999}, "Không tìm thấy chương trình của đề nghị"),
+            ({"campaign": "kt2425"}, "Không tìm thấy chương trình của đề nghị"),
+            ({"campaign": ""}, "Không tìm thấy chương trình của đề nghị"),
+            ({"award_form": 999_999}, "Không có hình thức khen thưởng này"),
+            ({"award_form": "bang khen"}, "Không có hình thức khen thưởng này"),
+            ({"award_form": ""}, "Chọn hình thức khen thưởng."),
+            ({"candidate": "participant:999999"}, "Không tìm thấy đối tượng này trong địa bàn bạn phụ trách."),
+            ({"candidate": "donor:999999"}, "Không tìm thấy người ủng hộ này"),
+            ({"candidate": "household:abc"}, "Đề xuất không hợp lệ"),
+            ({"candidate": "planet:1"}, "Đề xuất không hợp lệ"),
+            ({"candidate": ""}, "Đề xuất không hợp lệ")):
+        response = client.post(reverse("emulation:nominate"), {**good, **changed})
+        page = response.content.decode()
+        assert response.status_code == 400, changed
+        assert f"Chưa lập đề nghị: {message}" in page, (changed, message)
+    assert not Nomination.objects.exists() and not Participant.objects.exists()
+    # The same button with its own values files the nomination in that campaign.
+    assert client.post(reverse("emulation:nominate"), good).status_code == 302
+    assert Nomination.objects.get().campaign == campaign
+
+
+def test_a_superuser_is_told_why_they_do_not_nominate(people, campaign, records):
+    """A nomination is a paper of the emulation office, under the name of its official: a superuser (a technical
+    account) is told so on the page and by the refusal, and nothing is written."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    root = get_user_model().objects.create_superuser("root_emufix", password="x-pass-123")
+    client = Client()
+    client.force_login(root)
+    page = client.get(reverse("emulation:suggestions")).content.decode()
+    assert "Tài khoản quản trị hệ thống không đứng tên đề nghị khen thưởng" in page
+    assert 'name="candidate"' not in page
+    award = AwardForm.objects.get(code="bang_khen_chu_tich_tinh")
+    response = client.post(reverse("emulation:nominate"), {
+        "campaign": campaign.pk, "candidate": f"donor:{records['big'].pk}", "award_form": award.pk})
+    assert response.status_code == 400
+    assert "Chưa lập đề nghị: Tài khoản quản trị hệ thống không đứng tên" in response.content.decode()
+    with pytest.raises(ServiceError) as caught:
+        suggestions.suggestion_nominate(actor=people.actor(root), campaign=campaign,
+                                        key=f"donor:{records['big'].pk}", award_form_id=award.pk)
+    assert caught.value.code == ErrorCode.PERMISSION_DENIED and "Sở Nội vụ" in caught.value.message
+    # Readers who do not nominate are told who does; the office is told nothing (it has the buttons).
+    council = Client()
+    council.force_login(people.council[0])
+    assert "Chỉ cơ quan thường trực thi đua (Sở Nội vụ) lập đề nghị" in council.get(
+        reverse("emulation:suggestions")).content.decode()
+    assert 'id="nominate-refusal"' not in _office_client(people).get(reverse("emulation:suggestions")).content.decode()
+    assert not Nomination.objects.exists() and not Participant.objects.exists()

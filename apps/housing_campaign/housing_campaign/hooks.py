@@ -35,6 +35,9 @@ Kinds of hooks:
   support type, its household's category): ``changes`` being (id, old category, old support type).
 - ``computed_fields``: per document type, names a workflow condition may use besides the
   document's own fields: label and the dotted path of ``fn(document) -> value``.
+- ``evidence_snapshots``: per document type, the dotted path of ``fn(*, campaign, participant) -> dict``: what the
+  records show for the participant on the day, kept with every new document of the type whatever the page, import
+  or script that files it (a commendation nomination keeps the emulation movement's evidence, computed above it).
 """
 
 
@@ -200,6 +203,10 @@ print_doctypes = {
                "example": "housing_campaign.reports.documents.report_example",
                "sample": "housing_campaign.reports.documents.report_sample",
                "scope": "reports.PeriodicReport"},
+}
+
+evidence_snapshots = {
+    "commendation": "housing_campaign.emulation.evidence.nomination_snapshot",
 }
 
 computed_fields = {

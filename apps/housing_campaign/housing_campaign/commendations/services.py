@@ -114,6 +114,15 @@ def _default_proposing_unit(actor: Actor, participant) -> AdminUnit:
     return AdminUnit.objects.get(path=max(candidates, key=len))
 
 
+def _evidence_of_the_day(campaign, participant) -> dict:
+    """What the records show for the participant today (the emulation movement's evidence, computed above this
+    layer and reached through ``hooks.evidence_snapshots``); empty when no module provides it."""
+    from housing_campaign.core.hookspec import evidence_snapshot
+
+    compute = evidence_snapshot(DOCTYPE)
+    return compute(campaign=campaign, participant=participant) if compute is not None else {}
+
+
 def _check_evidence(evidence) -> dict:
     if evidence is None:
         return {}
@@ -185,11 +194,15 @@ def _new_code() -> str:
 
 @transaction.atomic
 def nomination_create(*, actor: Actor, campaign, participant, award_form: AwardForm, achievement: str,
-                      evidence: dict, proposing_unit: AdminUnit | None = None, initiative=None,
+                      evidence: dict | None = None, proposing_unit: AdminUnit | None = None, initiative=None,
                       proposer_kind: str | None = None, proposer_name: str = "") -> Nomination:
     """File a nomination of ``participant`` for ``award_form`` on behalf of a proposing unit (by default
     the actor's own unit that contains the participant), with the evidence gathered from the records as a
     snapshot. Starts the commendation workflow of the unit's territory and writes the created event.
+
+    ``evidence``: the snapshot a caller already computed for this participant today; none (or empty): computed
+    here from the records (``hooks.evidence_snapshots``), so that every nomination keeps the evidence it was
+    made on, whatever the page, script or import that files it.
 
     ``initiative``: an ``emulation.Initiative`` (or its id) when the award is for that initiative; none for
     the participant's overall achievement in the movement. ``proposer_kind``: which body of the unit
@@ -249,7 +262,7 @@ def nomination_create(*, actor: Actor, campaign, participant, award_form: AwardF
             raise ServiceError(gettext("Sáng kiến không hợp lệ."), field="initiative")
         if hasattr(initiative, "campaign_id") and initiative.campaign_id != campaign.pk:
             raise ServiceError(gettext("Sáng kiến không thuộc chương trình này."), field="initiative")
-    evidence = _check_evidence(evidence)
+    evidence = _check_evidence(evidence or _evidence_of_the_day(campaign, participant))
     existing = nomination_same_achievement(campaign=campaign, participant=participant, initiative_id=initiative_id)
     if existing is not None:
         raise _duplicate_error(existing)

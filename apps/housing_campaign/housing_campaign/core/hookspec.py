@@ -133,6 +133,13 @@ def computed_fields(doctype: str) -> dict[str, dict]:
     return dict(get_hooks("computed_fields").get(doctype, {}))
 
 
+def evidence_snapshot(doctype: str) -> Callable | None:
+    """``fn(*, campaign, participant) -> dict`` computing the evidence a new document of ``doctype`` keeps
+    (hooks.evidence_snapshots), or None when the type keeps none."""
+    path = get_hooks("evidence_snapshots").get(doctype)
+    return get_attr(path) if path else None
+
+
 def print_doctypes() -> dict[str, dict]:
     return dict(get_hooks("print_doctypes"))
 
@@ -168,6 +175,7 @@ def _paths() -> list[tuple[str, str]]:
         found += [(f"computed_fields[{doctype!r}][{n!r}]", spec.get("path", "")) for n, spec in names.items()]
     for doctype, counters in get_hooks("doc_counters").items():
         found += [(f"doc_counters[{doctype!r}][{event!r}]", path) for event, path in counters.items()]
+    found += [(f"evidence_snapshots[{d!r}]", p) for d, p in get_hooks("evidence_snapshots").items()]
     for handler, guard in get_hooks("doc_event_listens").items():
         found += [(f"doc_event_listens[{handler!r}]", guard)]
     return found
@@ -202,6 +210,8 @@ def hook_problems() -> list[str]:
             problems.append(f"doc_counters[{name!r}]: unknown document type")
         problems += [f"doc_counters[{name!r}][{e!r}]: unknown event (known: {', '.join(COUNTER_EVENTS)})"
                      for e in counters if e not in COUNTER_EVENTS]
+    problems += [f"evidence_snapshots[{d!r}]: unknown document type" for d in get_hooks("evidence_snapshots")
+                 if d not in doctypes]
     problems += [f"scheduler_events[{f!r}]: unknown frequency (known: {', '.join(SCHEDULE_SECONDS)})"
                  for f in get_hooks("scheduler_events") if f not in SCHEDULE_SECONDS]
     scopes = get_hooks("territory_scopes")

@@ -28,7 +28,9 @@ FILE_HELP = _("PDF, Word (.doc, .docx) hoặc ảnh chụp (JPEG, PNG, WEBP), t�
 
 
 def document_file(label, help_text=FILE_HELP):
-    return forms.FileField(label=label, required=False, help_text=help_text,
+    """A document's upload: the service reads and judges it (an empty file included), with one message naming
+    the file; the form adds none of its own."""
+    return forms.FileField(label=label, required=False, help_text=help_text, allow_empty_file=True,
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
 
 

@@ -817,6 +817,12 @@ def snapshot(book: EvidenceBook, participant: Participant, keys=None) -> dict:
                          for p in proofs if p.applies}}
 
 
+def nomination_snapshot(*, campaign: Campaign, participant: Participant, today: dt.date | None = None) -> dict:
+    """The snapshot a new nomination keeps (``hooks.evidence_snapshots``): what the records show today for the
+    participant, every applicable key."""
+    return snapshot(EvidenceBook(campaign, [participant], today=today), participant)
+
+
 def achievement_text(book: EvidenceBook, participant: Participant, keys=None) -> str:
     """The achievement as the records show it, in one sentence a nomination can carry."""
     proofs = [p for p in (book.proofs(participant, keys) if keys else book.all_proofs(participant))

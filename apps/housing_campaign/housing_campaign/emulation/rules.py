@@ -10,6 +10,8 @@ write, and by the pages to offer only what will be accepted).
 """
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from housing_campaign.accounts.selectors import Actor, Authority
 from housing_campaign.geography.models import AdminUnit
 
@@ -89,3 +91,19 @@ def reads_suggestions(actor: Actor) -> bool:
 def may_nominate(actor: Actor) -> bool:
     """The office's own role (a superuser holds no role to propose as: the commendations refuse them)."""
     return not actor.read_only and any(a.roles & NOMINATORS for a in actor.all_authorities)
+
+
+def nominate_refusal(actor: Actor) -> str:
+    """Why the actor may not turn a suggestion into a nomination (empty when they may), said on the page and by
+    the service. A superuser is told why not: a nomination is a paper of the proposing body (the emulation office,
+    Sở Nội vụ), filed under the name of the official who made it; a technical account holds no office to propose
+    for, and acting as one would leave the body's papers signed by nobody of it."""
+    if may_nominate(actor):
+        return ""
+    if actor.read_only:
+        return gettext("Tài khoản của bạn chỉ có quyền xem.")
+    if actor.user.is_superuser:
+        return gettext("Tài khoản quản trị hệ thống không đứng tên đề nghị khen thưởng: đề nghị là văn bản của cơ quan "
+                       "thường trực thi đua (Sở Nội vụ), ghi tên cán bộ lập. Hãy đăng nhập bằng tài khoản của cơ quan "
+                       "thường trực thi đua, hoặc nhận ủy quyền của cơ quan đó.")
+    return gettext("Chỉ cơ quan thường trực thi đua (Sở Nội vụ) lập đề nghị từ trang gợi ý.")

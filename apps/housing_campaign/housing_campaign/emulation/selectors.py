@@ -39,6 +39,12 @@ def pick_campaign(value) -> Campaign | None:
     return found[0] if found else None
 
 
+def campaign_exact(value) -> Campaign | None:
+    """The campaign of that id, or None (a form's hidden value: no fallback to another campaign)."""
+    pk = query_id(value)
+    return next((c for c in campaigns() if c.pk == pk), None) if pk else None
+
+
 @dataclass
 class ParticipantFilters:
     group: str = ""

@@ -231,8 +231,7 @@ def _links(actor: Actor, kind: str, unit: AdminUnit | None, data: dict, errors: 
             user = get_user_model().objects.filter(pk=validators.query_id(user_id) or 0, is_active=True,
                                                    is_superuser=False).first()
             paths = list(UserTerritory.objects.filter(user=user).values_list("unit__path", flat=True)) if user else []
-            inside = any(a.everywhere or any(p.startswith(own) for p in paths for own in a.paths)
-                         for a in actor.all_authorities)
+            inside = any(a.covers(*paths) for a in actor.all_authorities)
             if user is None or not paths or not inside:
                 errors.add("user", gettext("Không tìm thấy tài khoản cán bộ này trong địa bàn bạn phụ trách."))
             else:
@@ -391,7 +390,8 @@ def _check_document_dates(errors: Errors, document_date, sent_on, *, prefix: str
             "sent": format_date(sent_on), "date": format_date(document_date)})
 
 
-def _plan_submission(participant: Participant) -> Submission | None:
+def plan_submission(participant: Participant) -> Submission | None:
+    """The unit's plan (the first sent), if any."""
     return (participant.submissions.filter(kind=ReportingDeadline.Kind.PLAN).select_related("deadline")
             .order_by("submitted_on", "id").first())
 
@@ -419,7 +419,7 @@ def registration_save(*, actor: Actor, participant_id, data: dict, plan_file=Non
                          gettext("Số tiền phấn đấu huy động"))
     commitments = _text(errors, "commitments", data.get("commitments"), gettext("Nội dung đăng ký thi đua"),
                         max_length=4000, multiline=True)
-    existing_plan = _plan_submission(participant)
+    existing_plan = plan_submission(participant)
     plan_given = any(str(data.get(k) or "").strip() for k in ("plan_number", "plan_date", "plan_submitted_on")) \
         or bool(plan_file)
     plan = found = sent_on = None

@@ -228,7 +228,7 @@ def _officials(actor: Actor, campaign: Campaign, top: int) -> Ranking:
 
 
 def _covers(actor: Actor, unit: AdminUnit) -> bool:
-    return any(a.everywhere or any(unit.path.startswith(p) for p in a.paths) for a in actor.all_authorities)
+    return any(a.covers(unit.path) for a in actor.all_authorities)
 
 
 def _units(actor: Actor, campaign: Campaign, top: int, today: dt.date) -> Ranking:
@@ -367,14 +367,18 @@ def suggestion_nominate(*, actor: Actor, campaign: Campaign, key: str, award_for
     from housing_campaign.commendations.models import AwardForm
     from housing_campaign.commendations.services import nomination_create
 
-    if actor.read_only:
-        raise ServiceError(gettext("Tài khoản của bạn chỉ có quyền xem."), code=ErrorCode.PERMISSION_DENIED)
-    if not rules.may_nominate(actor):
-        raise ServiceError(gettext("Chỉ cơ quan thường trực thi đua (Sở Nội vụ) lập đề nghị từ trang gợi ý."),
-                           code=ErrorCode.PERMISSION_DENIED)
+    refusal = rules.nominate_refusal(actor)
+    if refusal:
+        raise ServiceError(refusal, code=ErrorCode.PERMISSION_DENIED)
+    if not isinstance(campaign, Campaign):
+        raise ServiceError(gettext("Không tìm thấy chương trình của đề nghị (có thể đã bị xóa); hãy mở lại trang gợi "
+                                   "ý và chọn chương trình."), field="campaign", code=ErrorCode.NOT_FOUND)
+    if award_form_id in (None, ""):
+        raise ServiceError(gettext("Chọn hình thức khen thưởng."), field="award_form")
     award_form = AwardForm.objects.filter(pk=validators.query_id(award_form_id) or 0).first()
     if award_form is None:
-        raise ServiceError(gettext("Chọn hình thức khen thưởng."), field="award_form")
+        raise ServiceError(gettext("Không có hình thức khen thưởng này; hãy tải lại trang gợi ý và chọn trong danh "
+                                   "sách."), field="award_form")
     participant = candidate_participant(actor=actor, campaign=campaign, key=key)
     book = evidence.EvidenceBook(campaign, [participant])
     return nomination_create(actor=actor, campaign=campaign, participant=participant, award_form=award_form,

@@ -41,6 +41,12 @@ COMMUNE_CODES = [
 HOME_COMMUNE = "23344"  # Xã Đăk Blô, huyện Đắk Glei
 OTHER_COMMUNE = "23347"  # Xã Đăk Man, huyện Đắk Glei
 HOME_DISTRICT = "610"
+# Xã Kroong and Xã Đăk Ring finished their 2025 target before the campaign's deadlines (31/8/2025, 24/7/2025
+# for the meritorious): their finished houses' timelines end on EARLY_BY, whatever the day of seeding, so that
+# the suggestions' "communes that finished on time" has candidates (their target is those houses).
+EARLY_COMMUNES = ("23314", "23455")
+EARLY_BY = dt.date(2025, 6, 30)
+FINISHED_TARGETS = ("handover", "posting", "closed")
 
 VILLAGE_NAMES = ["Thôn Đăk Xế", "Làng Kon Klor", "Thôn Pêng Blong", "Plei Đôn", "Thôn Măng Khênh", "Làng Tê Pheo",
                  "Thôn Đăk Đoa", "Thôn Vi Rin", "Làng Kon Hia", "Thôn Long Zôn", "Plei Kần", "Thôn Ngọc Tăng"]
@@ -184,20 +190,28 @@ def seed_demo(*, stdout=None) -> dict:
         inspector = (cast.users["giamsat"] if commune.path.startswith(units[HOME_DISTRICT].path)
                      else cast.inspector_province)
         walk = _Walk(case=case, target=target, path=path, start=start, step=step, commune=commune,
-                     inspector=inspector)
+                     inspector=inspector, early=commune.code in EARLY_COMMUNES and target in FINISHED_TARGETS)
         walks.append(walk)
         _walk_on(walk, cast=cast, actor=actor, rng=rng, money=money, today=today)
         counts[target] = counts.get(target, 0) + 1
-    # The lists posted before the steps that need them, village by village, through the real service.
+    # The lists posted before the steps that need them, village by village, through the real service (the
+    # houses finished early on their own lists: their postings move back with them).
+    early_postings: list[int] = []
     for action, (kind, started_ago, days) in POSTED_ACTIONS.items():
         due = [w for w in walks if w.next_action == action]
-        _post(due, kind=kind, starts_on=today - dt.timedelta(days=started_ago), days=days, cast=cast, actor=actor)
+        for early in (True, False):
+            posted = _post([w for w in due if w.early == early], kind=kind,
+                           starts_on=today - dt.timedelta(days=started_ago), days=days, cast=cast, actor=actor)
+            early_postings += posted if early else []
         for walk in due:
             walk.posted = True
             _walk_on(walk, cast=cast, actor=actor, rng=rng, money=money, today=today)
     # Houses handed over recently: their results are on the notice board now.
-    _post([w for w in walks if w.target == "posting"], kind="results", starts_on=today - dt.timedelta(days=3),
-          days=7, cast=cast, actor=actor)
+    for early in (True, False):
+        posted = _post([w for w in walks if w.target == "posting" and w.early == early], kind="results",
+                       starts_on=today - dt.timedelta(days=3), days=7, cast=cast, actor=actor)
+        early_postings += posted if early else []
+    _finish_early([w for w in walks if w.early], early_postings, today)
     for walk in walks:
         _backdate(walk.case, walk.start, walk.step)
     from housing_campaign.reports.aggregates import recount
@@ -208,10 +222,11 @@ def seed_demo(*, stdout=None) -> dict:
     _feedback(units[HOME_COMMUNE], cast=cast, actor=actor)
     money.seed_contributions(communes, units[HOME_COMMUNE])
     seed_emulation(campaign=campaign, communes=communes, users=cast.users, actor=actor, today=today, stdout=stdout)
-    _nominations(rng, campaign, communes, cast.users, actor)
     from .demo_reports import seed_targets
 
-    seed_targets(campaign, communes, HOME_DISTRICT)
+    # before the nominations: their evidence reads the targets
+    seed_targets(campaign, communes, HOME_DISTRICT, finished_early=EARLY_COMMUNES)
+    _nominations(rng, campaign, communes, cast.users, actor)
     if stdout:
         stdout.write(f"Đã tạo {len(plan)} hộ và hồ sơ tại {len(communes)} xã: "
                      + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + "\n")
@@ -431,6 +446,7 @@ class _Walk:
     inspector: object
     done: int = 0
     posted: bool = False
+    early: bool = False    # a finished house of EARLY_COMMUNES (its dates moved back by _finish_early)
 
     @property
     def next_action(self) -> str | None:
@@ -457,20 +473,61 @@ def _walk_on(walk: _Walk, *, cast, actor, rng, money, today) -> None:
             money.inspect(walk.case, "acceptance", moment, actor(walk.inspector), release=1)
 
 
-def _post(walks: list[_Walk], *, kind: str, starts_on: dt.date, days: int, cast, actor) -> None:
-    """One posting per village of the cases, recorded by the commune's officer (postings.services)."""
+def _post(walks: list[_Walk], *, kind: str, starts_on: dt.date, days: int, cast, actor) -> list[int]:
+    """One posting per village of the cases, recorded by the commune's officer (postings.services); their ids."""
     from housing_campaign.postings.services import posting_create
 
     groups: dict[tuple, list[_Walk]] = {}
     for walk in walks:
         walk.case.refresh_from_db(fields=["state", "state_since", "village"])
         groups.setdefault((walk.commune.id, walk.case.village_id), []).append(walk)
+    ids = []
     for (commune_id, village_id), group in groups.items():
         village = group[0].case.village
         place = f"Nhà văn hóa {village.name}" if village else f"Trụ sở UBND {group[0].commune.name}"
-        posting_create(actor=actor(cast.officers[commune_id]), kind=kind, commune_id=commune_id,
-                       village_id=village_id, starts_on=starts_on, ends_on=starts_on + dt.timedelta(days=days - 1),
-                       case_ids=[w.case.pk for w in group], location=place)
+        ids.append(posting_create(actor=actor(cast.officers[commune_id]), kind=kind, commune_id=commune_id,
+                                  village_id=village_id, starts_on=starts_on,
+                                  ends_on=starts_on + dt.timedelta(days=days - 1),
+                                  case_ids=[w.case.pk for w in group], location=place).pk)
+    return ids
+
+
+def _finish_early(walks: list[_Walk], posting_ids: list[int], today: dt.date) -> None:
+    """The houses of EARLY_COMMUNES finished before the 2025 deadlines: walked through the services like the
+    others (which refuse dates far in the past), then every date of theirs moved back by the same number of days
+    so that their last step falls on EARLY_BY at the latest: the log (laid from ``walk.start`` by ``_backdate``),
+    the survey, meetings, decisions, progress, acceptance, handover, photos, allocations and their pool entries,
+    inspections, releases, and their own postings."""
+    from django.db.models import Q
+
+    from housing_campaign.cases.models import Acceptance, Attachment, ProgressEntry
+    from housing_campaign.funding.models import Allocation, Inspection, PoolEntry, Release
+    from housing_campaign.postings.models import Posting
+
+    shift = dt.timedelta(days=max(0, (today - EARLY_BY).days))
+    if not walks or not shift:
+        return
+    ids = [w.case.pk for w in walks]
+    for walk in walks:
+        walk.start -= shift
+    for qs, fields in (
+            (HousingCase.objects.filter(pk__in=ids), ["surveyed_on", "village_meeting_on", "approval_decision_date",
+                                                      "construction_started_on", "handed_over_on"]),
+            (ProgressEntry.objects.filter(case_id__in=ids), ["date"]),
+            (Acceptance.objects.filter(case_id__in=ids), ["accepted_on"]),
+            (Attachment.objects.filter(case_id__in=ids), ["taken_at"]),
+            (Allocation.objects.filter(case_id__in=ids), ["decision_date"]),
+            (PoolEntry.objects.filter(Q(case_id__in=ids) | Q(allocation__case_id__in=ids)), ["on_date"]),
+            (Inspection.objects.filter(case_id__in=ids), ["inspected_on"]),
+            (Release.objects.filter(case_id__in=ids), ["released_on"]),
+            (Posting.objects.filter(pk__in=posting_ids), ["starts_on", "ends_on"])):
+        rows = list(qs)
+        for row in rows:
+            for name in fields:
+                if getattr(row, name) is not None:
+                    setattr(row, name, getattr(row, name) - shift)
+        if rows:
+            qs.model.objects.bulk_update(rows, fields)
 
 
 def _commune_contact(commune: AdminUnit) -> None:
@@ -579,7 +636,7 @@ def _nominations(rng, campaign, communes, users, actor):
     council = [actor(users[f"hoidong{i}"]) for i in range(1, 6)]
     def file(who, by, form, what):
         return awards.nomination_create(actor=by, campaign=campaign, participant=who, award_form=forms[form],
-                                        achievement=what[:1].upper() + what[1:] + ".", evidence={})
+                                        achievement=what[:1].upper() + what[1:] + ".")
 
     def to_council(nomination, by):
         awards.nomination_act(actor=by, nomination_id=nomination.pk, action="submit")

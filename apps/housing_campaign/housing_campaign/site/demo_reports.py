@@ -1,5 +1,6 @@
 """Demo targets (issue 14), laid over the demo's cases so the figures read like a campaign under way: each
-demo commune's target is at least its cases still in the campaign (some communes well behind it), each
+demo commune's target is at least its cases still in the campaign (some communes well behind it; two, whose
+houses were finished before the 2025 deadlines, exactly those houses: they met their target on time), each
 district's and the province's the sum over their communes plus the communes the demo leaves empty; one
 district (Đắk Glei) split by category; a few 2025 communes, whose targets sum their legacy parts."""
 from __future__ import annotations
@@ -13,22 +14,30 @@ from housing_campaign.reports.models import Target
 
 BEHIND = {"23311", "23386", "23430", "23485"}  # communes whose target is well above their cases
 CLOSED_STATES = ("rejected", "withdrawn")
+FINISHED_STATES = ("handover", "posting", "closed")  # the house is built (milestone "finished" reached)
 NOTE = "Kế hoạch ngày 22/7/2024 (dữ liệu mẫu)"
 
 
-def seed_targets(campaign: Campaign, communes: list[AdminUnit], district_code: str) -> int:
-    """Create the demo's targets (deterministic: computed from the demo's cases). Returns how many."""
+def seed_targets(campaign: Campaign, communes: list[AdminUnit], district_code: str, *,
+                 finished_early: tuple[str, ...] = ()) -> int:
+    """Create the demo's targets (deterministic: computed from the demo's cases). Returns how many.
+    ``finished_early``: codes of communes whose target is the houses they finished (before the deadlines: the
+    demo's houses surveyed after them are beyond it)."""
     cases = Counter()
+    finished = Counter()
     by_category: dict[str, Counter] = defaultdict(Counter)
-    for commune_id, category in HousingCase.objects.filter(campaign=campaign).exclude(
-            state__in=CLOSED_STATES).values_list("commune_id", "household__category"):
+    for commune_id, category, state in HousingCase.objects.filter(campaign=campaign).exclude(
+            state__in=CLOSED_STATES).values_list("commune_id", "household__category", "state"):
         cases[commune_id] += 1
+        finished[commune_id] += state in FINISHED_STATES
         by_category[commune_id][category] += 1
     targets: list[Target] = []
     commune_target: dict[int, int] = {}
     for commune in communes:
         n = cases[commune.pk]
         commune_target[commune.pk] = n + (12 if commune.code in BEHIND else 2 + commune.pk % 3)
+        if commune.code in finished_early and finished[commune.pk]:
+            commune_target[commune.pk] = finished[commune.pk]
         targets.append(Target(campaign=campaign, unit=commune, unit_path=commune.path,
                               houses=commune_target[commune.pk], note=NOTE))
     districts: dict[int, AdminUnit] = {c.parent_id: c.parent for c in communes}

@@ -278,12 +278,10 @@ def nomination_new(request):
     if values["proposer_kind"] and values["proposer_kind"] not in Proposer.values:
         errors["proposer_kind"] = [_("Đơn vị đề nghị không hợp lệ.")]
     if not errors:
-        evidence, _suggested = evidence_snapshot(campaign, participant)
-        try:
+        try:  # the service keeps the evidence of the day with the nomination (hooks.evidence_snapshots)
             nomination = commendations.nomination_create(
                 actor=actor, campaign=campaign, participant=participant, award_form=award_form,
-                achievement=values["achievement"], evidence=evidence,
-                proposer_kind=values["proposer_kind"] or None)
+                achievement=values["achievement"], proposer_kind=values["proposer_kind"] or None)
         except ServiceError as exc:
             errors = dict(exc.errors) or {"__all__": [exc.message]}
             if not exc.errors:

@@ -75,6 +75,25 @@ def _posted(request, *names) -> dict:
     return {name: request.POST.get(name, "") for name in names}
 
 
+def _on_post(request, form, save, *, form_first: bool = False):
+    """A page's form sent: ``save()`` calls the one service of the page and returns (the success message, where to
+    go); a refusal puts the service's messages on the form. ``form_first``: errors the page found itself (on the
+    form) refuse before the service is asked. Returns (the redirect or None, the page's status)."""
+    if request.method != "POST":
+        return None, 200
+    form.is_valid()
+    if form_first and form.errors:
+        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+        return None, 400
+    try:
+        message, target = save()
+    except ServiceError as exc:
+        _refused(request, form, exc)
+        return None, 400
+    messages.success(request, message)
+    return redirect(target), 200
+
+
 # ---------------------------------------------------------------------------- participants
 @login_required
 @require_GET
@@ -126,21 +145,18 @@ def participant_new(request):
     campaign = _campaign(request)
     choices = _participant_choices(actor) if rules.may_create_some(actor) else {}
     form = forms.ParticipantForm(request.POST or None, **choices)
-    status = 200
     if request.method == "POST":
-        form.is_valid()
         data = _posted(request, "kind", "unit", "name", "position", "workplace", "donor", "user")
         data["household"] = _household_id(actor, request.POST.get("household_code", ""), form)
-        if form.errors:
-            messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
-        else:
-            try:
-                participant = emulation.participant_create(actor=actor, campaign=campaign, data=data)
-                messages.success(request, gettext("Đã thêm %(name)s vào phong trào.") % {"name": participant.name})
-                return redirect("emulation:participant", pk=participant.pk)
-            except ServiceError as exc:
-                _refused(request, form, exc)
-        status = 400
+
+    def save():
+        participant = emulation.participant_create(actor=actor, campaign=campaign, data=data)
+        return (gettext("Đã thêm %(name)s vào phong trào.") % {"name": participant.name},
+                reverse("emulation:participant", args=[participant.pk]))
+
+    done, status = _on_post(request, form, save, form_first=True)
+    if done:
+        return done
     return _page(request, "desk/emulation/participant_form.html", {
         "campaign": campaign, "form": form, "allowed": rules.may_create_some(actor), "participant": None},
         status=status, tab="participants")
@@ -155,21 +171,18 @@ def participant_edit(request, pk):
                "household_code": participant.household.code if participant.household_id else ""}
     form = forms.ParticipantForm(request.POST or None, initial=initial, editing=True,
                                  **(_participant_choices(actor) if allowed else {}))
-    status = 200
     if request.method == "POST":
-        form.is_valid()
         data = _posted(request, "name", "position", "workplace", "donor", "user")
         data["household"] = _household_id(actor, request.POST.get("household_code", ""), form)
-        if form.errors:
-            messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
-        else:
-            try:
-                emulation.participant_update(actor=actor, participant_id=participant.pk, data=data)
-                messages.success(request, gettext("Đã lưu thông tin %(name)s.") % {"name": data["name"]})
-                return redirect("emulation:participant", pk=participant.pk)
-            except ServiceError as exc:
-                _refused(request, form, exc)
-        status = 400
+
+    def save():
+        emulation.participant_update(actor=actor, participant_id=participant.pk, data=data)
+        return (gettext("Đã lưu thông tin %(name)s.") % {"name": data["name"]},
+                reverse("emulation:participant", args=[participant.pk]))
+
+    done, status = _on_post(request, form, save, form_first=True)
+    if done:
+        return done
     return _page(request, "desk/emulation/participant_form.html", {
         "campaign": participant.campaign, "form": form, "allowed": allowed, "participant": participant},
         status=status, tab="participants")
@@ -248,7 +261,7 @@ def my_units(request):
 
 def _registration_initial(participant) -> dict:
     registration = getattr(participant, "registration", None)
-    plan = emulation._plan_submission(participant)
+    plan = emulation.plan_submission(participant)
     initial = {"registered_on": format_date(timezone.localdate())}
     if registration is not None:
         initial.update(registered_on=format_date(registration.registered_on),
@@ -267,18 +280,17 @@ def participant_register(request, pk):
     actor, participant = _participant_or_404(request, pk)
     initial, plan = _registration_initial(participant)
     form = forms.RegistrationForm(request.POST or None, request.FILES or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            emulation.registration_save(actor=actor, participant_id=participant.pk, data=_posted(
-                request, "registered_on", "houses_target", "money_target", "commitments", "plan_number", "plan_date",
-                "plan_submitted_on"), plan_file=request.FILES.get("plan_file"))
-            messages.success(request, gettext("Đã ghi đăng ký thi đua của %(name)s.") % {"name": participant.name})
-            return redirect("emulation:participant", pk=participant.pk)
-        except ServiceError as exc:
-            _refused(request, form, exc)
-        status = 400
+
+    def save():
+        emulation.registration_save(actor=actor, participant_id=participant.pk, data=_posted(
+            request, "registered_on", "houses_target", "money_target", "commitments", "plan_number", "plan_date",
+            "plan_submitted_on"), plan_file=request.FILES.get("plan_file"))
+        return (gettext("Đã ghi đăng ký thi đua của %(name)s.") % {"name": participant.name},
+                reverse("emulation:participant", args=[participant.pk]))
+
+    done, status = _on_post(request, form, save)
+    if done:
+        return done
     return _page(request, "desk/emulation/register.html", {
         "campaign": participant.campaign, "participant": participant, "form": form, "plan": plan,
         "registers": participant.kind in rules.REGISTERING_KINDS,
@@ -296,21 +308,19 @@ def participant_submit(request, pk):
         initial.update(document_number=existing.document_number, document_date=format_date(existing.document_date),
                        submitted_on=format_date(existing.submitted_on), note=existing.note)
     form = forms.SubmissionForm(request.POST or None, request.FILES or None, initial=initial, deadlines=deadlines)
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            submission = emulation.submission_save(
-                actor=actor, participant_id=participant.pk, deadline_id=request.POST.get("deadline"),
-                data=_posted(request, "document_number", "document_date", "submitted_on", "note"),
-                file=request.FILES.get("file"))
-            messages.success(request, gettext("Đã ghi %(what)s số %(number)s của %(name)s.") % {
-                "what": submission.get_kind_display().lower(), "number": submission.document_number,
-                "name": participant.name})
-            return redirect("emulation:participant", pk=participant.pk)
-        except ServiceError as exc:
-            _refused(request, form, exc)
-        status = 400
+
+    def save():
+        submission = emulation.submission_save(
+            actor=actor, participant_id=participant.pk, deadline_id=request.POST.get("deadline"),
+            data=_posted(request, "document_number", "document_date", "submitted_on", "note"),
+            file=request.FILES.get("file"))
+        return (gettext("Đã ghi %(what)s số %(number)s của %(name)s.") % {
+            "what": submission.get_kind_display().lower(), "number": submission.document_number,
+            "name": participant.name}, reverse("emulation:participant", args=[participant.pk]))
+
+    done, status = _on_post(request, form, save)
+    if done:
+        return done
     return _page(request, "desk/emulation/submit.html", {
         "campaign": participant.campaign, "participant": participant, "form": form, "existing": existing,
         "registers": participant.kind in rules.REGISTERING_KINDS, "deadlines": deadlines,
@@ -323,17 +333,15 @@ def participant_evidence(request, pk):
     criteria = selectors.criteria_for(participant.campaign, participant.group)
     form = forms.EvidenceDocumentForm(request.POST or None, request.FILES or None, criteria=criteria,
                                       initial={"criterion": request.GET.get("tieu_chi", "")})
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            emulation.evidence_document_add(actor=actor, participant_id=participant.pk,
-                                            data=_posted(request, "title", "criterion"), file=request.FILES.get("file"))
-            messages.success(request, gettext("Đã thêm tài liệu minh chứng."))
-            return redirect("emulation:participant", pk=participant.pk)
-        except ServiceError as exc:
-            _refused(request, form, exc)
-        status = 400
+
+    def save():
+        emulation.evidence_document_add(actor=actor, participant_id=participant.pk,
+                                        data=_posted(request, "title", "criterion"), file=request.FILES.get("file"))
+        return gettext("Đã thêm tài liệu minh chứng."), reverse("emulation:participant", args=[participant.pk])
+
+    done, status = _on_post(request, form, save)
+    if done:
+        return done
     return _page(request, "desk/emulation/evidence_form.html", {
         "campaign": participant.campaign, "participant": participant, "form": form,
         "allowed": rules.may_manage(actor, participant)}, status=status, tab="participants")
@@ -353,6 +361,11 @@ def late_units(request):
 
 
 # ---------------------------------------------------------------------------- deadlines and criteria
+def _deadline_data(request) -> dict:
+    return {**_posted(request, "name", "kind", "due_on", "note"), "groups": request.POST.getlist("groups"),
+            "is_active": request.POST.get("is_active") == "on"}
+
+
 def _deadline_initial(deadline) -> dict:
     return {"name": deadline.name, "kind": deadline.kind, "due_on": format_date(deadline.due_on),
             "groups": deadline.groups, "note": deadline.note, "is_active": deadline.is_active}
@@ -363,18 +376,15 @@ def deadline_list(request):
     actor = request_actor(request)
     campaign = _campaign(request)
     form = forms.DeadlineForm(request.POST or None, initial={"is_active": True})
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            data = {**_posted(request, "name", "kind", "due_on", "note"), "groups": request.POST.getlist("groups"),
-                    "is_active": request.POST.get("is_active") == "on"}
-            deadline = emulation.deadline_create(actor=actor, campaign=campaign, data=data)
-            messages.success(request, gettext("Đã thêm hạn nộp “%(name)s”.") % {"name": deadline.name})
-            return redirect(reverse("emulation:deadlines") + f"?ct={campaign.pk}")
-        except ServiceError as exc:
-            _refused(request, form, exc)
-        status = 400
+
+    def save():
+        deadline = emulation.deadline_create(actor=actor, campaign=campaign, data=_deadline_data(request))
+        return (gettext("Đã thêm hạn nộp “%(name)s”.") % {"name": deadline.name},
+                reverse("emulation:deadlines") + f"?ct={campaign.pk}")
+
+    done, status = _on_post(request, form, save)
+    if done:
+        return done
     return _page(request, "desk/emulation/deadlines.html", {
         "campaign": campaign, "deadlines": selectors.deadlines_for(campaign, active_only=False), "form": form,
         "group_labels": dict(Group.choices)}, status=status, tab="deadlines")
@@ -387,18 +397,14 @@ def deadline_edit(request, pk):
     if deadline is None:
         raise Http404(gettext("Không tìm thấy hạn nộp."))
     form = forms.DeadlineForm(request.POST or None, initial=_deadline_initial(deadline))
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            data = {**_posted(request, "name", "kind", "due_on", "note"), "groups": request.POST.getlist("groups"),
-                    "is_active": request.POST.get("is_active") == "on"}
-            emulation.deadline_update(actor=actor, deadline_id=deadline.pk, data=data)
-            messages.success(request, gettext("Đã lưu hạn nộp."))
-            return redirect(reverse("emulation:deadlines") + f"?ct={deadline.campaign_id}")
-        except ServiceError as exc:
-            _refused(request, form, exc)
-        status = 400
+
+    def save():
+        emulation.deadline_update(actor=actor, deadline_id=deadline.pk, data=_deadline_data(request))
+        return gettext("Đã lưu hạn nộp."), reverse("emulation:deadlines") + f"?ct={deadline.campaign_id}"
+
+    done, status = _on_post(request, form, save)
+    if done:
+        return done
     return _page(request, "desk/emulation/deadline_form.html", {
         "campaign": deadline.campaign, "deadline": deadline, "form": form}, status=status, tab="deadlines")
 
@@ -413,16 +419,14 @@ def criterion_list(request):
     actor = request_actor(request)
     campaign = _campaign(request)
     form = forms.CriterionForm(request.POST or None, initial={"is_active": True, "order": "1"})
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            emulation.criterion_create(actor=actor, campaign=campaign, data=_criterion_data(request))
-            messages.success(request, gettext("Đã thêm tiêu chí."))
-            return redirect(reverse("emulation:criteria") + f"?ct={campaign.pk}")
-        except ServiceError as exc:
-            _refused(request, form, exc)
-        status = 400
+
+    def save():
+        emulation.criterion_create(actor=actor, campaign=campaign, data=_criterion_data(request))
+        return gettext("Đã thêm tiêu chí."), reverse("emulation:criteria") + f"?ct={campaign.pk}"
+
+    done, status = _on_post(request, form, save)
+    if done:
+        return done
     groups = []
     criteria = selectors.criteria_for(campaign, active_only=False)
     for code, label in Group.choices:
@@ -443,21 +447,22 @@ def criterion_edit(request, pk):
     form = forms.CriterionForm(request.POST or None, initial={
         "group": criterion.group, "order": str(criterion.order), "text": criterion.text,
         "evidence": criterion.evidence, "is_active": criterion.is_active})
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            emulation.criterion_update(actor=actor, criterion_id=criterion.pk, data=_criterion_data(request))
-            messages.success(request, gettext("Đã lưu tiêu chí."))
-            return redirect(reverse("emulation:criteria") + f"?ct={criterion.campaign_id}")
-        except ServiceError as exc:
-            _refused(request, form, exc)
-        status = 400
+
+    def save():
+        emulation.criterion_update(actor=actor, criterion_id=criterion.pk, data=_criterion_data(request))
+        return gettext("Đã lưu tiêu chí."), reverse("emulation:criteria") + f"?ct={criterion.campaign_id}"
+
+    done, status = _on_post(request, form, save)
+    if done:
+        return done
     return _page(request, "desk/emulation/criterion_form.html", {
         "campaign": criterion.campaign, "criterion": criterion, "form": form}, status=status, tab="criteria")
 
 
 # ---------------------------------------------------------------------------- initiatives
+INITIATIVE_FIELDS = ("title", "proposed_on", "description", "adopted_by", "adoption_reference", "adopted_on")
+
+
 def _authors(actor, campaign) -> list[Participant]:
     qs = (selectors.participants_visible(actor).filter(campaign=campaign).select_related("unit")
           .order_by("group", "name", "id")[:CHOICES_MAX])
@@ -472,17 +477,16 @@ def initiative_list(request):
     form = forms.InitiativeForm(request.POST or None, authors=authors,
                                 initial={"author": request.GET.get("author", ""),
                                          "proposed_on": format_date(timezone.localdate())})
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            initiative = emulation.initiative_create(actor=actor, author_id=request.POST.get("author"), data=_posted(
-                request, "title", "proposed_on", "description", "adopted_by", "adoption_reference", "adopted_on"))
-            messages.success(request, gettext("Đã ghi nhận sáng kiến “%(title)s”.") % {"title": initiative.title})
-            return redirect("emulation:initiative", pk=initiative.pk)
-        except ServiceError as exc:
-            _refused(request, form, exc)
-        status = 400
+
+    def save():
+        initiative = emulation.initiative_create(actor=actor, author_id=request.POST.get("author"),
+                                                 data=_posted(request, *INITIATIVE_FIELDS))
+        return (gettext("Đã ghi nhận sáng kiến “%(title)s”.") % {"title": initiative.title},
+                reverse("emulation:initiative", args=[initiative.pk]))
+
+    done, status = _on_post(request, form, save)
+    if done:
+        return done
     rows = selectors.initiatives_visible(actor).filter(campaign=campaign).select_related("author", "author__unit")
     author_id = query_id(request.GET.get("author"))
     if author_id:
@@ -506,17 +510,14 @@ def initiative_detail(request, pk):
         "title": initiative.title, "proposed_on": format_date(initiative.proposed_on),
         "description": initiative.description, "adopted_by": initiative.adopted_by,
         "adoption_reference": initiative.adoption_reference, "adopted_on": format_date(initiative.adopted_on)})
-    status = 200
-    if request.method == "POST":
-        form.is_valid()
-        try:
-            emulation.initiative_update(actor=actor, initiative_id=initiative.pk, data=_posted(
-                request, "title", "proposed_on", "description", "adopted_by", "adoption_reference", "adopted_on"))
-            messages.success(request, gettext("Đã lưu sáng kiến."))
-            return redirect("emulation:initiative", pk=initiative.pk)
-        except ServiceError as exc:
-            _refused(request, form, exc)
-        status = 400
+
+    def save():
+        emulation.initiative_update(actor=actor, initiative_id=initiative.pk, data=_posted(request, *INITIATIVE_FIELDS))
+        return gettext("Đã lưu sáng kiến."), reverse("emulation:initiative", args=[initiative.pk])
+
+    done, status = _on_post(request, form, save)
+    if done:
+        return done
     return _page(request, "desk/emulation/initiative.html", {
         "campaign": initiative.campaign, "initiative": initiative, "form": form, "allowed": allowed},
         status=status, tab="initiatives")
@@ -530,9 +531,10 @@ def _suggestions_page(request, actor, campaign, *, status: int = 200, failed: di
     top = query_int(request.GET.get("n"), suggestions.TOP, minimum=1, maximum=suggestions.TOP_MAX)
     forms_ = suggestions.award_forms()
     default = next((f.pk for f in forms_ if f.code == suggestions.DEFAULT_AWARD), forms_[0].pk if forms_ else None)
+    refusal = rules.nominate_refusal(actor)
     return _page(request, "desk/emulation/suggestions.html", {
         "campaign": campaign, "rankings": suggestions.suggestions(actor, campaign, top=top), "top": top,
-        "award_forms": forms_, "default_award": default, "can_nominate": rules.may_nominate(actor),
+        "award_forms": forms_, "default_award": default, "can_nominate": not refusal, "nominate_refusal": refusal,
         "failed": failed or {}, "today": timezone.localdate()}, status=status, tab="suggestions")
 
 
@@ -547,7 +549,8 @@ def suggestion_list(request):
 @require_POST
 def suggestion_nominate(request):
     actor = request_actor(request)
-    campaign = _campaign(request)
+    # The campaign sent with the button, exactly: an unknown one is refused (never the default campaign instead).
+    campaign = selectors.campaign_exact(request.POST.get("campaign"))
     key = query_text(request.POST.get("candidate"), max_length=40)
     try:
         nomination = suggestions.suggestion_nominate(actor=actor, campaign=campaign, key=key,
@@ -556,7 +559,8 @@ def suggestion_nominate(request):
         messages.error(request, gettext("Chưa lập đề nghị: %(reason)s") % {"reason": exc.message})
         if not rules.reads_suggestions(actor):
             raise PermissionDenied(exc.message) from None
-        return _suggestions_page(request, actor, campaign, status=400, failed={"key": key, "message": exc.message})
+        return _suggestions_page(request, actor, campaign or _campaign(request), status=400,
+                                 failed={"key": key, "message": exc.message})
     messages.success(request, gettext("Đã lập đề nghị %(code)s: %(name)s – %(award)s.") % {
         "code": nomination.code, "name": nomination.nominee_name, "award": nomination.award_form.name})
     return redirect(reverse("emulation:suggestions") + f"?ct={campaign.pk}")
