@@ -852,8 +852,39 @@ def main() -> None:
     reports.mkdir(parents=True, exist_ok=True)
     path = reports / f"bench-{dt.datetime.now():%Y%m%d-%H%M}.md"
     path.write_text("\n".join(REPORT) + "\n", encoding="utf-8")
-    (reports / "LATEST.md").write_text("\n".join(REPORT) + "\n", encoding="utf-8")
+    update_latest(reports / "LATEST.md", REPORT, source=path.name)
     print(f"Report: {path}")
+
+
+LATEST_HEAD = ["# Benchmarks — latest figures per benchmark",
+               "Machine: 2 cores, PostgreSQL 15. Sections come from the runs named under each "
+               "(`make bench BENCH_ARGS=...`).", ""]
+
+
+def _sections(lines: list[str]) -> dict[str, list[str]]:
+    """{"## title": the section's lines} of a report, in order (what precedes the first section is dropped)."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in lines:
+        if line.startswith("## "):
+            current = sections.setdefault(line, [])
+        elif current is not None:
+            current.append(line)
+    return sections
+
+
+def update_latest(latest: Path, report: list[str], *, source: str) -> None:
+    """LATEST.md holds the newest section of every benchmark: a run of some benchmarks replaces their sections
+    (and names the run they come from) and keeps the others' as they were."""
+    sections = _sections(latest.read_text(encoding="utf-8").splitlines()) if latest.exists() else {}
+    for title, body in _sections(report).items():
+        while body and not body[-1].strip():
+            body = body[:-1]
+        sections[title] = [*body, "", f"(from {source})", ""]
+    lines = list(LATEST_HEAD)
+    for title, body in sections.items():
+        lines += [title, *body]
+    latest.write_text(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip("\n") + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
