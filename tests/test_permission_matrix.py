@@ -410,6 +410,17 @@ class ApiWorld:
                  "lifespan_years": 25, "accepted_on": today})),
             "api:case_action": lambda: (reverse(name, args=[review, "approve"]),
                                         json.dumps({"expected_state": "eligibility_review"})),
+            "PATCH api:case": lambda: (reverse("api:case", args=[confirm]), json.dumps(
+                {"village_meeting_on": today, "village_meeting_total": 30, "village_meeting_agree": 28,
+                 "commune_list_number": "09/DS-UBND"})),
+            "PATCH api:feedback_item": lambda: (reverse("api:feedback_item", args=[world.feedback.code]), json.dumps(
+                {"outcome": "partly", "lock_version": world.feedback.lock_version})),
+            "api:feedback_action": lambda: (reverse(name, args=[world.feedback.code, "assign"]), json.dumps(
+                {"expected_state": "received", "lock_version": world.feedback.lock_version})),
+            "api:nomination_action": lambda: (reverse(name, args=[world.awards.proposed.code, "submit"]),
+                                              json.dumps({"expected_state": "proposed"})),
+            "api:nomination_vote": lambda: (reverse(name, args=[world.awards.voting.code]),
+                                            json.dumps({"vote": "for", "expected_state": "council_vote"})),
             "api:households": lambda: (reverse(name), "{}"),
             "api:household": lambda: (reverse(name, args=[world.posted.household.code]), "{}"),
             "api:contributions": lambda: (reverse(name), "{}"),
@@ -419,7 +430,9 @@ class ApiWorld:
             "api:feedback": lambda: (reverse(name), "{}"),
             "api:feedback_item": lambda: (reverse(name, args=[world.feedback.code]), "{}"),
             "api:feedback_events": lambda: (reverse(name, args=[world.feedback.code]), "{}"),
-            "api:nominations": lambda: (reverse(name), "{}"),
+            "api:nominations": lambda: (reverse(name), json.dumps(
+                {"campaign": world.campaign.code, "participant": world.awards.commune.pk,
+                 "award_form": "giay_khen_chu_tich_huyen", "achievement": "Hoàn thành 20/20 nhà"})),
             "api:nomination": lambda: (reverse(name, args=[world.nomination.code]), "{}"),
             "api:nomination_events": lambda: (reverse(name, args=[world.nomination.code]), "{}"),
             "api:units": lambda: (reverse(name), "{}"),
@@ -466,6 +479,8 @@ class Runner:
                 with connection.execute_wrapper(counter):
                     if method == "GET":
                         response = client.get(url)
+                    elif method == "PATCH":
+                        response = client.patch(url, data, content_type="application/json")
                     elif isinstance(data, str):
                         response = client.post(url, data, content_type="application/json")
                     else:
@@ -598,6 +613,17 @@ def test_permission_matrix(people, campaign, fast_pdf, settings):
                 cache.clear()  # the public page's rate limit is not what is checked here
             runner.check(key, subject, "GET", url, subject in rule.read)
             runner.check(key, subject, "POST", url, subject in rule.write, data=post, gate=rule.gate)
+        view_class = getattr(_pattern.callback, "view_class", None)
+        if name and name.startswith("api:") and hasattr(view_class, "patch"):
+            # An address that takes PATCH (the REST API's edit forms) has its own rule, "PATCH <name>".
+            patch_key = f"PATCH {name}"
+            if patch_key not in table.URL_RULES:
+                undeclared.append(patch_key)
+                continue
+            patch_url, patch_data = world.api.probe(world, patch_key)
+            for subject in subjects:
+                runner.check(patch_key, subject, "PATCH", patch_url, subject in table.URL_RULES[patch_key].write,
+                             data=patch_data, gate=table.URL_RULES[patch_key].gate)
 
     # every admin action of every registered ModelAdmin
     factory = RequestFactory()

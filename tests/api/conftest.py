@@ -88,6 +88,9 @@ class ApiWorld:
             unit_path=unit(HOME).path, unit_2025_path=unit(HOME).successor.path,
             **initial_workflow_fields("commendation"))
         self.nomination.cases.add(self.done)
+        from tests.commendations.helpers import participant
+
+        self.participant = participant(campaign)  # the home commune's People's Committee, not nominated yet
         self.home = unit(HOME)
         self.today = timezone.localdate()
         self.campaign = campaign

@@ -46,8 +46,11 @@ def test_bad_bodies_are_refused_in_one_shape(people, campaign, api_as):
     stale = api.post(url, {"expected_state": "survey"})
     assert stale.status_code == 409
     assert error_of(stale)["code"] == "stale_state" and error_of(stale)["field"] == "expected_state"
-    no_such = api.post(f"/api/v1/cases/{case.code}/actions/hand_over/", {})
+    no_such = api.post(f"/api/v1/cases/{case.code}/actions/khong_co/", {})
     assert no_such.status_code == 409 and error_of(no_such)["code"] == "transition_not_allowed"
+    # Handing over is never the reviewer's: a refused role hears 403, before anything about the state.
+    not_theirs = api.post(f"/api/v1/cases/{case.code}/actions/hand_over/", {"expected_state": "survey"})
+    assert not_theirs.status_code == 403 and error_of(not_theirs)["code"] == "permission_denied"
     assert api.get("/api/v1/cases/", {"page_size": "0"}).status_code == 400
     assert error_of(api.get("/api/v1/cases/", {"stage": "nope"}))["field"] == "stage"
     assert error_of(api.get("/api/v1/cases/", {"cursor": "forged"}))["field"] == "cursor"

@@ -402,7 +402,10 @@ URL_RULES: dict[str, Rule] = {
                                                "form)"),
     "api:cases_bulk_action": Rule(NOBODY, frozenset({"reviewer"}), "probe: bulk approve of a case in eligibility "
                                                                   "review"),
-    "api:case": Rule(SIGNED_IN, NOBODY, "GET a case; its PATCH (stage forms) is checked per role in tests/api"),
+    "api:case": Rule(SIGNED_IN, NOBODY, "GET a case; its PATCH has its own rule below"),
+    # "PATCH <name>": who gets through a PATCH of that address (judged by the rows written; read is unused).
+    "PATCH api:case": Rule(NOBODY, HOME_OFFICERS | {"commune_chairman"},
+                           "probe: the village meeting of a case in commune confirmation (the desk's stage form)"),
     "api:case_events": Rule(SIGNED_IN, NOBODY),
     "api:case_progress": Rule(NOBODY, frozenset({"inspector", "commune_officer", STAFF_ONLY}),
                               "probe: progress of a case under construction (the state's edit roles)"),
@@ -418,8 +421,16 @@ URL_RULES: dict[str, Rule] = {
     "api:posting": Rule(SIGNED_IN, NOBODY, "probe: a posting of the home commune"),
     "api:feedback": Rule(SIGNED_IN, NOBODY, "no sender data"),
     "api:feedback_item": Rule(SIGNED_IN, NOBODY, "probe: a feedback about the home commune"),
+    "PATCH api:feedback_item": Rule(NOBODY, HOME_OFFICERS | {"commune_chairman"},
+                                    "probe: the outcome of that received feedback (the desk's edit form)"),
     "api:feedback_events": Rule(SIGNED_IN, NOBODY),
-    "api:nominations": Rule(SIGNED_IN, NOBODY),
+    "api:feedback_action": Rule(NOBODY, HOME_OFFICERS | {"commune_chairman"},
+                                "probe: assign that received feedback (feedback.services.feedback_act)"),
+    "api:nominations": Rule(SIGNED_IN, COMMUNE_NOMINATORS, "probe: POST files the home commune's People's Committee "
+                                                           "for the district chairman's Giấy khen"),
+    "api:nomination_action": Rule(NOBODY, NOMINATION_EDITORS, "probe: submit a proposed nomination of the home "
+                                                              "commune for review"),
+    "api:nomination_vote": Rule(NOBODY, COUNCIL, "probe: vote for a nomination at the council's vote"),
     "api:nomination": Rule(SIGNED_IN, NOBODY, "probe: a nomination of the home commune"),
     "api:nomination_events": Rule(SIGNED_IN, NOBODY),
     "api:units": Rule(SIGNED_IN, NOBODY, "reference data"),

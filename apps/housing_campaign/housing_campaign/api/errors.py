@@ -8,7 +8,9 @@ authentication, permissions, throttling, 404, 405, 406, 415) and Django's (a bod
 mapped onto the same shape. The HTTP status follows the code (``STATUS_BY_CODE``)."""
 from __future__ import annotations
 
+import functools
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
@@ -98,15 +100,70 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
                 flat.setdefault(k, []).extend(v)
     elif isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):
-            flat.setdefault(prefix, []).extend(str(item) for item in detail)
+            flat.setdefault(prefix, []).extend(vietnamese(item) for item in detail)
         else:
             for index, item in enumerate(detail):
                 if item:
                     for k, v in _flatten(item, f"{prefix}.{index}" if prefix else str(index)).items():
                         flat.setdefault(k, []).extend(v)
     else:
-        flat.setdefault(prefix, []).append(str(detail))
+        flat.setdefault(prefix, []).append(vietnamese(detail))
     return flat
+
+
+def _drf_classes():
+    from rest_framework import fields, serializers
+
+    seen, todo = [], [fields.Field]
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.append(cls)
+        todo.extend(cls.__subclasses__())
+    return [c for c in seen if c.__module__.startswith("rest_framework.")] + [serializers.Serializer,
+                                                                              serializers.ListSerializer]
+
+
+@functools.lru_cache(maxsize=1)
+def _drf_english() -> list[tuple[re.Pattern, type, str]]:
+    """(pattern, field class, code) of every message DRF writes itself, in English (DRF has no Vietnamese): the
+    longest first, so that a specific message is recognised before a general one."""
+    from django.utils import translation
+
+    found = []
+    with translation.override("en"):
+        for cls in _drf_classes():
+            for code, message in vars(cls).get("default_error_messages", {}).items():
+                parts = re.split(r"\{(\w+)\}", str(message))
+                pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)"
+                                  for i, part in enumerate(parts))
+                found.append((len(str(message)), re.compile(f"^{pattern}$", re.S), cls, code))
+    found.sort(key=lambda item: -item[0])
+    return [(pattern, cls, code) for _, pattern, cls, code in found]
+
+
+def vietnamese(detail) -> str:
+    """DRF's own English message (a field's, or "No data provided" for a body that is ``null``) in the product's
+    language; any other message as it is."""
+    from .serializers import vietnamese_message
+
+    text = str(detail)
+    if text == "No data provided":
+        return gettext("Không có dữ liệu gửi lên: nội dung phải là một đối tượng JSON.")
+    english = False
+    for pattern, cls, code in _drf_english():
+        match = pattern.match(text)
+        if match is None:
+            continue
+        english = True
+        template = vietnamese_message(cls, code)
+        if template is not None:
+            try:
+                return str(template).format(**match.groupdict())
+            except (KeyError, IndexError, ValueError):
+                continue
+    return gettext("Dữ liệu không hợp lệ.") if english else text
 
 
 def service_error_response(exc: ServiceError) -> Response:
@@ -161,7 +218,9 @@ def exception_handler(exc, context):
             "Quá nhiều yêu cầu với khóa này; hãy thử lại sau %(seconds)s giây.") % {"seconds": wait})
         response["Retry-After"] = str(wait)
     elif isinstance(exc, exceptions.APIException):
-        response = error_response(ErrorCode.VALIDATION, exc.detail, status_code=exc.status_code)
+        english = isinstance(exc.detail, str) and str(exc.detail) == str(type(exc).default_detail)
+        response = error_response(ErrorCode.VALIDATION, gettext("Dữ liệu không hợp lệ.") if english else
+                                  vietnamese(exc.detail), status_code=exc.status_code)
     else:
         reference = incident_reference()
         logger.exception("API error [incident %s]", reference, exc_info=exc)

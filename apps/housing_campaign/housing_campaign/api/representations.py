@@ -273,6 +273,13 @@ def outcome(result, code: str) -> dict:
             "from_state": result.from_state, "to_state": result.to_state, "vote_recorded": result.vote_recorded}
 
 
+def document_outcome(result, code: str) -> dict:
+    """The engine's Outcome for a feedback or a nomination (``document``: its code)."""
+    item = outcome(result, code)
+    item["document"] = item.pop("case")
+    return item
+
+
 # ---------------------------------------------------------------------------- households
 HOUSEHOLD_VALUES = ["id", "code", "head_name", "national_id", "category", "ethnicity", "is_ethnic_minority",
                     "social_assistance", "split_on", "earlier_support", "land_status", *unit_values("commune"),

@@ -9,6 +9,9 @@ from rest_framework import serializers
 
 from housing_campaign.campaigns.models import Category, SupportType
 from housing_campaign.cases.models import PartCondition, ProgressEntry
+from housing_campaign.commendations.models import Proposer
+from housing_campaign.commendations.services import ACHIEVEMENT_MAX
+from housing_campaign.feedback.services import ANSWER_MAX
 from housing_campaign.households.models import LandStatus
 
 # DRF's own messages have no Vietnamese: every input field speaks the product's language.
@@ -41,9 +44,14 @@ _BY_CLASS = {
                                 "date": _("Phải là một thời điểm, không phải ngày."),
                                 "make_aware": _("Thời điểm không hợp lệ ở múi giờ Asia/Ho_Chi_Minh."),
                                 "overflow": _("Thời điểm nằm ngoài khoảng cho phép.")},
+    serializers.FileField: {"invalid": _("Không phải là một tệp: hãy gửi tệp bằng multipart/form-data."),
+                            "no_name": _("Tệp gửi lên không có tên."), "empty": _("Tệp gửi lên rỗng."),
+                            "max_length": _("Tên tệp dài tối đa {max_length} ký tự."),
+                            "required": _("Chưa chọn tệp.")},
     serializers.ListField: {"max_length": _("Tối đa {max_length} phần tử."),
                             "min_length": _("Cần ít nhất {min_length} phần tử.")},
     serializers.DictField: {},
+    serializers.Serializer: {"invalid": _("Dữ liệu phải là một đối tượng JSON (đang là {datatype}).")},
     serializers.ChoiceField: {},
 }
 
@@ -55,10 +63,20 @@ _VALIDATOR_MESSAGES = {"MinValueValidator": ("min_value", "min_value"), "MaxValu
                        "ProhibitSurrogateCharactersValidator": ("surrogate_characters_not_allowed", None)}
 
 
-def _localize(field: serializers.Field) -> None:
+def _messages_of(field_class) -> dict:
     messages = dict(_MESSAGES)
-    for cls in type(field).__mro__:
+    for cls in field_class.__mro__:
         messages.update(_BY_CLASS.get(cls, {}))
+    return messages
+
+
+def vietnamese_message(field_class, code: str):
+    """Our message for DRF's error ``code`` of ``field_class`` (a format string with DRF's placeholders), or None."""
+    return _messages_of(field_class).get(code)
+
+
+def _localize(field: serializers.Field) -> None:
+    messages = _messages_of(type(field))
     field.error_messages.update({k: v for k, v in messages.items() if k in field.error_messages})
     # DRF built the field's validators with its English messages already: give them ours.
     for validator in getattr(field, "validators", []):
@@ -202,6 +220,60 @@ class BulkActionIn(StrictSerializer):
     comment = _text(2000, required=False, default="")
     expected_states = serializers.DictField(child=serializers.CharField(max_length=60), required=False,
                                             help_text=_("{mã hồ sơ: trạng thái đã thấy} (tùy chọn)."))
+
+
+class FeedbackDataIn(StrictSerializer):
+    """The desk's edit form of a feedback: only the keys sent change."""
+
+    assignee = serializers.CharField(max_length=150, required=False, allow_blank=True, allow_null=True,
+                                     help_text=_("Tên đăng nhập của cán bộ hoặc chủ tịch UBND xã phụ trách xã của "
+                                                 "phản ánh; rỗng hoặc null: bỏ giao."))
+    answer = serializers.CharField(max_length=ANSWER_MAX, required=False, allow_blank=True, trim_whitespace=False,
+                                   help_text=_("Câu trả lời (được công khai khi thực hiện thao tác trả lời)."))
+    outcome = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                    help_text=_("Kết quả giải quyết (mã trong danh sách của bàn làm việc)."))
+
+
+class FeedbackUpdateIn(FeedbackDataIn):
+    lock_version = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1,
+                                            help_text=_("Phiên bản phản ánh đã đọc; khác phiên bản hiện tại: 409."))
+
+
+class FeedbackActionIn(StrictSerializer):
+    comment = _text(2000, required=False, default="")
+    expected_state = serializers.CharField(max_length=60, required=False, allow_blank=True,
+                                           help_text=_("Trạng thái mà bạn đã thấy; phản ánh đã sang trạng thái khác: "
+                                                       "409."))
+    lock_version = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1,
+                                            help_text=_("Phiên bản phản ánh đã đọc (khi gửi kèm data); khác phiên "
+                                                        "bản hiện tại: 409."))
+    data = FeedbackDataIn(required=False, help_text=_("Biểu mẫu xử lý, lưu cùng thao tác trong một giao dịch (khi "
+                                                      "thao tác là bước tiến)."))
+    publish_confirmed = serializers.BooleanField(required=False, default=False,
+                                                 help_text=_("Xác nhận câu trả lời sẽ được công khai và không chứa "
+                                                             "thông tin cá nhân; bắt buộc khi thao tác công khai câu "
+                                                             "trả lời."))
+
+
+class NominationCreateIn(StrictSerializer):
+    campaign = serializers.CharField(max_length=40, required=False,
+                                     help_text=_("Mã chương trình; mặc định: chương trình đang thực hiện mới nhất."))
+    participant = serializers.IntegerField(min_value=1, max_value=2**63 - 1,
+                                           help_text=_("Mã (id) đối tượng tham gia phong trào, trong địa bàn của bạn."))
+    award_form = serializers.CharField(max_length=40, help_text=_("Mã hình thức khen thưởng, ví dụ giay_khen."))
+    achievement = serializers.CharField(max_length=ACHIEVEMENT_MAX, allow_blank=True, trim_whitespace=False,
+                                        help_text=_("Thành tích đề nghị khen thưởng."))
+    proposer_kind = serializers.ChoiceField(choices=Proposer.choices, required=False, allow_blank=True,
+                                            help_text=_("Đơn vị đề nghị khi bạn đề nghị thay cho nhiều đơn vị (cấp "
+                                                        "tỉnh); mặc định: đơn vị đầu tiên có thẩm quyền."))
+
+
+class VoteIn(StrictSerializer):
+    vote = serializers.ChoiceField(choices=[("for", _("Đồng ý")), ("against", _("Không đồng ý"))])
+    comment = _text(2000, required=False, default="", help_text=_("Ý kiến; bắt buộc khi không đồng ý."))
+    expected_state = serializers.CharField(max_length=60, required=False, allow_blank=True,
+                                           help_text=_("Trạng thái mà bạn đã thấy; đề nghị đã sang trạng thái khác: "
+                                                       "409."))
 
 
 # ---------------------------------------------------------------------------- outputs (documentation)
@@ -434,6 +506,16 @@ class ActionOut(serializers.Serializer):
     case = CaseDetail()
 
 
+class DocumentOutcomeOut(serializers.Serializer):
+    document = serializers.CharField(help_text="Mã của văn bản (phản ánh, đề nghị khen thưởng).")
+    ok = serializers.BooleanField()
+    code = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+    from_state = serializers.CharField(allow_blank=True)
+    to_state = serializers.CharField(allow_blank=True)
+    vote_recorded = serializers.BooleanField()
+
+
 class EventOut(Out):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -531,6 +613,8 @@ class FeedbackOut(Out):
     answer = serializers.CharField()
     answered_at = serializers.DateTimeField(allow_null=True)
     outcome = serializers.CharField()
+    assignee = serializers.CharField(allow_null=True, help_text="Tên đăng nhập của người được giao xử lý.")
+    lock_version = serializers.IntegerField()
 
 
 class FeedbackPage(serializers.Serializer):
@@ -558,6 +642,16 @@ class NominationOut(Out):
     proposal_number = serializers.CharField(allow_null=True)
     cases = serializers.ListField(child=serializers.CharField())
     created_at = serializers.DateTimeField()
+
+
+class FeedbackActionOut(serializers.Serializer):
+    outcome = DocumentOutcomeOut()
+    feedback = FeedbackOut()
+
+
+class NominationActionOut(serializers.Serializer):
+    outcome = DocumentOutcomeOut()
+    nomination = NominationOut()
 
 
 class NominationPage(serializers.Serializer):

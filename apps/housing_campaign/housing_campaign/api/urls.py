@@ -1,7 +1,7 @@
 """/api/v1/ (namespace "api"). Every pattern has its rule in accounts/permissions.py URL_RULES."""
 from django.urls import path
 
-from .views import cases, docs, records, reference
+from .views import cases, docs, documents, records, reference
 
 app_name = "api"
 
@@ -23,11 +23,15 @@ urlpatterns = [
     path("postings/", records.PostingList.as_view(), name="postings"),
     path("postings/<str:code>/", records.PostingDetail.as_view(), name="posting"),
     path("feedback/", records.FeedbackList.as_view(), name="feedback"),
-    path("feedback/<str:code>/", records.FeedbackDetail.as_view(), name="feedback_item"),
+    path("feedback/<str:code>/", documents.FeedbackItem.as_view(), name="feedback_item"),
     path("feedback/<str:code>/events/", records.FeedbackEvents.as_view(), name="feedback_events"),
-    path("nominations/", records.NominationList.as_view(), name="nominations"),
+    path("feedback/<str:code>/actions/<slug:action>/", documents.FeedbackAction.as_view(), name="feedback_action"),
+    path("nominations/", documents.Nominations.as_view(), name="nominations"),
     path("nominations/<str:code>/", records.NominationDetail.as_view(), name="nomination"),
     path("nominations/<str:code>/events/", records.NominationEvents.as_view(), name="nomination_events"),
+    path("nominations/<str:code>/actions/<slug:action>/", documents.NominationAction.as_view(),
+         name="nomination_action"),
+    path("nominations/<str:code>/vote/", documents.NominationVote.as_view(), name="nomination_vote"),
     path("units/", reference.UnitList.as_view(), name="units"),
     path("units/<int:pk>/", reference.UnitDetail.as_view(), name="unit"),
     path("campaigns/", reference.CampaignList.as_view(), name="campaigns"),

@@ -35,6 +35,7 @@ from .common import (
     not_found,
     ordering_parameter,
     path_text,
+    refuse_role_first,
     renamed,
     since_param,
     text_param,
@@ -217,6 +218,7 @@ class CaseDetailView(ApiView):
         expected = data.pop("lock_version", None)
         if not data:
             raise bad("", gettext("Không có trường nào để sửa."))
+        refuse_role_first(actor)  # the auditor is refused before a stale lock_version is judged
         with transaction.atomic():
             case = case_for(actor, code, for_update=True)
             if expected is not None and expected != case.lock_version:
@@ -346,11 +348,13 @@ class CaseAction(ApiView):
         body = s.ActionIn(data=request.data)
         body.is_valid(raise_exception=True)
         case = case_for(actor, code)
+        action = path_text(action, 60)
+        refuse_role_first(actor, case, action)  # 403 for a refused role, whatever the expected state
         comment = normalize_text(body.validated_data.get("comment"), multiline=True, max_length=2000)
         expected = body.validated_data.get("expected_state") or None
         try:
             result = engine.document_transition(actor=actor, doctype=HousingCase.DOCTYPE, object_id=case.pk,
-                                                action=path_text(action, 60), comment=comment, expected_state=expected)
+                                                action=action, comment=comment, expected_state=expected)
         except ServiceError as exc:
             if exc.code == ErrorCode.COMMENT_REQUIRED:
                 exc.field, exc.errors = "comment", {"comment": [exc.message]}
@@ -369,6 +373,7 @@ class BulkAction(ApiView):
         body = s.BulkActionIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        refuse_role_first(actor)  # the auditor: one 403, not a stale state per case
         codes = list(dict.fromkeys(data["cases"]))
         ids = dict(cases_visible(actor).filter(code__in=codes).values_list("code", "pk"))
         expected = {ids[c]: state for c, state in (data.get("expected_states") or {}).items() if c in ids}

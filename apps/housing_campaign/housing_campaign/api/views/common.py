@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter
 
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.validators import query_text
+from housing_campaign.workflow import engine
 
 from ..errors import ApiError
 
@@ -88,6 +89,21 @@ def renamed(exc: ServiceError, names: dict[str, str] | None = None, *, prefix: s
 
 def not_found(message: str | None = None) -> ServiceError:
     return ServiceError(message or gettext("Không tìm thấy trong địa bàn bạn phụ trách."), code=ErrorCode.NOT_FOUND)
+
+
+def refuse_role_first(actor, document=None, action: str = "") -> None:
+    """A role that may not do this is told so (403) before anything about the document's state or version (409):
+    a read-only actor (the auditor), or one holding none of the roles that may take ``action`` in the document's
+    workflow (whatever its state). The services check again, with the territory, in their transaction."""
+    if actor.read_only:
+        raise ServiceError(gettext("Tài khoản của bạn chỉ có quyền xem."), code=ErrorCode.PERMISSION_DENIED)
+    if document is None or not action:
+        return
+    spec = engine.compiled(document.workflow_id)
+    roles = sorted({r for t in spec.transitions.values() if t.action == action for r in t.roles})
+    if roles and not any(a.roles & set(roles) for a in actor.all_authorities):
+        raise ServiceError(gettext("Chỉ %(roles)s được thực hiện thao tác này.") % {
+            "roles": engine.role_labels(roles)}, code=ErrorCode.PERMISSION_DENIED)
 
 
 # The parameters every list takes (documented once).

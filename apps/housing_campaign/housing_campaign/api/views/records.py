@@ -193,11 +193,12 @@ def _feedback(f: Feedback) -> dict:
             "stage": f.stage, "commune": rep.unit_ref(f.commune), "posting": f.posting.code if f.posting else None,
             "case": f.case.code if f.case else None, "holds_case": f.holds_case, "text": f.text,
             "submitted_at": rep.when(f.submitted_at), "answer": f.answer, "answered_at": rep.when(f.answered_at),
-            "outcome": f.outcome}
+            "outcome": f.outcome, "assignee": f.assignee.username if f.assignee_id else None,
+            "lock_version": f.lock_version}
 
 
 def _feedback_qs(actor):
-    return feedback_visible(actor).select_related("commune", "posting", "case")
+    return feedback_visible(actor).select_related("commune", "posting", "case", "assignee")
 
 
 class FeedbackList(ApiView):
