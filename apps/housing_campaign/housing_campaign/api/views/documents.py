@@ -1,7 +1,7 @@
 """Residents' feedback and commendation nominations moved over the API, through exactly the services the desk
 calls: the feedback's edit form and its workflow actions (``feedback_update``, ``feedback_act``), a new nomination
-(``nomination_create``, with the evidence snapshot the desk's form takes), its plain steps (``nomination_act``) and
-the council's vote (``nomination_vote``). Same roles, territory (another commune's document is 404), conditions,
+(``nomination_create``, which keeps the evidence of the day as for every nomination), its plain steps
+(``nomination_act``) and the council's vote (``nomination_vote``). Same roles, territory (another commune's document is 404), conditions,
 locks and log as the desk. The steps that issue a document (decisions, proposals, council minutes, certificates)
 stay on the desk."""
 from __future__ import annotations
@@ -132,14 +132,6 @@ class FeedbackAction(ApiView):
 
 
 # ---------------------------------------------------------------------------- nominations
-def _evidence(campaign, participant) -> dict:
-    """What the records show for the participant today, kept with the nomination (as the desk's form does)."""
-    from housing_campaign.emulation import evidence
-
-    book = evidence.EvidenceBook(campaign, [participant])
-    return evidence.snapshot(book, participant)
-
-
 def _nomination_answer(actor, code: str) -> dict:
     nomination = _nomination_for(actor, code)
     return _nomination(nomination, _nomination_cases(actor, [nomination])[nomination.pk])
@@ -174,8 +166,7 @@ class Nominations(NominationList):
             raise ServiceError(errors[field][0], field=field, errors=errors)
         nomination = commendations.nomination_create(
             actor=actor, campaign=campaign, participant=participant, award_form=award_form,
-            achievement=data["achievement"], evidence=_evidence(campaign, participant),
-            proposer_kind=data.get("proposer_kind") or None)
+            achievement=data["achievement"], proposer_kind=data.get("proposer_kind") or None)
         return Response(_nomination_answer(actor, nomination.code), status=status.HTTP_201_CREATED)
 
 
