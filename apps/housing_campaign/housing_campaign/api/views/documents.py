@@ -2,8 +2,8 @@
 calls: the feedback's edit form and its workflow actions (``feedback_update``, ``feedback_act``), a new nomination
 (``nomination_create``, which keeps the evidence of the day as for every nomination), its plain steps
 (``nomination_act``) and the council's vote (``nomination_vote``). Same roles, territory (another commune's document
-is 404), conditions, locks and log as the desk. The steps that issue a document (decisions, proposals, council minutes, certificates)
-stay on the desk."""
+is 404), conditions, locks and log as the desk. The steps that issue a document (decisions, proposals, council
+minutes, certificates) stay on the desk."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
