@@ -15,13 +15,15 @@ from housing_campaign.contributions.models import Contribution
 from tests.browser.conftest import open_as
 from tests.commendations.helpers import participant
 from tests.conftest import new_receipt
+from tests.printing.issuing import keep_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def pdf_text(response) -> str:
+def pdf_text(response, keep_as: str) -> str:
     assert response.headers["content-type"] == "application/pdf"
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages).split())
+    body = keep_pdf(keep_as, response.body())  # HC_KEEP_PDFS=DIR: kept for a person to open
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages).split())
 
 
 def nominate(page, site, name, award, achievement, shoot, label):
@@ -114,21 +116,22 @@ def test_nominations_to_the_honour_roll(browser, site, people, campaign, shoot):
     with office.expect_navigation():
         office.click("form.stage-form button.primary")
     minutes = AwardDocument.objects.get(kind="minutes")
-    text = pdf_text(office.request.get(f"{site}/desk/thi-dua/van-ban/{minutes.pk}/"))
+    text = pdf_text(office.request.get(f"{site}/desk/thi-dua/van-ban/{minutes.pk}/"), "council-minutes.pdf")
     assert minutes.number in text.replace("- ", "-") and "BIÊN BẢN" in text
     assert all(f"Council{i}" in text for i in (1, 2, 3)) and "Council4" not in text
     issue(office, site, "decision", provincial, {"#f-signer": "Trần Minh Đức",
                                                  "#f-title": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"}, shoot, "decision")
     decision = AwardDocument.objects.get(kind="decision")
     assert decision.number.endswith("/QĐ-UBND")
-    text = pdf_text(office.request.get(f"{site}/desk/thi-dua/van-ban/{decision.pk}/"))
+    text = pdf_text(office.request.get(f"{site}/desk/thi-dua/van-ban/{decision.pk}/"), "decision-chairman.pdf")
     for expected in (f"Số: {decision.number}", "06/2022/QH15", "98/2023/NĐ-CP", donor.name, "Trần Minh Đức",
                      "Nơi nhận"):
         assert expected in text, expected
     office.goto(f"{site}/desk/thi-dua/de-nghi/{provincial.pk}/")
     step(office, "In bằng, giấy khen (cấp số vào sổ)")
     provincial.refresh_from_db()
-    certificate = pdf_text(office.request.get(f"{site}/desk/thi-dua/de-nghi/{provincial.pk}/bang-khen/"))
+    certificate = pdf_text(office.request.get(f"{site}/desk/thi-dua/de-nghi/{provincial.pk}/bang-khen/"),
+                           "bang-khen-chairman.pdf")
     assert "BẰNG KHEN" in certificate and donor.name in certificate
     assert provincial.certificate.number_text in certificate
     step(office, "Ghi nhận đã trao khen thưởng")
@@ -138,7 +141,7 @@ def test_nominations_to_the_honour_roll(browser, site, people, campaign, shoot):
     # The Prime Minister's: a numbered proposal sent up, and later the decision recorded.
     issue(office, site, "proposal", national, {"#f-signer": "Trần Minh Đức"}, shoot, "proposal")
     proposal = AwardDocument.objects.get(kind="proposal")
-    text = pdf_text(office.request.get(f"{site}/desk/thi-dua/van-ban/{proposal.pk}/"))
+    text = pdf_text(office.request.get(f"{site}/desk/thi-dua/van-ban/{proposal.pk}/"), "proposal-prime-minister.pdf")
     assert f"Số: {proposal.number}" in text and "Kính gửi: Thủ tướng Chính phủ" in text and commune.name in text
     issue(office, site, "higher", national, {"#f-number": "1234/QĐ-TTg", "radio:input[name=awarded][value=yes]": ""},
           shoot, "higher-decision")

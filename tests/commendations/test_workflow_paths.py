@@ -80,7 +80,8 @@ def test_national_branch_proposal_then_higher_decision(people, campaign):
     assert nomination.state == "awaiting_higher" and nomination.proposal == proposal
     text = pdf_text(issued_document_pdf(proposal.issued_document))
     for expected in (f"Số: {proposal.number}", "TỜ TRÌNH", "Kính gửi: Thủ tướng Chính phủ", "06/2022/QH15",
-                     "98/2023/NĐ-CP", "Kon Tum, ngày 10 tháng 7 năm 2025", "TM. ỦY BAN NHÂN DÂN", "Lê Ngọc Tuấn",
+                     "98/2023/NĐ-CP", "Quảng Ngãi, ngày 10 tháng 7 năm 2025", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
+                     "TM. ỦY BAN NHÂN DÂN", "Lê Ngọc Tuấn",
                      "Nơi nhận", "Ban Thi đua - Khen thưởng Trung ương", "DANH SÁCH ĐỀ NGHỊ",
                      "Ủy ban nhân dân xã Đăk Blô"):
         assert expected in text, expected
@@ -283,8 +284,9 @@ def test_a_department_heads_giay_khen_is_issued_by_the_department(people, campai
     official = participant(campaign, kind="official", name="Trần Văn Nam", code="62", position="Chuyên viên",
                            workplace="Sở Nội vụ tỉnh Kon Tum")
     nomination = to_council_decision(people, nominate(people, campaign, official, form="giay_khen"))
-    preview = nomination_context(nomination)["authority"]  # before the decision: who will decide
-    assert preview["title"] == "GIÁM ĐỐC SỞ NỘI VỤ TỈNH KON TUM" and preview["place"] == "Kon Tum"
+    # Before the decision, who would decide today: since 01/07/2025 Kon Tum's department is Quảng Ngãi's.
+    preview = nomination_context(nomination)["authority"]
+    assert preview["title"] == "GIÁM ĐỐC SỞ NỘI VỤ TỈNH QUẢNG NGÃI" and preview["place"] == "Quảng Ngãi"
     document = s.nomination_decide(actor=people.actor(people.office), nomination_ids=[nomination.pk],
                                    signer_name="Lê Thị Hoa", decided_on=dt.date(2025, 6, 2))
     assert document.issuing_body == "Sở Nội vụ tỉnh Kon Tum" and document.number.endswith("/QĐ-SNV")
@@ -295,3 +297,36 @@ def test_a_department_heads_giay_khen_is_issued_by_the_department(people, campai
     certificate = pdf_text(issued_document_pdf(nomination.certificate))
     assert "GIẤY KHEN" in certificate and "GIÁM ĐỐC SỞ NỘI VỤ TỈNH KON TUM" in certificate
     assert nomination.certificate.number_text.endswith("/GK-SNV")
+
+
+def test_a_decision_after_the_reorganisation_is_issued_by_the_province_in_force(people, campaign):
+    """Kon Tum's movement decided on 15/08/2025: the issuing body, place, register and competence are those of
+    Tỉnh Quảng Ngãi (Kon Tum's provincial committee no longer exists), and the document stays in the territory of
+    the office that filed it."""
+    from housing_campaign.accounts.selectors import scope
+
+    before = to_council_decision(people, nominate(people, campaign, participant(campaign, kind="business",
+                                                                                name="Công ty A")))
+    after = to_council_decision(people, nominate(people, campaign, participant(campaign, kind="business",
+                                                                               name="Công ty B")))
+    old = s.nomination_decide(actor=people.actor(people.office), nomination_ids=[before.pk], signer_name="Nguyễn Văn A",
+                              decided_on=dt.date(2025, 6, 15))
+    new = s.nomination_decide(actor=people.actor(people.office), nomination_ids=[after.pk], signer_name="Trần Thị B",
+                              decided_on=dt.date(2025, 8, 15))
+    assert old.issuing_body == "Ủy ban nhân dân tỉnh Kon Tum" and new.issuing_body == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert old.number == new.number == "01/QĐ-UBND"  # two bodies, two registers
+    text = pdf_text(issued_document_pdf(new.issued_document))
+    for expected in ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Quảng Ngãi, ngày 15 tháng 8 năm 2025",
+                     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
+                     "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"):
+        assert expected in text, expected
+    for wrong in ("Kon Tum, ngày", "TỈNH KON TUM", "ngày 19 tháng 6 năm 2015"):
+        assert wrong not in text, wrong
+    old_text = pdf_text(issued_document_pdf(old.issued_document))
+    assert "Kon Tum, ngày 15 tháng 6 năm 2025" in old_text and "ngày 19 tháng 02 năm 2025" in old_text
+    s.nomination_certificate_issue(actor=people.actor(people.office), nomination_id=after.pk)
+    after.refresh_from_db()
+    certificate = pdf_text(issued_document_pdf(after.certificate))
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" in certificate and "Quảng Ngãi, ngày" in certificate
+    visible = scope(AwardDocument.objects.all(), people.actor(people.office))
+    assert set(visible.values_list("pk", flat=True)) >= {old.pk, new.pk}

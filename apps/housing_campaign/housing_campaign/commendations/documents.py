@@ -10,6 +10,7 @@ signer's name and title are those recorded with the decision or proposal (``Awar
 in force on a date."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext
 from housing_campaign.accounts.selectors import Actor, scope
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.geography.models import AdminUnit
+from housing_campaign.geography.selectors import in_text, place_name, unit_in_force
 from housing_campaign.printing.contexts import campaign_context, in_vietnamese
 
 from .models import AUTHORITY_LEVELS, Authority, AwardDocument, AwardForm, Nomination
@@ -65,20 +67,36 @@ def deciding_unit(nomination: Nomination) -> AdminUnit:
     return unit_at_level(nomination.proposing_unit, level)
 
 
-def issuing_body(nomination: Nomination, kind: str) -> tuple[str, AdminUnit, str, str]:
-    """(name of the issuing body, its unit, numbering key, symbol) of a document of ``kind`` about
-    ``nomination``: the one place that says who issues what."""
+def in_force(unit: AdminUnit, on: dt.date | None) -> AdminUnit:
+    """The unit that exists on ``on`` for ``unit`` (legacy until 30/06/2025, then the 2025 unit that took it
+    over: Tỉnh Kon Tum → Tỉnh Quảng Ngãi), as every issued document names its issuing body."""
+    return unit_in_force(unit, on or timezone.localdate())[0]
+
+
+def issuing_body(nomination: Nomination, kind: str, on: dt.date | None = None) -> tuple[str, AdminUnit, str, str]:
+    """(name of the issuing body, the unit the document belongs to, numbering key, symbol) of a document of
+    ``kind`` about ``nomination`` dated ``on`` (today by default): the one place that says who issues what.
+    The name and the numbering register are those of the unit in force on the date; the unit returned is the
+    one the nomination was filed under, which places the document in the users' territories."""
     form = nomination.award_form
     if kind == AwardDocument.Kind.MINUTES:
         unit = deciding_unit(nomination)
-        return (f"{COUNCIL_NAME} {_lower_first(unit.name)}", unit, f"council:{unit.system}:{unit.code}", "HĐTĐKT")
+        body = in_force(unit, on)
+        return (f"{COUNCIL_NAME} {_lower_first(body.name)}", unit, f"council:{body.system}:{body.code}", "HĐTĐKT")
     if kind == AwardDocument.Kind.DECISION and form.authority == Authority.UNIT_HEAD:
-        name = nomination.proposer_name or committee_name(nomination.proposing_unit)
+        province = unit_at_level(nomination.proposing_unit, "province")
+        name = nomination.proposer_name or committee_name(in_force(nomination.proposing_unit, on))
+        current = in_force(province, on)
+        if current.pk != province.pk and name.endswith(in_text(province.name)):
+            # A department of the legacy province is, from 01/07/2025, the department of the province that took
+            # it over (“Sở Nội vụ tỉnh Kon Tum” → “Sở Nội vụ tỉnh Quảng Ngãi”), with its own register.
+            name = name[:-len(in_text(province.name))] + in_text(current.name)
         own = re.split(r"\s+(?:tỉnh|huyện|thành phố)\s", name)[0]
         symbol = "".join(word[0] for word in own.split() if word[:1].isalpha()).upper() or "CQ"
-        return name, unit_at_level(nomination.proposing_unit, "province"), f"body:{name}", symbol
+        return name, province, f"body:{name}", symbol
     unit = deciding_unit(nomination)
-    return committee_name(unit), unit, f"unit:{unit.system}:{unit.code}", "UBND"
+    body = in_force(unit, on)
+    return committee_name(body), unit, f"unit:{body.system}:{body.code}", "UBND"
 
 
 def default_signer_title(award_form: AwardForm, kind: str) -> str:
@@ -155,11 +173,19 @@ def campaign_basis(campaign) -> list[str]:
 
 
 def document_place(document: AwardDocument) -> str:
-    """The place name of the date line (Decree 30/2020): the campaign's for the province, else the unit's."""
-    unit = document.issuing_unit
-    if unit.level == AdminUnit.Level.PROVINCE:
-        return document.campaign.issuing_place
-    return unit.short_name or unit.name
+    """The place name of the date line (Decree 30/2020): where the issuing body in force on the document's date
+    sits (“Kon Tum” until 30/06/2025, “Quảng Ngãi” after, for the province)."""
+    return place_name(in_force(document.issuing_unit, document.issued_on))
+
+
+def local_government_law(on: dt.date | None) -> str:
+    """The law on local government in force on ``on`` that gives a chairman competence (from the competence
+    records of ``printing``; the 2015 law as amended in 2019 when none is recorded)."""
+    from housing_campaign.printing.issuers import competence_in_force
+    from housing_campaign.printing.models import Organ
+
+    laws = competence_in_force(organ=Organ.PEOPLE_COMMITTEE, on=on or timezone.localdate())
+    return "; ".join(laws) or LOCAL_GOVERNMENT_LAW
 
 
 @in_vietnamese
@@ -196,7 +222,7 @@ def award_document_context(document: AwardDocument, nominations: list[Nomination
         "proposal": {"number": proposal.number, "date": proposal.issued_on, "addressee": proposal.addressee}
         if proposal else {"number": "", "date": None, "addressee": ""},
         "authority_line": authority_line(form, document) if form else document.issuing_body.upper(),
-        "law": LAW, "decree": DECREE, "local_government_law": LOCAL_GOVERNMENT_LAW,
+        "law": LAW, "decree": DECREE, "local_government_law": local_government_law(document.issued_on),
         "campaign_basis": campaign_basis(document.campaign), "movement": _lower_first(document.campaign.name),
         "campaign": campaign_context(document.campaign), "today": document.issued_on or timezone.localdate()}
 
@@ -211,10 +237,10 @@ def nomination_context(nomination: Nomination) -> dict:
         signer_lines = [line for line in decision.signer_title.upper().splitlines() if line]
         by, place = decision.issuing_body.upper(), document_place(decision)
     else:  # before the decision (a preview): the body that will issue it
-        body, unit, _key, _symbol = issuing_body(nomination, AwardDocument.Kind.DECISION)
+        today = timezone.localdate()
+        body, unit, _key, _symbol = issuing_body(nomination, AwardDocument.Kind.DECISION, today)
         signer_lines, by = [], body.upper()
-        place = (nomination.campaign.issuing_place if unit.level == AdminUnit.Level.PROVINCE
-                 else unit.short_name or unit.name)
+        place = place_name(in_force(unit, today))
     if form.authority in AUTHORITY_LEVELS:
         authority_title = "CHỦ TỊCH "
     elif form.authority == Authority.UNIT_HEAD and not form.national:

@@ -486,7 +486,7 @@ def _document_event(actor: Actor, nomination: Nomination, document: AwardDocumen
 def _new_document(*, actor: Actor, kind: str, first: Nomination, issued_on, signer_name: str, signer_title: str,
                   addressee: str = "", awarded=None, number: str = "", issuing_body: str = "",
                   note: str = "") -> tuple[AwardDocument, str, str]:
-    body, unit, issuer_key, symbol = documents.issuing_body(first, kind)
+    body, unit, issuer_key, symbol = documents.issuing_body(first, kind, issued_on)
     legacy, current = nomination_unit_paths(unit)
     document = AwardDocument.objects.create(
         kind=kind, campaign=first.campaign, award_form=first.award_form, number=number or "—", issued_on=issued_on,
@@ -700,7 +700,8 @@ def nomination_certificate_issue(*, actor: Actor, nomination_id) -> Nomination:
     if not nomination.award_form.print_format:
         raise ServiceError(gettext("“%(award)s” do cấp trên in và trao; tỉnh không in.") % {
             "award": nomination.award_form.name}, code=ErrorCode.TRANSITION_NOT_ALLOWED)
-    _body, _unit, key, symbol = documents.issuing_body(nomination, AwardDocument.Kind.DECISION)
+    _body, _unit, key, symbol = documents.issuing_body(nomination, AwardDocument.Kind.DECISION,
+                                                       nomination.decision.issued_on)
     issued = printing.document_issue(actor_user=actor.user, format_code=nomination.award_form.print_format,
                                      doctype=DOCTYPE, object_id=nomination.pk,
                                      context=documents.nomination_context(nomination), issuer_key=key,
