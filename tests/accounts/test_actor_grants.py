@@ -67,3 +67,41 @@ def test_only_delegations_in_force_and_active_count(people, django_user_model):
     assert actor.own.roles == {"commune_officer"} and not actor.own.everywhere
     later = actor_for(deputy, on=today + 2 * day)  # a given day: the root's delegation has ended, the inspector's began
     assert {a.user_id for a in later.delegated} == {people.inspector.pk}
+
+
+def test_a_territory_without_an_active_role_opens_nothing(people, campaign):
+    """A user whose roles were withdrawn (or switched off) keeps their territory row but reads nothing: not the
+    desk's case, not the API's lists."""
+    from django.test import Client
+
+    from housing_campaign.api.services import token_create
+    from tests.conftest import PASSWORD, new_case
+
+    case = new_case(people, campaign)
+    lapsed = make_user("lapsed_officer", "commune_officer", HOME)
+    lapsed.groups.clear()
+    actor = fresh(lapsed)
+    assert actor.own.roles == frozenset() and actor.own.paths == ()
+    _, token = token_create(user=lapsed, label="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    for url in ("/api/v1/cases/", "/api/v1/households/", "/api/v1/nominations/"):
+        response = api.get(url)
+        assert response.status_code == 200 and response.json()["results"] == [], url
+    assert api.get(f"/api/v1/cases/{case.code}/").status_code == 404
+    desk = Client()
+    assert desk.login(username=lapsed.username, password=PASSWORD)
+    assert desk.get(f"/desk/cases/{case.pk}/").status_code == 404
+    # The same with the role kept but switched off.
+    officer = make_user("switched_off", "commune_officer", HOME)
+    Role.objects.filter(code="commune_officer").update(is_active=False)
+    assert fresh(officer).own.paths == ()
+
+
+def test_a_locked_delegators_delegation_lends_nothing(people):
+    today = timezone.localdate()
+    deputy = make_user("deputy_l", "commune_officer", OTHER)
+    Delegation.objects.create(delegator=people.chairman, delegate=deputy, starts_on=today, ends_on=today)
+    assert [a.user_id for a in fresh(deputy).delegated] == [people.chairman.pk]
+    people.chairman.is_active = False
+    people.chairman.save(update_fields=["is_active"])
+    assert fresh(deputy).delegated == ()

@@ -56,7 +56,7 @@ def _authority(user_id: int, *, is_superuser: bool = False) -> tuple[Authority, 
     roles = list(Role.objects.filter(group__user__id=user_id, is_active=True).values_list("code", "read_only"))
     role_codes = frozenset(code for code, _ in roles)
     read_only = bool(roles) and all(ro for _, ro in roles)
-    paths = tuple(UserTerritory.objects.filter(user_id=user_id).values_list("unit__path", flat=True))
+    paths = tuple(UserTerritory.objects.filter(user_id=user_id).values_list("unit__path", flat=True)) if roles else ()
     return Authority(user_id=user_id, roles=role_codes, paths=paths, everywhere=is_superuser), read_only
 
 
@@ -96,17 +96,20 @@ def _grants_sql() -> str:
             f"du.{col(user_model, 'is_superuser')} FROM {table(Delegation)} d "
             f"JOIN {table(user_model)} du ON du.{col(user_model, 'id')} = d.{col(Delegation, 'delegator')} "
             f"WHERE d.{col(Delegation, 'delegate')} = %s AND d.{col(Delegation, 'is_active')} = %s "
+            f"AND du.{col(user_model, 'is_active')} = %s "
             f"AND d.{col(Delegation, 'starts_on')} <= %s AND d.{col(Delegation, 'ends_on')} >= %s")
     return _GRANTS_SQL[connection.vendor]
 
 
 def _grants(user_id: int, today: dt.date) -> tuple[list[tuple[str, bool]], list[str], list[tuple[int, bool]]]:
     """(roles with their read-only flag, territory paths, delegators in force today with their superuser flag)
-    of a user, in one query: this runs for every request (the API's first cost after the token)."""
+    of a user, in one query: this runs for every request (the API's first cost after the token). A delegation
+    counts while it is active, its dates cover the day and its delegator's account is active (a locked account
+    lends no power)."""
     day = connection.ops.adapt_datefield_value(today)
     found: dict[str, list] = {"r": [], "t": [], "d": []}
     with connection.cursor() as cursor:
-        cursor.execute(_grants_sql(), [user_id, True, False, user_id, user_id, True, day, day])
+        cursor.execute(_grants_sql(), [user_id, True, False, user_id, user_id, True, True, day, day])
         for kind, value, bit in cursor.fetchall():
             found[kind].append((value, bool(bit)))
     return found["r"], [path for path, _ in found["t"]], [(int(pk), bit) for pk, bit in found["d"]]
@@ -121,7 +124,9 @@ def actor_for(user, *, on: dt.date | None = None) -> Actor:
         return cached
     today = on or timezone.localdate()
     roles, paths, delegators = _grants(user.pk, today)
-    own = Authority(user_id=user.pk, roles=frozenset(code for code, _ in roles), paths=tuple(paths),
+    # A territory is where a role is exercised: without an active role it opens nothing (not even reading), so
+    # a user whose roles were all withdrawn or switched off sees no record, by any page or the API.
+    own = Authority(user_id=user.pk, roles=frozenset(code for code, _ in roles), paths=tuple(paths) if roles else (),
                     everywhere=user.is_superuser)
     read_only = bool(roles) and all(ro for _, ro in roles)
     delegated = tuple(_authority(delegator_id, is_superuser=is_superuser)[0]
