@@ -232,7 +232,8 @@ class World:
             "desk:case_new": lambda: (reverse(name), self.survey_post()),
             "desk:save_draft": lambda: (reverse(name), json.dumps({"key": "new", "data": {"head_name": "A Nhứ"}})),
             "desk:case": lambda: (reverse(name, args=[posted]), {}),
-            "desk:case_transition": lambda: (reverse(name, args=[review]), {"action": "approve"}),
+            "desk:case_transition": lambda: (reverse(name, args=[review]), {"action": "approve",
+                                                                            "expected_state": "eligibility_review"}),
             "desk:case_form": lambda: (reverse(name, args=[confirm, "confirmation"]), {
                 "village_meeting_on": today, "village_meeting_total": "30", "village_meeting_agree": "28",
                 "commune_list_number": "07/DS-UBND", "lock_version": self.confirm.lock_version}),

@@ -119,7 +119,7 @@ def test_nomination_page_steps_and_votes(people, campaign):
     assert twice.status_code == 400 and "mỗi thành viên chỉ biểu quyết một lần" in twice.content.decode()
     outsider = office.post(vote_url, {"vote": "for", "expected_state": "council_vote"})
     assert outsider.status_code == 400 and "không phải thành viên" in outsider.content.decode()
-    assert member.post(act_url, {"action": "vote_approve"}).status_code == 400
+    assert member.post(act_url, {"action": "vote_approve", "expected_state": "council_vote"}).status_code == 400
     page = member.get(url).content.decode()
     assert "Bạn đã biểu quyết đề nghị này" in page and "Đồng ý (1)" in page
     for other in people.council[1:3]:

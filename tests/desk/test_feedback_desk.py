@@ -159,7 +159,8 @@ def test_assignee_from_another_commune_and_stale_form_through_the_page(people, c
     response = _post(officer, feedback, with_form="1", assignee=people.chairman_b.pk, answer="", outcome="")
     assert response.status_code == 400 and "Chỉ giao được" in response.content.decode()
     response = officer.post(reverse("feedback:act", args=[feedback.pk]), {
-        "with_form": "1", "assignee": "", "answer": "Trả lời", "outcome": "", "lock_version": "7"})
+        "with_form": "1", "assignee": "", "answer": "Trả lời", "outcome": "", "lock_version": "7",
+        "expected_state": "received"})
     assert response.status_code == 409 and "người khác thay đổi" in response.content.decode()
     feedback.refresh_from_db()
     assert feedback.answer == "" and feedback.lock_version == 0

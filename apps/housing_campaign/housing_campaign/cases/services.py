@@ -626,7 +626,7 @@ def handover_record(*, actor: Actor, case_id: int, handed_over_on: dt.date | Non
 def _attachment_save(actor: Actor, case: HousingCase, upload: UploadedFile, info: dict, *, stage: str,
                      caption: str = "", progress: ProgressEntry | None = None) -> Attachment:
     attachment = Attachment(case=case, stage=stage, kind=info["kind"],
-                            original_name=validators.normalize_text(upload.name, max_length=200),
+                            original_name=validators.normalize_text(info.get("name") or upload.name, max_length=200),
                             content_type=info["content_type"], size=upload.size,
                             caption=validators.normalize_text(caption, max_length=300),
                             taken_at=info.get("taken_at"), latitude=info.get("latitude"),

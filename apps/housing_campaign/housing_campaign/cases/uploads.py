@@ -60,7 +60,8 @@ def inspect_upload(upload: UploadedFile, *, photo_only: bool = False) -> dict:
                                           size=upload.size)
     except validators.InputError as exc:
         raise ServiceError(exc.message, code=ErrorCode.UPLOAD_REJECTED) from None
-    info = {"kind": Attachment.Kind.FILE, "content_type": found["content_type"], "extension": found["extension"]}
+    info = {"kind": Attachment.Kind.FILE, "content_type": found["content_type"], "extension": found["extension"],
+            "name": found["name"]}
     if "image" in found:
         with found["image"] as image:
             info.update(kind=Attachment.Kind.PHOTO, **_exif_info(image))

@@ -8,6 +8,7 @@ import re
 import secrets
 import sys
 
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,7 +28,11 @@ def _render(request, template: str, status: int, context: dict | None = None):
 
 
 def bad_request(request, exception=None):
-    return _render(request, "400.html", 400)
+    # A view's own refusal (``BadRequest("…")``, written for users, in their language) is shown; Django's
+    # (SuspiciousOperation and its kinds: a forged Host header, a broken multipart body) never are.
+    message = exception.args[0] if exception is not None and exception.args else ""
+    shown = message if type(exception) is BadRequest and isinstance(message, str) else ""
+    return _render(request, "400.html", 400, {"message": shown})
 
 
 def permission_denied(request, exception=None):

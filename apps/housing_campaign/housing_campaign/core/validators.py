@@ -400,6 +400,32 @@ PDF_MAGIC = b"%PDF-"
 MAX_PDF_PAGES = 2_000
 
 
+# Every spelling of an extension that names a type; the first is the one a file of that type is given.
+TYPE_EXTENSIONS = {
+    "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"), "image/png": (".png",), "image/webp": (".webp",),
+    "application/pdf": (".pdf",), "application/msword": (".doc",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+}
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """An uploaded file's name with the extension of what its content is (checked by the caller): “kh.exe”
+    holding a PDF is “kh.pdf”, “scan” holding a JPEG is “scan.jpg”; a name already ending in one of the type's
+    spellings (“Ảnh.JPEG”) is kept. The name is what downloads are saved under, so it never claims another
+    type than the content served with it."""
+    extensions = TYPE_EXTENSIONS.get(content_type)
+    name = (name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1].strip()
+    if not extensions:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and f".{extension.lower()}" in extensions:
+        return name
+    # Another extension (“.exe”, “.txt”) is replaced; what only looks like one (“Báo cáo 12.2024”) is kept.
+    replaced = dot and len(extension) <= 5 and extension.isalnum() and not extension.isdigit()
+    stem = (stem if replaced else name).strip().rstrip(".")[:190] or "tep"
+    return f"{stem}{extensions[0]}"
+
+
 def _pillow():
     from PIL import Image
 
@@ -500,7 +526,8 @@ def upload_inspect(data: bytes, name: str, *, max_bytes: int, images_only: bool 
                 "name": _shown(name, 80)})
         raise InputError(gettext("Tệp “%(name)s” không phải ảnh JPEG, PNG, WEBP hoặc tệp PDF hợp lệ.") % {
             "name": _shown(name, 80)})
-    return {**info, "extension": IMAGE_EXTENSIONS[info["content_type"]]}
+    return {**info, "extension": IMAGE_EXTENSIONS[info["content_type"]],
+            "name": name_for_type(name, info["content_type"])}
 
 
 # ---------------------------------------------------------------------------- administrator-written patterns

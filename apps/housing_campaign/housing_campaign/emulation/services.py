@@ -123,7 +123,8 @@ def _upload(errors: Errors, field: str, upload, *, required: bool) -> dict | Non
     except validators.InputError as exc:
         errors.add(field, exc.message)
         return None
-    return {**info, "upload": upload, "name": name, "size": max(len(data), getattr(upload, "size", 0) or 0)}
+    # The name kept (and served) carries the extension of what the content is, whatever it was sent as.
+    return {**info, "upload": upload, "size": max(len(data), getattr(upload, "size", 0) or 0)}
 
 
 def _store(record, found: dict) -> None:

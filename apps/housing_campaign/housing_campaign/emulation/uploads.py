@@ -50,7 +50,8 @@ def _doc(data: bytes) -> bool:
 
 
 def document_inspect(data: bytes, name: str, *, size: int | None = None) -> dict:
-    """{"content_type", "extension"} of an accepted document, or InputError naming the file and the reason."""
+    """{"content_type", "extension", "name"} of an accepted document (the name given the extension of what it
+    really is: ``validators.name_for_type``), or InputError naming the file and the reason."""
     limit = max_bytes()
     size = max(size or 0, len(data))
     if size > limit:
@@ -59,9 +60,9 @@ def document_inspect(data: bytes, name: str, *, size: int | None = None) -> dict
     if not data:
         raise validators.InputError(gettext("Tệp “%(name)s” rỗng.") % {"name": name[:80]})
     if _docx(data):
-        return {"content_type": DOCX_TYPE, "extension": ".docx"}
+        return {"content_type": DOCX_TYPE, "extension": ".docx", "name": validators.name_for_type(name, DOCX_TYPE)}
     if _doc(data):
-        return {"content_type": DOC_TYPE, "extension": ".doc"}
+        return {"content_type": DOC_TYPE, "extension": ".doc", "name": validators.name_for_type(name, DOC_TYPE)}
     # A photo of the signed paper (pixel limits read before decoding) or a PDF that opens; either raises
     # InputError with its own reason when it claims to be one and is broken.
     found = validators.image_inspect(data, name)
@@ -73,7 +74,8 @@ def document_inspect(data: bytes, name: str, *, size: int | None = None) -> dict
         raise validators.InputError(gettext(
             "Tệp “%(name)s” không phải tệp PDF, Word (.doc, .docx) hoặc ảnh JPEG, PNG, WEBP hợp lệ.") % {
             "name": name[:80]})
-    return {"content_type": found["content_type"], "extension": validators.IMAGE_EXTENSIONS[found["content_type"]]}
+    return {"content_type": found["content_type"], "extension": validators.IMAGE_EXTENSIONS[found["content_type"]],
+            "name": validators.name_for_type(name, found["content_type"])}
 
 
 def read_upload(upload: UploadedFile) -> tuple[bytes, str]:

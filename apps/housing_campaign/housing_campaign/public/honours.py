@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from housing_campaign.campaigns.models import Campaign
@@ -26,7 +27,9 @@ def honour_roll_page(request, code):
         response = render(request, "public/honour_roll_missing.html", {"code": code}, status=404)
         response["X-Robots-Tag"] = "noindex"
         return response
-    key = f"public:honours:{campaign.pk}:{'-'.join(map(str, honour_roll_version(campaign)))}"
+    # Per language: the kinds of nominee and the date are written in the reader's language when cached.
+    key = (f"public:honours:{campaign.pk}:{get_language() or 'vi'}:"
+           f"{'-'.join(map(str, honour_roll_version(campaign)))}")
     page = cache.get(key)
     if page is None:
         groups = honour_roll(campaign)

@@ -26,7 +26,7 @@ from housing_campaign.workflow import engine
 from .. import forms as desk_forms
 from .. import selectors
 from ..selectors import forget_counts
-from .common import case_or_404, request_actor, warn_qr_base_url
+from .common import case_or_404, posted_state, request_actor, warn_qr_base_url
 
 FORM_CLASSES = {
     "confirmation": desk_forms.ConfirmationForm, "funding": desk_forms.FundingForm,
@@ -111,8 +111,12 @@ def case_transition(request, pk):
     action = query_text(request.POST.get("action", ""), max_length=60)
     typed = request.POST.get(f"comment-{action}", request.POST.get("comment"))
     comment = normalize_text(typed, multiline=True, max_length=2000)
-    expected_state = query_text(request.POST.get("expected_state"), max_length=60) or None
     form_name = query_text(request.POST.get("stage_form", ""), max_length=30)
+    try:
+        expected_state = posted_state(request)
+    except ServiceError as exc:  # a form without the state it was drawn in: never applied unchecked
+        messages.error(request, exc.message + " " + _("Chưa có gì thay đổi."))
+        return _case_page(request, case, status=409, comments={action: comment})
     form = None
     if form_name:
         if form_name not in FORM_CLASSES and form_name != "survey":

@@ -35,7 +35,7 @@ from housing_campaign.workflow.models import WorkflowState
 
 from ..selectors import forget_counts
 from ..timeline import document_timeline
-from .common import PAGE_SIZES, pdf_response, request_actor
+from .common import PAGE_SIZES, pdf_response, posted_state, request_actor
 
 DOCTYPE = Nomination.DOCTYPE
 
@@ -279,9 +279,10 @@ def nomination_new(request):
         errors["proposer_kind"] = [_("Đơn vị đề nghị không hợp lệ.")]
     if not errors:
         try:  # the service keeps the evidence of the day with the nomination (hooks.evidence_snapshots)
+            # The text as sent (the service counts its real length), never the shortened copy shown back.
             nomination = commendations.nomination_create(
                 actor=actor, campaign=campaign, participant=participant, award_form=award_form,
-                achievement=values["achievement"], proposer_kind=values["proposer_kind"] or None)
+                achievement=source.get("achievement", ""), proposer_kind=values["proposer_kind"] or None)
         except ServiceError as exc:
             errors = dict(exc.errors) or {"__all__": [exc.message]}
             if not exc.errors:
@@ -386,7 +387,7 @@ def nomination_act(request, pk):
     try:
         outcome = commendations.nomination_act(
             actor=actor, nomination_id=nomination.pk, action=action, comment=comment,
-            expected_state=query_text(request.POST.get("expected_state"), max_length=60) or None)
+            expected_state=posted_state(request))
     except ServiceError as exc:
         return _refused(request, actor, nomination, exc, comments={action: comment[:2100]})
     forget_counts(actor)
@@ -403,7 +404,7 @@ def nomination_vote(request, pk):
     try:
         outcome = commendations.nomination_vote(
             actor=actor, nomination_id=nomination.pk, vote=choice, comment=comment,
-            expected_state=query_text(request.POST.get("expected_state"), max_length=60) or None)
+            expected_state=posted_state(request))
     except ServiceError as exc:
         return _refused(request, actor, nomination, exc, comments={"vote": comment[:2100]})
     forget_counts(actor)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from housing_campaign.accounts.selectors import actor_for
 from housing_campaign.cases.selectors import case_get_for_actor
 from housing_campaign.core.checks import qr_base_url_warning
-from housing_campaign.core.errors import ServiceError
+from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.validators import query_text
 
 PAGE_SIZES = (20, 50, 100)
@@ -37,6 +37,18 @@ def issued_pdf_response(*, doctype: str, object_id: int, document_pk) -> FileRes
     if document is None:
         raise Http404(gettext("Không tìm thấy văn bản."))
     return pdf_response(issued_document_pdf(document), f"{document.number_text.replace('/', '-')}.pdf")
+
+
+def posted_state(request) -> str:
+    """The state the page showed when its action form was drawn (the hidden ``expected_state`` every action form
+    of the desk carries). Required: without it the service could not tell a stale page from a fresh one, so an
+    absent or empty value is refused as a stale page (409: reload), never taken as “do not check”."""
+    state = query_text(request.POST.get("expected_state"), max_length=60)
+    if not state:
+        raise ServiceError(gettext("Biểu mẫu gửi lên thiếu trạng thái của hồ sơ lúc mở trang, nên không biết trang "
+                                   "có còn mới không. Hãy tải lại trang rồi thao tác lại."),
+                           code=ErrorCode.STALE_STATE)
+    return state
 
 
 def case_or_404(request, pk):

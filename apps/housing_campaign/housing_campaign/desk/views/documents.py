@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.core.models import BackgroundJob
+from housing_campaign.core.validators import name_for_type
 
 from .. import printing as desk_printing
 from .. import selectors
@@ -106,7 +107,8 @@ def attachment_file(request, pk, attachment_pk):
     if attachment is None:
         raise Http404(gettext("Không tìm thấy tệp."))
     # FileResponse encodes the name (Vietnamese names intact, no header injection from what was uploaded).
+    name = name_for_type(attachment.original_name, attachment.content_type)  # the extension of what it is
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
-                            filename=f"{attachment.pk}-{attachment.original_name}")
+                            filename=f"{attachment.pk}-{name}")
     response["X-Content-Type-Options"] = "nosniff"
     return response

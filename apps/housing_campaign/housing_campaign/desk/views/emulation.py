@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -25,7 +25,7 @@ from housing_campaign.accounts.models import UserTerritory
 from housing_campaign.accounts.selectors import units_visible
 from housing_campaign.core.errors import ServiceError
 from housing_campaign.core.formatting import format_date
-from housing_campaign.core.validators import query_id, query_int, query_text
+from housing_campaign.core.validators import name_for_type, query_id, query_int, query_text
 from housing_campaign.emulation import evidence, rules, selectors, suggestions
 from housing_campaign.emulation import services as emulation
 from housing_campaign.emulation.models import EvidenceKey, Group, Participant, ReportingDeadline
@@ -38,7 +38,25 @@ CHOICES_MAX = 500
 
 
 def _campaign(request):
-    campaign = selectors.pick_campaign(request.GET.get("ct") or request.POST.get("campaign"))
+    """The campaign a page is about. Only an absent parameter falls back to the default (the active campaign
+    most recently started): a campaign given but unknown (or not a number) is refused, never replaced by
+    another one – a form sent with a tampered or stale hidden campaign writes nothing (400 with the reason);
+    a page asked for with such a ``ct`` is a 404 saying so."""
+    if request.method == "POST" and "campaign" in request.POST:
+        given, posted = request.POST.get("campaign"), True
+    else:
+        given, posted = request.GET.get("ct") or None, False
+    if given is not None:
+        campaign = selectors.campaign_exact(given)
+        if campaign is None:
+            shown = query_text(given, max_length=40)
+            if posted:
+                raise BadRequest(gettext("Không tìm thấy chương trình, phong trào “%(campaign)s” mà biểu mẫu gửi "
+                                         "lên. Chưa có gì được ghi; hãy tải lại trang rồi làm lại.")
+                                 % {"campaign": shown})
+            raise Http404(gettext("Không tìm thấy chương trình, phong trào “%(campaign)s”.") % {"campaign": shown})
+        return campaign
+    campaign = selectors.pick_campaign(None)
     if campaign is None:
         raise Http404(gettext("Chưa có chương trình, phong trào nào."))
     return campaign
@@ -64,21 +82,27 @@ def _participant_or_404(request, pk):
         raise Http404(exc.message) from None
 
 
-def _refused(request, form, exc: ServiceError) -> None:
-    """A service's refusal: its field messages onto the form; a refusal of the whole request (no right, not found)
-    said as it is."""
-    form.add_service_error(exc)
-    messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới.") if exc.errors else exc.message)
+def _refused(request, form, exc: ServiceError, *, stated: bool) -> None:
+    """A service's refusal: its field messages onto the form, with one line saying so; a refusal of the whole
+    request (no right, not found) said once, as it is – and not at all when the page already says why it offers
+    no form (``stated``: its own paragraph, from the same rules)."""
+    if exc.errors:
+        form.add_service_error(exc)
+        messages.error(request, gettext("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+    elif not stated:
+        messages.error(request, exc.message)
 
 
 def _posted(request, *names) -> dict:
     return {name: request.POST.get(name, "") for name in names}
 
 
-def _on_post(request, form, save, *, form_first: bool = False):
+def _on_post(request, form, save, *, form_first: bool = False, stated: bool = False):
     """A page's form sent: ``save()`` calls the one service of the page and returns (the success message, where to
     go); a refusal puts the service's messages on the form. ``form_first``: errors the page found itself (on the
-    form) refuse before the service is asked. Returns (the redirect or None, the page's status)."""
+    form) refuse before the service is asked. ``stated``: the page shows no form and says why itself (the
+    service's refusal of the whole request is then not repeated). Returns (the redirect or None, the page's
+    status)."""
     if request.method != "POST":
         return None, 200
     form.is_valid()
@@ -88,7 +112,7 @@ def _on_post(request, form, save, *, form_first: bool = False):
     try:
         message, target = save()
     except ServiceError as exc:
-        _refused(request, form, exc)
+        _refused(request, form, exc, stated=stated)
         return None, 400
     messages.success(request, message)
     return redirect(target), 200
@@ -154,7 +178,7 @@ def participant_new(request):
         return (gettext("Đã thêm %(name)s vào phong trào.") % {"name": participant.name},
                 reverse("emulation:participant", args=[participant.pk]))
 
-    done, status = _on_post(request, form, save, form_first=True)
+    done, status = _on_post(request, form, save, form_first=True, stated=not rules.may_create_some(actor))
     if done:
         return done
     return _page(request, "desk/emulation/participant_form.html", {
@@ -180,7 +204,7 @@ def participant_edit(request, pk):
         return (gettext("Đã lưu thông tin %(name)s.") % {"name": data["name"]},
                 reverse("emulation:participant", args=[participant.pk]))
 
-    done, status = _on_post(request, form, save, form_first=True)
+    done, status = _on_post(request, form, save, form_first=True, stated=not allowed)
     if done:
         return done
     return _page(request, "desk/emulation/participant_form.html", {
@@ -238,8 +262,9 @@ def participant_file(request, pk, kind, file_pk):
     if record is None or not record.file:
         raise Http404(gettext("Không tìm thấy tệp."))
     inline = record.content_type == "application/pdf" or record.content_type.startswith("image/")
+    # Named with the extension of what it is (files kept before names were corrected may say otherwise).
     response = FileResponse(record.file.open("rb"), content_type=record.content_type, as_attachment=not inline,
-                            filename=record.original_name)
+                            filename=name_for_type(record.original_name, record.content_type))
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -288,7 +313,8 @@ def participant_register(request, pk):
         return (gettext("Đã ghi đăng ký thi đua của %(name)s.") % {"name": participant.name},
                 reverse("emulation:participant", args=[participant.pk]))
 
-    done, status = _on_post(request, form, save)
+    done, status = _on_post(request, form, save, stated=not (participant.kind in rules.REGISTERING_KINDS
+                                                             and rules.may_manage(actor, participant)))
     if done:
         return done
     return _page(request, "desk/emulation/register.html", {
@@ -318,7 +344,8 @@ def participant_submit(request, pk):
             "what": submission.get_kind_display().lower(), "number": submission.document_number,
             "name": participant.name}, reverse("emulation:participant", args=[participant.pk]))
 
-    done, status = _on_post(request, form, save)
+    done, status = _on_post(request, form, save, stated=not (participant.kind in rules.REGISTERING_KINDS and deadlines
+                                                             and rules.may_manage(actor, participant)))
     if done:
         return done
     return _page(request, "desk/emulation/submit.html", {
@@ -339,7 +366,7 @@ def participant_evidence(request, pk):
                                         data=_posted(request, "title", "criterion"), file=request.FILES.get("file"))
         return gettext("Đã thêm tài liệu minh chứng."), reverse("emulation:participant", args=[participant.pk])
 
-    done, status = _on_post(request, form, save)
+    done, status = _on_post(request, form, save, stated=not rules.may_manage(actor, participant))
     if done:
         return done
     return _page(request, "desk/emulation/evidence_form.html", {
@@ -402,7 +429,7 @@ def deadline_edit(request, pk):
         emulation.deadline_update(actor=actor, deadline_id=deadline.pk, data=_deadline_data(request))
         return gettext("Đã lưu hạn nộp."), reverse("emulation:deadlines") + f"?ct={deadline.campaign_id}"
 
-    done, status = _on_post(request, form, save)
+    done, status = _on_post(request, form, save, stated=not rules.is_office(actor))
     if done:
         return done
     return _page(request, "desk/emulation/deadline_form.html", {
@@ -452,7 +479,7 @@ def criterion_edit(request, pk):
         emulation.criterion_update(actor=actor, criterion_id=criterion.pk, data=_criterion_data(request))
         return gettext("Đã lưu tiêu chí."), reverse("emulation:criteria") + f"?ct={criterion.campaign_id}"
 
-    done, status = _on_post(request, form, save)
+    done, status = _on_post(request, form, save, stated=not rules.is_office(actor))
     if done:
         return done
     return _page(request, "desk/emulation/criterion_form.html", {
@@ -524,7 +551,12 @@ def initiative_detail(request, pk):
 
 
 # ---------------------------------------------------------------------------- suggestions
-def _suggestions_page(request, actor, campaign, *, status: int = 200, failed: dict | None = None):
+def _suggestions_page(request, actor, campaign, *, status: int = 200, failed: dict | None = None,
+                      refused: str = ""):
+    """``refused``: the reason a nomination just sent was refused, already said by the page's message (the
+    standing note of why the reader does not nominate is then not said a second time)."""
+    if campaign is None:
+        raise Http404(gettext("Chưa có chương trình, phong trào nào."))
     if not rules.reads_suggestions(actor):
         raise PermissionDenied(gettext("Trang gợi ý khen thưởng dành cho cơ quan thường trực thi đua, Hội đồng Thi đua "
                                        "- Khen thưởng, quản trị viên và thanh tra."))
@@ -534,7 +566,8 @@ def _suggestions_page(request, actor, campaign, *, status: int = 200, failed: di
     refusal = rules.nominate_refusal(actor)
     return _page(request, "desk/emulation/suggestions.html", {
         "campaign": campaign, "rankings": suggestions.suggestions(actor, campaign, top=top), "top": top,
-        "award_forms": forms_, "default_award": default, "can_nominate": not refusal, "nominate_refusal": refusal,
+        "award_forms": forms_, "default_award": default, "can_nominate": not refusal,
+        "nominate_refusal": "" if refusal == refused else refusal,
         "failed": failed or {}, "today": timezone.localdate()}, status=status, tab="suggestions")
 
 
@@ -556,11 +589,12 @@ def suggestion_nominate(request):
         nomination = suggestions.suggestion_nominate(actor=actor, campaign=campaign, key=key,
                                                      award_form_id=request.POST.get("award_form"))
     except ServiceError as exc:
-        messages.error(request, gettext("Chưa lập đề nghị: %(reason)s") % {"reason": exc.message})
-        if not rules.reads_suggestions(actor):
+        if not rules.reads_suggestions(actor):  # the 403 page says enough; nothing left for the next page
             raise PermissionDenied(exc.message) from None
-        return _suggestions_page(request, actor, campaign or _campaign(request), status=400,
-                                 failed={"key": key, "message": exc.message})
+        messages.error(request, gettext("Chưa lập đề nghị: %(reason)s") % {"reason": exc.message})
+        # The page shown again is the default campaign's when the one sent is unknown (said by the message).
+        return _suggestions_page(request, actor, campaign or selectors.pick_campaign(None), status=400,
+                                 failed={"key": key, "message": exc.message}, refused=exc.message)
     messages.success(request, gettext("Đã lập đề nghị %(code)s: %(name)s – %(award)s.") % {
         "code": nomination.code, "name": nomination.nominee_name, "award": nomination.award_form.name})
     return redirect(reverse("emulation:suggestions") + f"?ct={campaign.pk}")

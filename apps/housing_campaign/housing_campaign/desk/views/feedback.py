@@ -28,7 +28,7 @@ from housing_campaign.workflow.sla import sla_status
 
 from ..selectors import communes_of, forget_counts
 from ..timeline import document_timeline
-from .common import PAGE_SIZES, request_actor
+from .common import PAGE_SIZES, posted_state, request_actor
 
 FORM_FIELDS = ("assignee", "answer", "outcome")
 # Refusals the edit form on the page can lift: it is saved first, then the action is checked again.
@@ -160,7 +160,7 @@ def feedback_act(request, pk):
         outcome = feedback_services.feedback_act(
             actor=actor, feedback_id=feedback.pk, action=action, comment=comment, data=typed,
             expected_lock_version=request.POST.get("lock_version") or "?",
-            expected_state=query_text(request.POST.get("expected_state"), max_length=60) or None,
+            expected_state=posted_state(request),
             publish_confirmed=request.POST.get("confirm_publish") == "1")
     except ServiceError as exc:
         messages.error(request, exc.message + " " + _("Chưa có gì thay đổi."))
