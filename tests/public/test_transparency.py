@@ -149,3 +149,11 @@ def test_the_parts_add_up_to_the_whole(money):
         assert sum(p["allocated"] for p in parts) == whole.allocated
         assert sum(p["released"] for p in parts) == whole.released
         assert sum(p["state"] for p in parts) == whole.state_allocated
+
+
+
+def test_public_pages_are_kept_by_proxies_one_copy_per_language_cookie(money):
+    """Public pages may be cached by shared proxies; the language is a cookie, so the answer varies by it."""
+    for path in (f"/cong-khai/{HOME}/", "/cong-khai/"):
+        response = Client().get(path)
+        assert "public" in response["Cache-Control"] and "Cookie" in response["Vary"], path

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.postings.selectors import open_posting_counts, postings_version
 
-from .money import PAGE_SECONDS, _campaign_roots
+from .money import PAGE_SECONDS, _campaign_roots, shared_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -70,6 +70,6 @@ def communes(request):
     response = render(request, "public/communes.html", {
         "districts": shown, "query": query, "count": sum(len(g["communes"]) for g in shown),
         "open_total": sum(c["open"] for g in districts for c in g["communes"])})
-    response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
+    shared_cache(response)
     response["X-Robots-Tag"] = "noindex"
     return response

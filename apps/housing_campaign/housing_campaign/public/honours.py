@@ -16,7 +16,7 @@ from housing_campaign.campaigns.models import Campaign
 from housing_campaign.commendations.selectors import honour_roll, honour_roll_version
 from housing_campaign.core.formatting import format_date
 
-from .money import PAGE_SECONDS
+from .money import PAGE_SECONDS, shared_cache
 
 
 @require_GET
@@ -38,5 +38,5 @@ def honour_roll_page(request, code):
                 "updated": format_date(timezone.localtime())}
         cache.set(key, page, PAGE_SECONDS)
     response = render(request, "public/honour_roll.html", {"campaign": campaign, **page})
-    response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
+    shared_cache(response)
     return response

@@ -17,6 +17,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -30,6 +32,14 @@ from .commune import cache_key_part, commune_context
 from .views import _rate_limited
 
 PAGE_SECONDS = 60
+
+
+def shared_cache(response):
+    """Public pages may be kept by browsers and shared proxies for ``PAGE_SECONDS``, one copy per language: the
+    language is chosen by a cookie (the switch in the header), so the copy varies by Cookie."""
+    response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
+    patch_vary_headers(response, ("Cookie",))
+    return response
 SYSTEMS = {"cu": AdminUnit.System.LEGACY, "legacy": AdminUnit.System.LEGACY, "2025": AdminUnit.System.CURRENT}
 
 
@@ -95,13 +105,12 @@ def territory(request, code: str):
         response["X-Robots-Tag"] = "noindex"
         return response
     today = timezone.localdate()
-    key = f"public:territory:{unit.pk}:{money.money_version()}:{cache_key_part(today)}"
+    key = f"public:territory:{unit.pk}:{get_language() or 'vi'}:{money.money_version()}:{cache_key_part(today)}"
     html = cache.get(key)
     if html is None:
         html = _page(unit, other, campaigns, today)
         cache.set(key, html, PAGE_SECONDS)
-    response = HttpResponse(html)
-    response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
+    response = shared_cache(HttpResponse(html))
     response["X-Robots-Tag"] = "noindex"  # masked names of households: not for search engines
     return response
 

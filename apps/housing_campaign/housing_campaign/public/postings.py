@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from housing_campaign.postings.selectors import public_posting
 
 from .commune import system_param
-from .money import PAGE_SECONDS, resolve_unit
+from .money import resolve_unit, shared_cache
 
 
 @require_GET
@@ -24,6 +24,6 @@ def posting_print(request, code: str, posting: str):
     response = render(request, "public/posting_print.html", {
         "unit": unit, "p": found, "campaign": found.campaign, "system_param": system_param(unit),
         "printed": timezone.localdate()})
-    response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
+    shared_cache(response)
     response["X-Robots-Tag"] = "noindex"  # masked names of households: not for search engines
     return response
