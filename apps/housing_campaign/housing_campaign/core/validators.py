@@ -258,14 +258,17 @@ def parse_amount(value, label: str, *, maximum: int = MONEY_MAX) -> int:
     """A positive amount of đồng (money received, allocated, released, promised): empty, zero and
     negative amounts are refused with a message naming the field."""
     if isinstance(value, str) and _compact(value).startswith(("-", "−")) and len(value) <= _MAX_NUMBER_TEXT:
-        raise InputError(f"{label} phải lớn hơn 0 đồng, không được âm (đang nhập “{_shown(value)}”).")
+        raise InputError(gettext("%(label)s phải lớn hơn 0 đồng, không được âm (đang nhập “%(value)s”).") % {
+            "label": label, "value": _shown(value)})
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0:
-        raise InputError(f"{label} phải lớn hơn 0 đồng, không được âm (đang nhập {value}).")
+        raise InputError(gettext("%(label)s phải lớn hơn 0 đồng, không được âm (đang nhập %(value)s).") % {
+            "label": label, "value": value})
     number = parse_money(value, label, minimum=0, maximum=10**40)
     if number == 0:
-        raise InputError(f"{label} phải lớn hơn 0 đồng.")
+        raise InputError(gettext("%(label)s phải lớn hơn 0 đồng.") % {"label": label})
     if number > maximum:
-        raise InputError(f"{label} quá lớn: tối đa {maximum:,} đồng (đang nhập {_shown(value)}).".replace(",", "."))
+        raise InputError(gettext("%(label)s quá lớn: tối đa %(max)s đồng (đang nhập %(value)s).") % {
+            "label": label, "max": f"{maximum:,}".replace(",", "."), "value": _shown(value)})
     return number
 
 
@@ -273,9 +276,10 @@ def parse_text(value, label: str, *, max_length: int, required: bool = False, mu
     """Free text bounded by its column: too long is refused with the lengths (never cut silently)."""
     text = normalize_text(value, multiline=multiline)
     if required and not text:
-        raise InputError(f"Chưa nhập {label.lower()}.")
+        raise InputError(gettext("Chưa nhập %(label)s.") % {"label": label.lower()})
     if len(text) > max_length:
-        raise InputError(f"{label} dài tối đa {max_length} ký tự (đang có {len(text)}).")
+        raise InputError(gettext("%(label)s dài tối đa %(max)s ký tự (đang có %(length)s).") % {
+            "label": label, "max": max_length, "length": len(text)})
     return text
 
 
