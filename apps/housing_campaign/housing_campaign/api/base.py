@@ -36,6 +36,13 @@ class ApiView(APIView):
             raise PayloadTooLarge(limit)
         super().initial(request, *args, **kwargs)
 
+    def body(self, serializer_class) -> dict:
+        """The request's body checked by ``serializer_class`` (a refusal is the one error shape, 400), as a dict
+        the view may change."""
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
     def actor(self):
         if not hasattr(self, "_actor"):
             self._actor = request_actor(self.request)

@@ -125,9 +125,7 @@ class CaseList(ApiView):
                    summary="Lập hồ sơ mới (hộ gia đình và thông tin rà soát), như biểu mẫu rà soát")
     def post(self, request):
         actor = self.actor()
-        body = s.CaseCreateIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.body(s.CaseCreateIn)
         campaign = _campaign(data.get("campaign"))
         household_data, survey = _survey_input(campaign, data["household"], data["survey"])
         # The household and the house are checked together, so every error shows at once (as the survey form).
@@ -212,9 +210,7 @@ class CaseDetailView(ApiView):
                    summary="Sửa các trường mà trạng thái hiện tại cho phép (như biểu mẫu giai đoạn)")
     def patch(self, request, code):
         actor = self.actor()
-        body = s.CaseUpdateIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.body(s.CaseUpdateIn)
         expected = data.pop("lock_version", None)
         if not data:
             raise bad("", gettext("Không có trường nào để sửa."))
@@ -292,9 +288,7 @@ class CaseProgress(ApiView):
                    responses={201: s.ProgressOut}, summary="Ghi tiến độ thi công (kèm ảnh có thời gian, vị trí)")
     def post(self, request, code):
         actor = self.actor()
-        body = s.ProgressIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.body(s.ProgressIn)
         case = case_for(actor, code)
         try:
             entry = case_services.progress_add(actor=actor, case_id=case.pk, date=data["date"], stage=data["stage"],
@@ -314,12 +308,11 @@ class CaseAttachments(ApiView):
                    responses={201: s.AttachmentOut}, summary="Thêm ảnh hoặc tệp PDF vào hồ sơ")
     def post(self, request, code):
         actor = self.actor()
-        body = s.AttachmentIn(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.body(s.AttachmentIn)
         case = case_for(actor, code)
         try:
-            attachment = case_services.attachment_add(actor=actor, case_id=case.pk, upload=body.validated_data["file"],
-                                                      caption=body.validated_data.get("caption", ""))
+            attachment = case_services.attachment_add(actor=actor, case_id=case.pk, upload=body["file"],
+                                                      caption=body.get("caption", ""))
         except ServiceError as exc:
             raise renamed(exc, {"file": "file", "upload": "file"}) from None
         return Response(rep.attachment(attachment), status=status.HTTP_201_CREATED)
@@ -330,11 +323,10 @@ class CaseAcceptance(ApiView):
                    summary="Ghi kết quả nghiệm thu (đối chiếu tiêu chuẩn nhà hoàn thành)")
     def post(self, request, code):
         actor = self.actor()
-        body = s.AcceptanceIn(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.body(s.AcceptanceIn)
         case = case_for(actor, code)
         try:
-            case_services.acceptance_record(actor=actor, case_id=case.pk, data=dict(body.validated_data))
+            case_services.acceptance_record(actor=actor, case_id=case.pk, data=dict(body))
         except ServiceError as exc:
             raise renamed(exc) from None
         return Response(rep.case_detail(actor, case_for(actor, code), request)["acceptance"])
@@ -345,13 +337,12 @@ class CaseAction(ApiView):
                    summary="Thực hiện một thao tác của quy trình (duyệt, trả lại, …) với trạng thái mong đợi")
     def post(self, request, code, action):
         actor = self.actor()
-        body = s.ActionIn(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.body(s.ActionIn)
         case = case_for(actor, code)
         action = path_text(action, 60)
         refuse_role_first(actor, case, action)  # 403 for a refused role, whatever the expected state
-        comment = normalize_text(body.validated_data.get("comment"), multiline=True, max_length=2000)
-        expected = body.validated_data.get("expected_state") or None
+        comment = normalize_text(body.get("comment"), multiline=True, max_length=2000)
+        expected = body.get("expected_state") or None
         try:
             result = engine.document_transition(actor=actor, doctype=HousingCase.DOCTYPE, object_id=case.pk,
                                                 action=action, comment=comment, expected_state=expected)
@@ -370,9 +361,7 @@ class BulkAction(ApiView):
                    summary="Một thao tác cho nhiều hồ sơ, kết quả riêng từng hồ sơ (không giới hạn số hồ sơ)")
     def post(self, request, action):
         actor = self.actor()
-        body = s.BulkActionIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.body(s.BulkActionIn)
         refuse_role_first(actor)  # the auditor: one 403, not a stale state per case
         codes = list(dict.fromkeys(data["cases"]))
         ids = dict(cases_visible(actor).filter(code__in=codes).values_list("code", "pk"))

@@ -79,9 +79,7 @@ class FeedbackItem(FeedbackDetail):
                    summary="Sửa biểu mẫu xử lý phản ánh (người xử lý, câu trả lời, kết quả) như trên bàn làm việc")
     def patch(self, request, code):
         actor = self.actor()
-        body = s.FeedbackUpdateIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.body(s.FeedbackUpdateIn)
         expected = data.pop("lock_version", None)
         if not data:
             raise bad("", gettext("Không có trường nào để sửa."))
@@ -106,9 +104,7 @@ class FeedbackAction(ApiView):
                            "data, trong một giao dịch")
     def post(self, request, code, action):
         actor = self.actor()
-        body = s.FeedbackActionIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = body.validated_data
+        values = self.body(s.FeedbackActionIn)
         feedback = _feedback_for(actor, code)
         action = path_text(action, 60)
         refuse_role_first(actor, feedback, action)
@@ -145,9 +141,7 @@ class Nominations(NominationList):
                            "việc)")
     def post(self, request):
         actor = self.actor()
-        body = s.NominationCreateIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.body(s.NominationCreateIn)
         refuse_role_first(actor)
         campaign = _campaign(data.get("campaign"))
         participant = participants_visible(actor).filter(pk=data["participant"], campaign=campaign).select_related(
@@ -176,15 +170,14 @@ class NominationAction(ApiView):
                            "thái mong đợi; các bước ban hành văn bản làm trên bàn làm việc")
     def post(self, request, code, action):
         actor = self.actor()
-        body = s.ActionIn(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = self.body(s.ActionIn)
         nomination = _nomination_for(actor, code)
         action = path_text(action, 60)
         refuse_role_first(actor, nomination, action)
-        expected = body.validated_data.get("expected_state") or None
+        expected = body.get("expected_state") or None
         try:
             result = commendations.nomination_act(actor=actor, nomination_id=nomination.pk, action=action,
-                                                  comment=_comment(body.validated_data.get("comment")),
+                                                  comment=_comment(body.get("comment")),
                                                   expected_state=expected)
         except ServiceError as exc:
             _name_field(exc, expected)
@@ -198,9 +191,7 @@ class NominationVote(ApiView):
                    summary="Phiếu biểu quyết của thành viên Hội đồng Thi đua - Khen thưởng (đồng ý / không đồng ý)")
     def post(self, request, code):
         actor = self.actor()
-        body = s.VoteIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.body(s.VoteIn)
         nomination = _nomination_for(actor, code)
         refuse_role_first(actor)
         spec = engine.compiled(nomination.workflow_id)
