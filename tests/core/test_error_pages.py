@@ -56,6 +56,17 @@ def test_400_on_a_host_that_is_not_the_site():
     assert response.status_code == 400 and "Yêu cầu không hợp lệ" in response.content.decode()
 
 
+def test_400_never_shows_djangos_own_english(people):
+    """Django raises its own BadRequest for a form body that is not UTF-8: the page says the request was not
+    valid, never Django's sentence for developers."""
+    client = Client(raise_request_exception=False)
+    response = client.post("/login/", data="username=%E9", content_type="application/x-www-form-urlencoded; "
+                                                                     "charset=latin-1")
+    text = response.content.decode()
+    assert response.status_code == 400 and "Yêu cầu không hợp lệ" in text
+    assert "UTF-8" not in text and "must be" not in text
+
+
 def test_403_on_a_stale_form_is_vietnamese(people):
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("login"), {"username": "officer_a", "password": PASSWORD})

@@ -8,10 +8,11 @@ import re
 import secrets
 import sys
 
-from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+
+from housing_campaign.core.errors import RefusedRequest
 
 logger = logging.getLogger("housing_campaign.errors")
 
@@ -28,10 +29,10 @@ def _render(request, template: str, status: int, context: dict | None = None):
 
 
 def bad_request(request, exception=None):
-    # A view's own refusal (``BadRequest("…")``, written for users, in their language) is shown; Django's
-    # (SuspiciousOperation and its kinds: a forged Host header, a broken multipart body) never are.
+    # A view's own refusal (``RefusedRequest("…")``, written for users, in their language) is shown; Django's
+    # (its ``BadRequest`` and SuspiciousOperation kinds: a forged Host header, a non-UTF-8 or broken body) never are.
     message = exception.args[0] if exception is not None and exception.args else ""
-    shown = message if type(exception) is BadRequest and isinstance(message, str) else ""
+    shown = message if isinstance(exception, RefusedRequest) and isinstance(message, str) else ""
     return _render(request, "400.html", 400, {"message": shown})
 
 

@@ -5,6 +5,7 @@ import logging
 import uuid
 from enum import StrEnum
 
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext
 
 
@@ -43,6 +44,11 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # 415
     PAYLOAD_TOO_LARGE = "payload_too_large"  # 413
     RATE_LIMITED = "rate_limited"  # too many requests for one token in the window (429)
+
+
+class RefusedRequest(BadRequest):
+    """A view's 400 with a message written for the user (in their language), which the 400 page shows. Django's own
+    ``BadRequest`` (a non-UTF-8 form body, a forged admin edit) carries English meant for developers: never shown."""
 
 
 class ServiceError(Exception):

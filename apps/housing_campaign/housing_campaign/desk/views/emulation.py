@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from housing_campaign.accounts.models import UserTerritory
 from housing_campaign.accounts.selectors import units_visible
-from housing_campaign.core.errors import ServiceError
+from housing_campaign.core.errors import RefusedRequest, ServiceError
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.validators import name_for_type, query_id, query_int, query_text
 from housing_campaign.emulation import evidence, rules, selectors, suggestions
@@ -51,9 +51,9 @@ def _campaign(request):
         if campaign is None:
             shown = query_text(given, max_length=40)
             if posted:
-                raise BadRequest(gettext("Không tìm thấy chương trình, phong trào “%(campaign)s” mà biểu mẫu gửi "
-                                         "lên. Chưa có gì được ghi; hãy tải lại trang rồi làm lại.")
-                                 % {"campaign": shown})
+                raise RefusedRequest(gettext("Không tìm thấy chương trình, phong trào “%(campaign)s” mà biểu mẫu gửi "
+                                             "lên. Chưa có gì được ghi; hãy tải lại trang rồi làm lại.")
+                                     % {"campaign": shown})
             raise Http404(gettext("Không tìm thấy chương trình, phong trào “%(campaign)s”.") % {"campaign": shown})
         return campaign
     campaign = selectors.pick_campaign(None)
