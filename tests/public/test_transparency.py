@@ -157,3 +157,17 @@ def test_public_pages_are_kept_by_proxies_one_copy_per_language_cookie(money):
     for path in (f"/cong-khai/{HOME}/", "/cong-khai/"):
         response = Client().get(path)
         assert "public" in response["Cache-Control"] and "Cookie" in response["Vary"], path
+
+
+def test_a_communes_pages_are_vietnamese_whatever_the_switch(money):
+    """The residents' pages are notices: with the English switch on, every word is still Vietnamese (the labels
+    of funding sources, kinds of contribution and support types included)."""
+    english = Client()
+    english.cookies["django_language"] = "en"
+    for path in (f"/cong-khai/{HOME}/", "/cong-khai/"):
+        response = english.get(path)
+        text = response.content.decode()
+        assert response.status_code == 200 and response["Content-Language"] == "vi", path
+        for word in ("Provincial budget", "In kind", "New build", "Cash", "Workdays"):
+            assert word not in text, (path, word)
+    assert "Tiền mặt" in english.get(f"/cong-khai/{HOME}/").content.decode()

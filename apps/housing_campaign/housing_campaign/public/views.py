@@ -1,16 +1,33 @@
 """Public pages: no login, no personal data beyond PRODUCT.md's list, fast on a cheap phone."""
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from housing_campaign.certificates.services import certificate_verify
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.i18n import translate_stored
+
+
+def vietnamese_page(view):
+    """A residents' page of a commune (its postings, money, feedback form, a receipt) is a public notice: it is
+    written in Vietnamese whatever the language switch says, every word of it (labels of sources, kinds and
+    criteria included), and says so in its Content-Language."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with translation.override("vi"):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = "vi"
+        return response
+
+    return wrapped
 
 
 def _client_key(request) -> str:
