@@ -330,3 +330,29 @@ def test_a_decision_after_the_reorganisation_is_issued_by_the_province_in_force(
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" in certificate and "Quảng Ngãi, ngày" in certificate
     visible = scope(AwardDocument.objects.all(), people.actor(people.office))
     assert set(visible.values_list("pk", flat=True)) >= {old.pk, new.pk}
+
+
+def test_document_dates_follow_the_minutes_and_the_register(people, campaign):
+    """A decision is not dated before the council's minutes it rests on, and a register's numbers follow its
+    dates: a decision dated before one already numbered is refused, with nothing written."""
+    first = to_council_decision(people, nominate(people, campaign, participant(campaign, kind="business",
+                                                                               name="Công ty C")))
+    second = to_council_decision(people, nominate(people, campaign, participant(campaign, kind="business",
+                                                                                name="Công ty D")))
+    office = people.actor(people.office)
+    minutes = s.council_minutes_issue(actor=office, nomination_ids=[first.pk], chair_name="Lê Văn Chủ",
+                                      meeting_on=dt.date(2025, 6, 20))
+    with pytest.raises(ServiceError) as exc:
+        s.nomination_decide(actor=office, nomination_ids=[first.pk], signer_name="A", decided_on=dt.date(2025, 6, 19))
+    assert exc.value.field == "decided_on" and minutes.number in exc.value.message and "20/06/2025" in exc.value.message
+    s.nomination_decide(actor=office, nomination_ids=[first.pk], signer_name="A", decided_on=dt.date(2025, 6, 25))
+    documents_before = AwardDocument.objects.count()
+    with pytest.raises(ServiceError) as exc:
+        s.nomination_decide(actor=office, nomination_ids=[second.pk], signer_name="A", decided_on=dt.date(2025, 6, 22))
+    assert "01/QĐ-UBND ngày 25/06/2025" in exc.value.message and exc.value.field == "decided_on"
+    assert AwardDocument.objects.count() == documents_before
+    second.refresh_from_db()
+    assert second.state == "awaiting_decision" and second.decision_id is None
+    later = s.nomination_decide(actor=office, nomination_ids=[second.pk], signer_name="A",
+                                decided_on=dt.date(2025, 6, 25))
+    assert later.number == "02/QĐ-UBND"

@@ -361,6 +361,18 @@ def _date(value, label: str, *, earliest=None, field: str = ""):
         raise ServiceError(exc.message, field=field or None) from None
 
 
+def _after_minutes(day, nominations: list[Nomination], label: str, field: str) -> None:
+    """A decision or a proposal follows the council's minutes it rests on: it is not dated before them. (Dates
+    are the papers' own: the system's clock says when a vote was entered, which may be long after a meeting
+    recorded from paper, so it is not the measure.)"""
+    for n in nominations:
+        if n.minutes_id and day < n.minutes.issued_on:
+            raise ServiceError(gettext("%(label)s %(date)s trước ngày của biên bản họp Hội đồng số %(number)s "
+                                       "(%(minutes)s) mà văn bản căn cứ.") % {
+                "label": label, "date": day.strftime("%d/%m/%Y"), "number": n.minutes.number,
+                "minutes": n.minutes.issued_on.strftime("%d/%m/%Y")}, field=field)
+
+
 def nomination_act(*, actor: Actor, nomination_id, action: str, comment: str = "",
                    expected_state: str | None = None) -> engine.Outcome:
     """A plain step (submit, review, return, reject, record the award as presented) through the engine, which
@@ -483,10 +495,23 @@ def _document_event(actor: Actor, nomination: Nomination, document: AwardDocumen
                               document_id=document.issued_document_id))
 
 
+DATE_FIELDS = {AwardDocument.Kind.DECISION: "decided_on", AwardDocument.Kind.PROPOSAL: "proposed_on",
+               AwardDocument.Kind.MINUTES: "meeting_on"}
+
+
 def _new_document(*, actor: Actor, kind: str, first: Nomination, issued_on, signer_name: str, signer_title: str,
                   addressee: str = "", awarded=None, number: str = "", issuing_body: str = "",
                   note: str = "") -> tuple[AwardDocument, str, str]:
     body, unit, issuer_key, symbol = documents.issuing_body(first, kind, issued_on)
+    if not number:  # numbered here, in the body's register: numbers follow the dates
+        later = (AwardDocument.objects.filter(kind=kind, issuing_body=issuing_body or body, issued_on__gt=issued_on,
+                                              issued_on__year=issued_on.year).exclude(issued_document=None)
+                 .order_by("-issued_on").first())
+        if later is not None:
+            raise ServiceError(gettext("Sổ văn bản của %(body)s đã có %(kind)s số %(number)s ngày %(date)s; văn bản "
+                                       "mới nhận số tiếp theo nên không được ghi ngày trước ngày đó.") % {
+                "body": later.issuing_body, "kind": later.get_kind_display().lower(), "number": later.number,
+                "date": later.issued_on.strftime("%d/%m/%Y")}, field=DATE_FIELDS.get(kind))
     legacy, current = nomination_unit_paths(unit)
     document = AwardDocument.objects.create(
         kind=kind, campaign=first.campaign, award_form=first.award_form, number=number or "—", issued_on=issued_on,
@@ -544,6 +569,7 @@ def nomination_decide(*, actor: Actor, nomination_ids, signer_name: str, signer_
     _check_role(actor, OFFICE_ROLES, nominations, gettext("ghi quyết định khen thưởng"))
     name, title = _signer(signer_name, signer_title, first.award_form, AwardDocument.Kind.DECISION)
     decided_on = _date(decided_on, gettext("Ngày quyết định"), earliest=first.campaign.starts_on, field="decided_on")
+    _after_minutes(decided_on, nominations, gettext("Ngày quyết định"), "decided_on")
     document, key, symbol = _new_document(actor=actor, kind=AwardDocument.Kind.DECISION, first=first,
                                           issued_on=decided_on, signer_name=name, signer_title=title)
     Nomination.objects.filter(pk__in=[n.pk for n in nominations]).update(decision=document)
@@ -576,6 +602,7 @@ def nomination_propose(*, actor: Actor, nomination_ids, signer_name: str, signer
     addressee = _text(addressee, gettext("Kính gửi"), max_length=200, field="addressee") or \
         documents.default_addressee(first.award_form)
     proposed_on = _date(proposed_on, gettext("Ngày tờ trình"), earliest=first.campaign.starts_on, field="proposed_on")
+    _after_minutes(proposed_on, nominations, gettext("Ngày tờ trình"), "proposed_on")
     document, key, symbol = _new_document(actor=actor, kind=AwardDocument.Kind.PROPOSAL, first=first,
                                           issued_on=proposed_on, signer_name=name, signer_title=title,
                                           addressee=addressee)
