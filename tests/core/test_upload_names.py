@@ -20,6 +20,8 @@ from tests.emulation.helpers import jpeg_bytes, pdf_bytes
     (".exe", "application/pdf", "tep.pdf"),
     ("bao-cao.pdf.exe", "application/pdf", "bao-cao.pdf.pdf"),
     ("C:\\tai lieu\\kh.exe", "application/pdf", "kh.pdf"),
+    ("b" * 240 + ".pdf", "application/pdf", "b" * 196 + ".pdf"),  # bounded as stored, the extension kept
+    ("c" * 300, "image/jpeg", "c" * 196 + ".jpg"),
 ])
 def test_name_for_type(name, content_type, expected):
     assert validators.name_for_type(name, content_type) == expected

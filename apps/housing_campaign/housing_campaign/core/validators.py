@@ -412,6 +412,9 @@ TYPE_EXTENSIONS = {
 }
 
 
+UPLOAD_NAME_MAX = 200
+
+
 def name_for_type(name: str, content_type: str) -> str:
     """An uploaded file's name with the extension of what its content is (checked by the caller): “kh.exe”
     holding a PDF is “kh.pdf”, “scan” holding a JPEG is “scan.jpg”; a name already ending in one of the type's
@@ -423,11 +426,14 @@ def name_for_type(name: str, content_type: str) -> str:
         return name
     stem, dot, extension = name.rpartition(".")
     if dot and f".{extension.lower()}" in extensions:
-        return name
-    # Another extension (“.exe”, “.txt”) is replaced; what only looks like one (“Báo cáo 12.2024”) is kept.
-    replaced = dot and len(extension) <= 5 and extension.isalnum() and not extension.isdigit()
-    stem = (stem if replaced else name).strip().rstrip(".")[:190] or "tep"
-    return f"{stem}{extensions[0]}"
+        kept = f".{extension}"
+    else:
+        # Another extension (“.exe”, “.txt”) is replaced; what only looks like one (“Báo cáo 12.2024”) is kept.
+        replaced = dot and len(extension) <= 5 and extension.isalnum() and not extension.isdigit()
+        stem, kept = (stem if replaced else name), extensions[0]
+    # Bounded as the records store it (200 characters), the extension kept whatever the length.
+    stem = stem.strip().rstrip(".")[:UPLOAD_NAME_MAX - len(kept)] or "tep"
+    return f"{stem}{kept}"
 
 
 def _pillow():

@@ -45,8 +45,8 @@ def posted_state(request) -> str:
     absent or empty value is refused as a stale page (409: reload), never taken as “do not check”."""
     state = query_text(request.POST.get("expected_state"), max_length=60)
     if not state:
-        raise ServiceError(gettext("Biểu mẫu gửi lên thiếu trạng thái của hồ sơ lúc mở trang, nên không biết trang "
-                                   "có còn mới không. Hãy tải lại trang rồi thao tác lại."),
+        raise ServiceError(gettext("Biểu mẫu gửi lên thiếu trạng thái lúc mở trang, nên không biết trang có còn mới "
+                                   "không. Hãy tải lại trang rồi thao tác lại."),
                            code=ErrorCode.STALE_STATE)
     return state
 
