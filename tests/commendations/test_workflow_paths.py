@@ -40,6 +40,7 @@ def test_provincial_branch_decision_certificate_award(people, campaign):
                      "Ủy ban nhân dân xã Đăk Blô", "Ủng hộ 500 bao xi măng", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KON TUM"):
         assert expected in text, expected
     assert "PHÓ CHỦ TỊCH ỦY BAN" not in text  # the decision speaks as the competent chairman, whoever signs
+    assert "và của Giám đốc Sở Nội vụ" in text and "Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ" in text
     # the certificate: numbered, Bằng khen layout, then the award recorded
     with pytest.raises(ServiceError) as exc:
         act(people, people.office, first, "award")
@@ -187,6 +188,9 @@ def test_a_commune_chairmans_giay_khen_is_issued_by_the_commune(people, campaign
     assert document.issuing_body == "Ủy ban nhân dân xã Đăk Blô" and document.number.endswith("/QĐ-UBND")
     text = pdf_text(issued_document_pdf(document.issued_document))
     assert "ỦY BAN NHÂN DÂN XÃ ĐĂK BLÔ" in text and "Đăk Blô, ngày 01 tháng 6 năm 2025" in text
+    # A commune's decision names no provincial apparatus (the department, the provincial committee's office).
+    assert "Sở Nội vụ" not in text and "Chánh Văn phòng" not in text
+    assert "Thủ trưởng các cơ quan, đơn vị có liên quan" in text and "Nơi nhận" in text
     s.nomination_certificate_issue(actor=people.actor(people.office), nomination_id=nomination.pk)
     nomination.refresh_from_db()
     certificate = pdf_text(issued_document_pdf(nomination.certificate))

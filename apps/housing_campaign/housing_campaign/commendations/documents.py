@@ -212,7 +212,10 @@ def award_document_context(document: AwardDocument, nominations: list[Nomination
                      "issuing_body_lines": body_lines(document.issuing_body), "signer_name": document.signer_name,
                      "signer_title_lines": [line for line in document.signer_title.upper().splitlines() if line],
                      "addressee": document.addressee, "through": THROUGH, "awarded": document.awarded,
-                     "note": document.note, "place": document_place(document)},
+                     "note": document.note, "place": document_place(document),
+                     # The provincial chairman's decision names the provincial apparatus (Sở Nội vụ, the
+                     # committee's office); a district's, a commune's or a department head's does not.
+                     "provincial": bool(form and form.authority == Authority.PROVINCIAL_CHAIRMAN)},
         "award_form": {"name": form.name if form else "", "decided_by": form.decided_by if form else "",
                        "national": bool(form and form.national), "legal_basis": form.legal_basis if form else "",
                        "authority": form.get_authority_display() if form else ""},
