@@ -332,6 +332,9 @@ def test_a_decision_after_the_reorganisation_is_issued_by_the_province_in_force(
     after.refresh_from_db()
     certificate = pdf_text(issued_document_pdf(after.certificate))
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" in certificate and "Quảng Ngãi, ngày" in certificate
+    # The honoured unit as the date names it: the commune Đăk Blô had become Đăk Plô.
+    assert "(nay là xã Đăk Plô)" in certificate and "(nay là" in text
+    assert "(nay là" not in old_text
     visible = scope(AwardDocument.objects.all(), people.actor(people.office))
     assert set(visible.values_list("pk", flat=True)) >= {old.pk, new.pk}
 

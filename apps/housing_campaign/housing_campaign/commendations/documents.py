@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from housing_campaign.accounts.selectors import Actor, scope
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.geography.models import AdminUnit
-from housing_campaign.geography.selectors import in_text, place_name, unit_in_force
+from housing_campaign.geography.selectors import REORGANISED_ON, in_text, place_name, unit_in_force
 from housing_campaign.printing.contexts import campaign_context, in_vietnamese
 
 from .models import AUTHORITY_LEVELS, Authority, AwardDocument, AwardForm, Nomination
@@ -114,11 +114,24 @@ def default_addressee(award_form: AwardForm) -> str:
 
 
 # ---------------------------------------------------------------------------- rows
-def _row(no: int, n: Nomination, votes: dict | None = None) -> dict:
+def unit_label(unit: AdminUnit, on: dt.date | None, memo: dict | None = None) -> str:
+    """A nominee's unit as a document of ``on`` names it: “Xã Đăk Blô”, and from 01/07/2025 “Xã Đăk Blô (nay là xã
+    Đăk Plô)”, as the case documents do."""
+    if on is None or on < REORGANISED_ON:
+        return unit.name
+    memo = {} if memo is None else memo
+    if unit.pk not in memo:
+        current = in_force(unit, on)
+        memo[unit.pk] = unit.name if current.pk == unit.pk else f"{unit.name} (nay là {in_text(current.name)})"
+    return memo[unit.pk]
+
+
+def _row(no: int, n: Nomination, votes: dict | None = None, *, on: dt.date | None = None,
+         memo: dict | None = None) -> dict:
     participant = n.participant
     position = participant.position if participant else ""
     workplace = participant.workplace if participant else ""
-    unit = participant.unit.name if participant else n.proposing_unit.name
+    unit = unit_label(participant.unit if participant else n.proposing_unit, on, memo)
     votes = votes or {}
     return {"no": no, "code": n.code, "name": n.nominee_name, "kind": n.get_nominee_kind_display(),
             "collective": n.nominee_kind == Nomination.NomineeKind.COLLECTIVE, "position": position,
@@ -127,12 +140,14 @@ def _row(no: int, n: Nomination, votes: dict | None = None) -> dict:
             "quorum": votes.get("quorum", 0), "result": votes.get("result", "")}
 
 
-def _numbered(nominations: list[Nomination], votes: dict[int, dict] | None = None) -> tuple[list, list]:
+def _numbered(nominations: list[Nomination], votes: dict[int, dict] | None = None,
+              on: dt.date | None = None) -> tuple[list, list]:
     collectives = [n for n in nominations if n.nominee_kind == Nomination.NomineeKind.COLLECTIVE]
     others = [n for n in nominations if n.nominee_kind != Nomination.NomineeKind.COLLECTIVE]
     votes = votes or {}
-    return ([_row(i, n, votes.get(n.pk)) for i, n in enumerate(collectives, 1)],
-            [_row(i, n, votes.get(n.pk)) for i, n in enumerate(others, 1)])
+    memo: dict = {}
+    return ([_row(i, n, votes.get(n.pk), on=on, memo=memo) for i, n in enumerate(collectives, 1)],
+            [_row(i, n, votes.get(n.pk), on=on, memo=memo) for i, n in enumerate(others, 1)])
 
 
 def document_nominations(document: AwardDocument) -> list[Nomination]:
@@ -199,7 +214,7 @@ def award_document_context(document: AwardDocument, nominations: list[Nomination
     nominations = document_nominations(document) if nominations is None else nominations
     if votes is None:
         votes = council_votes(nominations) if document.kind == AwardDocument.Kind.MINUTES else {}
-    collectives, individuals = _numbered(nominations, votes)
+    collectives, individuals = _numbered(nominations, votes, document.issued_on)
     form = document.award_form
     minutes = next((n.minutes for n in nominations if n.minutes_id and n.minutes_id != document.pk), None)
     proposal = next((n.proposal for n in nominations if n.proposal_id), None)
@@ -255,7 +270,8 @@ def nomination_context(nomination: Nomination) -> dict:
                            "collective": nomination.nominee_kind == Nomination.NomineeKind.COLLECTIVE,
                            "position": participant.position if participant else "",
                            "workplace": participant.workplace if participant else "",
-                           "unit": participant.unit.name if participant else nomination.proposing_unit.name,
+                           "unit": unit_label(participant.unit if participant else nomination.proposing_unit,
+                                              decision.issued_on if decision else timezone.localdate()),
                            "award_form": form.name, "achievement": nomination.achievement,
                            "decision_number": nomination.decision_number,
                            "decision_date": decision.issued_on if decision else None,
