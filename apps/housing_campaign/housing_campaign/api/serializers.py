@@ -485,14 +485,19 @@ class HouseholdPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
 
 
-class OutcomeOut(serializers.Serializer):
-    case = serializers.CharField()
+class _Outcome(serializers.Serializer):
+    """What one workflow action did to one document (the engine's Outcome)."""
+
     ok = serializers.BooleanField()
     code = serializers.CharField(allow_blank=True)
     message = serializers.CharField()
     from_state = serializers.CharField(allow_blank=True)
     to_state = serializers.CharField(allow_blank=True)
     vote_recorded = serializers.BooleanField()
+
+
+class OutcomeOut(_Outcome):
+    case = serializers.CharField()
 
 
 class BulkOut(serializers.Serializer):
@@ -506,14 +511,8 @@ class ActionOut(serializers.Serializer):
     case = CaseDetail()
 
 
-class DocumentOutcomeOut(serializers.Serializer):
+class DocumentOutcomeOut(_Outcome):
     document = serializers.CharField(help_text="Mã của văn bản (phản ánh, đề nghị khen thưởng).")
-    ok = serializers.BooleanField()
-    code = serializers.CharField(allow_blank=True)
-    message = serializers.CharField()
-    from_state = serializers.CharField(allow_blank=True)
-    to_state = serializers.CharField(allow_blank=True)
-    vote_recorded = serializers.BooleanField()
 
 
 class EventOut(Out):
