@@ -89,6 +89,13 @@ def _localize(field: serializers.Field) -> None:
             _localize(child)
 
 
+
+def page_of(name: str, item: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The schema of a cursor page of ``item`` rows (``listing.page_response``): results, next_cursor, next."""
+    return type(name, (serializers.Serializer,), {
+        "__module__": __name__, "results": item(many=True),
+        "next_cursor": serializers.CharField(allow_null=True), "next": serializers.URLField(allow_null=True)})
+
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know (a typo must not be ignored silently) and a body that is not an object."""
 
@@ -322,10 +329,7 @@ class CaseListItem(Out):
     created_at = serializers.DateTimeField()
 
 
-class CasePage(serializers.Serializer):
-    results = CaseListItem(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.URLField(allow_null=True)
+CasePage = page_of("CasePage", CaseListItem)
 
 
 class ActionOptionOut(serializers.Serializer):
@@ -479,10 +483,7 @@ class HouseholdOut(Out):
     cases = serializers.ListField(child=serializers.CharField())
 
 
-class HouseholdPage(serializers.Serializer):
-    results = HouseholdOut(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.URLField(allow_null=True)
+HouseholdPage = page_of("HouseholdPage", HouseholdOut)
 
 
 class _Outcome(serializers.Serializer):
@@ -530,10 +531,7 @@ class EventOut(Out):
     data = serializers.DictField()
 
 
-class EventPage(serializers.Serializer):
-    results = EventOut(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.URLField(allow_null=True)
+EventPage = page_of("EventPage", EventOut)
 
 
 class ContributionOut(Out):
@@ -557,10 +555,7 @@ class ContributionOut(Out):
     public_code = serializers.CharField()
 
 
-class ContributionPage(serializers.Serializer):
-    results = ContributionOut(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.URLField(allow_null=True)
+ContributionPage = page_of("ContributionPage", ContributionOut)
 
 
 class PostingEntryOut(serializers.Serializer):
@@ -591,10 +586,7 @@ class PostingOut(Out):
     entries = PostingEntryOut(many=True, required=False)
 
 
-class PostingPage(serializers.Serializer):
-    results = PostingOut(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.URLField(allow_null=True)
+PostingPage = page_of("PostingPage", PostingOut)
 
 
 class FeedbackOut(Out):
@@ -616,10 +608,7 @@ class FeedbackOut(Out):
     lock_version = serializers.IntegerField()
 
 
-class FeedbackPage(serializers.Serializer):
-    results = FeedbackOut(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.URLField(allow_null=True)
+FeedbackPage = page_of("FeedbackPage", FeedbackOut)
 
 
 class NominationOut(Out):
@@ -653,10 +642,7 @@ class NominationActionOut(serializers.Serializer):
     nomination = NominationOut()
 
 
-class NominationPage(serializers.Serializer):
-    results = NominationOut(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.URLField(allow_null=True)
+NominationPage = page_of("NominationPage", NominationOut)
 
 
 class VillageOut(serializers.Serializer):
@@ -678,10 +664,7 @@ class UnitOut(Out):
     villages = VillageOut(many=True, required=False)
 
 
-class UnitPage(serializers.Serializer):
-    results = UnitOut(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.URLField(allow_null=True)
+UnitPage = page_of("UnitPage", UnitOut)
 
 
 class NormOut(serializers.Serializer):
