@@ -13,6 +13,7 @@ from housing_campaign.accounts.selectors import Actor
 from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.events import created_event, event_save
+from housing_campaign.core.locks import lock_own_rows
 from housing_campaign.core.services import sequence_next
 from housing_campaign.core.sideeffects import doc_events_emit
 from housing_campaign.geography.models import AdminUnit
@@ -302,16 +303,11 @@ COUNCIL_ROLES = ("emulation_council",)
 def _locked(actor: Actor, ids: list[int]) -> list[Nomination]:
     """The nominations (inside the actor's territory), locked in the caller's transaction, in the given order;
     one the actor may not see is "not found"."""
-    from django.db import connection
-
     from housing_campaign.accounts.selectors import territory_q
 
-    qs = Nomination.objects.filter(territory_q(actor), pk__in=ids).select_related(
+    qs = lock_own_rows(Nomination.objects.filter(territory_q(actor), pk__in=ids).select_related(
         "award_form", "proposing_unit__parent__parent", "participant__unit", "campaign", "proposal", "decision",
-        "minutes")
-    if connection.features.has_select_for_update:
-        qs = qs.select_for_update(of=("self",)) if connection.features.has_select_for_update_of \
-            else qs.select_for_update()
+        "minutes"))
     found = {n.pk: n for n in qs}
     missing = [i for i in ids if i not in found]
     if missing:

@@ -27,6 +27,7 @@ from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError, validation_error
 from housing_campaign.core.events import edited_event, event_save
 from housing_campaign.core.formatting import format_date, format_vnd
+from housing_campaign.core.locks import lock_own_rows
 from housing_campaign.geography.models import AdminUnit
 
 from . import rules, uploads
@@ -159,18 +160,12 @@ def participant_get_for_actor(*, actor: Actor, participant_id, for_update: bool 
     qs = participants_visible(actor).select_related("campaign", "unit", "unit__parent", "donor", "household",
                                                     "user")
     if for_update:
-        qs = qs.select_for_update(of=("self",)) if _for_update_of() else qs.select_for_update()
+        qs = lock_own_rows(qs)
     found = qs.filter(pk=validators.query_id(participant_id) or 0).first()
     if found is None:
         raise ServiceError(gettext("Không tìm thấy đối tượng này trong địa bàn bạn phụ trách."),
                            code=ErrorCode.NOT_FOUND)
     return found
-
-
-def _for_update_of() -> bool:
-    from django.db import connection
-
-    return connection.features.has_select_for_update_of
 
 
 def _unit(actor: Actor, value, errors: Errors) -> AdminUnit | None:
@@ -685,9 +680,8 @@ def criterion_create(*, actor: Actor, campaign, data: dict) -> Criterion:
 
 @transaction.atomic
 def criterion_update(*, actor: Actor, criterion_id, data: dict) -> Criterion:
-    # Only the criterion's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
-    criterion = Criterion.objects.select_for_update(of=("self",) if _for_update_of() else ()).select_related(
-        "campaign__province", "campaign__province_2025").filter(pk=validators.query_id(criterion_id) or 0).first()
+    criterion = lock_own_rows(Criterion.objects.select_related("campaign__province", "campaign__province_2025")) \
+        .filter(pk=validators.query_id(criterion_id) or 0).first()
     if criterion is None:
         raise ServiceError(gettext("Không tìm thấy tiêu chí."), code=ErrorCode.NOT_FOUND)
     office_check(actor, criterion.campaign)
@@ -747,8 +741,8 @@ def deadline_create(*, actor: Actor, campaign, data: dict) -> ReportingDeadline:
 
 @transaction.atomic
 def deadline_update(*, actor: Actor, deadline_id, data: dict) -> ReportingDeadline:
-    deadline = ReportingDeadline.objects.select_for_update(of=("self",) if _for_update_of() else ()).select_related(
-        "campaign__province", "campaign__province_2025").filter(pk=validators.query_id(deadline_id) or 0).first()
+    deadlines = ReportingDeadline.objects.select_related("campaign__province", "campaign__province_2025")
+    deadline = lock_own_rows(deadlines).filter(pk=validators.query_id(deadline_id) or 0).first()
     if deadline is None:
         raise ServiceError(gettext("Không tìm thấy hạn nộp."), code=ErrorCode.NOT_FOUND)
     office_check(actor, deadline.campaign)

@@ -24,6 +24,7 @@ from housing_campaign.core.errors import ErrorCode, ServiceError, validation_err
 from housing_campaign.core.events import posting_event
 from housing_campaign.core.formatting import format_date, mask_name
 from housing_campaign.core.i18n import message, msgid
+from housing_campaign.core.locks import lock_own_rows
 from housing_campaign.geography.models import AdminUnit, Village
 from housing_campaign.workflow.engine import compiled
 
@@ -127,12 +128,9 @@ def posting_create(*, actor: Actor, kind: str, commune_id, starts_on, ends_on, c
         raise validation_error(errors)
 
     with transaction.atomic():
-        cases = list(cases_visible(actor).filter(pk__in=ids).select_for_update(of=("self",))
-                     .select_related("household", "village", "strand", "campaign", "commune", "commune_2025")
-                     .order_by("village__name", "household__head_name", "pk")) if _has_for_update_of() else \
-            list(cases_visible(actor).filter(pk__in=ids).select_related(
-                "household", "village", "strand", "campaign", "commune", "commune_2025")
-                .order_by("village__name", "household__head_name", "pk"))
+        cases = list(lock_own_rows(cases_visible(actor).filter(pk__in=ids)).select_related(
+            "household", "village", "strand", "campaign", "commune", "commune_2025")
+            .order_by("village__name", "household__head_name", "pk"))
         if len(cases) != len(ids):
             err("cases", gettext("%(n)s hồ sơ không tìm thấy trong địa bàn của bạn.") % {"n": len(ids) - len(cases)})
         campaigns = {c.campaign_id for c in cases}
@@ -196,12 +194,6 @@ def posting_create(*, actor: Actor, kind: str, commune_id, starts_on, ends_on, c
 
         DocumentEvent.objects.bulk_create(events)
     return posting
-
-
-def _has_for_update_of() -> bool:
-    from django.db import connection
-
-    return connection.features.has_select_for_update and connection.features.has_select_for_update_of
 
 
 def posting_cancel(*, actor: Actor, posting_id, reason: str) -> Posting:

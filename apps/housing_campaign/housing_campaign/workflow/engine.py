@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,6 +22,7 @@ from housing_campaign.core.errors import ErrorCode, ServiceError, unexpected_err
 from housing_campaign.core.events import approval_event, transition_event
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.i18n import localized, localized_label
+from housing_campaign.core.locks import lock_own_rows
 from housing_campaign.core.models import DocumentEvent
 from housing_campaign.core.sideeffects import side_effect_jobs_record
 
@@ -348,10 +349,7 @@ def _lock(model, ids, actor: Actor):
     """Lock the rows the actor may see; a document outside their territory is "not found"."""
     from housing_campaign.accounts.selectors import territory_q
 
-    qs = model.objects.filter(territory_q(actor), pk__in=ids)
-    if connection.features.has_select_for_update:
-        qs = qs.select_for_update(of=("self",)) if connection.features.has_select_for_update_of \
-            else qs.select_for_update()
+    qs = lock_own_rows(model.objects.filter(territory_q(actor), pk__in=ids))
     related = getattr(model, "WORKFLOW_SELECT_RELATED", ())
     return {doc.pk: doc for doc in qs.select_related(*related)}
 
