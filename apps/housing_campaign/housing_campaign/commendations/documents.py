@@ -49,7 +49,7 @@ def _lower_first(text: str) -> str:
 
 def committee_name(unit: AdminUnit) -> str:
     """“Ủy ban nhân dân xã Đăk Blô” for the unit “Xã Đăk Blô”."""
-    return f"Ủy ban nhân dân {_lower_first(unit.name)}"
+    return f"Ủy ban nhân dân {in_text(unit.name)}"
 
 
 def unit_at_level(unit: AdminUnit, level: str) -> AdminUnit:
@@ -82,7 +82,7 @@ def issuing_body(nomination: Nomination, kind: str, on: dt.date | None = None) -
     if kind == AwardDocument.Kind.MINUTES:
         unit = deciding_unit(nomination)
         body = in_force(unit, on)
-        return (f"{COUNCIL_NAME} {_lower_first(body.name)}", unit, f"council:{body.system}:{body.code}", "HĐTĐKT")
+        return (f"{COUNCIL_NAME} {in_text(body.name)}", unit, f"council:{body.system}:{body.code}", "HĐTĐKT")
     if kind == AwardDocument.Kind.DECISION and form.authority == Authority.UNIT_HEAD:
         province = unit_at_level(nomination.proposing_unit, "province")
         name = nomination.proposer_name or committee_name(in_force(nomination.proposing_unit, on))

@@ -17,6 +17,7 @@ from housing_campaign.core.locks import lock_own_rows
 from housing_campaign.core.services import sequence_next
 from housing_campaign.core.sideeffects import doc_events_emit
 from housing_campaign.geography.models import AdminUnit
+from housing_campaign.geography.selectors import in_text
 from housing_campaign.workflow import engine
 
 from . import documents
@@ -47,10 +48,6 @@ def nomination_unit_paths(unit: AdminUnit) -> tuple[str, str]:
     return legacy, successor.path if successor else ""
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
 def nominating_roles() -> tuple[str, ...]:
     """Roles that may file a nomination: those that edit the initial state of the active commendation
     workflow (data: an administrator changes who nominates by changing the workflow)."""
@@ -79,9 +76,9 @@ def proposer_options(actor: Actor, unit: AdminUnit) -> list[tuple[str, str]]:
             if kind == Proposer.PROVINCE:
                 name = committee_name(unit)
             elif kind == Proposer.PROVINCIAL_ORGANISATION:
-                name = f"Ủy ban Mặt trận Tổ quốc Việt Nam {_lower_first(unit.name)}"
+                name = f"Ủy ban Mặt trận Tổ quốc Việt Nam {in_text(unit.name)}"
             else:
-                name = f"{DEPARTMENT_NAMES.get(role, 'Sở Nội vụ')} {_lower_first(unit.name)}"
+                name = f"{DEPARTMENT_NAMES.get(role, 'Sở Nội vụ')} {in_text(unit.name)}"
             if kind not in [k for k, _ in options]:
                 options.append((kind, name))
     return options

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from housing_campaign.accounts.models import UserTerritory
 from housing_campaign.accounts.selectors import Actor, units_visible
 from housing_campaign.campaigns.models import Campaign
+from housing_campaign.commendations.documents import committee_name
 from housing_campaign.core import validators
 from housing_campaign.core.errors import ErrorCode, ServiceError
 from housing_campaign.core.formatting import format_number, format_vnd
@@ -72,13 +73,6 @@ class Ranking:
     @property
     def group_label(self) -> str:
         return str(Group(self.group).label) if self.group in Group.values else self.group
-
-
-def committee_name(unit: AdminUnit) -> str:
-    """“Ủy ban nhân dân xã Đăk Blô” for the unit “Xã Đăk Blô” (as the commendations name proposing units)."""
-    from housing_campaign.commendations.services import committee_name as name
-
-    return name(unit)
 
 
 def _days(value) -> str:

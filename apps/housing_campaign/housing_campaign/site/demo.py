@@ -606,7 +606,7 @@ def _nominations(rng, campaign, communes, users, actor):
     from django.db.models import Sum
 
     from housing_campaign.commendations import services as awards
-    from housing_campaign.commendations.services import committee_name
+    from housing_campaign.commendations.documents import committee_name
     from housing_campaign.contributions.models import Contribution, Donor
     from housing_campaign.emulation.models import Participant
 

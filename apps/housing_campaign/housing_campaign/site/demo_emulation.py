@@ -18,11 +18,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from housing_campaign.campaigns.models import Campaign
+from housing_campaign.commendations.documents import committee_name
 from housing_campaign.contributions import services as contributions
 from housing_campaign.contributions.models import Donor
 from housing_campaign.emulation import services as emulation
 from housing_campaign.emulation.models import Participant, ReportingDeadline
-from housing_campaign.emulation.suggestions import committee_name
 from housing_campaign.geography.models import AdminUnit
 
 LATE_COMMUNE = "23311"  # Xã Đăk Cấm: its 2024 report reached the office late, its final report is missing
