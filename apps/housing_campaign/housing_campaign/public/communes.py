@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 from housing_campaign.geography.models import AdminUnit
 from housing_campaign.postings.selectors import open_posting_counts, postings_version
 
-from .money import PAGE_SECONDS, _campaign_roots, shared_cache
+from .money import _campaign_roots
+from .views import PAGE_SECONDS, shared_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 

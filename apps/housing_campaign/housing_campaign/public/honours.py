@@ -16,7 +16,7 @@ from housing_campaign.campaigns.models import Campaign
 from housing_campaign.commendations.selectors import honour_roll, honour_roll_version
 from housing_campaign.core.formatting import format_date
 
-from .money import PAGE_SECONDS, shared_cache
+from .views import PAGE_SECONDS, shared_cache
 
 
 @require_GET

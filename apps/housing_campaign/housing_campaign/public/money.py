@@ -17,7 +17,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -29,17 +28,8 @@ from housing_campaign.funding import selectors as money
 from housing_campaign.geography.models import AdminUnit
 
 from .commune import cache_key_part, commune_context
-from .views import _rate_limited
+from .views import PAGE_SECONDS, _rate_limited, shared_cache
 
-PAGE_SECONDS = 60
-
-
-def shared_cache(response):
-    """Public pages may be kept by browsers and shared proxies for ``PAGE_SECONDS``, one copy per language: the
-    language is chosen by a cookie (the switch in the header), so the copy varies by Cookie."""
-    response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
-    patch_vary_headers(response, ("Cookie",))
-    return response
 SYSTEMS = {"cu": AdminUnit.System.LEGACY, "legacy": AdminUnit.System.LEGACY, "2025": AdminUnit.System.CURRENT}
 
 

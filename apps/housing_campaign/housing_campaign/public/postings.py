@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 from housing_campaign.postings.selectors import public_posting
 
 from .commune import system_param
-from .money import resolve_unit, shared_cache
+from .money import resolve_unit
+from .views import shared_cache
 
 
 @require_GET

@@ -7,12 +7,23 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from housing_campaign.certificates.services import certificate_verify
 from housing_campaign.core.formatting import format_date
 from housing_campaign.core.i18n import translate_stored
+
+PAGE_SECONDS = 60
+
+
+def shared_cache(response):
+    """Public pages may be kept by browsers and shared proxies for ``PAGE_SECONDS``, one copy per language: the
+    language is chosen by a cookie (the switch in the header), so the copy varies by Cookie."""
+    response["Cache-Control"] = f"public, max-age={PAGE_SECONDS}"
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 def vietnamese_page(view):
